@@ -1,0 +1,201 @@
+//! The corpus directory: files → parsed, analysed documents → the store.
+//!
+//! A corpus is one flat directory of `.md` and `.txt` files (a `.txt` may have a `NAME.toml`
+//! sidecar with its metadata) plus the actor gazetteer `actors.toml`. The slug of a document
+//! is its file name without the extension.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::domain::actors::Gazetteer;
+use crate::domain::document::{AnalysedDocument, ParsedDocument};
+use crate::domain::slug::Slug;
+
+pub mod formats;
+pub mod import;
+pub mod metadata;
+
+/// The gazetteer's file name inside the corpus directory.
+pub const GAZETTEER_FILE: &str = "actors.toml";
+
+/// Bumped whenever parsing or matching changes, so that every document is re-imported.
+pub const ANALYSIS_VERSION: &str = "glossa-analysis-1";
+
+/// A document's source format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// Plain text, one paragraph per line.
+    Txt,
+    /// Markdown with TOML front matter.
+    Md,
+}
+
+impl SourceFormat {
+    /// The file extension and stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceFormat::Txt => "txt",
+            SourceFormat::Md => "md",
+        }
+    }
+}
+
+/// One corpus document as read from disk.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Slug from the file name.
+    pub slug: Slug,
+    /// Path of the document file.
+    pub path: PathBuf,
+    /// Format, from the extension.
+    pub format: SourceFormat,
+    /// The file's text.
+    pub text: String,
+    /// Sidecar metadata (`.txt` only).
+    pub sidecar: Option<String>,
+}
+
+impl SourceFile {
+    /// Hash of what the author wrote: the document and its sidecar.
+    pub fn content_hash(&self) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(self.text.as_bytes());
+        hasher.update([0]);
+        hasher.update(self.sidecar.as_deref().unwrap_or("").as_bytes());
+        hex::encode(hasher.finalize())
+    }
+
+    /// Parses the file according to its format.
+    pub fn parse(&self) -> Result<ParsedDocument, String> {
+        match self.format {
+            SourceFormat::Md => formats::parse_md(&self.text),
+            SourceFormat::Txt => {
+                let meta = match &self.sidecar {
+                    Some(toml) => metadata::parse_metadata(toml)
+                        .map_err(|e| format!("sidecar {}.toml: {e}", self.slug))?,
+                    None => Default::default(),
+                };
+                Ok(formats::parse_txt(&self.text, meta))
+            }
+        }
+    }
+
+    /// Parses the file and finds its actors.
+    pub fn analyse(&self, gazetteer: &Gazetteer) -> Result<AnalysedDocument, String> {
+        Ok(AnalysedDocument::analyse(self.parse()?, gazetteer))
+    }
+}
+
+/// A corpus file that could not be used, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileProblem {
+    /// The file.
+    pub path: PathBuf,
+    /// What to fix.
+    pub message: String,
+}
+
+impl std::fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+/// What a scan of the corpus directory found.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Usable document files, sorted by slug.
+    pub files: Vec<SourceFile>,
+    /// Files skipped, with the reason.
+    pub problems: Vec<FileProblem>,
+}
+
+/// Reads every document in `dir`. Symbolic links and subdirectories are skipped so that
+/// nothing outside the corpus directory is ever read.
+pub fn scan(dir: &Path) -> std::io::Result<Scan> {
+    let mut scan = Scan::default();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    entries.sort();
+    for path in entries {
+        let format = match path.extension().and_then(|e| e.to_str()) {
+            Some("txt") => SourceFormat::Txt,
+            Some("md") => SourceFormat::Md,
+            _ => continue,
+        };
+        match read_source(&path, format) {
+            Ok(file) if scan.files.iter().any(|f| f.slug == file.slug) => {
+                scan.problems.push(FileProblem {
+                    path,
+                    message: format!("another file already has the slug `{}`; rename one", file.slug),
+                });
+            }
+            Ok(file) => scan.files.push(file),
+            Err(message) => scan.problems.push(FileProblem { path, message }),
+        }
+    }
+    Ok(scan)
+}
+
+fn read_source(path: &Path, format: SourceFormat) -> Result<SourceFile, String> {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let slug = Slug::parse(stem).map_err(|e| format!("{e}; rename the file"))?;
+    let meta = std::fs::symlink_metadata(path).map_err(|e| e.to_string())?;
+    if !meta.file_type().is_file() {
+        return Err("not a regular file (symbolic links are not followed)".to_owned());
+    }
+    let text = read_utf8(path)?;
+    let sidecar_path = path.with_extension("toml");
+    let sidecar = match format {
+        SourceFormat::Txt if sidecar_path.is_file() && !sidecar_path.is_symlink() => {
+            Some(read_utf8(&sidecar_path)?)
+        }
+        _ => None,
+    };
+    Ok(SourceFile {
+        slug,
+        path: path.to_owned(),
+        format,
+        text,
+        sidecar,
+    })
+}
+
+fn read_utf8(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not valid UTF-8 at byte {}; save the file as UTF-8",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Loads the gazetteer of `dir`, or an empty one when the corpus has none.
+pub fn load_gazetteer(dir: &Path) -> Result<(Gazetteer, String), String> {
+    let path = dir.join(GAZETTEER_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            tracing::warn!(path = %path.display(), "no actor gazetteer; no actors will be highlighted");
+            String::new()
+        }
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let gazetteer = Gazetteer::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let hash = hex::encode(Sha256::digest(text.as_bytes()));
+    Ok((gazetteer, hash))
+}
+
+/// The hash that decides whether a stored document is current: its content, the
+/// gazetteer it was matched against, and the analysis code.
+pub fn analysis_hash(content_hash: &str, gazetteer_hash: &str) -> String {
+    let mut hasher = Sha256::new();
+    for part in [content_hash, gazetteer_hash, ANALYSIS_VERSION] {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hex::encode(hasher.finalize())
+}

@@ -1,0 +1,495 @@
+//! The actor gazetteer and the matcher that finds actors named in text.
+//!
+//! Matching is one leftmost-longest Aho–Corasick pass over every name and alias ("North
+//! Korea" beats "Korea", "the Kremlin" beats "Kremlin"), case-sensitive so that "US" is not
+//! "us". A hit must sit on word boundaries; anything that is not a letter or digit is a
+//! boundary, which is what makes possessives ("Russia’s") and compounds ("Sino-Russian",
+//! "Russia–North Korea") name their actors. Two alias rules keep ambiguous names quiet:
+//! `not_before_name` drops "the West" in "the West Bank" or "West Africa", and
+//! `before_hyphen_only` lets "Sino" count only as a prefix ("Sino-Russian").
+
+use std::collections::{HashMap, HashSet};
+
+use aho_corasick::{AhoCorasick, Input, MatchKind};
+use serde::Deserialize;
+
+use super::text::byte_to_cp_offsets;
+
+/// The broad kind of an actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActorKind {
+    /// A sovereign state; id is its ISO 3166-1 alpha-3 code.
+    State,
+    /// An international organisation; id is its usual acronym.
+    Organisation,
+    /// A bloc or grouping of states such as "the West".
+    Bloc,
+    /// A person; id is a lowercase slug.
+    Person,
+    /// A non-state group.
+    Group,
+}
+
+impl ActorKind {
+    /// Stable lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorKind::State => "state",
+            ActorKind::Organisation => "organisation",
+            ActorKind::Bloc => "bloc",
+            ActorKind::Person => "person",
+            ActorKind::Group => "group",
+        }
+    }
+
+    /// Inverse of [`ActorKind::as_str`].
+    pub fn parse(name: &str) -> Option<ActorKind> {
+        [Self::State, Self::Organisation, Self::Bloc, Self::Person, Self::Group]
+            .into_iter()
+            .find(|k| k.as_str() == name)
+    }
+}
+
+/// When an alias counts as naming its actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AliasRule {
+    /// Wherever it stands on word boundaries.
+    Anywhere,
+    /// Not when a capitalised word follows ("the West Bank", "West Africa").
+    NotBeforeName,
+    /// Only as the first part of a hyphenated compound ("Sino-Russian").
+    BeforeHyphenOnly,
+}
+
+/// One name an actor goes by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    /// The exact text matched (case-sensitive).
+    pub text: String,
+    /// When it counts.
+    pub rule: AliasRule,
+}
+
+/// An actor of the gazetteer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// `RUS`, `NATO`, `WEST`, `vladimir-putin`, …
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Kind of actor.
+    pub kind: ActorKind,
+    /// Wikidata item id, e.g. `Q159`.
+    pub wikidata: Option<String>,
+    /// For persons: the actor they belong to.
+    pub affiliation: Option<String>,
+    /// For persons: their office.
+    pub role: Option<String>,
+    /// Every name it goes by; the display name is always among them.
+    pub aliases: Vec<Alias>,
+}
+
+/// An actor named in a text: code points `start..end` read `matched`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// First code point.
+    pub start: usize,
+    /// One past the last code point.
+    pub end: usize,
+    /// The actor named.
+    pub actor_id: String,
+    /// The words in the text.
+    pub matched: String,
+}
+
+/// A gazetteer that cannot be used, with what to fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("actor gazetteer: {0}")]
+pub struct GazetteerError(pub String);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GazetteerFile {
+    #[serde(default)]
+    actor: Vec<ActorEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActorEntry {
+    id: String,
+    name: String,
+    kind: ActorKind,
+    wikidata: Option<String>,
+    affiliation: Option<String>,
+    role: Option<String>,
+    #[serde(default)]
+    aliases: Vec<AliasEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum AliasEntry {
+    Plain(String),
+    Ruled(RuledAlias),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuledAlias {
+    text: String,
+    #[serde(default)]
+    not_before_name: bool,
+    #[serde(default)]
+    before_hyphen_only: bool,
+}
+
+/// The validated gazetteer plus its compiled matcher.
+#[derive(Debug, Clone)]
+pub struct Gazetteer {
+    actors: Vec<Actor>,
+    by_id: HashMap<String, usize>,
+    automaton: AhoCorasick,
+    /// For each automaton pattern: (actor index, rule).
+    patterns: Vec<(usize, AliasRule)>,
+}
+
+impl Gazetteer {
+    /// Parses and validates `actors.toml`.
+    pub fn parse(toml_text: &str) -> Result<Gazetteer, GazetteerError> {
+        let file: GazetteerFile =
+            toml::from_str(toml_text).map_err(|e| GazetteerError(e.to_string()))?;
+        let actors = file
+            .actor
+            .into_iter()
+            .map(Actor::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        Gazetteer::new(actors)
+    }
+
+    /// Validates actors and compiles the matcher.
+    pub fn new(actors: Vec<Actor>) -> Result<Gazetteer, GazetteerError> {
+        let mut by_id = HashMap::new();
+        for (index, actor) in actors.iter().enumerate() {
+            validate_id(actor)?;
+            if by_id.insert(actor.id.clone(), index).is_some() {
+                return Err(GazetteerError(format!("actor id `{}` appears twice", actor.id)));
+            }
+        }
+        for actor in &actors {
+            if let Some(affiliation) = &actor.affiliation {
+                if !by_id.contains_key(affiliation) {
+                    return Err(GazetteerError(format!(
+                        "actor `{}` has affiliation `{affiliation}`, which is not an actor id",
+                        actor.id
+                    )));
+                }
+            }
+        }
+        let (texts, patterns) = compile_patterns(&actors)?;
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&texts)
+            .map_err(|e| GazetteerError(format!("cannot compile the aliases: {e}")))?;
+        Ok(Gazetteer {
+            actors,
+            by_id,
+            automaton,
+            patterns,
+        })
+    }
+
+    /// Every actor, in file order.
+    pub fn actors(&self) -> &[Actor] {
+        &self.actors
+    }
+
+    /// The actor with this id.
+    pub fn get(&self, id: &str) -> Option<&Actor> {
+        self.by_id.get(id).map(|&i| &self.actors[i])
+    }
+
+    /// Finds every actor named in `text`, in text order, never overlapping.
+    pub fn find_mentions(&self, text: &str) -> Vec<Mention> {
+        let mut hits = Vec::new();
+        let mut from = 0;
+        while let Some(m) = self.automaton.find(Input::new(text).range(from..)) {
+            let (actor, rule) = self.patterns[m.pattern().as_usize()];
+            if stands_alone(text, m.start(), m.end()) && rule_allows(rule, &text[m.end()..]) {
+                hits.push((m.start(), m.end(), actor));
+                from = m.end();
+            } else {
+                // A rejected hit may hide a shorter valid one that starts later inside it.
+                from = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        let bytes: Vec<usize> = hits.iter().flat_map(|&(s, e, _)| [s, e]).collect();
+        let cps = byte_to_cp_offsets(text, &bytes);
+        hits.iter()
+            .zip(cps.chunks(2))
+            .map(|(&(s, e, actor), cp)| Mention {
+                start: cp[0],
+                end: cp[1],
+                actor_id: self.actors[actor].id.clone(),
+                matched: text[s..e].to_owned(),
+            })
+            .collect()
+    }
+}
+
+impl TryFrom<ActorEntry> for Actor {
+    type Error = GazetteerError;
+
+    fn try_from(entry: ActorEntry) -> Result<Actor, GazetteerError> {
+        let mut aliases: Vec<Alias> = Vec::new();
+        for alias in entry.aliases {
+            let alias = match alias {
+                AliasEntry::Plain(text) => Alias {
+                    text,
+                    rule: AliasRule::Anywhere,
+                },
+                AliasEntry::Ruled(r) => Alias {
+                    rule: match (r.not_before_name, r.before_hyphen_only) {
+                        (true, true) => {
+                            return Err(GazetteerError(format!(
+                                "alias `{}` of `{}` sets both not_before_name and before_hyphen_only; choose one",
+                                r.text, entry.id
+                            )));
+                        }
+                        (true, false) => AliasRule::NotBeforeName,
+                        (false, true) => AliasRule::BeforeHyphenOnly,
+                        (false, false) => AliasRule::Anywhere,
+                    },
+                    text: r.text,
+                },
+            };
+            if !aliases.iter().any(|a| a.text == alias.text) {
+                aliases.push(alias);
+            }
+        }
+        // The display name always matches; an explicit alias of the same text sets its rule.
+        if !aliases.iter().any(|a| a.text == entry.name) {
+            aliases.insert(
+                0,
+                Alias {
+                    text: entry.name.clone(),
+                    rule: AliasRule::Anywhere,
+                },
+            );
+        }
+        Ok(Actor {
+            id: entry.id,
+            name: entry.name,
+            kind: entry.kind,
+            wikidata: entry.wikidata,
+            affiliation: entry.affiliation,
+            role: entry.role,
+            aliases,
+        })
+    }
+}
+
+fn validate_id(actor: &Actor) -> Result<(), GazetteerError> {
+    let id = actor.id.as_str();
+    let upper = |max: usize| {
+        (2..=max).contains(&id.len())
+            && id.starts_with(|c: char| c.is_ascii_uppercase())
+            && id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    };
+    let (valid, expected) = match actor.kind {
+        ActorKind::State => (
+            id.len() == 3 && id.chars().all(|c| c.is_ascii_uppercase()),
+            "an ISO 3166-1 alpha-3 code such as `RUS`",
+        ),
+        ActorKind::Person => (
+            super::slug::Slug::parse(id).is_ok(),
+            "a lowercase slug such as `vladimir-putin`",
+        ),
+        _ => (upper(16), "an upper-case acronym such as `NATO`"),
+    };
+    if !valid {
+        return Err(GazetteerError(format!(
+            "actor id `{id}` ({}) must be {expected}",
+            actor.kind.as_str()
+        )));
+    }
+    if actor.name.trim().is_empty() || actor.aliases.iter().any(|a| a.text.trim().is_empty()) {
+        return Err(GazetteerError(format!("actor `{id}` has an empty name or alias")));
+    }
+    Ok(())
+}
+
+/// Every alias text, plus a capitalised twin of aliases that start lower-case ("the
+/// Kremlin" also matches "The Kremlin" at a sentence start).
+fn compile_patterns(
+    actors: &[Actor],
+) -> Result<(Vec<String>, Vec<(usize, AliasRule)>), GazetteerError> {
+    let mut owner: HashMap<String, &str> = HashMap::new();
+    let mut texts = Vec::new();
+    let mut patterns = Vec::new();
+    for (index, actor) in actors.iter().enumerate() {
+        let mut seen = HashSet::new();
+        for alias in &actor.aliases {
+            for text in [alias.text.clone(), capitalise(&alias.text)] {
+                if !seen.insert(text.clone()) {
+                    continue;
+                }
+                if let Some(other) = owner.insert(text.clone(), &actor.id) {
+                    return Err(GazetteerError(format!(
+                        "alias `{text}` belongs to both `{other}` and `{}`; an alias must name one actor",
+                        actor.id
+                    )));
+                }
+                texts.push(text);
+                patterns.push((index, alias.rule));
+            }
+        }
+    }
+    Ok((texts, patterns))
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn stands_alone(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+fn rule_allows(rule: AliasRule, rest: &str) -> bool {
+    match rule {
+        AliasRule::Anywhere => true,
+        AliasRule::BeforeHyphenOnly => rest.starts_with(['-', '‑', '–']),
+        AliasRule::NotBeforeName => {
+            let mut chars = rest.chars();
+            !(chars.next() == Some(' ') && chars.next().is_some_and(char::is_uppercase))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GAZETTEER: &str = r#"
+        [[actor]]
+        id = "RUS"
+        name = "Russia"
+        kind = "state"
+        aliases = ["Moscow", "the Kremlin", "Kremlin", "Russian", { text = "Russo", before_hyphen_only = true }]
+
+        [[actor]]
+        id = "PRK"
+        name = "North Korea"
+        kind = "state"
+        aliases = ["Pyongyang", "DPRK", "North Korean"]
+
+        [[actor]]
+        id = "KOR"
+        name = "South Korea"
+        kind = "state"
+        aliases = ["Seoul", "ROK"]
+
+        [[actor]]
+        id = "CHN"
+        name = "China"
+        kind = "state"
+        aliases = ["Beijing", "Chinese", { text = "Sino", before_hyphen_only = true }]
+
+        [[actor]]
+        id = "USA"
+        name = "United States"
+        kind = "state"
+        aliases = ["US", "U.S.", "Washington"]
+
+        [[actor]]
+        id = "WEST"
+        name = "the West"
+        kind = "bloc"
+        aliases = [{ text = "the West", not_before_name = true }, { text = "Western", not_before_name = true }]
+
+        [[actor]]
+        id = "vladimir-putin"
+        name = "Vladimir Putin"
+        kind = "person"
+        affiliation = "RUS"
+        role = "President"
+        aliases = ["Putin"]
+    "#;
+
+    fn named(text: &str) -> Vec<(String, String)> {
+        Gazetteer::parse(GAZETTEER)
+            .unwrap()
+            .find_mentions(text)
+            .into_iter()
+            .map(|m| (m.matched, m.actor_id))
+            .collect()
+    }
+
+    fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+        expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    #[test]
+    fn matcher_table() {
+        let cases: &[(&str, &[(&str, &str)])] = &[
+            ("Pyongyang and Moscow", &[("Pyongyang", "PRK"), ("Moscow", "RUS")]),
+            ("North Korea", &[("North Korea", "PRK")]),
+            ("Russia’s reach and Russia's reach", &[("Russia", "RUS"), ("Russia", "RUS")]),
+            ("Sino-Russian ties", &[("Sino", "CHN"), ("Russian", "RUS")]),
+            ("Russia–North Korea ties", &[("Russia", "RUS"), ("North Korea", "PRK")]),
+            ("South Korea–Japan and US alliance", &[("South Korea", "KOR"), ("US", "USA")]),
+            ("let us talk to Russians", &[]),
+            ("The Kremlin said, and the Kremlin", &[("The Kremlin", "RUS"), ("the Kremlin", "RUS")]),
+            ("Commentators in the West have", &[("the West", "WEST")]),
+            ("the West’s support", &[("the West", "WEST")]),
+            ("in the West Bank and West Africa", &[]),
+            ("Western powers, Western Europe", &[("Western", "WEST")]),
+            ("President Vladimir Putin and Putin", &[("Vladimir Putin", "vladimir-putin"), ("Putin", "vladimir-putin")]),
+            ("Sino is not a word alone", &[]),
+            ("Chinese media, North Korean arms", &[("Chinese", "CHN"), ("North Korean", "PRK")]),
+            ("Moscowitz and PyongyangX", &[]),
+            ("the U.S. and U.S.-led", &[("U.S.", "USA"), ("U.S.", "USA")]),
+            ("Korea alone and Korean Peninsula", &[]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(named(text), pairs(expected), "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn mention_offsets_are_code_points() {
+        let g = Gazetteer::parse(GAZETTEER).unwrap();
+        let m = g.find_mentions("🇺🇦 and Moscow");
+        assert_eq!((m[0].start, m[0].end), (7, 13));
+    }
+
+    #[test]
+    fn invalid_gazetteers_say_what_to_fix() {
+        let cases = [
+            ("[[actor]]\nid = \"Russia\"\nname = \"Russia\"\nkind = \"state\"", "ISO 3166-1"),
+            ("[[actor]]\nid = \"Putin\"\nname = \"Putin\"\nkind = \"person\"", "lowercase slug"),
+            (
+                "[[actor]]\nid = \"a\"\nname = \"A\"\nkind = \"person\"\naffiliation = \"XXX\"",
+                "not an actor id",
+            ),
+            (
+                "[[actor]]\nid = \"RUS\"\nname = \"Russia\"\nkind = \"state\"\n[[actor]]\nid = \"SUN\"\nname = \"Soviet Union\"\nkind = \"state\"\naliases = [\"Russia\"]",
+                "belongs to both",
+            ),
+            ("[[actor]]\nid = \"RUS\"\nname = \"Russia\"\nkind = \"country\"", "unknown variant"),
+            ("[[actor]]\nid = \"RUS\"\nname = \"Russia\"\nkind = \"state\"\ncolour = 1", "colour"),
+        ];
+        for (toml, hint) in cases {
+            let err = Gazetteer::parse(toml).unwrap_err().to_string();
+            assert!(err.contains(hint), "{err:?} should mention {hint:?}");
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! A stored document laid out for reading: rendered paragraphs, footnotes with back-links,
+//! and the actor legend. Pure, so the page, the API and later the export share it.
+
+use std::collections::HashMap;
+
+use super::actors::{Actor, ActorKind};
+use super::document::{AnalysedDocument, BlockKind, FootnoteRef};
+use super::html::SafeHtml;
+use super::spans::{self, Marker, Span, SpanKind};
+
+/// How many actors get a colour of their own; the rest share a neutral tone.
+pub const PALETTE_SIZE: usize = 8;
+
+/// A rendered, numbered block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParagraphView {
+    /// 1-based number; the element id is `p{number}`.
+    pub number: usize,
+    /// Block kind, which picks the element.
+    pub kind: BlockKind,
+    /// Rendered inline HTML.
+    pub html: SafeHtml,
+}
+
+/// A footnote with the ids of the markers that cite it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FootnoteView {
+    /// Footnote number; the element id is `fn-{number}`.
+    pub number: u32,
+    /// Sanitised reference text, or `None` when the source gives none.
+    pub content: Option<SafeHtml>,
+    /// Occurrences cited, so back-links point at `fr-{number}-{occurrence}`.
+    pub occurrences: Vec<u32>,
+}
+
+/// One actor in the legend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LegendEntry {
+    /// Actor id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Kind of actor.
+    pub kind: ActorKind,
+    /// Palette slot, 1–8, or 0 for the neutral tone.
+    pub tone: u8,
+    /// Mentions in this document.
+    pub mentions: usize,
+    /// Short description, e.g. "President, Russia".
+    pub description: Option<String>,
+}
+
+/// A document ready for a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleView {
+    /// Blocks in order.
+    pub paragraphs: Vec<ParagraphView>,
+    /// Footnotes in number order.
+    pub footnotes: Vec<FootnoteView>,
+    /// Actors named, most-mentioned first.
+    pub legend: Vec<LegendEntry>,
+}
+
+/// Lays out `doc`; `actors` must include every actor mentioned and their affiliations.
+pub fn render_article(doc: &AnalysedDocument, actors: &[Actor]) -> ArticleView {
+    let by_id: HashMap<&str, &Actor> = actors.iter().map(|a| (a.id.as_str(), a)).collect();
+    let legend = legend(doc, &by_id);
+    let tones: HashMap<&str, u8> = legend.iter().map(|e| (e.id.as_str(), e.tone)).collect();
+    let mut occurrences: HashMap<u32, u32> = HashMap::new();
+    let mut cited: HashMap<u32, Vec<u32>> = HashMap::new();
+    let paragraphs = doc
+        .parsed
+        .blocks
+        .iter()
+        .zip(&doc.mentions)
+        .enumerate()
+        .map(|(i, (block, mentions))| {
+            let markers = number_markers(&block.footnote_refs, &mut occurrences, &mut cited);
+            let mut ranges: Vec<Span> = block
+                .formats
+                .iter()
+                .map(|f| Span {
+                    start: f.start,
+                    end: f.end,
+                    kind: SpanKind::Format(f.style.clone()),
+                })
+                .collect();
+            ranges.extend(mentions.iter().map(|m| Span {
+                start: m.start,
+                end: m.end,
+                kind: SpanKind::Actor {
+                    actor_id: m.actor_id.clone(),
+                    tone: tones.get(m.actor_id.as_str()).copied().unwrap_or(0),
+                    label: mention_label(&m.actor_id, &m.matched, &by_id),
+                },
+            }));
+            ParagraphView {
+                number: i + 1,
+                kind: block.kind,
+                html: spans::render(&block.text, &ranges, &markers),
+            }
+        })
+        .collect();
+    let footnotes = doc
+        .parsed
+        .footnotes
+        .iter()
+        .map(|f| FootnoteView {
+            number: f.number,
+            content: f.content.clone(),
+            occurrences: cited.remove(&f.number).unwrap_or_default(),
+        })
+        .collect();
+    ArticleView {
+        paragraphs,
+        footnotes,
+        legend,
+    }
+}
+
+fn number_markers(
+    refs: &[FootnoteRef],
+    occurrences: &mut HashMap<u32, u32>,
+    cited: &mut HashMap<u32, Vec<u32>>,
+) -> Vec<Marker> {
+    refs.iter()
+        .map(|r| {
+            let occurrence = occurrences.entry(r.number).or_insert(0);
+            *occurrence += 1;
+            cited.entry(r.number).or_default().push(*occurrence);
+            Marker {
+                at: r.offset,
+                number: r.number,
+                occurrence: *occurrence,
+            }
+        })
+        .collect()
+}
+
+fn legend(doc: &AnalysedDocument, by_id: &HashMap<&str, &Actor>) -> Vec<LegendEntry> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for m in doc.mentions.iter().flatten() {
+        *counts.entry(m.actor_id.as_str()).or_insert(0) += 1;
+    }
+    let mut entries: Vec<LegendEntry> = counts
+        .into_iter()
+        .map(|(id, mentions)| {
+            let actor = by_id.get(id);
+            LegendEntry {
+                id: id.to_owned(),
+                name: actor.map_or_else(|| id.to_owned(), |a| a.name.clone()),
+                kind: actor.map_or(ActorKind::Group, |a| a.kind),
+                tone: 0,
+                mentions,
+                description: actor.and_then(|a| describe(a, by_id)),
+            }
+        })
+        .collect();
+    entries.sort_by(|a, b| b.mentions.cmp(&a.mentions).then_with(|| a.name.cmp(&b.name)));
+    for (i, entry) in entries.iter_mut().enumerate().take(PALETTE_SIZE) {
+        entry.tone = i as u8 + 1;
+    }
+    entries
+}
+
+/// "President, Russia" for a person; nothing for others.
+fn describe(actor: &Actor, by_id: &HashMap<&str, &Actor>) -> Option<String> {
+    let affiliation = actor
+        .affiliation
+        .as_deref()
+        .map(|id| by_id.get(id).map_or(id, |a| a.name.as_str()));
+    match (actor.role.as_deref(), affiliation) {
+        (Some(role), Some(of)) => Some(format!("{role}, {of}")),
+        (Some(one), None) | (None, Some(one)) => Some(one.to_owned()),
+        (None, None) => None,
+    }
+}
+
+/// The text label of a mention: the actor it resolves to, and the words used when they
+/// differ ("Russia (as “Moscow”)").
+fn mention_label(actor_id: &str, matched: &str, by_id: &HashMap<&str, &Actor>) -> String {
+    let Some(actor) = by_id.get(actor_id) else {
+        return actor_id.to_owned();
+    };
+    let mut label = actor.name.clone();
+    if let Some(description) = describe(actor, by_id) {
+        label = format!("{label}, {description}");
+    }
+    if matched != actor.name && !actor.name.ends_with(matched) {
+        label = format!("{label} (as “{matched}”)");
+    }
+    label
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::actors::Gazetteer;
+    use crate::domain::document::{Block, Footnote, Metadata, ParsedDocument};
+
+    fn article(text: &str, refs: Vec<FootnoteRef>) -> ArticleView {
+        let gazetteer = Gazetteer::parse(
+            "[[actor]]\nid = \"RUS\"\nname = \"Russia\"\nkind = \"state\"\naliases = [\"Moscow\"]\n[[actor]]\nid = \"vladimir-putin\"\nname = \"Vladimir Putin\"\nkind = \"person\"\naffiliation = \"RUS\"\nrole = \"President\"\naliases = [\"Putin\"]\n",
+        )
+        .unwrap();
+        let parsed = ParsedDocument {
+            meta: Metadata::default(),
+            blocks: vec![Block {
+                footnote_refs: refs,
+                ..Block::paragraph(text)
+            }],
+            footnotes: vec![Footnote { number: 1, label: "1".into(), content: None }],
+            warnings: vec![],
+        };
+        let doc = AnalysedDocument::analyse(parsed, &gazetteer);
+        render_article(&doc, gazetteer.actors())
+    }
+
+    #[test]
+    fn aliases_are_labelled_with_their_actor() {
+        let view = article("Moscow and Russia and Putin.", vec![FootnoteRef { offset: 28, number: 1 }]);
+        let html = view.paragraphs[0].html.as_str();
+        assert!(html.contains(r#"data-actor="RUS" title="Russia (as “Moscow”)">Moscow</mark>"#), "{html}");
+        assert!(html.contains(r#"title="Russia">Russia</mark>"#), "{html}");
+        assert!(html.contains(r#"title="Vladimir Putin, President, Russia">Putin</mark>"#), "{html}");
+        assert!(html.ends_with(r##"Putin</mark>.<sup class="fn-ref" id="fr-1-1"><a href="#fn-1" role="doc-noteref" aria-describedby="fn-tip-1">1</a></sup>"##), "{html}");
+        assert_eq!(view.footnotes[0].occurrences, vec![1]);
+        let legend: Vec<_> = view.legend.iter().map(|e| (e.id.as_str(), e.mentions, e.tone)).collect();
+        assert_eq!(legend, vec![("RUS", 2, 1), ("vladimir-putin", 1, 2)]);
+    }
+}

@@ -1,0 +1,186 @@
+//! The parsed form of a corpus document: what importers produce and the store keeps.
+//!
+//! Every offset is a code point offset into its block's plain `text` (see [`super::text`]).
+
+use super::html::SafeHtml;
+
+/// Bibliographic metadata from Markdown front matter or a `.txt` sidecar.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metadata {
+    /// Display title; documents without one are titled from their slug.
+    pub title: Option<String>,
+    /// Author as given by the source.
+    pub author: Option<String>,
+    /// Publication date, `YYYY-MM-DD`.
+    pub published: Option<String>,
+    /// Where the text was published (an `http`/`https` URL).
+    pub source: Option<String>,
+    /// BCP 47 language tag, e.g. `en`.
+    pub language: Option<String>,
+    /// Free-form tags.
+    pub tags: Vec<String>,
+}
+
+/// What kind of block a paragraph is; every kind is numbered and annotatable alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    /// An ordinary paragraph.
+    Paragraph,
+    /// A section heading, level 2–6 (level 1 is the title).
+    Heading(u8),
+    /// A paragraph inside a block quote.
+    Quote,
+    /// One item of a list.
+    ListItem,
+    /// A code or preformatted block.
+    Code,
+}
+
+impl BlockKind {
+    /// Stable name used in storage and the JSON API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BlockKind::Paragraph => "paragraph",
+            BlockKind::Heading(2) => "heading2",
+            BlockKind::Heading(3) => "heading3",
+            BlockKind::Heading(4) => "heading4",
+            BlockKind::Heading(5) => "heading5",
+            BlockKind::Heading(_) => "heading6",
+            BlockKind::Quote => "quote",
+            BlockKind::ListItem => "item",
+            BlockKind::Code => "code",
+        }
+    }
+
+    /// Inverse of [`BlockKind::as_str`]; unknown names read as paragraphs.
+    pub fn parse(name: &str) -> BlockKind {
+        match name {
+            "heading2" => BlockKind::Heading(2),
+            "heading3" => BlockKind::Heading(3),
+            "heading4" => BlockKind::Heading(4),
+            "heading5" => BlockKind::Heading(5),
+            "heading6" => BlockKind::Heading(6),
+            "quote" => BlockKind::Quote,
+            "item" => BlockKind::ListItem,
+            "code" => BlockKind::Code,
+            _ => BlockKind::Paragraph,
+        }
+    }
+}
+
+/// Inline formatting carried over from Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormatStyle {
+    /// `*text*`
+    Emphasis,
+    /// `**text**`
+    Strong,
+    /// `~~text~~`
+    Strikethrough,
+    /// `` `text` ``
+    Code,
+    /// A link whose target passed the scheme allow-list.
+    Link(String),
+}
+
+/// A formatted range of a block's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Format {
+    /// First code point.
+    pub start: usize,
+    /// One past the last code point.
+    pub end: usize,
+    /// The formatting.
+    pub style: FormatStyle,
+}
+
+/// A footnote marker: footnote `number` is cited just before code point `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FootnoteRef {
+    /// Position of the marker in the block's text.
+    pub offset: usize,
+    /// Footnote number, 1-based, in first-use order.
+    pub number: u32,
+}
+
+/// A footnote of the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Footnote {
+    /// 1-based number in first-use order.
+    pub number: u32,
+    /// The label the source used (`[^label]` in Markdown, the digits in plain text).
+    pub label: String,
+    /// Sanitised reference text, or `None` when the source gives none.
+    pub content: Option<SafeHtml>,
+}
+
+/// One numbered block of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// What kind of block this is.
+    pub kind: BlockKind,
+    /// Plain text; offsets count code points into it.
+    pub text: String,
+    /// Inline formatting ranges.
+    pub formats: Vec<Format>,
+    /// Footnote markers, in text order.
+    pub footnote_refs: Vec<FootnoteRef>,
+}
+
+impl Block {
+    /// A plain paragraph with no formatting or markers.
+    pub fn paragraph(text: impl Into<String>) -> Block {
+        Block {
+            kind: BlockKind::Paragraph,
+            text: text.into(),
+            formats: Vec::new(),
+            footnote_refs: Vec::new(),
+        }
+    }
+}
+
+/// A corpus document after parsing, before actor matching.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedDocument {
+    /// Metadata from front matter or sidecar.
+    pub meta: Metadata,
+    /// The numbered blocks, in reading order.
+    pub blocks: Vec<Block>,
+    /// Footnotes in number order.
+    pub footnotes: Vec<Footnote>,
+    /// Problems worth telling the author about; reported at import, not stored.
+    pub warnings: Vec<String>,
+}
+
+/// A parsed document with the actors each block names: what the store keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnalysedDocument {
+    /// The parsed document.
+    pub parsed: ParsedDocument,
+    /// For each block, the actors it names, in text order.
+    pub mentions: Vec<Vec<super::actors::Mention>>,
+}
+
+impl AnalysedDocument {
+    /// Finds the actors named in every block. Text inside code spans and code blocks is
+    /// quoted material, not prose, so it names no one.
+    pub fn analyse(parsed: ParsedDocument, gazetteer: &super::actors::Gazetteer) -> Self {
+        let mentions = parsed
+            .blocks
+            .iter()
+            .map(|block| {
+                if block.kind == BlockKind::Code {
+                    return Vec::new();
+                }
+                let mut found = gazetteer.find_mentions(&block.text);
+                found.retain(|m| {
+                    !block.formats.iter().any(|f| {
+                        f.style == FormatStyle::Code && f.start < m.end && m.start < f.end
+                    })
+                });
+                found
+            })
+            .collect();
+        AnalysedDocument { parsed, mentions }
+    }
+}

@@ -1,0 +1,20 @@
+//! Pure domain logic: no I/O, no HTTP, no SQL. Everything here is unit-tested directly.
+
+/// Gazetteer of actors and the matcher that finds them in text.
+pub mod actors;
+/// The parsed document model shared by importers, store and renderer.
+pub mod document;
+/// Bare footnote-number detection in plain text.
+pub mod footnotes;
+/// `SafeHtml` and escaping.
+pub mod html;
+/// A document laid out for reading.
+pub mod article;
+/// Markdown to blocks, and sanitised Markdown rendering.
+pub mod markdown;
+/// Document slugs.
+pub mod slug;
+/// Ranges over text to nested HTML.
+pub mod spans;
+/// Code point offsets.
+pub mod text;

@@ -1,0 +1,71 @@
+//! Document slugs: the only names that reach URLs and file names.
+
+use std::fmt;
+
+/// A validated slug matching `^[a-z0-9][a-z0-9-]{0,79}$`.
+///
+/// Because a `Slug` cannot hold `/`, `.`, `%` or NUL, nothing built from one can point
+/// outside the corpus or the export name it is used for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Slug(String);
+
+/// Why a string is not a slug.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{0}` is not a valid slug: use 1 to 80 lowercase ASCII letters, digits and hyphens, starting with a letter or digit"
+)]
+pub struct InvalidSlug(pub String);
+
+impl Slug {
+    /// Longest slug accepted.
+    pub const MAX_LEN: usize = 80;
+
+    /// Parses a slug, rejecting anything outside the allow-list.
+    pub fn parse(candidate: &str) -> Result<Slug, InvalidSlug> {
+        let bytes = candidate.as_bytes();
+        let allowed = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+        let valid = !bytes.is_empty()
+            && bytes.len() <= Self::MAX_LEN
+            && allowed(&bytes[0])
+            && bytes.iter().all(|b| allowed(b) || *b == b'-');
+        if valid {
+            Ok(Slug(candidate.to_owned()))
+        } else {
+            let shown: String = candidate.chars().take(100).collect();
+            Err(InvalidSlug(shown.escape_debug().to_string()))
+        }
+    }
+
+    /// The slug as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_lowercase_words_digits_and_hyphens() {
+        for ok in ["a", "0", "russia-north-korea-chinese-views", "2024-review", &"a".repeat(80)] {
+            assert!(Slug::parse(ok).is_ok(), "{ok} should be a slug");
+        }
+    }
+
+    #[test]
+    fn rejects_traversal_case_and_length() {
+        for bad in [
+            "", "-a", "A", "a_b", "a.b", "../etc", "..%2F", "a\0b", "a/b", "é", "a b",
+            &"a".repeat(81),
+        ] {
+            assert!(Slug::parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+}

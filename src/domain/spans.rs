@@ -1,0 +1,301 @@
+//! Turning a block's text plus ranges into correctly nested HTML.
+//!
+//! Footnote markers, actor mentions, inline formatting and (later) note highlights are all
+//! ranges over the same plain text. [`render`] cuts the text at every range boundary, and for
+//! each piece opens exactly the ranges that cover it, outermost first. When ranges cross, the
+//! inner one is closed and re-opened around the boundary, so the output always nests, and
+//! every piece of text is escaped. Markers are zero-width insertions placed inside the ranges
+//! that run across them, except links, because a marker is itself a link.
+
+use std::cmp::Reverse;
+
+use super::document::FormatStyle;
+use super::html::{SafeHtml, escape_into};
+
+/// What a range means, and therefore which element wraps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpanKind {
+    /// Inline formatting from the source.
+    Format(FormatStyle),
+    /// An actor mention.
+    Actor {
+        /// Gazetteer id, e.g. `RUS`.
+        actor_id: String,
+        /// Palette slot 1–8, or 0 for the neutral tone.
+        tone: u8,
+        /// Text label, e.g. "Russia (as “Moscow”)".
+        label: String,
+    },
+}
+
+/// A range of code points `start..end` of the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// First code point.
+    pub start: usize,
+    /// One past the last code point.
+    pub end: usize,
+    /// What the range means.
+    pub kind: SpanKind,
+}
+
+/// A footnote marker inserted before code point `at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Marker {
+    /// Insertion point.
+    pub at: usize,
+    /// Footnote number.
+    pub number: u32,
+    /// Which citation of this footnote it is, from 1; makes the back-link id unique.
+    pub occurrence: u32,
+}
+
+impl SpanKind {
+    /// Ties between equal ranges: lower layers wrap higher ones.
+    fn layer(&self) -> u8 {
+        match self {
+            SpanKind::Format(FormatStyle::Link(_)) => 0,
+            SpanKind::Actor { .. } => 1,
+            SpanKind::Format(FormatStyle::Code) => 3,
+            SpanKind::Format(_) => 2,
+        }
+    }
+
+    fn is_link(&self) -> bool {
+        matches!(self, SpanKind::Format(FormatStyle::Link(_)))
+    }
+
+    fn open(&self, out: &mut String) {
+        match self {
+            SpanKind::Format(FormatStyle::Emphasis) => out.push_str("<em>"),
+            SpanKind::Format(FormatStyle::Strong) => out.push_str("<strong>"),
+            SpanKind::Format(FormatStyle::Strikethrough) => out.push_str("<del>"),
+            SpanKind::Format(FormatStyle::Code) => out.push_str("<code>"),
+            SpanKind::Format(FormatStyle::Link(href)) => {
+                out.push_str("<a href=\"");
+                escape_into(out, href);
+                out.push_str("\" rel=\"nofollow noopener noreferrer\">");
+            }
+            SpanKind::Actor {
+                actor_id,
+                tone,
+                label,
+            } => {
+                out.push_str("<mark class=\"actor tone-");
+                out.push_str(&tone.to_string());
+                out.push_str("\" data-actor=\"");
+                escape_into(out, actor_id);
+                out.push_str("\" title=\"");
+                escape_into(out, label);
+                out.push_str("\">");
+            }
+        }
+    }
+
+    fn close(&self, out: &mut String) {
+        out.push_str(match self {
+            SpanKind::Format(FormatStyle::Emphasis) => "</em>",
+            SpanKind::Format(FormatStyle::Strong) => "</strong>",
+            SpanKind::Format(FormatStyle::Strikethrough) => "</del>",
+            SpanKind::Format(FormatStyle::Code) => "</code>",
+            SpanKind::Format(FormatStyle::Link(_)) => "</a>",
+            SpanKind::Actor { .. } => "</mark>",
+        });
+    }
+}
+
+/// Renders `text` with its ranges and markers as nested HTML.
+///
+/// Ranges that are empty or reach past the text are ignored rather than trusted.
+pub fn render(text: &str, spans: &[Span], markers: &[Marker]) -> SafeHtml {
+    let byte_at = super::text::cp_byte_index(text);
+    let len = byte_at.len() - 1;
+    let mut order: Vec<usize> = (0..spans.len())
+        .filter(|&i| spans[i].start < spans[i].end && spans[i].end <= len)
+        .collect();
+    order.sort_by_key(|&i| (spans[i].start, Reverse(spans[i].end), spans[i].kind.layer(), i));
+    let mut markers: Vec<Marker> = markers.iter().copied().filter(|m| m.at <= len).collect();
+    markers.sort_by_key(|m| (m.at, m.number));
+
+    let mut cuts: Vec<usize> = order
+        .iter()
+        .flat_map(|&i| [spans[i].start, spans[i].end])
+        .chain(markers.iter().map(|m| m.at))
+        .chain([0, len])
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut open: Vec<usize> = Vec::new();
+    let mut next_marker = 0;
+    for (n, &at) in cuts.iter().enumerate() {
+        if markers.get(next_marker).is_some_and(|m| m.at == at) {
+            let across: Vec<usize> = order
+                .iter()
+                .copied()
+                .filter(|&i| spans[i].start < at && at < spans[i].end && !spans[i].kind.is_link())
+                .collect();
+            reopen(&mut out, spans, &mut open, across);
+            while let Some(marker) = markers.get(next_marker).filter(|m| m.at == at) {
+                write_marker(&mut out, marker);
+                next_marker += 1;
+            }
+        }
+        let covering: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&i| spans[i].start <= at && at < spans[i].end)
+            .collect();
+        reopen(&mut out, spans, &mut open, covering);
+        if let Some(&next) = cuts.get(n + 1) {
+            escape_into(&mut out, &text[byte_at[at]..byte_at[next]]);
+        }
+    }
+    reopen(&mut out, spans, &mut open, Vec::new());
+    SafeHtml::from_trusted(out)
+}
+
+/// Moves from the open stack to `wanted` (both outermost first): closes what no longer
+/// matches, innermost first, then opens the rest.
+fn reopen(out: &mut String, spans: &[Span], open: &mut Vec<usize>, wanted: Vec<usize>) {
+    let keep = open
+        .iter()
+        .zip(&wanted)
+        .take_while(|(a, b)| a == b)
+        .count();
+    for &i in open[keep..].iter().rev() {
+        spans[i].kind.close(out);
+    }
+    for &i in &wanted[keep..] {
+        spans[i].kind.open(out);
+    }
+    *open = wanted;
+}
+
+fn write_marker(out: &mut String, marker: &Marker) {
+    let n = marker.number;
+    out.push_str(&format!(
+        "<sup class=\"fn-ref\" id=\"fr-{n}-{k}\"><a href=\"#fn-{n}\" role=\"doc-noteref\" aria-describedby=\"fn-tip-{n}\">{n}</a></sup>",
+        k = marker.occurrence
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(start: usize, end: usize, id: &str) -> Span {
+        Span {
+            start,
+            end,
+            kind: SpanKind::Actor {
+                actor_id: id.into(),
+                tone: 1,
+                label: id.into(),
+            },
+        }
+    }
+
+    fn fmt(start: usize, end: usize, style: FormatStyle) -> Span {
+        Span {
+            start,
+            end,
+            kind: SpanKind::Format(style),
+        }
+    }
+
+    fn marker(at: usize, number: u32) -> Marker {
+        Marker {
+            at,
+            number,
+            occurrence: 1,
+        }
+    }
+
+    const A: &str = r#"<mark class="actor tone-1" data-actor="A" title="A">"#;
+    const B: &str = r#"<mark class="actor tone-1" data-actor="B" title="B">"#;
+
+    fn sup(n: u32) -> String {
+        format!(
+            r##"<sup class="fn-ref" id="fr-{n}-1"><a href="#fn-{n}" role="doc-noteref" aria-describedby="fn-tip-{n}">{n}</a></sup>"##
+        )
+    }
+
+    #[test]
+    fn span_table() {
+        let cases: Vec<(&str, Vec<Span>, Vec<Marker>, String)> = vec![
+            ("plain", vec![], vec![], "plain".into()),
+            ("a<b>&\"'", vec![], vec![], "a&lt;b&gt;&amp;&quot;&#39;".into()),
+            ("Moscow said", vec![actor(0, 6, "A")], vec![], format!("{A}Moscow</mark> said")),
+            (
+                "disjoint spans",
+                vec![actor(9, 14, "B"), actor(0, 8, "A")],
+                vec![],
+                format!("{A}disjoint</mark> {B}spans</mark>"),
+            ),
+            (
+                "nested inside",
+                vec![actor(0, 13, "A"), actor(7, 13, "B")],
+                vec![],
+                format!("{A}nested {B}inside</mark></mark>"),
+            ),
+            (
+                "crossing ranges",
+                vec![actor(0, 10, "A"), actor(5, 15, "B")],
+                vec![],
+                format!("{A}cross{B}ing r</mark></mark>{B}anges</mark>"),
+            ),
+            (
+                "equal ranges",
+                vec![fmt(0, 5, FormatStyle::Emphasis), actor(0, 5, "A")],
+                vec![],
+                format!("{A}<em>equal</em></mark> ranges"),
+            ),
+            ("other. Next", vec![], vec![marker(6, 1)], format!("other.{} Next", sup(1))),
+            (
+                "Russia.",
+                vec![actor(0, 6, "A")],
+                vec![marker(7, 1)],
+                format!("{A}Russia</mark>.{}", sup(1)),
+            ),
+            (
+                "marker inside a mention",
+                vec![actor(0, 23, "A")],
+                vec![marker(6, 2)],
+                format!("{A}marker{} inside a mention</mark>", sup(2)),
+            ),
+            (
+                "linked text here",
+                vec![fmt(0, 16, FormatStyle::Link("https://e.org/?a=1&b=\"".into()))],
+                vec![marker(6, 3)],
+                format!(
+                    r#"<a href="https://e.org/?a=1&amp;b=&quot;" rel="nofollow noopener noreferrer">linked</a>{}<a href="https://e.org/?a=1&amp;b=&quot;" rel="nofollow noopener noreferrer"> text here</a>"#,
+                    sup(3)
+                ),
+            ),
+            ("🇺🇦 Kyiv", vec![actor(3, 7, "A")], vec![], format!("🇺🇦 {A}Kyiv</mark>")),
+            ("short", vec![actor(2, 99, "A"), actor(3, 3, "B")], vec![], "short".into()),
+        ];
+        for (text, spans, markers, expected) in cases {
+            assert_eq!(render(text, &spans, &markers).as_str(), expected, "for {text:?}");
+        }
+    }
+
+    #[test]
+    fn three_way_overlap_stays_well_nested() {
+        let spans = vec![
+            actor(0, 6, "A"),
+            fmt(2, 9, FormatStyle::Strong),
+            fmt(4, 12, FormatStyle::Emphasis),
+        ];
+        let html = render("abcdefghijkl", &spans, &[marker(5, 1)]).into_string();
+        assert_eq!(
+            html,
+            format!(
+                "{A}ab<strong>cd<em>e{}f</em></strong></mark><strong><em>ghi</em></strong><em>jkl</em>",
+                sup(1)
+            )
+        );
+    }
+}

@@ -1,0 +1,566 @@
+//! Documents, their paragraphs, footnotes and mentions.
+
+use std::collections::HashMap;
+
+use sqlx::FromRow;
+
+use super::{Store, StoreError, StoreResult, now_rfc3339};
+use crate::domain::actors::{Actor, ActorKind, Mention};
+use crate::domain::document::{
+    AnalysedDocument, Block, BlockKind, Footnote, FootnoteRef, Format, FormatStyle, Metadata,
+    ParsedDocument,
+};
+use crate::domain::html::SafeHtml;
+
+/// A document to store, with the hashes that identify its content.
+#[derive(Debug)]
+pub struct NewDocument<'a> {
+    /// Slug (validated).
+    pub slug: &'a str,
+    /// Display title.
+    pub title: &'a str,
+    /// `txt` or `md`.
+    pub format: &'a str,
+    /// Hash of the author's files.
+    pub content_hash: &'a str,
+    /// Hash of content, gazetteer and analysis code.
+    pub analysis_hash: &'a str,
+    /// The source file, kept per version.
+    pub source_text: &'a str,
+    /// The parsed and analysed document.
+    pub analysed: &'a AnalysedDocument,
+}
+
+/// What saving a document did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    /// A new document.
+    Added,
+    /// The text changed: a new version.
+    NewVersion(i64),
+    /// Same text, re-analysed (e.g. the gazetteer changed).
+    Reanalysed,
+}
+
+/// A line of the document list.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DocumentSummary {
+    /// URL slug.
+    pub slug: String,
+    /// Display title.
+    pub title: String,
+    /// Author, if given.
+    pub author: Option<String>,
+    /// Publication date, if given.
+    pub published: Option<String>,
+    /// Source URL, if given.
+    pub source: Option<String>,
+    /// Number of paragraphs.
+    pub paragraphs: i64,
+    /// Current version.
+    pub version: i64,
+    /// The most-named actors, most first.
+    pub top_actors: Vec<ActorCount>,
+}
+
+/// An actor and how often a document names it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ActorCount {
+    /// Actor id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Number of mentions.
+    pub mentions: i64,
+}
+
+/// A stored document, as the reader and the API need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDocument {
+    /// Row id.
+    pub id: i64,
+    /// URL slug.
+    pub slug: String,
+    /// Display title.
+    pub title: String,
+    /// `txt` or `md`.
+    pub format: String,
+    /// Current version, from 1.
+    pub version: i64,
+    /// When the current version was imported.
+    pub updated_at: String,
+    /// The document.
+    pub analysed: AnalysedDocument,
+    /// The actors it mentions.
+    pub actors: Vec<Actor>,
+}
+
+#[derive(FromRow)]
+struct DocumentRow {
+    id: i64,
+    slug: String,
+    title: String,
+    author: Option<String>,
+    published: Option<String>,
+    source_url: Option<String>,
+    language: Option<String>,
+    tags: String,
+    format: String,
+    version: i64,
+    updated_at: String,
+}
+
+#[derive(FromRow)]
+struct ParagraphRow {
+    id: i64,
+    kind: String,
+    text: String,
+}
+
+#[derive(FromRow)]
+struct RangeRow {
+    paragraph_id: i64,
+    start_cp: i64,
+    end_cp: i64,
+    label: String,
+    extra: Option<String>,
+}
+
+#[derive(FromRow)]
+struct FootnoteRow {
+    number: i64,
+    label: String,
+    content_html: Option<String>,
+}
+
+#[derive(FromRow)]
+struct SummaryRow {
+    id: i64,
+    slug: String,
+    title: String,
+    author: Option<String>,
+    published: Option<String>,
+    source_url: Option<String>,
+    version: i64,
+    paragraphs: i64,
+}
+
+#[derive(FromRow)]
+struct ActorCountRow {
+    document_id: i64,
+    id: String,
+    name: String,
+    mentions: i64,
+}
+
+#[derive(FromRow)]
+struct ActorRow {
+    id: String,
+    name: String,
+    kind: String,
+    wikidata: Option<String>,
+    affiliation: Option<String>,
+    role: Option<String>,
+}
+
+fn style_name(style: &FormatStyle) -> (&'static str, Option<&str>) {
+    match style {
+        FormatStyle::Emphasis => ("emphasis", None),
+        FormatStyle::Strong => ("strong", None),
+        FormatStyle::Strikethrough => ("strikethrough", None),
+        FormatStyle::Code => ("code", None),
+        FormatStyle::Link(href) => ("link", Some(href)),
+    }
+}
+
+fn parse_style(name: &str, href: Option<String>) -> StoreResult<FormatStyle> {
+    Ok(match (name, href) {
+        ("emphasis", _) => FormatStyle::Emphasis,
+        ("strong", _) => FormatStyle::Strong,
+        ("strikethrough", _) => FormatStyle::Strikethrough,
+        ("code", _) => FormatStyle::Code,
+        ("link", Some(href)) => FormatStyle::Link(href),
+        (other, _) => return Err(StoreError::Malformed(format!("format style {other}"))),
+    })
+}
+
+fn to_usize(n: i64) -> StoreResult<usize> {
+    usize::try_from(n).map_err(|_| StoreError::Malformed(format!("negative offset {n}")))
+}
+
+impl Store {
+    /// `slug → analysis_hash` for every stored document.
+    pub async fn analysis_hashes(&self) -> StoreResult<HashMap<String, String>> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("select slug, analysis_hash from documents")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Inserts or replaces a document in one transaction. The document row is updated in
+    /// place, never deleted, so whatever refers to it survives.
+    pub async fn save_document(&self, doc: &NewDocument<'_>) -> StoreResult<Saved> {
+        let now = now_rfc3339();
+        let meta = &doc.analysed.parsed.meta;
+        let tags = serde_json::to_string(&meta.tags).map_err(|e| StoreError::Malformed(e.to_string()))?;
+        let mut tx = self.write().await?;
+        let existing: Option<(i64, String, i64)> =
+            sqlx::query_as("select id, content_hash, version from documents where slug = $1")
+                .bind(doc.slug)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (id, version, saved) = match existing {
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "insert into documents (slug, title, author, published, source_url, language, tags,
+                       format, content_hash, analysis_hash, version, imported_at, updated_at)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11) returning id",
+                )
+                .bind(doc.slug)
+                .bind(doc.title)
+                .bind(&meta.author)
+                .bind(&meta.published)
+                .bind(&meta.source)
+                .bind(&meta.language)
+                .bind(&tags)
+                .bind(doc.format)
+                .bind(doc.content_hash)
+                .bind(doc.analysis_hash)
+                .bind(&now)
+                .fetch_one(&mut *tx)
+                .await?;
+                (id, 1, Saved::Added)
+            }
+            Some((id, old_hash, old_version)) => {
+                let (version, saved) = if old_hash == doc.content_hash {
+                    (old_version, Saved::Reanalysed)
+                } else {
+                    (old_version + 1, Saved::NewVersion(old_version + 1))
+                };
+                sqlx::query(
+                    "update documents set title = $2, author = $3, published = $4, source_url = $5,
+                       language = $6, tags = $7, format = $8, content_hash = $9, analysis_hash = $10,
+                       version = $11, updated_at = $12
+                     where id = $1",
+                )
+                .bind(id)
+                .bind(doc.title)
+                .bind(&meta.author)
+                .bind(&meta.published)
+                .bind(&meta.source)
+                .bind(&meta.language)
+                .bind(&tags)
+                .bind(doc.format)
+                .bind(doc.content_hash)
+                .bind(doc.analysis_hash)
+                .bind(version)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("delete from paragraphs where document_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("delete from footnotes where document_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                (id, version, saved)
+            }
+        };
+        if saved != Saved::Reanalysed {
+            sqlx::query(
+                "insert into document_versions (document_id, version, content_hash, source_text, imported_at)
+                 values ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(version)
+            .bind(doc.content_hash)
+            .bind(doc.source_text)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        insert_contents(&mut tx, id, doc.analysed).await?;
+        tx.commit().await?;
+        Ok(saved)
+    }
+
+    /// Every document with its paragraph count and three most-named actors.
+    pub async fn list_documents(&self) -> StoreResult<Vec<DocumentSummary>> {
+        let rows: Vec<SummaryRow> = sqlx::query_as(
+            "select d.id, d.slug, d.title, d.author, d.published, d.source_url, d.version,
+                    (select count(*) from paragraphs p where p.document_id = d.id) as paragraphs
+             from documents d
+             order by d.published desc nulls last, d.title",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let counts: Vec<ActorCountRow> = sqlx::query_as(
+            "select p.document_id, a.id, a.name, count(*) as mentions
+             from mentions m
+             join paragraphs p on p.id = m.paragraph_id
+             join actors a on a.id = m.actor_id
+             group by p.document_id, a.id
+             order by p.document_id, mentions desc, a.name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut top: HashMap<i64, Vec<ActorCount>> = HashMap::new();
+        for row in counts {
+            let list = top.entry(row.document_id).or_default();
+            if list.len() < 3 {
+                list.push(ActorCount {
+                    id: row.id,
+                    name: row.name,
+                    mentions: row.mentions,
+                });
+            }
+        }
+        Ok(rows
+            .into_iter()
+            .map(|r| DocumentSummary {
+                top_actors: top.remove(&r.id).unwrap_or_default(),
+                slug: r.slug,
+                title: r.title,
+                author: r.author,
+                published: r.published,
+                source: r.source_url,
+                paragraphs: r.paragraphs,
+                version: r.version,
+            })
+            .collect())
+    }
+
+    /// Loads a document with everything needed to render it.
+    pub async fn load_document(&self, slug: &str) -> StoreResult<Option<StoredDocument>> {
+        let Some(row): Option<DocumentRow> = sqlx::query_as(
+            "select id, slug, title, author, published, source_url, language, tags, format,
+                    version, updated_at
+             from documents where slug = $1",
+        )
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let blocks = self.load_blocks(row.id).await?;
+        let footnotes = self.load_footnotes(row.id).await?;
+        let actors = self.load_mentioned_actors(row.id).await?;
+        let tags: Vec<String> =
+            serde_json::from_str(&row.tags).map_err(|e| StoreError::Malformed(e.to_string()))?;
+        let meta = Metadata {
+            title: Some(row.title.clone()),
+            author: row.author,
+            published: row.published,
+            source: row.source_url,
+            language: row.language,
+            tags,
+        };
+        let (blocks, mentions) = blocks;
+        Ok(Some(StoredDocument {
+            id: row.id,
+            slug: row.slug,
+            title: row.title,
+            format: row.format,
+            version: row.version,
+            updated_at: row.updated_at,
+            analysed: AnalysedDocument {
+                parsed: ParsedDocument {
+                    meta,
+                    blocks,
+                    footnotes,
+                    warnings: Vec::new(),
+                },
+                mentions,
+            },
+            actors,
+        }))
+    }
+
+    async fn load_blocks(&self, document_id: i64) -> StoreResult<(Vec<Block>, Vec<Vec<Mention>>)> {
+        let paragraphs: Vec<ParagraphRow> = sqlx::query_as(
+            "select id, kind, text from paragraphs where document_id = $1 order by ordinal",
+        )
+        .bind(document_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let index: HashMap<i64, usize> =
+            paragraphs.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        let mut blocks: Vec<Block> = paragraphs
+            .into_iter()
+            .map(|p| Block {
+                kind: BlockKind::parse(&p.kind),
+                ..Block::paragraph(p.text)
+            })
+            .collect();
+        let mut mentions = vec![Vec::new(); blocks.len()];
+        let ranges = |sql: &'static str| {
+            sqlx::query_as::<_, RangeRow>(sql)
+                .bind(document_id)
+                .fetch_all(&self.pool)
+        };
+        for r in ranges(
+            "select f.paragraph_id, f.start_cp, f.end_cp, f.style as label, f.href as extra
+             from paragraph_formats f join paragraphs p on p.id = f.paragraph_id
+             where p.document_id = $1 order by f.rowid",
+        )
+        .await?
+        {
+            let block = &mut blocks[index[&r.paragraph_id]];
+            block.formats.push(Format {
+                start: to_usize(r.start_cp)?,
+                end: to_usize(r.end_cp)?,
+                style: parse_style(&r.label, r.extra)?,
+            });
+        }
+        for r in ranges(
+            "select f.paragraph_id, f.offset_cp as start_cp, f.number as end_cp, '' as label, null as extra
+             from footnote_refs f join paragraphs p on p.id = f.paragraph_id
+             where p.document_id = $1 order by f.paragraph_id, f.offset_cp, f.number",
+        )
+        .await?
+        {
+            blocks[index[&r.paragraph_id]].footnote_refs.push(FootnoteRef {
+                offset: to_usize(r.start_cp)?,
+                number: u32::try_from(r.end_cp).map_err(|e| StoreError::Malformed(e.to_string()))?,
+            });
+        }
+        for r in ranges(
+            "select m.paragraph_id, m.start_cp, m.end_cp, m.actor_id as label, m.matched as extra
+             from mentions m join paragraphs p on p.id = m.paragraph_id
+             where p.document_id = $1 order by m.paragraph_id, m.start_cp",
+        )
+        .await?
+        {
+            mentions[index[&r.paragraph_id]].push(Mention {
+                start: to_usize(r.start_cp)?,
+                end: to_usize(r.end_cp)?,
+                actor_id: r.label,
+                matched: r.extra.unwrap_or_default(),
+            });
+        }
+        Ok((blocks, mentions))
+    }
+
+    async fn load_footnotes(&self, document_id: i64) -> StoreResult<Vec<Footnote>> {
+        let rows: Vec<FootnoteRow> = sqlx::query_as(
+            "select number, label, content_html from footnotes where document_id = $1 order by number",
+        )
+        .bind(document_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(Footnote {
+                    number: u32::try_from(r.number).map_err(|e| StoreError::Malformed(e.to_string()))?,
+                    label: r.label,
+                    // Sanitised by the importer before it was stored.
+                    content: r.content_html.map(SafeHtml::from_trusted),
+                })
+            })
+            .collect()
+    }
+
+    async fn load_mentioned_actors(&self, document_id: i64) -> StoreResult<Vec<Actor>> {
+        let rows: Vec<ActorRow> = sqlx::query_as(
+            "select id, name, kind, wikidata, affiliation, role from actors
+             where id in (select m.actor_id from mentions m join paragraphs p on p.id = m.paragraph_id
+                          where p.document_id = $1)
+                or id in (select a.affiliation from actors a
+                          join mentions m on m.actor_id = a.id
+                          join paragraphs p on p.id = m.paragraph_id
+                          where p.document_id = $1)",
+        )
+        .bind(document_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(Actor {
+                    kind: ActorKind::parse(&r.kind)
+                        .ok_or_else(|| StoreError::Malformed(format!("actor kind {}", r.kind)))?,
+                    id: r.id,
+                    name: r.name,
+                    wikidata: r.wikidata,
+                    affiliation: r.affiliation,
+                    role: r.role,
+                    aliases: Vec::new(),
+                })
+            })
+            .collect()
+    }
+}
+
+async fn insert_contents(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    document_id: i64,
+    analysed: &AnalysedDocument,
+) -> StoreResult<()> {
+    let parsed = &analysed.parsed;
+    let mut seen: HashMap<u32, i64> = HashMap::new();
+    for (i, (block, mentions)) in parsed.blocks.iter().zip(&analysed.mentions).enumerate() {
+        let paragraph_id: i64 = sqlx::query_scalar(
+            "insert into paragraphs (document_id, ordinal, kind, text) values ($1, $2, $3, $4) returning id",
+        )
+        .bind(document_id)
+        .bind(i as i64 + 1)
+        .bind(block.kind.as_str())
+        .bind(&block.text)
+        .fetch_one(&mut **tx)
+        .await?;
+        for f in &block.formats {
+            let (style, href) = style_name(&f.style);
+            sqlx::query(
+                "insert into paragraph_formats (paragraph_id, start_cp, end_cp, style, href)
+                 values ($1, $2, $3, $4, $5)",
+            )
+            .bind(paragraph_id)
+            .bind(f.start as i64)
+            .bind(f.end as i64)
+            .bind(style)
+            .bind(href)
+            .execute(&mut **tx)
+            .await?;
+        }
+        for r in &block.footnote_refs {
+            let occurrence = seen.entry(r.number).or_insert(0);
+            *occurrence += 1;
+            sqlx::query(
+                "insert into footnote_refs (paragraph_id, number, occurrence, offset_cp) values ($1, $2, $3, $4)",
+            )
+            .bind(paragraph_id)
+            .bind(r.number as i64)
+            .bind(*occurrence)
+            .bind(r.offset as i64)
+            .execute(&mut **tx)
+            .await?;
+        }
+        for m in mentions {
+            sqlx::query(
+                "insert into mentions (paragraph_id, actor_id, start_cp, end_cp, matched) values ($1, $2, $3, $4, $5)",
+            )
+            .bind(paragraph_id)
+            .bind(&m.actor_id)
+            .bind(m.start as i64)
+            .bind(m.end as i64)
+            .bind(&m.matched)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    for f in &parsed.footnotes {
+        sqlx::query(
+            "insert into footnotes (document_id, number, label, content_html) values ($1, $2, $3, $4)",
+        )
+        .bind(document_id)
+        .bind(f.number as i64)
+        .bind(&f.label)
+        .bind(f.content.as_ref().map(SafeHtml::as_str))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}

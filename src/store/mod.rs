@@ -1,0 +1,130 @@
+//! All SQL lives here. Queries are runtime-checked (`query_as` + `FromRow`) with `$n`
+//! placeholders so that a PostgreSQL store can follow; every write runs in an explicit
+//! `BEGIN IMMEDIATE` transaction so concurrent writers wait instead of failing mid-way.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{SqlitePool, Transaction};
+
+pub mod actors;
+pub mod documents;
+
+/// The embedded migrations from `migrations/`.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// A storage failure; mapped to a generic 500 at the HTTP edge and logged.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database said no.
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Stored data that cannot be decoded.
+    #[error("stored data is malformed: {0}")]
+    Malformed(String),
+}
+
+/// Result of store operations.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The database: a pool of SQLite connections in WAL mode.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if missing) the database at `path` and applies pending migrations.
+    pub async fn open(path: &Path) -> StoreResult<Store> {
+        if !path.exists() {
+            let shown = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+            tracing::info!(path = %shown.display(), "creating a new, empty database");
+        }
+        let options = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: an acknowledged write survives power loss, not only a process crash.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    /// The connection pool, for tests and health checks.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Starts a write transaction that takes the write lock at once.
+    async fn write(&self) -> StoreResult<Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// Reads a setting.
+    pub async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar("select value from settings where key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// Writes a setting.
+    pub async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "insert into settings (key, value) values ($1, $2)
+             on conflict (key) do update set value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Current UTC time as RFC 3339, the format of every stored timestamp.
+pub fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn opening_creates_the_file_with_wal_and_foreign_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("g.db")).await.unwrap();
+        let mode: String = sqlx::query_scalar("pragma journal_mode").fetch_one(store.pool()).await.unwrap();
+        let fk: i64 = sqlx::query_scalar("pragma foreign_keys").fetch_one(store.pool()).await.unwrap();
+        let sync: i64 = sqlx::query_scalar("pragma synchronous").fetch_one(store.pool()).await.unwrap();
+        assert_eq!((mode.as_str(), fk, sync), ("wal", 1, 2));
+    }
+
+    #[tokio::test]
+    async fn settings_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("g.db")).await.unwrap();
+        assert_eq!(store.setting("k").await.unwrap(), None);
+        store.set_setting("k", "v1").await.unwrap();
+        store.set_setting("k", "v2").await.unwrap();
+        assert_eq!(store.setting("k").await.unwrap().as_deref(), Some("v2"));
+    }
+}
