@@ -2,9 +2,17 @@
 //!
 //! A guided tour, from the pure core outwards:
 
-/// Pure domain logic: footnotes, actors, Markdown, span rendering.
-pub mod domain;
+/// Command-line interface: `serve`, `import`.
+pub mod cli;
+/// Flags and environment.
+pub mod config;
 /// Corpus files to documents, and the import into the store.
 pub mod corpus;
+/// Pure domain logic: footnotes, actors, Markdown, span rendering.
+pub mod domain;
+/// The one error type and its HTTP mapping.
+pub mod error;
+/// Router, pages, JSON API, static assets.
+pub mod http;
 /// All SQL: documents, actors, settings; migrations embedded.
 pub mod store;

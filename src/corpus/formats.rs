@@ -81,7 +81,10 @@ mod tests {
 
     #[test]
     fn txt_paragraphs_are_lines_and_markers_are_footnotes() {
-        let doc = parse_txt("First line.1\n\n  \nSecond line.2\r\nNo marker in 2024.", Metadata::default());
+        let doc = parse_txt(
+            "First line.1\n\n  \nSecond line.2\r\nNo marker in 2024.",
+            Metadata::default(),
+        );
         assert_eq!(doc.blocks.len(), 3);
         assert_eq!(doc.blocks[0].text, "First line.");
         assert_eq!(doc.footnotes.len(), 2);
@@ -105,7 +108,15 @@ mod tests {
 
     #[test]
     fn broken_front_matter_is_reported() {
-        assert!(parse_md("+++\ntitle = \"T\"\nBody").unwrap_err().contains("never closed"));
-        assert!(parse_md("+++\ntitle = T\n+++\nBody").unwrap_err().contains("front matter"));
+        assert!(
+            parse_md("+++\ntitle = \"T\"\nBody")
+                .unwrap_err()
+                .contains("never closed")
+        );
+        assert!(
+            parse_md("+++\ntitle = T\n+++\nBody")
+                .unwrap_err()
+                .contains("front matter")
+        );
     }
 }

@@ -80,7 +80,8 @@ pub async fn import_corpus(
         path: dir.display().to_string(),
         source,
     })?;
-    let gazetteer_changed = store.setting(GAZETTEER_HASH_KEY).await?.as_deref() != Some(&gazetteer_hash);
+    let gazetteer_changed =
+        store.setting(GAZETTEER_HASH_KEY).await?.as_deref() != Some(&gazetteer_hash);
     if gazetteer_changed {
         store.sync_actors(&gazetteer).await?;
     }
@@ -111,7 +112,9 @@ pub async fn import_corpus(
         };
         report.bytes_parsed += file.text.len();
         for warning in &analysed.parsed.warnings {
-            report.warnings.push(format!("{}: {warning}", file.path.display()));
+            report
+                .warnings
+                .push(format!("{}: {warning}", file.path.display()));
         }
         let title = analysed
             .parsed
@@ -137,7 +140,9 @@ pub async fn import_corpus(
     }
     if gazetteer_changed {
         store.prune_actors(&gazetteer).await?;
-        store.set_setting(GAZETTEER_HASH_KEY, &gazetteer_hash).await?;
+        store
+            .set_setting(GAZETTEER_HASH_KEY, &gazetteer_hash)
+            .await?;
     }
     progress.finish_and_clear();
     report.elapsed = started.elapsed();

@@ -21,10 +21,12 @@ struct RawMetadata {
 pub fn parse_metadata(toml_text: &str) -> Result<Metadata, String> {
     let raw: RawMetadata = toml::from_str(toml_text).map_err(|e| e.message().to_owned())?;
     let published = raw.published.map(parse_date).transpose()?;
-    if let Some(source) = &raw.source {
-        if !is_safe_link(source) || source.starts_with("mailto:") {
-            return Err(format!("`source` must be an http or https URL, not {source:?}"));
-        }
+    if let Some(source) = &raw.source
+        && (!is_safe_link(source) || source.starts_with("mailto:"))
+    {
+        return Err(format!(
+            "`source` must be an http or https URL, not {source:?}"
+        ));
     }
     let blank = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     Ok(Metadata {
@@ -47,7 +49,11 @@ fn parse_date(value: toml::Value) -> Result<String, String> {
     let text = match value {
         toml::Value::Datetime(d) => d.to_string(),
         toml::Value::String(s) => s,
-        other => return Err(format!("`published` must be a date such as 2024-06-19, not {other}")),
+        other => {
+            return Err(format!(
+                "`published` must be a date such as 2024-06-19, not {other}"
+            ));
+        }
     };
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let date_part = text.get(..10).unwrap_or(&text);

@@ -129,7 +129,10 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
             Ok(file) if scan.files.iter().any(|f| f.slug == file.slug) => {
                 scan.problems.push(FileProblem {
                     path,
-                    message: format!("another file already has the slug `{}`; rename one", file.slug),
+                    message: format!(
+                        "another file already has the slug `{}`; rename one",
+                        file.slug
+                    ),
                 });
             }
             Ok(file) => scan.files.push(file),
@@ -140,7 +143,10 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
 }
 
 fn read_source(path: &Path, format: SourceFormat) -> Result<SourceFile, String> {
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
     let slug = Slug::parse(stem).map_err(|e| format!("{e}; rename the file"))?;
     let meta = std::fs::symlink_metadata(path).map_err(|e| e.to_string())?;
     if !meta.file_type().is_file() {

@@ -45,9 +45,15 @@ impl ActorKind {
 
     /// Inverse of [`ActorKind::as_str`].
     pub fn parse(name: &str) -> Option<ActorKind> {
-        [Self::State, Self::Organisation, Self::Bloc, Self::Person, Self::Group]
-            .into_iter()
-            .find(|k| k.as_str() == name)
+        [
+            Self::State,
+            Self::Organisation,
+            Self::Bloc,
+            Self::Person,
+            Self::Group,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
     }
 }
 
@@ -174,17 +180,20 @@ impl Gazetteer {
         for (index, actor) in actors.iter().enumerate() {
             validate_id(actor)?;
             if by_id.insert(actor.id.clone(), index).is_some() {
-                return Err(GazetteerError(format!("actor id `{}` appears twice", actor.id)));
+                return Err(GazetteerError(format!(
+                    "actor id `{}` appears twice",
+                    actor.id
+                )));
             }
         }
         for actor in &actors {
-            if let Some(affiliation) = &actor.affiliation {
-                if !by_id.contains_key(affiliation) {
-                    return Err(GazetteerError(format!(
-                        "actor `{}` has affiliation `{affiliation}`, which is not an actor id",
-                        actor.id
-                    )));
-                }
+            if let Some(affiliation) = &actor.affiliation
+                && !by_id.contains_key(affiliation)
+            {
+                return Err(GazetteerError(format!(
+                    "actor `{}` has affiliation `{affiliation}`, which is not an actor id",
+                    actor.id
+                )));
             }
         }
         let (texts, patterns) = compile_patterns(&actors)?;
@@ -295,7 +304,9 @@ fn validate_id(actor: &Actor) -> Result<(), GazetteerError> {
     let upper = |max: usize| {
         (2..=max).contains(&id.len())
             && id.starts_with(|c: char| c.is_ascii_uppercase())
-            && id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            && id
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
     };
     let (valid, expected) = match actor.kind {
         ActorKind::State => (
@@ -315,16 +326,19 @@ fn validate_id(actor: &Actor) -> Result<(), GazetteerError> {
         )));
     }
     if actor.name.trim().is_empty() || actor.aliases.iter().any(|a| a.text.trim().is_empty()) {
-        return Err(GazetteerError(format!("actor `{id}` has an empty name or alias")));
+        return Err(GazetteerError(format!(
+            "actor `{id}` has an empty name or alias"
+        )));
     }
     Ok(())
 }
 
+/// Pattern texts for the automaton, and for each its (actor index, rule).
+type CompiledPatterns = (Vec<String>, Vec<(usize, AliasRule)>);
+
 /// Every alias text, plus a capitalised twin of aliases that start lower-case ("the
 /// Kremlin" also matches "The Kremlin" at a sentence start).
-fn compile_patterns(
-    actors: &[Actor],
-) -> Result<(Vec<String>, Vec<(usize, AliasRule)>), GazetteerError> {
+fn compile_patterns(actors: &[Actor]) -> Result<CompiledPatterns, GazetteerError> {
     let mut owner: HashMap<String, &str> = HashMap::new();
     let mut texts = Vec::new();
     let mut patterns = Vec::new();
@@ -434,27 +448,54 @@ mod tests {
     }
 
     fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-        expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        expected
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     #[test]
     fn matcher_table() {
         let cases: &[(&str, &[(&str, &str)])] = &[
-            ("Pyongyang and Moscow", &[("Pyongyang", "PRK"), ("Moscow", "RUS")]),
+            (
+                "Pyongyang and Moscow",
+                &[("Pyongyang", "PRK"), ("Moscow", "RUS")],
+            ),
             ("North Korea", &[("North Korea", "PRK")]),
-            ("Russia’s reach and Russia's reach", &[("Russia", "RUS"), ("Russia", "RUS")]),
+            (
+                "Russia’s reach and Russia's reach",
+                &[("Russia", "RUS"), ("Russia", "RUS")],
+            ),
             ("Sino-Russian ties", &[("Sino", "CHN"), ("Russian", "RUS")]),
-            ("Russia–North Korea ties", &[("Russia", "RUS"), ("North Korea", "PRK")]),
-            ("South Korea–Japan and US alliance", &[("South Korea", "KOR"), ("US", "USA")]),
+            (
+                "Russia–North Korea ties",
+                &[("Russia", "RUS"), ("North Korea", "PRK")],
+            ),
+            (
+                "South Korea–Japan and US alliance",
+                &[("South Korea", "KOR"), ("US", "USA")],
+            ),
             ("let us talk to Russians", &[]),
-            ("The Kremlin said, and the Kremlin", &[("The Kremlin", "RUS"), ("the Kremlin", "RUS")]),
+            (
+                "The Kremlin said, and the Kremlin",
+                &[("The Kremlin", "RUS"), ("the Kremlin", "RUS")],
+            ),
             ("Commentators in the West have", &[("the West", "WEST")]),
             ("the West’s support", &[("the West", "WEST")]),
             ("in the West Bank and West Africa", &[]),
             ("Western powers, Western Europe", &[("Western", "WEST")]),
-            ("President Vladimir Putin and Putin", &[("Vladimir Putin", "vladimir-putin"), ("Putin", "vladimir-putin")]),
+            (
+                "President Vladimir Putin and Putin",
+                &[
+                    ("Vladimir Putin", "vladimir-putin"),
+                    ("Putin", "vladimir-putin"),
+                ],
+            ),
             ("Sino is not a word alone", &[]),
-            ("Chinese media, North Korean arms", &[("Chinese", "CHN"), ("North Korean", "PRK")]),
+            (
+                "Chinese media, North Korean arms",
+                &[("Chinese", "CHN"), ("North Korean", "PRK")],
+            ),
             ("Moscowitz and PyongyangX", &[]),
             ("the U.S. and U.S.-led", &[("U.S.", "USA"), ("U.S.", "USA")]),
             ("Korea alone and Korean Peninsula", &[]),
@@ -474,8 +515,14 @@ mod tests {
     #[test]
     fn invalid_gazetteers_say_what_to_fix() {
         let cases = [
-            ("[[actor]]\nid = \"Russia\"\nname = \"Russia\"\nkind = \"state\"", "ISO 3166-1"),
-            ("[[actor]]\nid = \"Putin\"\nname = \"Putin\"\nkind = \"person\"", "lowercase slug"),
+            (
+                "[[actor]]\nid = \"Russia\"\nname = \"Russia\"\nkind = \"state\"",
+                "ISO 3166-1",
+            ),
+            (
+                "[[actor]]\nid = \"Putin\"\nname = \"Putin\"\nkind = \"person\"",
+                "lowercase slug",
+            ),
             (
                 "[[actor]]\nid = \"a\"\nname = \"A\"\nkind = \"person\"\naffiliation = \"XXX\"",
                 "not an actor id",
@@ -484,8 +531,14 @@ mod tests {
                 "[[actor]]\nid = \"RUS\"\nname = \"Russia\"\nkind = \"state\"\n[[actor]]\nid = \"SUN\"\nname = \"Soviet Union\"\nkind = \"state\"\naliases = [\"Russia\"]",
                 "belongs to both",
             ),
-            ("[[actor]]\nid = \"RUS\"\nname = \"Russia\"\nkind = \"country\"", "unknown variant"),
-            ("[[actor]]\nid = \"RUS\"\nname = \"Russia\"\nkind = \"state\"\ncolour = 1", "colour"),
+            (
+                "[[actor]]\nid = \"RUS\"\nname = \"Russia\"\nkind = \"country\"",
+                "unknown variant",
+            ),
+            (
+                "[[actor]]\nid = \"RUS\"\nname = \"Russia\"\nkind = \"state\"\ncolour = 1",
+                "colour",
+            ),
         ];
         for (toml, hint) in cases {
             let err = Gazetteer::parse(toml).unwrap_err().to_string();

@@ -156,7 +156,11 @@ fn legend(doc: &AnalysedDocument, by_id: &HashMap<&str, &Actor>) -> Vec<LegendEn
             }
         })
         .collect();
-    entries.sort_by(|a, b| b.mentions.cmp(&a.mentions).then_with(|| a.name.cmp(&b.name)));
+    entries.sort_by(|a, b| {
+        b.mentions
+            .cmp(&a.mentions)
+            .then_with(|| a.name.cmp(&b.name))
+    });
     for (i, entry) in entries.iter_mut().enumerate().take(PALETTE_SIZE) {
         entry.tone = i as u8 + 1;
     }
@@ -209,7 +213,11 @@ mod tests {
                 footnote_refs: refs,
                 ..Block::paragraph(text)
             }],
-            footnotes: vec![Footnote { number: 1, label: "1".into(), content: None }],
+            footnotes: vec![Footnote {
+                number: 1,
+                label: "1".into(),
+                content: None,
+            }],
             warnings: vec![],
         };
         let doc = AnalysedDocument::analyse(parsed, &gazetteer);
@@ -218,14 +226,30 @@ mod tests {
 
     #[test]
     fn aliases_are_labelled_with_their_actor() {
-        let view = article("Moscow and Russia and Putin.", vec![FootnoteRef { offset: 28, number: 1 }]);
+        let view = article(
+            "Moscow and Russia and Putin.",
+            vec![FootnoteRef {
+                offset: 28,
+                number: 1,
+            }],
+        );
         let html = view.paragraphs[0].html.as_str();
-        assert!(html.contains(r#"data-actor="RUS" title="Russia (as “Moscow”)">Moscow</mark>"#), "{html}");
+        assert!(
+            html.contains(r#"data-actor="RUS" title="Russia (as “Moscow”)">Moscow</mark>"#),
+            "{html}"
+        );
         assert!(html.contains(r#"title="Russia">Russia</mark>"#), "{html}");
-        assert!(html.contains(r#"title="Vladimir Putin, President, Russia">Putin</mark>"#), "{html}");
+        assert!(
+            html.contains(r#"title="Vladimir Putin, President, Russia">Putin</mark>"#),
+            "{html}"
+        );
         assert!(html.ends_with(r##"Putin</mark>.<sup class="fn-ref" id="fr-1-1"><a href="#fn-1" role="doc-noteref" aria-describedby="fn-tip-1">1</a></sup>"##), "{html}");
         assert_eq!(view.footnotes[0].occurrences, vec![1]);
-        let legend: Vec<_> = view.legend.iter().map(|e| (e.id.as_str(), e.mentions, e.tone)).collect();
+        let legend: Vec<_> = view
+            .legend
+            .iter()
+            .map(|e| (e.id.as_str(), e.mentions, e.tone))
+            .collect();
         assert_eq!(legend, vec![("RUS", 2, 1), ("vladimir-putin", 1, 2)]);
     }
 }

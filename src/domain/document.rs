@@ -174,9 +174,10 @@ impl AnalysedDocument {
                 }
                 let mut found = gazetteer.find_mentions(&block.text);
                 found.retain(|m| {
-                    !block.formats.iter().any(|f| {
-                        f.style == FormatStyle::Code && f.start < m.end && m.start < f.end
-                    })
+                    !block
+                        .formats
+                        .iter()
+                        .any(|f| f.style == FormatStyle::Code && f.start < m.end && m.start < f.end)
                 });
                 found
             })

@@ -105,7 +105,9 @@ fn is_marker(chars: &[char], start: usize, end: usize, expected: u32, last: Opti
         Some(c) if c.is_ascii_digit() && NUMBER_INFIXES.contains(&before) => {
             let number_end = start - 1;
             last == Some(number_end) && before == ','
-                || before == '.' && ends_with_year(chars, number_end) && sentence_follows(chars, end)
+                || before == '.'
+                    && ends_with_year(chars, number_end)
+                    && sentence_follows(chars, end)
         }
         _ => true,
     }
@@ -146,7 +148,12 @@ mod tests {
         detect_markers(paragraphs)
             .0
             .into_iter()
-            .map(|d| (d.text, d.refs.iter().map(|r| (r.offset, r.number)).collect()))
+            .map(|d| {
+                (
+                    d.text,
+                    d.refs.iter().map(|r| (r.offset, r.number)).collect(),
+                )
+            })
             .collect()
     }
 
@@ -161,7 +168,10 @@ mod tests {
         assert_eq!(got[0].1, vec![(18, 1), (41, 2)]);
         assert_eq!(got[1].0, "the “all-round partnership”. And discourse.");
         assert_eq!(got[1].1, vec![(28, 3), (43, 4)]);
-        assert_eq!(got[2].1.iter().map(|r| r.1).collect::<Vec<_>>(), vec![5, 6, 7]);
+        assert_eq!(
+            got[2].1.iter().map(|r| r.1).collect::<Vec<_>>(),
+            vec![5, 6, 7]
+        );
     }
 
     #[test]
@@ -170,7 +180,13 @@ mod tests {
         let (detected, count) = detect_markers(&paragraphs);
         assert_eq!(count, 14);
         assert_eq!(detected[13].text, "Sentence 14 ends.");
-        assert_eq!(detected[13].refs, vec![FootnoteRef { offset: 17, number: 14 }]);
+        assert_eq!(
+            detected[13].refs,
+            vec![FootnoteRef {
+                offset: 17,
+                number: 14
+            }]
+        );
     }
 
     #[test]
@@ -209,10 +225,17 @@ mod tests {
 
     #[test]
     fn a_year_ending_a_sentence_may_carry_a_marker() {
-        let got = markers(&["Signed in June 2024.1 Pyongyang agreed.", "It cost 1.2 billion."]);
+        let got = markers(&[
+            "Signed in June 2024.1 Pyongyang agreed.",
+            "It cost 1.2 billion.",
+        ]);
         assert_eq!(got[0].0, "Signed in June 2024. Pyongyang agreed.");
         assert_eq!(got[0].1, vec![(20, 1)]);
-        assert_eq!(got[1].1, vec![], "a decimal after the year case is not a marker");
+        assert_eq!(
+            got[1].1,
+            vec![],
+            "a decimal after the year case is not a marker"
+        );
     }
 
     #[test]

@@ -89,8 +89,20 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::empty();
     builder
         .tags(HashSet::from([
-            "p", "br", "em", "strong", "del", "code", "pre", "a", "ul", "ol", "li", "blockquote",
-            "sup", "sub",
+            "p",
+            "br",
+            "em",
+            "strong",
+            "del",
+            "code",
+            "pre",
+            "a",
+            "ul",
+            "ol",
+            "li",
+            "blockquote",
+            "sup",
+            "sub",
         ]))
         .clean_content_tags(HashSet::from(["script", "style"]))
         .tag_attributes(HashMap::from([("a", HashSet::from(["href"]))]))
@@ -168,13 +180,18 @@ impl BlockBuilder {
             Tag::Item => self.containers.push(Container::Item),
             Tag::TableHead | Tag::TableRow => self.open_block(BlockKind::Paragraph),
             Tag::HtmlBlock => self.in_html_block = true,
-            Tag::Emphasis => self.formats.push((self.current_len, Some(FormatStyle::Emphasis))),
-            Tag::Strong => self.formats.push((self.current_len, Some(FormatStyle::Strong))),
+            Tag::Emphasis => self
+                .formats
+                .push((self.current_len, Some(FormatStyle::Emphasis))),
+            Tag::Strong => self
+                .formats
+                .push((self.current_len, Some(FormatStyle::Strong))),
             Tag::Strikethrough => self
                 .formats
                 .push((self.current_len, Some(FormatStyle::Strikethrough))),
             Tag::Link { dest_url, .. } => {
-                let style = is_safe_link(&dest_url).then(|| FormatStyle::Link(dest_url.to_string()));
+                let style =
+                    is_safe_link(&dest_url).then(|| FormatStyle::Link(dest_url.to_string()));
                 self.formats.push((self.current_len, style));
             }
             _ => {}
@@ -247,7 +264,8 @@ impl BlockBuilder {
         if self.current.is_none() {
             self.open_block(self.contained_kind());
         }
-        self.current.get_or_insert_with(|| Block::paragraph(String::new()))
+        self.current
+            .get_or_insert_with(|| Block::paragraph(String::new()))
     }
 
     fn push_text(&mut self, text: &str) {
@@ -269,7 +287,9 @@ impl BlockBuilder {
             next
         });
         let offset = self.current_len;
-        self.block().footnote_refs.push(FootnoteRef { offset, number });
+        self.block()
+            .footnote_refs
+            .push(FootnoteRef { offset, number });
     }
 
     fn finish(mut self, mut definitions: HashMap<String, Vec<Event<'_>>>) -> MarkdownDocument {
@@ -313,12 +333,19 @@ mod tests {
 
     #[test]
     fn paragraphs_keep_plain_text_and_formatting_ranges() {
-        let doc = parse_document("# Title\n\nSome *stressed* and **bold** `code` [link](https://e.org).\n", true);
+        let doc = parse_document(
+            "# Title\n\nSome *stressed* and **bold** `code` [link](https://e.org).\n",
+            true,
+        );
         assert_eq!(doc.title.as_deref(), Some("Title"));
         assert_eq!(doc.blocks.len(), 1);
         let block = &doc.blocks[0];
         assert_eq!(block.text, "Some stressed and bold code link.");
-        let styles: Vec<_> = block.formats.iter().map(|f| (f.start, f.end, f.style.clone())).collect();
+        let styles: Vec<_> = block
+            .formats
+            .iter()
+            .map(|f| (f.start, f.end, f.style.clone()))
+            .collect();
         assert_eq!(
             styles,
             vec![
@@ -333,9 +360,18 @@ mod tests {
     #[test]
     fn footnotes_are_numbered_in_first_use_order_with_sanitised_definitions() {
         let doc = parse_document(
-            "B first.[^b] A second.[^a] B again.[^b] Missing.[^none]\n\n[^a]: Alpha <script>x()</script>[bad](javascript:alert(1))\n[^b]: *Beta* [ok](https://e.org)\n[^unused]: Never cited.\n", false);
-        let refs: Vec<_> = doc.blocks[0].footnote_refs.iter().map(|r| (r.offset, r.number)).collect();
-        assert_eq!(doc.blocks[0].text, "B first. A second. B again. Missing.[^none]");
+            "B first.[^b] A second.[^a] B again.[^b] Missing.[^none]\n\n[^a]: Alpha <script>x()</script>[bad](javascript:alert(1))\n[^b]: *Beta* [ok](https://e.org)\n[^unused]: Never cited.\n",
+            false,
+        );
+        let refs: Vec<_> = doc.blocks[0]
+            .footnote_refs
+            .iter()
+            .map(|r| (r.offset, r.number))
+            .collect();
+        assert_eq!(
+            doc.blocks[0].text,
+            "B first. A second. B again. Missing.[^none]"
+        );
         assert_eq!(refs, vec![(8, 1), (18, 2), (27, 1)]);
         assert_eq!(doc.footnotes.len(), 2);
         assert_eq!(doc.footnotes[0].label, "b");
@@ -343,14 +379,22 @@ mod tests {
         assert!(!a.contains("script") && !a.contains("javascript"), "{a}");
         assert!(a.contains("Alpha"), "{a}");
         let b = doc.footnotes[0].content.as_ref().unwrap().as_str();
-        assert!(b.contains("<em>Beta</em>") && b.contains(r#"rel="nofollow noopener noreferrer""#), "{b}");
-        assert_eq!(doc.warnings, vec!["footnote [^unused] is defined but never cited".to_string()]);
+        assert!(
+            b.contains("<em>Beta</em>") && b.contains(r#"rel="nofollow noopener noreferrer""#),
+            "{b}"
+        );
+        assert_eq!(
+            doc.warnings,
+            vec!["footnote [^unused] is defined but never cited".to_string()]
+        );
     }
 
     #[test]
     fn raw_html_and_unsafe_links_never_become_markup() {
         let doc = parse_document(
-            "<script>alert(1)</script>\n\nText <b onclick=\"x()\">bold</b> [a](javascript:alert(1)) [b](data:text/html,x) [c](JaVaScRiPt:x) <img src=x onerror=alert(1)>\n", false);
+            "<script>alert(1)</script>\n\nText <b onclick=\"x()\">bold</b> [a](javascript:alert(1)) [b](data:text/html,x) [c](JaVaScRiPt:x) <img src=x onerror=alert(1)>\n",
+            false,
+        );
         assert_eq!(doc.blocks.len(), 1);
         assert_eq!(doc.blocks[0].text, "Text bold a b c ");
         assert!(doc.blocks[0].formats.is_empty());
@@ -359,8 +403,15 @@ mod tests {
 
     #[test]
     fn lists_quotes_headings_and_code_become_numbered_blocks() {
-        let doc = parse_document("Intro\n\n## Part\n\n> Quoted\n\n- one\n- two\n\n```\nlet x;\n```\n", false);
-        let kinds: Vec<_> = doc.blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
+        let doc = parse_document(
+            "Intro\n\n## Part\n\n> Quoted\n\n- one\n- two\n\n```\nlet x;\n```\n",
+            false,
+        );
+        let kinds: Vec<_> = doc
+            .blocks
+            .iter()
+            .map(|b| (b.kind, b.text.as_str()))
+            .collect();
         assert_eq!(
             kinds,
             vec![
@@ -380,17 +431,33 @@ mod tests {
             "<img src=x onerror=alert(1)> [x](javascript:alert(1)) <a href=\"https://ok.org\" onclick=\"x\">ok</a> <style>*{}</style>",
         )
         .into_string();
-        assert!(!html.contains("onerror") && !html.contains("javascript") && !html.contains("onclick"), "{html}");
+        assert!(
+            !html.contains("onerror") && !html.contains("javascript") && !html.contains("onclick"),
+            "{html}"
+        );
         assert!(!html.contains("<img") && !html.contains("<style"), "{html}");
         assert!(html.contains(r#"href="https://ok.org""#), "{html}");
     }
 
     #[test]
     fn safe_links_are_absolute_web_or_mail() {
-        for ok in ["https://e.org", "http://e.org/x", "mailto:a@b.org", "HTTPS://E.ORG"] {
+        for ok in [
+            "https://e.org",
+            "http://e.org/x",
+            "mailto:a@b.org",
+            "HTTPS://E.ORG",
+        ] {
             assert!(is_safe_link(ok), "{ok}");
         }
-        for bad in ["javascript:x", "data:text/html,x", "//evil.org", "/local", "#frag", "vbscript:x", "https://e.org/\n"] {
+        for bad in [
+            "javascript:x",
+            "data:text/html,x",
+            "//evil.org",
+            "/local",
+            "#frag",
+            "vbscript:x",
+            "https://e.org/\n",
+        ] {
             assert!(!is_safe_link(bad), "{bad}");
         }
     }

@@ -2,14 +2,14 @@
 
 /// Gazetteer of actors and the matcher that finds them in text.
 pub mod actors;
+/// A document laid out for reading.
+pub mod article;
 /// The parsed document model shared by importers, store and renderer.
 pub mod document;
 /// Bare footnote-number detection in plain text.
 pub mod footnotes;
 /// `SafeHtml` and escaping.
 pub mod html;
-/// A document laid out for reading.
-pub mod article;
 /// Markdown to blocks, and sanitised Markdown rendering.
 pub mod markdown;
 /// Document slugs.

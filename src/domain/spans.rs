@@ -113,7 +113,14 @@ pub fn render(text: &str, spans: &[Span], markers: &[Marker]) -> SafeHtml {
     let mut order: Vec<usize> = (0..spans.len())
         .filter(|&i| spans[i].start < spans[i].end && spans[i].end <= len)
         .collect();
-    order.sort_by_key(|&i| (spans[i].start, Reverse(spans[i].end), spans[i].kind.layer(), i));
+    order.sort_by_key(|&i| {
+        (
+            spans[i].start,
+            Reverse(spans[i].end),
+            spans[i].kind.layer(),
+            i,
+        )
+    });
     let mut markers: Vec<Marker> = markers.iter().copied().filter(|m| m.at <= len).collect();
     markers.sort_by_key(|m| (m.at, m.number));
 
@@ -159,11 +166,7 @@ pub fn render(text: &str, spans: &[Span], markers: &[Marker]) -> SafeHtml {
 /// Moves from the open stack to `wanted` (both outermost first): closes what no longer
 /// matches, innermost first, then opens the rest.
 fn reopen(out: &mut String, spans: &[Span], open: &mut Vec<usize>, wanted: Vec<usize>) {
-    let keep = open
-        .iter()
-        .zip(&wanted)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let keep = open.iter().zip(&wanted).take_while(|(a, b)| a == b).count();
     for &i in open[keep..].iter().rev() {
         spans[i].kind.close(out);
     }
@@ -226,8 +229,18 @@ mod tests {
     fn span_table() {
         let cases: Vec<(&str, Vec<Span>, Vec<Marker>, String)> = vec![
             ("plain", vec![], vec![], "plain".into()),
-            ("a<b>&\"'", vec![], vec![], "a&lt;b&gt;&amp;&quot;&#39;".into()),
-            ("Moscow said", vec![actor(0, 6, "A")], vec![], format!("{A}Moscow</mark> said")),
+            (
+                "a<b>&\"'",
+                vec![],
+                vec![],
+                "a&lt;b&gt;&amp;&quot;&#39;".into(),
+            ),
+            (
+                "Moscow said",
+                vec![actor(0, 6, "A")],
+                vec![],
+                format!("{A}Moscow</mark> said"),
+            ),
             (
                 "disjoint spans",
                 vec![actor(9, 14, "B"), actor(0, 8, "A")],
@@ -252,7 +265,12 @@ mod tests {
                 vec![],
                 format!("{A}<em>equal</em></mark> ranges"),
             ),
-            ("other. Next", vec![], vec![marker(6, 1)], format!("other.{} Next", sup(1))),
+            (
+                "other. Next",
+                vec![],
+                vec![marker(6, 1)],
+                format!("other.{} Next", sup(1)),
+            ),
             (
                 "Russia.",
                 vec![actor(0, 6, "A")],
@@ -267,18 +285,36 @@ mod tests {
             ),
             (
                 "linked text here",
-                vec![fmt(0, 16, FormatStyle::Link("https://e.org/?a=1&b=\"".into()))],
+                vec![fmt(
+                    0,
+                    16,
+                    FormatStyle::Link("https://e.org/?a=1&b=\"".into()),
+                )],
                 vec![marker(6, 3)],
                 format!(
                     r#"<a href="https://e.org/?a=1&amp;b=&quot;" rel="nofollow noopener noreferrer">linked</a>{}<a href="https://e.org/?a=1&amp;b=&quot;" rel="nofollow noopener noreferrer"> text here</a>"#,
                     sup(3)
                 ),
             ),
-            ("🇺🇦 Kyiv", vec![actor(3, 7, "A")], vec![], format!("🇺🇦 {A}Kyiv</mark>")),
-            ("short", vec![actor(2, 99, "A"), actor(3, 3, "B")], vec![], "short".into()),
+            (
+                "🇺🇦 Kyiv",
+                vec![actor(3, 7, "A")],
+                vec![],
+                format!("🇺🇦 {A}Kyiv</mark>"),
+            ),
+            (
+                "short",
+                vec![actor(2, 99, "A"), actor(3, 3, "B")],
+                vec![],
+                "short".into(),
+            ),
         ];
         for (text, spans, markers, expected) in cases {
-            assert_eq!(render(text, &spans, &markers).as_str(), expected, "for {text:?}");
+            assert_eq!(
+                render(text, &spans, &markers).as_str(),
+                expected,
+                "for {text:?}"
+            );
         }
     }
 

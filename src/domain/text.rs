@@ -50,7 +50,10 @@ mod tests {
     fn byte_offsets_convert_to_code_points() {
         let text = "€1 🙂x";
         // € is 3 bytes, 🙂 is 4 bytes.
-        assert_eq!(byte_to_cp_offsets(text, &[0, 3, 4, 5, 9, 10]), vec![0, 1, 2, 3, 4, 5]);
+        assert_eq!(
+            byte_to_cp_offsets(text, &[0, 3, 4, 5, 9, 10]),
+            vec![0, 1, 2, 3, 4, 5]
+        );
     }
 
     #[test]

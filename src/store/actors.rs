@@ -57,7 +57,9 @@ impl Store {
     /// documents have been re-matched and no mention refers to them.
     pub async fn sync_actors(&self, gazetteer: &Gazetteer) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        sqlx::query("delete from actor_aliases").execute(&mut *tx).await?;
+        sqlx::query("delete from actor_aliases")
+            .execute(&mut *tx)
+            .await?;
         for actor in gazetteer.actors() {
             sqlx::query(
                 "insert into actors (id, name, kind, wikidata, affiliation, role)
@@ -75,12 +77,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             for alias in &actor.aliases {
-                sqlx::query("insert into actor_aliases (alias, actor_id, rule) values ($1, $2, $3)")
-                    .bind(&alias.text)
-                    .bind(&actor.id)
-                    .bind(rule_name(alias.rule))
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "insert into actor_aliases (alias, actor_id, rule) values ($1, $2, $3)",
+                )
+                .bind(&alias.text)
+                .bind(&actor.id)
+                .bind(rule_name(alias.rule))
+                .execute(&mut *tx)
+                .await?;
             }
         }
         tx.commit().await?;
@@ -90,7 +94,8 @@ impl Store {
     /// Deletes actors that are neither in `gazetteer` nor mentioned anywhere.
     pub async fn prune_actors(&self, gazetteer: &Gazetteer) -> StoreResult<u64> {
         let keep: Vec<&str> = gazetteer.actors().iter().map(|a| a.id.as_str()).collect();
-        let keep = serde_json::to_string(&keep).map_err(|e| StoreError::Malformed(e.to_string()))?;
+        let keep =
+            serde_json::to_string(&keep).map_err(|e| StoreError::Malformed(e.to_string()))?;
         let mut tx = self.write().await?;
         let done = sqlx::query(
             "delete from actors
@@ -162,17 +167,28 @@ mod tests {
     async fn actors_sync_list_and_prune() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("g.db")).await.unwrap();
-        store.sync_actors(&Gazetteer::parse(TWO).unwrap()).await.unwrap();
+        store
+            .sync_actors(&Gazetteer::parse(TWO).unwrap())
+            .await
+            .unwrap();
         let listed = store.list_actors().await.unwrap();
         assert_eq!(listed.len(), 2);
         let russia = listed.iter().find(|a| a.actor.id == "RUS").unwrap();
         assert_eq!(russia.actor.aliases.len(), 2);
         assert_eq!(russia.mentions, 0);
 
-        let only_china = Gazetteer::parse("[[actor]]\nid = \"CHN\"\nname = \"China\"\nkind = \"state\"\n").unwrap();
+        let only_china =
+            Gazetteer::parse("[[actor]]\nid = \"CHN\"\nname = \"China\"\nkind = \"state\"\n")
+                .unwrap();
         store.sync_actors(&only_china).await.unwrap();
         assert_eq!(store.prune_actors(&only_china).await.unwrap(), 1);
-        let ids: Vec<_> = store.list_actors().await.unwrap().into_iter().map(|a| a.actor.id).collect();
+        let ids: Vec<_> = store
+            .list_actors()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.actor.id)
+            .collect();
         assert_eq!(ids, vec!["CHN".to_string()]);
     }
 }

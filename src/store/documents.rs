@@ -203,7 +203,8 @@ impl Store {
     pub async fn save_document(&self, doc: &NewDocument<'_>) -> StoreResult<Saved> {
         let now = now_rfc3339();
         let meta = &doc.analysed.parsed.meta;
-        let tags = serde_json::to_string(&meta.tags).map_err(|e| StoreError::Malformed(e.to_string()))?;
+        let tags =
+            serde_json::to_string(&meta.tags).map_err(|e| StoreError::Malformed(e.to_string()))?;
         let mut tx = self.write().await?;
         let existing: Option<(i64, String, i64)> =
             sqlx::query_as("select id, content_hash, version from documents where slug = $1")
@@ -387,8 +388,11 @@ impl Store {
         .bind(document_id)
         .fetch_all(&self.pool)
         .await?;
-        let index: HashMap<i64, usize> =
-            paragraphs.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        let index: HashMap<i64, usize> = paragraphs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id, i))
+            .collect();
         let mut blocks: Vec<Block> = paragraphs
             .into_iter()
             .map(|p| Block {
@@ -455,7 +459,8 @@ impl Store {
         rows.into_iter()
             .map(|r| {
                 Ok(Footnote {
-                    number: u32::try_from(r.number).map_err(|e| StoreError::Malformed(e.to_string()))?,
+                    number: u32::try_from(r.number)
+                        .map_err(|e| StoreError::Malformed(e.to_string()))?,
                     label: r.label,
                     // Sanitised by the importer before it was stored.
                     content: r.content_html.map(SafeHtml::from_trusted),

@@ -73,10 +73,12 @@ impl Store {
 
     /// Reads a setting.
     pub async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
-        Ok(sqlx::query_scalar("select value from settings where key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("select value from settings where key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     /// Writes a setting.
@@ -100,7 +102,10 @@ pub fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default()
 }
 
@@ -112,9 +117,18 @@ mod tests {
     async fn opening_creates_the_file_with_wal_and_foreign_keys() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("g.db")).await.unwrap();
-        let mode: String = sqlx::query_scalar("pragma journal_mode").fetch_one(store.pool()).await.unwrap();
-        let fk: i64 = sqlx::query_scalar("pragma foreign_keys").fetch_one(store.pool()).await.unwrap();
-        let sync: i64 = sqlx::query_scalar("pragma synchronous").fetch_one(store.pool()).await.unwrap();
+        let mode: String = sqlx::query_scalar("pragma journal_mode")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        let fk: i64 = sqlx::query_scalar("pragma foreign_keys")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        let sync: i64 = sqlx::query_scalar("pragma synchronous")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
         assert_eq!((mode.as_str(), fk, sync), ("wal", 1, 2));
     }
 

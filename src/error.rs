@@ -1,0 +1,97 @@
+//! The one error type of the HTTP layer and its JSON rendering.
+//!
+//! Every failure a handler can meet becomes an [`AppError`]; its response is
+//! `{"error":{"code":"…","message":"…"}}` with the matching status. Client errors say what
+//! to fix; server errors say nothing internal and are logged with their cause.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::store::StoreError;
+
+/// A failed request.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The thing asked for does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request itself is malformed.
+    #[error("{message}")]
+    BadRequest {
+        /// Machine-readable code.
+        code: &'static str,
+        /// What to fix.
+        message: String,
+    },
+    /// Something broke on our side; the cause is logged, never sent.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl AppError {
+    /// 404 for a document slug that is unknown or cannot be one.
+    pub fn document_not_found(slug: &str) -> AppError {
+        let shown: String = slug.chars().take(80).collect();
+        AppError::NotFound(format!(
+            "No document has the slug {:?}. The list of documents is at /.",
+            shown.escape_debug().to_string()
+        ))
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound(_) => "not_found",
+            AppError::BadRequest { code, .. } => code,
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// The message shown to the client; generic for server errors.
+    pub fn public_message(&self) -> String {
+        match self {
+            AppError::Internal(_) => {
+                "Something went wrong on the server. It has been logged; please try again.".into()
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// Logs server errors with their cause chain.
+    pub fn log(&self) {
+        if let AppError::Internal(cause) = self {
+            tracing::error!(error = format!("{cause:#}"), "request failed");
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        AppError::Internal(e.into())
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> AppError {
+        AppError::Internal(e.into())
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        self.log();
+        let body = json!({"error": {"code": self.code(), "message": self.public_message()}});
+        (self.status(), Json(body)).into_response()
+    }
+}

@@ -1,0 +1,225 @@
+//! The JSON read API. Offsets are Unicode code points into each paragraph's `text`.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+
+use super::AppState;
+use super::extract::DocumentSlug;
+use crate::domain::actors::ActorKind;
+use crate::domain::html::SafeHtml;
+use crate::error::AppError;
+use crate::store::documents::{DocumentSummary, StoredDocument};
+
+/// `GET /api/documents` response.
+#[derive(Serialize)]
+pub struct DocumentList {
+    /// Every document.
+    pub documents: Vec<DocumentSummary>,
+}
+
+/// `GET /api/documents`
+pub async fn list_documents(State(state): State<AppState>) -> Result<Json<DocumentList>, AppError> {
+    Ok(Json(DocumentList {
+        documents: state.store.list_documents().await?,
+    }))
+}
+
+/// `GET /api/documents/{slug}` response.
+#[derive(Serialize)]
+pub struct DocumentJson {
+    slug: String,
+    title: String,
+    author: Option<String>,
+    published: Option<String>,
+    source: Option<String>,
+    language: Option<String>,
+    tags: Vec<String>,
+    format: String,
+    version: i64,
+    updated_at: String,
+    /// States the offset unit so that clients do not guess.
+    offset_unit: &'static str,
+    paragraphs: Vec<ParagraphJson>,
+    footnotes: Vec<FootnoteJson>,
+    actors: Vec<ActorCountJson>,
+}
+
+#[derive(Serialize)]
+struct ParagraphJson {
+    number: usize,
+    kind: &'static str,
+    text: String,
+    footnote_refs: Vec<FootnoteRefJson>,
+    mentions: Vec<MentionJson>,
+}
+
+#[derive(Serialize)]
+struct FootnoteRefJson {
+    number: u32,
+    offset: usize,
+}
+
+#[derive(Serialize)]
+struct MentionJson {
+    actor: String,
+    start: usize,
+    end: usize,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct FootnoteJson {
+    number: u32,
+    label: String,
+    /// Sanitised HTML, or null when the source gives no reference text.
+    html: Option<SafeHtml>,
+}
+
+#[derive(Serialize)]
+struct ActorCountJson {
+    id: String,
+    name: String,
+    kind: ActorKind,
+    mentions: usize,
+}
+
+impl From<StoredDocument> for DocumentJson {
+    fn from(doc: StoredDocument) -> DocumentJson {
+        let parsed = doc.analysed.parsed;
+        let mentions = doc.analysed.mentions;
+        let mut actors: Vec<ActorCountJson> = doc
+            .actors
+            .iter()
+            .map(|a| ActorCountJson {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                kind: a.kind,
+                mentions: mentions
+                    .iter()
+                    .flatten()
+                    .filter(|m| m.actor_id == a.id)
+                    .count(),
+            })
+            .filter(|a| a.mentions > 0)
+            .collect();
+        actors.sort_by(|a, b| {
+            b.mentions
+                .cmp(&a.mentions)
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        let paragraphs = parsed
+            .blocks
+            .into_iter()
+            .zip(mentions)
+            .enumerate()
+            .map(|(i, (block, mentions))| ParagraphJson {
+                number: i + 1,
+                kind: block.kind.as_str(),
+                footnote_refs: block
+                    .footnote_refs
+                    .iter()
+                    .map(|r| FootnoteRefJson {
+                        number: r.number,
+                        offset: r.offset,
+                    })
+                    .collect(),
+                mentions: mentions
+                    .into_iter()
+                    .map(|m| MentionJson {
+                        actor: m.actor_id,
+                        start: m.start,
+                        end: m.end,
+                        text: m.matched,
+                    })
+                    .collect(),
+                text: block.text,
+            })
+            .collect();
+        DocumentJson {
+            slug: doc.slug,
+            title: doc.title,
+            author: parsed.meta.author,
+            published: parsed.meta.published,
+            source: parsed.meta.source,
+            language: parsed.meta.language,
+            tags: parsed.meta.tags,
+            format: doc.format,
+            version: doc.version,
+            updated_at: doc.updated_at,
+            offset_unit: "unicode-code-point",
+            paragraphs,
+            footnotes: parsed
+                .footnotes
+                .into_iter()
+                .map(|f| FootnoteJson {
+                    number: f.number,
+                    label: f.label,
+                    html: f.content,
+                })
+                .collect(),
+            actors,
+        }
+    }
+}
+
+/// `GET /api/documents/{slug}`
+pub async fn show_document(
+    State(state): State<AppState>,
+    DocumentSlug(slug): DocumentSlug,
+) -> Result<Json<DocumentJson>, AppError> {
+    let doc = state
+        .store
+        .load_document(slug.as_str())
+        .await?
+        .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
+    Ok(Json(doc.into()))
+}
+
+/// `GET /api/actors` response.
+#[derive(Serialize)]
+pub struct ActorList {
+    actors: Vec<ActorJson>,
+}
+
+#[derive(Serialize)]
+struct ActorJson {
+    id: String,
+    name: String,
+    kind: ActorKind,
+    wikidata: Option<String>,
+    affiliation: Option<String>,
+    role: Option<String>,
+    aliases: Vec<String>,
+    mentions: i64,
+    documents: i64,
+}
+
+/// `GET /api/actors`
+pub async fn list_actors(State(state): State<AppState>) -> Result<Json<ActorList>, AppError> {
+    let actors = state
+        .store
+        .list_actors()
+        .await?
+        .into_iter()
+        .map(|r| ActorJson {
+            aliases: r.actor.aliases.into_iter().map(|a| a.text).collect(),
+            id: r.actor.id,
+            name: r.actor.name,
+            kind: r.actor.kind,
+            wikidata: r.actor.wikidata,
+            affiliation: r.actor.affiliation,
+            role: r.actor.role,
+            mentions: r.mentions,
+            documents: r.documents,
+        })
+        .collect();
+    Ok(Json(ActorList { actors }))
+}
+
+/// Fallback for unknown API paths.
+pub async fn api_not_found() -> AppError {
+    AppError::NotFound(
+        "There is no API endpoint at this address; see README.md for the list.".into(),
+    )
+}

@@ -1,0 +1,127 @@
+//! The real `glossa` binary: `import` prints its summary; `serve` imports, answers, and
+//! shuts down cleanly on SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::helpers::repo_corpus;
+
+fn glossa() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_glossa"))
+}
+
+#[test]
+fn import_prints_a_summary_and_a_second_run_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let run = || {
+        glossa()
+            .args(["import", "--db"])
+            .arg(&db)
+            .arg("--corpus")
+            .arg(repo_corpus())
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let out = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        out.contains("1 added, 0 updated, 0 unchanged, 0 failed"),
+        "{out}"
+    );
+    let second = String::from_utf8_lossy(&run().stdout).into_owned();
+    assert!(
+        second.contains("0 added, 0 updated, 1 unchanged, 0 failed"),
+        "{second}"
+    );
+}
+
+#[test]
+fn flags_fall_back_to_environment_variables() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("env.db");
+    let out = glossa()
+        .arg("import")
+        .env("GLOSSA_DB", &db)
+        .env("GLOSSA_CORPUS", repo_corpus())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(db.exists());
+}
+
+#[test]
+fn a_missing_corpus_directory_fails_the_import_with_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = glossa()
+        .args(["import", "--corpus", "/nonexistent/corpus", "--db"])
+        .arg(dir.path().join("x.db"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/nonexistent/corpus"), "{err}");
+}
+
+#[test]
+fn serve_is_the_default_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = glossa()
+        .args(["--addr", "127.0.0.1:0", "--db"])
+        .arg(dir.path().join("serve.db"))
+        .arg("--corpus")
+        .arg(repo_corpus())
+        .env("RUST_LOG", "glossa=info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let url = loop {
+        assert!(Instant::now() < deadline, "server did not start");
+        let line = lines.next().expect("server exited early").unwrap();
+        if let Some(at) = line.find("serving http://") {
+            break line[at + "serving ".len()..].trim().to_owned();
+        }
+    };
+    let body = http_get(&format!("{url}healthz"));
+    assert!(body.ends_with("ok"), "{body}");
+    let page = http_get(&format!("{url}documents/russia-north-korea-chinese-views"));
+    assert!(
+        page.contains("200 OK") && page.contains("fn-ref"),
+        "the seed page is served"
+    );
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    assert!(status.success(), "graceful shutdown exits 0, got {status}");
+}
+
+/// A minimal HTTP/1.0 GET, so the test needs no HTTP client crate.
+fn http_get(url: &str) -> String {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(stream, "GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}

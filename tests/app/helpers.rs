@@ -1,0 +1,180 @@
+//! Test harness: a temp corpus, a temp database, the real router.
+
+use std::path::{Path, PathBuf};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use glossa::corpus::import::{ImportReport, import_corpus};
+use glossa::http::{AppState, router};
+use glossa::store::Store;
+use http_body_util::BodyExt;
+use indicatif::ProgressBar;
+use scraper::{ElementRef, Html, Selector};
+use tower::ServiceExt;
+
+/// The repository's own corpus directory.
+pub fn repo_corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+/// The seed document's slug.
+pub const SEED: &str = "russia-north-korea-chinese-views";
+
+pub struct TestApp {
+    pub dir: tempfile::TempDir,
+    pub store: Store,
+    pub router: Router,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn html(&self) -> Html {
+        Html::parse_document(&self.body)
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+impl TestApp {
+    /// A corpus holding the repository's gazetteer and seed, plus `extra` files.
+    pub async fn with_seed_and(extra: &[(&str, &str)]) -> TestApp {
+        let app = TestApp::empty().await;
+        for name in [
+            "actors.toml",
+            "russia-north-korea-chinese-views.txt",
+            "russia-north-korea-chinese-views.toml",
+        ] {
+            std::fs::copy(repo_corpus().join(name), app.corpus().join(name)).unwrap();
+        }
+        app.write_files(extra);
+        app.import().await;
+        app
+    }
+
+    /// A corpus with only the repository's gazetteer and `files`.
+    pub async fn with_files(files: &[(&str, &str)]) -> TestApp {
+        let app = TestApp::empty().await;
+        std::fs::copy(
+            repo_corpus().join("actors.toml"),
+            app.corpus().join("actors.toml"),
+        )
+        .unwrap();
+        app.write_files(files);
+        app.import().await;
+        app
+    }
+
+    async fn empty() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("corpus")).unwrap();
+        let store = Store::open(&dir.path().join("glossa.db")).await.unwrap();
+        let router = router(AppState {
+            store: store.clone(),
+        });
+        TestApp { dir, store, router }
+    }
+
+    pub fn corpus(&self) -> PathBuf {
+        self.dir.path().join("corpus")
+    }
+
+    pub fn write_files(&self, files: &[(&str, &str)]) {
+        for (name, text) in files {
+            std::fs::write(self.corpus().join(name), text).unwrap();
+        }
+    }
+
+    pub async fn import(&self) -> ImportReport {
+        import_corpus(&self.store, &self.corpus(), &ProgressBar::hidden())
+            .await
+            .unwrap()
+    }
+
+    pub async fn get(&self, uri: &str) -> Page {
+        self.request(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    pub async fn request(&self, request: Request<Body>) -> Page {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Page {
+            status,
+            headers,
+            body: String::from_utf8(bytes.to_vec()).unwrap(),
+        }
+    }
+}
+
+/// Every element matching `css`.
+pub fn select<'a>(html: &'a Html, css: &str) -> Vec<ElementRef<'a>> {
+    let selector = Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e}"));
+    html.select(&selector).collect()
+}
+
+/// The text content of an element.
+pub fn text(element: &ElementRef<'_>) -> String {
+    element.text().collect()
+}
+
+/// Asserts that the parsed page holds no active content: no script elements, no event
+/// handler attributes, no links or sources with a script or data scheme.
+pub fn assert_inert(html: &Html) {
+    let scripts: Vec<_> = select(html, "script:not([src^='/static/'])");
+    assert!(
+        scripts.is_empty(),
+        "page has a script: {:?}",
+        scripts[0].html()
+    );
+    for element in select(html, "*") {
+        for (name, value) in element.value().attrs() {
+            assert!(
+                !name.starts_with("on"),
+                "event handler {name}={value:?} on <{}>",
+                element.value().name()
+            );
+            if matches!(
+                name,
+                "href" | "src" | "action" | "formaction" | "xlink:href"
+            ) {
+                let lower = value.trim().to_ascii_lowercase();
+                assert!(
+                    !lower.starts_with("javascript:")
+                        && !lower.starts_with("data:")
+                        && !lower.starts_with("vbscript:"),
+                    "dangerous {name}={value:?}"
+                );
+            }
+        }
+    }
+    for tag in [
+        "iframe",
+        "object",
+        "embed",
+        "base",
+        "form",
+        "style",
+        "meta[http-equiv]",
+        "svg",
+        "math",
+    ] {
+        assert!(select(html, tag).is_empty(), "page contains <{tag}>");
+    }
+}

@@ -1,0 +1,8 @@
+//! One integration binary: the real router over a real SQLite file in a temp dir.
+
+mod api;
+mod cli;
+mod helpers;
+mod import;
+mod pages;
+mod validity;

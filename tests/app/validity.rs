@@ -1,0 +1,64 @@
+//! Pages validate with the Nu HTML Checker (vnu), the checker browsers' makers use.
+//!
+//! vnu needs Java and `vnu.jar` (`.ci/run` installs both). Where they are missing the test
+//! says so and passes, unless `GLOSSA_REQUIRE_TOOLS=1`, which CI sets so that a missing
+//! checker fails instead of hiding a regression.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::helpers::{SEED, TestApp};
+
+fn vnu_jar() -> Option<PathBuf> {
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let tools = std::env::var_os("GLOSSA_TOOLS_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".cache/glossa-tools"));
+    std::env::var_os("VNU_JAR")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([tools.join("node_modules/vnu-jar/build/dist/vnu.jar")])
+        .find(|p| p.is_file())
+        .filter(|_| Command::new("java").arg("-version").output().is_ok())
+}
+
+#[tokio::test]
+async fn pages_are_valid_html() {
+    let Some(jar) = vnu_jar() else {
+        assert!(
+            std::env::var("GLOSSA_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "vnu.jar or java is missing but GLOSSA_REQUIRE_TOOLS=1"
+        );
+        eprintln!("skipped: vnu.jar or java not found (set VNU_JAR, or run .ci/run)");
+        return;
+    };
+    let md = "+++\ntitle = \"Formats <b>and</b> \\\"quotes\\\"\"\nsource = \"https://example.org/?a=1&b=2\"\n+++\n\nOne *two* **three** `four` [five](https://e.org).[^a] ~~six~~\n\n## Heading with Moscow\n\n> Quoted Beijing.[^a]\n\n- item Seoul\n- item Tokyo\n\n```\ncode <b>\n```\n\n| a | b |\n|---|---|\n| Kyiv | x |\n\n<div onclick=\"x\">raw</div>\n\n[^a]: Note with [link](https://e.org) and <script>x</script>.\n";
+    let app = TestApp::with_seed_and(&[("formats.md", md)]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (name, uri) in [
+        ("index", "/".to_owned()),
+        ("seed", format!("/documents/{SEED}")),
+        ("formats", "/documents/formats".to_owned()),
+        ("not-found", "/documents/nope".to_owned()),
+    ] {
+        let page = app.get(&uri).await;
+        let path = dir.path().join(format!("{name}.html"));
+        std::fs::write(&path, page.body).unwrap();
+        files.push(path);
+    }
+    let out = Command::new("java")
+        .args(["-Djava.net.useSystemProxies=false", "-jar"])
+        .arg(&jar)
+        .args(["--errors-only", "--format", "gnu"])
+        .args(&files)
+        .output()
+        .unwrap();
+    let messages = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && messages.trim().is_empty(),
+        "vnu errors:\n{messages}"
+    );
+}
