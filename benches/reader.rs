@@ -35,17 +35,34 @@ fn benches(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("footnotes");
     group.bench_function("reference: copy text to chars", |b| {
-        b.iter(|| black_box(&lines).iter().map(|l| l.chars().collect::<Vec<_>>()).count())
+        b.iter(|| {
+            black_box(&lines)
+                .iter()
+                .map(|l| l.chars().collect::<Vec<_>>())
+                .count()
+        })
     });
-    group.bench_function("detect_markers (seed)", |b| b.iter(|| detect_markers(black_box(&lines))));
+    group.bench_function("detect_markers (seed)", |b| {
+        b.iter(|| detect_markers(black_box(&lines)))
+    });
     group.finish();
 
     let mut group = c.benchmark_group("actors");
     group.bench_function("reference: bare aho-corasick scan", |b| {
-        b.iter(|| lines.iter().map(|l| bare.find_iter(black_box(*l)).count()).sum::<usize>())
+        b.iter(|| {
+            lines
+                .iter()
+                .map(|l| bare.find_iter(black_box(*l)).count())
+                .sum::<usize>()
+        })
     });
     group.bench_function("find_mentions (seed)", |b| {
-        b.iter(|| lines.iter().map(|l| gazetteer.find_mentions(black_box(l)).len()).sum::<usize>())
+        b.iter(|| {
+            lines
+                .iter()
+                .map(|l| gazetteer.find_mentions(black_box(l)).len())
+                .sum::<usize>()
+        })
     });
     group.finish();
 
@@ -53,7 +70,10 @@ fn benches(c: &mut Criterion) {
     group.bench_function("reference: pulldown-cmark push_html of the seed", |b| {
         b.iter(|| {
             let mut html = String::new();
-            pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(black_box(SEED)));
+            pulldown_cmark::html::push_html(
+                &mut html,
+                pulldown_cmark::Parser::new(black_box(SEED)),
+            );
             html
         })
     });
