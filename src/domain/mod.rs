@@ -2,6 +2,10 @@
 
 /// Gazetteer of actors and the matcher that finds them in text.
 pub mod actors;
+/// Anchoring notes: document text, selectors, resolution.
+pub mod anchor;
+/// W3C Web Annotation model: parsing and JSON-LD.
+pub mod annotation;
 /// A document laid out for reading.
 pub mod article;
 /// The parsed document model shared by importers, store and renderer.

@@ -1,0 +1,422 @@
+//! Margin notes as W3C Web Annotations: parsing what clients send, and the JSON-LD we emit.
+//!
+//! Parsing walks the JSON by hand so that every complaint names the exact field
+//! (`body[1].value`, `target.selector[0].start`). Server-set fields (`id`, `creator`,
+//! `created`, `modified`) are accepted so a client can send back what it read, and ignored.
+
+use serde_json::{Map, Value, json};
+
+use super::anchor::{Anchor, Quote, Selectors};
+
+/// The JSON-LD context of every annotation.
+pub const ANNO_CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
+/// Longest note body, in code points.
+pub const MAX_BODY_LEN: usize = 20_000;
+/// Most tags on one note.
+pub const MAX_TAGS: usize = 32;
+/// Longest tag, in code points.
+pub const MAX_TAG_LEN: usize = 64;
+
+/// Why an analyst wrote a note (the W3C motivations).
+pub const MOTIVATIONS: &[&str] = &[
+    "commenting", "highlighting", "questioning", "tagging", "assessing", "bookmarking",
+    "classifying", "describing", "editing", "identifying", "linking", "replying",
+];
+
+/// Who may read a note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Only its author.
+    Private,
+    /// Every signed-in analyst.
+    Team,
+    /// Anyone who can read the document.
+    Public,
+}
+
+impl Visibility {
+    /// Stable lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Private => "private",
+            Visibility::Team => "team",
+            Visibility::Public => "public",
+        }
+    }
+
+    /// Inverse of [`Visibility::as_str`].
+    pub fn parse(name: &str) -> Option<Visibility> {
+        [Visibility::Private, Visibility::Team, Visibility::Public]
+            .into_iter()
+            .find(|v| v.as_str() == name)
+    }
+}
+
+/// What a client may set on a note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteContent {
+    /// One of [`MOTIVATIONS`].
+    pub motivation: String,
+    /// Markdown body (may be empty, e.g. for a highlight).
+    pub body: String,
+    /// Tags, in the order given.
+    pub tags: Vec<String>,
+    /// Who may read it.
+    pub visibility: Visibility,
+    /// Where it points.
+    pub selectors: Selectors,
+}
+
+/// A field that is wrong, and how.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{field}` {message}")]
+pub struct FieldError {
+    /// Path of the field, e.g. `target.selector[0].start`.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+    /// Machine-readable code.
+    pub code: &'static str,
+}
+
+fn invalid(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+    FieldError { field: field.into(), message: message.into(), code: "invalid_field" }
+}
+
+fn too_long(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+    FieldError { field: field.into(), message: message.into(), code: "too_long" }
+}
+
+const TOP_LEVEL: &[&str] = &[
+    "@context", "type", "id", "creator", "created", "modified", "motivation", "body", "target",
+    "visibility", "generator", "generated", "canonical", "via",
+];
+
+/// Parses an annotation a client sent for the document at `document_iri`.
+pub fn parse_note(value: &Value, document_iri: &str) -> Result<NoteContent, FieldError> {
+    let object = value.as_object().ok_or_else(|| invalid("(root)", "must be a JSON object"))?;
+    known_fields(object, TOP_LEVEL, "")?;
+    if let Some(kind) = object.get("type") {
+        let ok = kind == "Annotation" || kind.as_array().is_some_and(|a| a.iter().any(|t| t == "Annotation"));
+        if !ok {
+            return Err(invalid("type", "must be \"Annotation\""));
+        }
+    }
+    let motivation = match object.get("motivation") {
+        None => "commenting".to_owned(),
+        Some(Value::String(m)) if MOTIVATIONS.contains(&m.as_str()) => m.clone(),
+        Some(_) => return Err(invalid("motivation", format!("must be one of {}", MOTIVATIONS.join(", ")))),
+    };
+    let visibility = match object.get("visibility") {
+        None => Visibility::Team,
+        Some(Value::String(v)) => Visibility::parse(v)
+            .ok_or_else(|| invalid("visibility", "must be \"private\", \"team\" or \"public\""))?,
+        Some(_) => return Err(invalid("visibility", "must be a string")),
+    };
+    let (body, tags) = parse_bodies(object.get("body"))?;
+    let selectors = parse_target(object.get("target"), document_iri)?;
+    Ok(NoteContent { motivation, body, tags, visibility, selectors })
+}
+
+fn known_fields(object: &Map<String, Value>, allowed: &[&str], path: &str) -> Result<(), FieldError> {
+    match object.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(unknown) => Err(invalid(
+            format!("{path}{unknown}"),
+            format!("is not a field glossa understands here; allowed: {}", allowed.join(", ")),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn one_or_many(value: &Value) -> Vec<&Value> {
+    match value {
+        Value::Array(items) => items.iter().collect(),
+        other => vec![other],
+    }
+}
+
+fn string_field<'a>(object: &'a Map<String, Value>, key: &str, path: &str) -> Result<Option<&'a str>, FieldError> {
+    match object.get(key) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(invalid(format!("{path}{key}"), "must be a string")),
+    }
+}
+
+fn parse_bodies(body: Option<&Value>) -> Result<(String, Vec<String>), FieldError> {
+    let mut text: Option<String> = None;
+    let mut tags = Vec::new();
+    let Some(body) = body else { return Ok((String::new(), tags)) };
+    for (i, item) in one_or_many(body).into_iter().enumerate() {
+        let path = if body.is_array() { format!("body[{i}].") } else { "body.".to_owned() };
+        let object = item.as_object().ok_or_else(|| invalid(path.trim_end_matches('.'), "must be a TextualBody object"))?;
+        known_fields(object, &["type", "value", "format", "purpose", "language", "id", "creator", "created", "modified"], &path)?;
+        if string_field(object, "type", &path)?.is_some_and(|t| t != "TextualBody") {
+            return Err(invalid(format!("{path}type"), "must be \"TextualBody\""));
+        }
+        let value = string_field(object, "value", &path)?
+            .ok_or_else(|| invalid(format!("{path}value"), "is required: the text of the body"))?;
+        if let Some(format) = string_field(object, "format", &path)? {
+            if !["text/markdown", "text/plain"].contains(&format) {
+                return Err(invalid(format!("{path}format"), "must be \"text/markdown\" or \"text/plain\""));
+            }
+        }
+        if string_field(object, "purpose", &path)? == Some("tagging") {
+            tags.push(check_tag(value, &format!("{path}value"))?);
+        } else if text.replace(normalise_body(value, &path)?).is_some() {
+            return Err(invalid(path.trim_end_matches('.'), "a note has one text body; give the others purpose \"tagging\""));
+        }
+    }
+    if tags.len() > MAX_TAGS {
+        return Err(FieldError { field: "body".into(), message: format!("has {} tags; at most {MAX_TAGS} are allowed", tags.len()), code: "too_many_tags" });
+    }
+    Ok((text.unwrap_or_default(), tags))
+}
+
+fn normalise_body(value: &str, path: &str) -> Result<String, FieldError> {
+    let body = value.replace("\r\n", "\n");
+    if body.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t')) {
+        return Err(invalid(format!("{path}value"), "contains a control character; remove it"));
+    }
+    let len = body.chars().count();
+    if len > MAX_BODY_LEN {
+        return Err(too_long(format!("{path}value"), format!("is {len} characters; at most {MAX_BODY_LEN} are allowed")));
+    }
+    Ok(body)
+}
+
+fn check_tag(tag: &str, field: &str) -> Result<String, FieldError> {
+    let tag = tag.trim();
+    if tag.is_empty() {
+        return Err(invalid(field, "is an empty tag"));
+    }
+    if tag.chars().any(char::is_control) {
+        return Err(invalid(field, "contains a control character; remove it"));
+    }
+    let len = tag.chars().count();
+    if len > MAX_TAG_LEN {
+        return Err(too_long(field, format!("is a tag of {len} characters; at most {MAX_TAG_LEN} are allowed")));
+    }
+    Ok(tag.to_owned())
+}
+
+fn parse_target(target: Option<&Value>, document_iri: &str) -> Result<Selectors, FieldError> {
+    let target = target.ok_or_else(|| invalid("target", "is required: the document and the selected text"))?;
+    let object = match target {
+        Value::Array(items) if items.len() == 1 => &items[0],
+        other => other,
+    }
+    .as_object()
+    .ok_or_else(|| invalid("target", "must be an object with source and selector"))?;
+    known_fields(object, &["source", "selector", "type", "id"], "target.")?;
+    match string_field(object, "source", "target.")? {
+        Some(source) if source == document_iri => {}
+        Some(_) => return Err(invalid("target.source", format!("must be this document's IRI, {document_iri}"))),
+        None => return Err(invalid("target.source", format!("is required: {document_iri}"))),
+    }
+    let selector = object
+        .get("selector")
+        .ok_or_else(|| invalid("target.selector", "is required: a TextQuoteSelector, a TextPositionSelector, or both"))?;
+    let mut selectors = Selectors::default();
+    for (i, item) in one_or_many(selector).into_iter().enumerate() {
+        let path = if selector.is_array() { format!("target.selector[{i}].") } else { "target.selector.".to_owned() };
+        let object = item.as_object().ok_or_else(|| invalid(path.trim_end_matches('.'), "must be a selector object"))?;
+        match string_field(object, "type", &path)? {
+            Some("TextQuoteSelector") => {
+                known_fields(object, &["type", "exact", "prefix", "suffix"], &path)?;
+                selectors.quote = Some(Quote {
+                    exact: string_field(object, "exact", &path)?
+                        .ok_or_else(|| invalid(format!("{path}exact"), "is required"))?
+                        .to_owned(),
+                    prefix: string_field(object, "prefix", &path)?.map(str::to_owned),
+                    suffix: string_field(object, "suffix", &path)?.map(str::to_owned),
+                });
+            }
+            Some("TextPositionSelector") => {
+                known_fields(object, &["type", "start", "end"], &path)?;
+                let offset = |key: &str| {
+                    object
+                        .get(key)
+                        .and_then(Value::as_u64)
+                        .and_then(|n| usize::try_from(n).ok())
+                        .ok_or_else(|| invalid(format!("{path}{key}"), "must be a non-negative integer (Unicode code points)"))
+                };
+                selectors.position = Some((offset("start")?, offset("end")?));
+            }
+            _ => return Err(invalid(format!("{path}type"), "must be \"TextQuoteSelector\" or \"TextPositionSelector\"")),
+        }
+    }
+    Ok(selectors)
+}
+
+/// A stored note, ready to be written out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// Opaque id (32 hex digits).
+    pub id: String,
+    /// The document's slug.
+    pub document_slug: String,
+    /// The author's name.
+    pub creator: String,
+    /// One of [`MOTIVATIONS`].
+    pub motivation: String,
+    /// Markdown body.
+    pub body: String,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Who may read it.
+    pub visibility: Visibility,
+    /// Where it points.
+    pub anchor: Anchor,
+    /// RFC 3339.
+    pub created: String,
+    /// RFC 3339.
+    pub modified: String,
+    /// Bumped on every change; the ETag.
+    pub revision: i64,
+}
+
+impl Note {
+    /// The strong ETag of this revision.
+    pub fn etag(&self) -> String {
+        format!("\"{}-{}\"", self.id, self.revision)
+    }
+}
+
+/// IRIs built from the configured public base URL, never from a request's Host header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Iris {
+    base: String,
+}
+
+impl Iris {
+    /// `base` like `http://127.0.0.1:8080` (a trailing slash is dropped).
+    pub fn new(base: &str) -> Iris {
+        Iris { base: base.trim_end_matches('/').to_owned() }
+    }
+
+    /// The base URL without a trailing slash.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The document's IRI: its reader page.
+    pub fn document(&self, slug: &str) -> String {
+        format!("{}/documents/{slug}", self.base)
+    }
+
+    /// The annotation container of a document (ends with `/`).
+    pub fn container(&self, slug: &str) -> String {
+        format!("{}/api/documents/{slug}/annotations/", self.base)
+    }
+
+    /// One annotation.
+    pub fn annotation(&self, slug: &str, id: &str) -> String {
+        format!("{}{id}", self.container(slug))
+    }
+
+    /// An analyst.
+    pub fn analyst(&self, name: &str) -> String {
+        format!("{}/analysts/{name}", self.base)
+    }
+}
+
+/// The note as a W3C Web Annotation in JSON-LD.
+pub fn to_jsonld(note: &Note, iris: &Iris) -> Value {
+    let mut bodies = vec![json!({
+        "type": "TextualBody",
+        "value": note.body,
+        "format": "text/markdown",
+        "purpose": note.motivation,
+    })];
+    bodies.extend(note.tags.iter().map(|t| json!({"type": "TextualBody", "value": t, "purpose": "tagging"})));
+    json!({
+        "@context": ANNO_CONTEXT,
+        "id": iris.annotation(&note.document_slug, &note.id),
+        "type": "Annotation",
+        "motivation": note.motivation,
+        "created": note.created,
+        "modified": note.modified,
+        "creator": {"id": iris.analyst(&note.creator), "type": "Person", "name": note.creator},
+        "visibility": note.visibility.as_str(),
+        "body": bodies,
+        "target": {
+            "source": iris.document(&note.document_slug),
+            "selector": [
+                {"type": "TextQuoteSelector", "exact": note.anchor.exact, "prefix": note.anchor.prefix, "suffix": note.anchor.suffix},
+                {"type": "TextPositionSelector", "start": note.anchor.start, "end": note.anchor.end},
+            ],
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "http://h/documents/d";
+
+    fn note(body: Value) -> Result<NoteContent, FieldError> {
+        parse_note(&body, DOC)
+    }
+
+    #[test]
+    fn a_full_annotation_parses() {
+        let n = note(json!({
+            "@context": ANNO_CONTEXT, "type": "Annotation", "motivation": "questioning", "visibility": "private",
+            "id": "ignored", "creator": "ignored",
+            "body": [{"type": "TextualBody", "value": "Why?\r\n", "format": "text/markdown"},
+                     {"type": "TextualBody", "value": " korea ", "purpose": "tagging"}],
+            "target": {"source": DOC, "selector": [{"type": "TextQuoteSelector", "exact": "x"}, {"type": "TextPositionSelector", "start": 1, "end": 2}]}
+        })).unwrap();
+        assert_eq!((n.motivation.as_str(), n.body.as_str(), n.visibility), ("questioning", "Why?\n", Visibility::Private));
+        assert_eq!(n.tags, vec!["korea".to_string()]);
+        assert_eq!(n.selectors.position, Some((1, 2)));
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let target = json!({"source": DOC, "selector": {"type": "TextPositionSelector", "start": 0, "end": 1}});
+        let cases = [
+            (json!([]), "(root)"),
+            (json!({"target": target, "colour": "red"}), "colour"),
+            (json!({"target": target, "motivation": "shouting"}), "motivation"),
+            (json!({"target": target, "visibility": "secret"}), "visibility"),
+            (json!({"target": target, "body": {"type": "TextualBody", "value": 1}}), "body.value"),
+            (json!({"target": target, "body": [{"value": "a"}, {"value": "b"}]}), "body[1]"),
+            (json!({"target": target, "body": {"value": "a", "format": "text/html"}}), "body.format"),
+            (json!({"target": target, "body": {"value": "x".repeat(20_001)}}), "body.value"),
+            (json!({"target": target, "body": {"value": "t".repeat(65), "purpose": "tagging"}}), "body.value"),
+            (json!({}), "target"),
+            (json!({"target": {"source": "http://elsewhere/", "selector": []}}), "target.source"),
+            (json!({"target": {"source": DOC, "selector": {"type": "XPathSelector"}}}), "target.selector.type"),
+            (json!({"target": {"source": DOC, "selector": [{"type": "TextPositionSelector", "start": -1, "end": 2}]}}), "target.selector[0].start"),
+            (json!({"target": {"source": DOC, "selector": {"type": "TextPositionSelector", "start": "3", "end": 4}}}), "target.selector.start"),
+        ];
+        for (input, field) in cases {
+            let err = note(input.clone()).unwrap_err();
+            assert_eq!(err.field, field, "for {input}: {err}");
+        }
+        let many: Vec<Value> = (0..33).map(|i| json!({"value": format!("t{i}"), "purpose": "tagging"})).collect();
+        let err = note(json!({"target": target, "body": many})).unwrap_err();
+        assert_eq!(err.code, "too_many_tags");
+        let ok: Vec<Value> = (0..32).map(|i| json!({"value": format!("t{i}"), "purpose": "tagging"})).collect();
+        assert!(note(json!({"target": target, "body": ok})).is_ok());
+    }
+
+    #[test]
+    fn json_ld_carries_every_required_part() {
+        let iris = Iris::new("http://127.0.0.1:8080/");
+        let n = Note {
+            id: "abc".into(), document_slug: "d".into(), creator: "alice".into(), motivation: "commenting".into(),
+            body: "Hi".into(), tags: vec!["t".into()], visibility: Visibility::Team,
+            anchor: Anchor { start: 1, end: 2, exact: "x".into(), prefix: "".into(), suffix: "y".into() },
+            created: "2026-01-01T00:00:00Z".into(), modified: "2026-01-01T00:00:00Z".into(), revision: 3,
+        };
+        let v = to_jsonld(&n, &iris);
+        assert_eq!(v["id"], "http://127.0.0.1:8080/api/documents/d/annotations/abc");
+        assert_eq!(v["target"]["source"], "http://127.0.0.1:8080/documents/d");
+        assert_eq!(v["body"][1]["purpose"], "tagging");
+        assert_eq!(n.etag(), "\"abc-3\"");
+    }
+}
