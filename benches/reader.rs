@@ -78,7 +78,7 @@ fn benches(c: &mut Criterion) {
         })
     });
     group.bench_function("render_article (seed, 0 notes)", |b| {
-        b.iter(|| render_article(black_box(&analysed), gazetteer.actors()))
+        b.iter(|| render_article(black_box(&analysed), gazetteer.actors(), &[]))
     });
     group.finish();
 }

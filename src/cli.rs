@@ -8,6 +8,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Config;
 use crate::corpus::import::{ImportReport, import_corpus};
+use crate::domain::slug::Slug;
+use crate::http::auth::{hash_secret, new_secret};
 use crate::http::{AppState, serve};
 use crate::store::Store;
 
@@ -27,6 +29,27 @@ enum Command {
     Serve,
     /// Import new and changed corpus documents into the database, then exit.
     Import,
+    /// Manage analysts: the people who write notes.
+    Analyst {
+        #[command(subcommand)]
+        action: AnalystAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AnalystAction {
+    /// Add an analyst and print their secret token (shown only this once).
+    Add {
+        /// Lowercase letters, digits and hyphens, e.g. `alice`.
+        name: String,
+    },
+    /// List analysts, with their note counts and whether they are revoked.
+    List,
+    /// Revoke an analyst's token and end their sessions; their notes stay.
+    Revoke {
+        /// The analyst's name.
+        name: String,
+    },
 }
 
 /// Runs the parsed command line.
@@ -34,6 +57,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => run_serve(&cli.config).await,
         Command::Import => run_import(&cli.config).await,
+        Command::Analyst { action } => run_analyst(&cli.config, action).await,
     };
     match result {
         Ok(code) => code,
@@ -96,8 +120,56 @@ async fn run_serve(config: &Config) -> Result<ExitCode, String> {
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!("glossa is serving http://{addr}/");
-    serve(listener, AppState { store })
+    let state = AppState::new(store, &config.public_base_url(addr), config.require_sign_in);
+    serve(listener, state)
         .await
         .map_err(|e| format!("server failed: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run_analyst(config: &Config, action: AnalystAction) -> Result<ExitCode, String> {
+    let store = open_store(config).await?;
+    match action {
+        AnalystAction::Add { name } => {
+            let name = Slug::parse(&name)
+                .map_err(|_| format!("{name:?} is not a valid analyst name: use lowercase letters, digits and hyphens"))?;
+            let token = new_secret().map_err(|e| e.to_string())?;
+            store
+                .create_analyst(name.as_str(), &hash_secret(&token))
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("Added analyst {name}. Their token (shown only now; keep it secret):");
+            println!("{token}");
+        }
+        AnalystAction::List => {
+            let analysts = store.list_analysts().await.map_err(|e| e.to_string())?;
+            if analysts.is_empty() {
+                println!("No analysts yet. Add one with: glossa analyst add NAME");
+            }
+            for a in analysts {
+                let status = a
+                    .revoked_at
+                    .map_or("active".to_owned(), |at| format!("revoked {at}"));
+                println!(
+                    "{}\t{} notes\tadded {}\t{status}",
+                    a.name, a.notes, a.created_at
+                );
+            }
+        }
+        AnalystAction::Revoke { name } => {
+            if !store
+                .revoke_analyst(&name)
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                return Err(format!(
+                    "no active analyst is named {name:?} (see: glossa analyst list)"
+                ));
+            }
+            println!(
+                "Revoked {name}: their token no longer works and their sessions ended. Their notes stay."
+            );
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -20,4 +20,22 @@ pub struct Config {
         global = true
     )]
     pub addr: SocketAddr,
+    /// Public base URL that annotation IRIs are built from (default: http:// + --addr).
+    /// Never taken from a request's Host header.
+    #[arg(long, env = "GLOSSA_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+    /// Require sign-in to read documents and notes, not only to write.
+    #[arg(long, env = "GLOSSA_REQUIRE_SIGN_IN", global = true)]
+    pub require_sign_in: bool,
+}
+
+impl Config {
+    /// The public base URL, without a trailing slash.
+    pub fn public_base_url(&self, bound: SocketAddr) -> String {
+        self.base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}"))
+            .trim_end_matches('/')
+            .to_owned()
+    }
 }

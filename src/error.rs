@@ -17,9 +17,11 @@ pub enum AppError {
     /// The thing asked for does not exist.
     #[error("{0}")]
     NotFound(String),
-    /// The request itself is malformed.
+    /// Any other client error: the status, a machine-readable code and what to fix.
     #[error("{message}")]
-    BadRequest {
+    Client {
+        /// HTTP status (4xx).
+        status: StatusCode,
         /// Machine-readable code.
         code: &'static str,
         /// What to fix.
@@ -40,11 +42,35 @@ impl AppError {
         ))
     }
 
+    /// A client error with this status, code and message.
+    pub fn client(status: StatusCode, code: &'static str, message: impl Into<String>) -> AppError {
+        AppError::Client {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// 401: no or bad credentials.
+    pub fn unauthorized(message: impl Into<String>) -> AppError {
+        AppError::client(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+
+    /// 403: signed in, but not allowed.
+    pub fn forbidden(message: impl Into<String>) -> AppError {
+        AppError::client(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    /// 422: well-formed, but a field is wrong.
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> AppError {
+        AppError::client(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::Client { status, .. } => *status,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -53,7 +79,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::NotFound(_) => "not_found",
-            AppError::BadRequest { code, .. } => code,
+            AppError::Client { code, .. } => code,
             AppError::Internal(_) => "internal",
         }
     }
@@ -78,7 +104,12 @@ impl AppError {
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
-        AppError::Internal(e.into())
+        match e {
+            StoreError::Conflict(message) => {
+                AppError::client(StatusCode::CONFLICT, "conflict", message)
+            }
+            other => AppError::Internal(other.into()),
+        }
     }
 }
 
@@ -92,6 +123,13 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
         let body = json!({"error": {"code": self.code(), "message": self.public_message()}});
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        if self.status() == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"glossa\""),
+            );
+        }
+        response
     }
 }

@@ -16,7 +16,9 @@ use serde::Deserialize;
 use super::text::byte_to_cp_offsets;
 
 /// The broad kind of an actor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ActorKind {
     /// A sovereign state; id is its ISO 3166-1 alpha-3 code.

@@ -56,7 +56,10 @@ impl DocumentText {
         let mut boundaries = vec![false; byte_at.len()];
         let cps = super::text::byte_to_cp_offsets(
             &text,
-            &text.grapheme_indices(true).map(|(b, _)| b).collect::<Vec<_>>(),
+            &text
+                .grapheme_indices(true)
+                .map(|(b, _)| b)
+                .collect::<Vec<_>>(),
         );
         for cp in cps {
             boundaries[cp] = true;
@@ -99,7 +102,11 @@ impl DocumentText {
         let mut from = 0;
         while let Some(found) = self.text[from..].find(needle) {
             starts.push(from + found);
-            from += found + self.text[from + found..].chars().next().map_or(1, char::len_utf8);
+            from += found
+                + self.text[from + found..]
+                    .chars()
+                    .next()
+                    .map_or(1, char::len_utf8);
         }
         super::text::byte_to_cp_offsets(&self.text, &starts)
     }
@@ -176,10 +183,14 @@ pub enum AnchorError {
     #[error("the target needs a TextQuoteSelector, a TextPositionSelector, or both")]
     NoSelector,
     /// Empty quote or `start >= end`.
-    #[error("the selection is empty: TextPositionSelector.start must be less than end, and TextQuoteSelector.exact must not be empty")]
+    #[error(
+        "the selection is empty: TextPositionSelector.start must be less than end, and TextQuoteSelector.exact must not be empty"
+    )]
     Empty,
     /// Position past the text.
-    #[error("TextPositionSelector.end ({end}) is past the end of the document text ({len} code points)")]
+    #[error(
+        "TextPositionSelector.end ({end}) is past the end of the document text ({len} code points)"
+    )]
     OutOfRange {
         /// The end given.
         end: usize,
@@ -190,10 +201,14 @@ pub enum AnchorError {
     #[error("TextQuoteSelector.exact is not in the document text")]
     QuoteNotFound,
     /// The quote is there several times and prefix/suffix do not single one out.
-    #[error("TextQuoteSelector.exact occurs {0} times; add prefix and suffix, or a TextPositionSelector, to say which")]
+    #[error(
+        "TextQuoteSelector.exact occurs {0} times; add prefix and suffix, or a TextPositionSelector, to say which"
+    )]
     Ambiguous(usize),
     /// The quote is not at or near the position.
-    #[error("TextQuoteSelector.exact does not match the text at TextPositionSelector {start}..{end} (the text there is {found:?})")]
+    #[error(
+        "TextQuoteSelector.exact does not match the text at TextPositionSelector {start}..{end} (the text there is {found:?})"
+    )]
     Mismatch {
         /// Position given.
         start: usize,
@@ -203,7 +218,9 @@ pub enum AnchorError {
         found: String,
     },
     /// An edge inside a grapheme cluster.
-    #[error("the selection starts or ends inside a character (grapheme cluster) at code point {0}; move it to a character boundary")]
+    #[error(
+        "the selection starts or ends inside a character (grapheme cluster) at code point {0}; move it to a character boundary"
+    )]
     SplitsGrapheme(usize),
 }
 
@@ -222,14 +239,22 @@ pub fn resolve(text: &DocumentText, selectors: &Selectors) -> Result<Anchor, Anc
                     AnchorError::Mismatch {
                         start: position.0,
                         end: position.1,
-                        found: text.slice(position.0, position.1).chars().take(80).collect(),
+                        found: text
+                            .slice(position.0, position.1)
+                            .chars()
+                            .take(80)
+                            .collect(),
                     }
                 })?;
                 if near.0.abs_diff(position.0) > POSITION_SLACK {
                     return Err(AnchorError::Mismatch {
                         start: position.0,
                         end: position.1,
-                        found: text.slice(position.0, position.1).chars().take(80).collect(),
+                        found: text
+                            .slice(position.0, position.1)
+                            .chars()
+                            .take(80)
+                            .collect(),
                     });
                 }
                 near
@@ -250,24 +275,36 @@ pub fn anchor_at(text: &DocumentText, start: usize, end: usize) -> Anchor {
         start,
         end,
         exact: text.slice(start, end).to_owned(),
-        prefix: text.slice(start.saturating_sub(CONTEXT_LEN), start).to_owned(),
+        prefix: text
+            .slice(start.saturating_sub(CONTEXT_LEN), start)
+            .to_owned(),
         suffix: text.slice(end, end + CONTEXT_LEN).to_owned(),
     }
 }
 
-fn check_position(text: &DocumentText, (start, end): (usize, usize)) -> Result<(usize, usize), AnchorError> {
+fn check_position(
+    text: &DocumentText,
+    (start, end): (usize, usize),
+) -> Result<(usize, usize), AnchorError> {
     if start >= end {
         return Err(AnchorError::Empty);
     }
     if end > text.len() {
-        return Err(AnchorError::OutOfRange { end, len: text.len() });
+        return Err(AnchorError::OutOfRange {
+            end,
+            len: text.len(),
+        });
     }
     Ok((start, end))
 }
 
 /// Finds the quote; among several, keeps those whose context agrees, then (with a hint)
 /// the one nearest the hint.
-fn locate_quote(text: &DocumentText, quote: &Quote, hint: Option<usize>) -> Result<(usize, usize), AnchorError> {
+fn locate_quote(
+    text: &DocumentText,
+    quote: &Quote,
+    hint: Option<usize>,
+) -> Result<(usize, usize), AnchorError> {
     if quote.exact.is_empty() {
         return Err(AnchorError::Empty);
     }
@@ -278,8 +315,14 @@ fn locate_quote(text: &DocumentText, quote: &Quote, hint: Option<usize>) -> Resu
     }
     if found.len() > 1 {
         let fits = |&s: &usize| {
-            quote.prefix.as_deref().is_none_or(|p| text.slice(s.saturating_sub(p.chars().count()), s) == p)
-                && quote.suffix.as_deref().is_none_or(|x| text.slice(s + len, s + len + x.chars().count()) == x)
+            quote
+                .prefix
+                .as_deref()
+                .is_none_or(|p| text.slice(s.saturating_sub(p.chars().count()), s) == p)
+                && quote
+                    .suffix
+                    .as_deref()
+                    .is_none_or(|x| text.slice(s + len, s + len + x.chars().count()) == x)
         };
         let fitting: Vec<usize> = found.iter().copied().filter(fits).collect();
         if !fitting.is_empty() {
@@ -288,7 +331,10 @@ fn locate_quote(text: &DocumentText, quote: &Quote, hint: Option<usize>) -> Resu
     }
     let start = match (found.len(), hint) {
         (1, _) => found[0],
-        (_, Some(hint)) => found.into_iter().min_by_key(|s| s.abs_diff(hint)).unwrap_or(hint),
+        (_, Some(hint)) => found
+            .into_iter()
+            .min_by_key(|s| s.abs_diff(hint))
+            .unwrap_or(hint),
         (n, None) => return Err(AnchorError::Ambiguous(n)),
     };
     Ok((start, start + len))
@@ -299,11 +345,18 @@ mod tests {
     use super::*;
 
     fn doc() -> DocumentText {
-        DocumentText::new(&["Moscow and Pyongyang met.", "🇺🇦 Kyiv watched Moscow closely.", "Then Moscow spoke."])
+        DocumentText::new(&[
+            "Moscow and Pyongyang met.",
+            "🇺🇦 Kyiv watched Moscow closely.",
+            "Then Moscow spoke.",
+        ])
     }
 
     fn quote(exact: &str) -> Quote {
-        Quote { exact: exact.into(), ..Quote::default() }
+        Quote {
+            exact: exact.into(),
+            ..Quote::default()
+        }
     }
 
     #[test]
@@ -318,53 +371,165 @@ mod tests {
 
     #[test]
     fn a_position_alone_gets_its_quote_and_context() {
-        let a = resolve(&doc(), &Selectors { position: Some((11, 20)), ..Default::default() }).unwrap();
-        assert_eq!((a.exact.as_str(), a.prefix.as_str()), ("Pyongyang", "Moscow and "));
+        let a = resolve(
+            &doc(),
+            &Selectors {
+                position: Some((11, 20)),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            (a.exact.as_str(), a.prefix.as_str()),
+            ("Pyongyang", "Moscow and ")
+        );
         assert!(a.suffix.starts_with(" met.\n\n🇺🇦"));
     }
 
     #[test]
     fn a_unique_quote_alone_gets_its_position() {
-        let a = resolve(&doc(), &Selectors { quote: Some(quote("Kyiv")), ..Default::default() }).unwrap();
+        let a = resolve(
+            &doc(),
+            &Selectors {
+                quote: Some(quote("Kyiv")),
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert_eq!((a.start, a.end), (30, 34));
     }
 
     #[test]
     fn a_repeated_quote_needs_context_or_a_position() {
-        let err = resolve(&doc(), &Selectors { quote: Some(quote("Moscow")), ..Default::default() });
+        let err = resolve(
+            &doc(),
+            &Selectors {
+                quote: Some(quote("Moscow")),
+                ..Default::default()
+            },
+        );
         assert_eq!(err, Err(AnchorError::Ambiguous(3)));
-        let with_prefix = Quote { prefix: Some("Then ".into()), ..quote("Moscow") };
-        let a = resolve(&doc(), &Selectors { quote: Some(with_prefix), ..Default::default() }).unwrap();
-        assert_eq!(a.prefix.ends_with("Then "), true);
+        let with_prefix = Quote {
+            prefix: Some("Then ".into()),
+            ..quote("Moscow")
+        };
+        let a = resolve(
+            &doc(),
+            &Selectors {
+                quote: Some(with_prefix),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(a.prefix.ends_with("Then "));
         let t = doc();
         let second = t.find_all("Moscow")[1];
-        let a = resolve(&t, &Selectors { quote: Some(quote("Moscow")), position: Some((second, second + 6)) }).unwrap();
+        let a = resolve(
+            &t,
+            &Selectors {
+                quote: Some(quote("Moscow")),
+                position: Some((second, second + 6)),
+            },
+        )
+        .unwrap();
         assert_eq!(a.start, second);
     }
 
     #[test]
     fn disagreeing_pairs_and_bad_positions_are_refused() {
         let t = doc();
+        assert!(
+            matches!(
+                resolve(
+                    &t,
+                    &Selectors {
+                        quote: Some(quote("Pyongyang")),
+                        position: Some((0, 6))
+                    }
+                ),
+                Ok(Anchor { start: 11, .. })
+            ),
+            "a quote near its position is found there"
+        );
         assert!(matches!(
-            resolve(&t, &Selectors { quote: Some(quote("Pyongyang")), position: Some((0, 6)) }),
-            Ok(Anchor { start: 11, .. })
-        ), "a quote near its position is found there");
-        assert!(matches!(
-            resolve(&t, &Selectors { quote: Some(quote("Nowhere")), position: Some((0, 6)) }),
+            resolve(
+                &t,
+                &Selectors {
+                    quote: Some(quote("Nowhere")),
+                    position: Some((0, 6))
+                }
+            ),
             Err(AnchorError::Mismatch { .. })
         ));
-        assert_eq!(resolve(&t, &Selectors { position: Some((5, 5)), ..Default::default() }), Err(AnchorError::Empty));
-        assert!(matches!(resolve(&t, &Selectors { position: Some((0, 999)), ..Default::default() }), Err(AnchorError::OutOfRange { .. })));
-        assert_eq!(resolve(&t, &Selectors::default()), Err(AnchorError::NoSelector));
-        assert_eq!(resolve(&t, &Selectors { quote: Some(quote("Paris")), ..Default::default() }), Err(AnchorError::QuoteNotFound));
+        assert_eq!(
+            resolve(
+                &t,
+                &Selectors {
+                    position: Some((5, 5)),
+                    ..Default::default()
+                }
+            ),
+            Err(AnchorError::Empty)
+        );
+        assert!(matches!(
+            resolve(
+                &t,
+                &Selectors {
+                    position: Some((0, 999)),
+                    ..Default::default()
+                }
+            ),
+            Err(AnchorError::OutOfRange { .. })
+        ));
+        assert_eq!(
+            resolve(&t, &Selectors::default()),
+            Err(AnchorError::NoSelector)
+        );
+        assert_eq!(
+            resolve(
+                &t,
+                &Selectors {
+                    quote: Some(quote("Paris")),
+                    ..Default::default()
+                }
+            ),
+            Err(AnchorError::QuoteNotFound)
+        );
     }
 
     #[test]
     fn anchors_never_split_a_grapheme_cluster() {
         let t = doc();
-        assert_eq!(resolve(&t, &Selectors { position: Some((28, 34)), ..Default::default() }), Err(AnchorError::SplitsGrapheme(28)));
+        assert_eq!(
+            resolve(
+                &t,
+                &Selectors {
+                    position: Some((28, 34)),
+                    ..Default::default()
+                }
+            ),
+            Err(AnchorError::SplitsGrapheme(28))
+        );
         let t = DocumentText::new(&["cafe\u{301} ok"]);
-        assert_eq!(resolve(&t, &Selectors { position: Some((0, 4)), ..Default::default() }), Err(AnchorError::SplitsGrapheme(4)));
-        assert!(resolve(&t, &Selectors { position: Some((0, 5)), ..Default::default() }).is_ok());
+        assert_eq!(
+            resolve(
+                &t,
+                &Selectors {
+                    position: Some((0, 4)),
+                    ..Default::default()
+                }
+            ),
+            Err(AnchorError::SplitsGrapheme(4))
+        );
+        assert!(
+            resolve(
+                &t,
+                &Selectors {
+                    position: Some((0, 5)),
+                    ..Default::default()
+                }
+            )
+            .is_ok()
+        );
     }
 }

@@ -19,8 +19,18 @@ pub const MAX_TAG_LEN: usize = 64;
 
 /// Why an analyst wrote a note (the W3C motivations).
 pub const MOTIVATIONS: &[&str] = &[
-    "commenting", "highlighting", "questioning", "tagging", "assessing", "bookmarking",
-    "classifying", "describing", "editing", "identifying", "linking", "replying",
+    "commenting",
+    "highlighting",
+    "questioning",
+    "tagging",
+    "assessing",
+    "bookmarking",
+    "classifying",
+    "describing",
+    "editing",
+    "identifying",
+    "linking",
+    "replying",
 ];
 
 /// Who may read a note.
@@ -80,24 +90,49 @@ pub struct FieldError {
 }
 
 fn invalid(field: impl Into<String>, message: impl Into<String>) -> FieldError {
-    FieldError { field: field.into(), message: message.into(), code: "invalid_field" }
+    FieldError {
+        field: field.into(),
+        message: message.into(),
+        code: "invalid_field",
+    }
 }
 
 fn too_long(field: impl Into<String>, message: impl Into<String>) -> FieldError {
-    FieldError { field: field.into(), message: message.into(), code: "too_long" }
+    FieldError {
+        field: field.into(),
+        message: message.into(),
+        code: "too_long",
+    }
 }
 
 const TOP_LEVEL: &[&str] = &[
-    "@context", "type", "id", "creator", "created", "modified", "motivation", "body", "target",
-    "visibility", "generator", "generated", "canonical", "via",
+    "@context",
+    "type",
+    "id",
+    "creator",
+    "created",
+    "modified",
+    "motivation",
+    "body",
+    "target",
+    "visibility",
+    "generator",
+    "generated",
+    "canonical",
+    "via",
 ];
 
 /// Parses an annotation a client sent for the document at `document_iri`.
 pub fn parse_note(value: &Value, document_iri: &str) -> Result<NoteContent, FieldError> {
-    let object = value.as_object().ok_or_else(|| invalid("(root)", "must be a JSON object"))?;
+    let object = value
+        .as_object()
+        .ok_or_else(|| invalid("(root)", "must be a JSON object"))?;
     known_fields(object, TOP_LEVEL, "")?;
     if let Some(kind) = object.get("type") {
-        let ok = kind == "Annotation" || kind.as_array().is_some_and(|a| a.iter().any(|t| t == "Annotation"));
+        let ok = kind == "Annotation"
+            || kind
+                .as_array()
+                .is_some_and(|a| a.iter().any(|t| t == "Annotation"));
         if !ok {
             return Err(invalid("type", "must be \"Annotation\""));
         }
@@ -105,7 +140,12 @@ pub fn parse_note(value: &Value, document_iri: &str) -> Result<NoteContent, Fiel
     let motivation = match object.get("motivation") {
         None => "commenting".to_owned(),
         Some(Value::String(m)) if MOTIVATIONS.contains(&m.as_str()) => m.clone(),
-        Some(_) => return Err(invalid("motivation", format!("must be one of {}", MOTIVATIONS.join(", ")))),
+        Some(_) => {
+            return Err(invalid(
+                "motivation",
+                format!("must be one of {}", MOTIVATIONS.join(", ")),
+            ));
+        }
     };
     let visibility = match object.get("visibility") {
         None => Visibility::Team,
@@ -115,14 +155,27 @@ pub fn parse_note(value: &Value, document_iri: &str) -> Result<NoteContent, Fiel
     };
     let (body, tags) = parse_bodies(object.get("body"))?;
     let selectors = parse_target(object.get("target"), document_iri)?;
-    Ok(NoteContent { motivation, body, tags, visibility, selectors })
+    Ok(NoteContent {
+        motivation,
+        body,
+        tags,
+        visibility,
+        selectors,
+    })
 }
 
-fn known_fields(object: &Map<String, Value>, allowed: &[&str], path: &str) -> Result<(), FieldError> {
+fn known_fields(
+    object: &Map<String, Value>,
+    allowed: &[&str],
+    path: &str,
+) -> Result<(), FieldError> {
     match object.keys().find(|k| !allowed.contains(&k.as_str())) {
         Some(unknown) => Err(invalid(
             format!("{path}{unknown}"),
-            format!("is not a field glossa understands here; allowed: {}", allowed.join(", ")),
+            format!(
+                "is not a field glossa understands here; allowed: {}",
+                allowed.join(", ")
+            ),
         )),
         None => Ok(()),
     }
@@ -135,7 +188,11 @@ fn one_or_many(value: &Value) -> Vec<&Value> {
     }
 }
 
-fn string_field<'a>(object: &'a Map<String, Value>, key: &str, path: &str) -> Result<Option<&'a str>, FieldError> {
+fn string_field<'a>(
+    object: &'a Map<String, Value>,
+    key: &str,
+    path: &str,
+) -> Result<Option<&'a str>, FieldError> {
     match object.get(key) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -146,41 +203,75 @@ fn string_field<'a>(object: &'a Map<String, Value>, key: &str, path: &str) -> Re
 fn parse_bodies(body: Option<&Value>) -> Result<(String, Vec<String>), FieldError> {
     let mut text: Option<String> = None;
     let mut tags = Vec::new();
-    let Some(body) = body else { return Ok((String::new(), tags)) };
+    let Some(body) = body else {
+        return Ok((String::new(), tags));
+    };
     for (i, item) in one_or_many(body).into_iter().enumerate() {
-        let path = if body.is_array() { format!("body[{i}].") } else { "body.".to_owned() };
-        let object = item.as_object().ok_or_else(|| invalid(path.trim_end_matches('.'), "must be a TextualBody object"))?;
-        known_fields(object, &["type", "value", "format", "purpose", "language", "id", "creator", "created", "modified"], &path)?;
+        let path = if body.is_array() {
+            format!("body[{i}].")
+        } else {
+            "body.".to_owned()
+        };
+        let object = item
+            .as_object()
+            .ok_or_else(|| invalid(path.trim_end_matches('.'), "must be a TextualBody object"))?;
+        known_fields(
+            object,
+            &[
+                "type", "value", "format", "purpose", "language", "id", "creator", "created",
+                "modified",
+            ],
+            &path,
+        )?;
         if string_field(object, "type", &path)?.is_some_and(|t| t != "TextualBody") {
             return Err(invalid(format!("{path}type"), "must be \"TextualBody\""));
         }
         let value = string_field(object, "value", &path)?
             .ok_or_else(|| invalid(format!("{path}value"), "is required: the text of the body"))?;
-        if let Some(format) = string_field(object, "format", &path)? {
-            if !["text/markdown", "text/plain"].contains(&format) {
-                return Err(invalid(format!("{path}format"), "must be \"text/markdown\" or \"text/plain\""));
-            }
+        if string_field(object, "format", &path)?
+            .is_some_and(|format| !["text/markdown", "text/plain"].contains(&format))
+        {
+            return Err(invalid(
+                format!("{path}format"),
+                "must be \"text/markdown\" or \"text/plain\"",
+            ));
         }
         if string_field(object, "purpose", &path)? == Some("tagging") {
             tags.push(check_tag(value, &format!("{path}value"))?);
         } else if text.replace(normalise_body(value, &path)?).is_some() {
-            return Err(invalid(path.trim_end_matches('.'), "a note has one text body; give the others purpose \"tagging\""));
+            return Err(invalid(
+                path.trim_end_matches('.'),
+                "a note has one text body; give the others purpose \"tagging\"",
+            ));
         }
     }
     if tags.len() > MAX_TAGS {
-        return Err(FieldError { field: "body".into(), message: format!("has {} tags; at most {MAX_TAGS} are allowed", tags.len()), code: "too_many_tags" });
+        return Err(FieldError {
+            field: "body".into(),
+            message: format!("has {} tags; at most {MAX_TAGS} are allowed", tags.len()),
+            code: "too_many_tags",
+        });
     }
     Ok((text.unwrap_or_default(), tags))
 }
 
 fn normalise_body(value: &str, path: &str) -> Result<String, FieldError> {
     let body = value.replace("\r\n", "\n");
-    if body.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t')) {
-        return Err(invalid(format!("{path}value"), "contains a control character; remove it"));
+    if body
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+    {
+        return Err(invalid(
+            format!("{path}value"),
+            "contains a control character; remove it",
+        ));
     }
     let len = body.chars().count();
     if len > MAX_BODY_LEN {
-        return Err(too_long(format!("{path}value"), format!("is {len} characters; at most {MAX_BODY_LEN} are allowed")));
+        return Err(too_long(
+            format!("{path}value"),
+            format!("is {len} characters; at most {MAX_BODY_LEN} are allowed"),
+        ));
     }
     Ok(body)
 }
@@ -195,13 +286,17 @@ fn check_tag(tag: &str, field: &str) -> Result<String, FieldError> {
     }
     let len = tag.chars().count();
     if len > MAX_TAG_LEN {
-        return Err(too_long(field, format!("is a tag of {len} characters; at most {MAX_TAG_LEN} are allowed")));
+        return Err(too_long(
+            field,
+            format!("is a tag of {len} characters; at most {MAX_TAG_LEN} are allowed"),
+        ));
     }
     Ok(tag.to_owned())
 }
 
 fn parse_target(target: Option<&Value>, document_iri: &str) -> Result<Selectors, FieldError> {
-    let target = target.ok_or_else(|| invalid("target", "is required: the document and the selected text"))?;
+    let target = target
+        .ok_or_else(|| invalid("target", "is required: the document and the selected text"))?;
     let object = match target {
         Value::Array(items) if items.len() == 1 => &items[0],
         other => other,
@@ -211,16 +306,35 @@ fn parse_target(target: Option<&Value>, document_iri: &str) -> Result<Selectors,
     known_fields(object, &["source", "selector", "type", "id"], "target.")?;
     match string_field(object, "source", "target.")? {
         Some(source) if source == document_iri => {}
-        Some(_) => return Err(invalid("target.source", format!("must be this document's IRI, {document_iri}"))),
-        None => return Err(invalid("target.source", format!("is required: {document_iri}"))),
+        Some(_) => {
+            return Err(invalid(
+                "target.source",
+                format!("must be this document's IRI, {document_iri}"),
+            ));
+        }
+        None => {
+            return Err(invalid(
+                "target.source",
+                format!("is required: {document_iri}"),
+            ));
+        }
     }
-    let selector = object
-        .get("selector")
-        .ok_or_else(|| invalid("target.selector", "is required: a TextQuoteSelector, a TextPositionSelector, or both"))?;
+    let selector = object.get("selector").ok_or_else(|| {
+        invalid(
+            "target.selector",
+            "is required: a TextQuoteSelector, a TextPositionSelector, or both",
+        )
+    })?;
     let mut selectors = Selectors::default();
     for (i, item) in one_or_many(selector).into_iter().enumerate() {
-        let path = if selector.is_array() { format!("target.selector[{i}].") } else { "target.selector.".to_owned() };
-        let object = item.as_object().ok_or_else(|| invalid(path.trim_end_matches('.'), "must be a selector object"))?;
+        let path = if selector.is_array() {
+            format!("target.selector[{i}].")
+        } else {
+            "target.selector.".to_owned()
+        };
+        let object = item
+            .as_object()
+            .ok_or_else(|| invalid(path.trim_end_matches('.'), "must be a selector object"))?;
         match string_field(object, "type", &path)? {
             Some("TextQuoteSelector") => {
                 known_fields(object, &["type", "exact", "prefix", "suffix"], &path)?;
@@ -239,11 +353,21 @@ fn parse_target(target: Option<&Value>, document_iri: &str) -> Result<Selectors,
                         .get(key)
                         .and_then(Value::as_u64)
                         .and_then(|n| usize::try_from(n).ok())
-                        .ok_or_else(|| invalid(format!("{path}{key}"), "must be a non-negative integer (Unicode code points)"))
+                        .ok_or_else(|| {
+                            invalid(
+                                format!("{path}{key}"),
+                                "must be a non-negative integer (Unicode code points)",
+                            )
+                        })
                 };
                 selectors.position = Some((offset("start")?, offset("end")?));
             }
-            _ => return Err(invalid(format!("{path}type"), "must be \"TextQuoteSelector\" or \"TextPositionSelector\"")),
+            _ => {
+                return Err(invalid(
+                    format!("{path}type"),
+                    "must be \"TextQuoteSelector\" or \"TextPositionSelector\"",
+                ));
+            }
         }
     }
     Ok(selectors)
@@ -292,7 +416,9 @@ pub struct Iris {
 impl Iris {
     /// `base` like `http://127.0.0.1:8080` (a trailing slash is dropped).
     pub fn new(base: &str) -> Iris {
-        Iris { base: base.trim_end_matches('/').to_owned() }
+        Iris {
+            base: base.trim_end_matches('/').to_owned(),
+        }
     }
 
     /// The base URL without a trailing slash.
@@ -329,7 +455,11 @@ pub fn to_jsonld(note: &Note, iris: &Iris) -> Value {
         "format": "text/markdown",
         "purpose": note.motivation,
     })];
-    bodies.extend(note.tags.iter().map(|t| json!({"type": "TextualBody", "value": t, "purpose": "tagging"})));
+    bodies.extend(
+        note.tags
+            .iter()
+            .map(|t| json!({"type": "TextualBody", "value": t, "purpose": "tagging"})),
+    );
     json!({
         "@context": ANNO_CONTEXT,
         "id": iris.annotation(&note.document_slug, &note.id),
@@ -369,7 +499,10 @@ mod tests {
                      {"type": "TextualBody", "value": " korea ", "purpose": "tagging"}],
             "target": {"source": DOC, "selector": [{"type": "TextQuoteSelector", "exact": "x"}, {"type": "TextPositionSelector", "start": 1, "end": 2}]}
         })).unwrap();
-        assert_eq!((n.motivation.as_str(), n.body.as_str(), n.visibility), ("questioning", "Why?\n", Visibility::Private));
+        assert_eq!(
+            (n.motivation.as_str(), n.body.as_str(), n.visibility),
+            ("questioning", "Why?\n", Visibility::Private)
+        );
         assert_eq!(n.tags, vec!["korea".to_string()]);
         assert_eq!(n.selectors.position, Some((1, 2)));
     }
@@ -380,27 +513,64 @@ mod tests {
         let cases = [
             (json!([]), "(root)"),
             (json!({"target": target, "colour": "red"}), "colour"),
-            (json!({"target": target, "motivation": "shouting"}), "motivation"),
-            (json!({"target": target, "visibility": "secret"}), "visibility"),
-            (json!({"target": target, "body": {"type": "TextualBody", "value": 1}}), "body.value"),
-            (json!({"target": target, "body": [{"value": "a"}, {"value": "b"}]}), "body[1]"),
-            (json!({"target": target, "body": {"value": "a", "format": "text/html"}}), "body.format"),
-            (json!({"target": target, "body": {"value": "x".repeat(20_001)}}), "body.value"),
-            (json!({"target": target, "body": {"value": "t".repeat(65), "purpose": "tagging"}}), "body.value"),
+            (
+                json!({"target": target, "motivation": "shouting"}),
+                "motivation",
+            ),
+            (
+                json!({"target": target, "visibility": "secret"}),
+                "visibility",
+            ),
+            (
+                json!({"target": target, "body": {"type": "TextualBody", "value": 1}}),
+                "body.value",
+            ),
+            (
+                json!({"target": target, "body": [{"value": "a"}, {"value": "b"}]}),
+                "body[1]",
+            ),
+            (
+                json!({"target": target, "body": {"value": "a", "format": "text/html"}}),
+                "body.format",
+            ),
+            (
+                json!({"target": target, "body": {"value": "x".repeat(20_001)}}),
+                "body.value",
+            ),
+            (
+                json!({"target": target, "body": {"value": "t".repeat(65), "purpose": "tagging"}}),
+                "body.value",
+            ),
             (json!({}), "target"),
-            (json!({"target": {"source": "http://elsewhere/", "selector": []}}), "target.source"),
-            (json!({"target": {"source": DOC, "selector": {"type": "XPathSelector"}}}), "target.selector.type"),
-            (json!({"target": {"source": DOC, "selector": [{"type": "TextPositionSelector", "start": -1, "end": 2}]}}), "target.selector[0].start"),
-            (json!({"target": {"source": DOC, "selector": {"type": "TextPositionSelector", "start": "3", "end": 4}}}), "target.selector.start"),
+            (
+                json!({"target": {"source": "http://elsewhere/", "selector": []}}),
+                "target.source",
+            ),
+            (
+                json!({"target": {"source": DOC, "selector": {"type": "XPathSelector"}}}),
+                "target.selector.type",
+            ),
+            (
+                json!({"target": {"source": DOC, "selector": [{"type": "TextPositionSelector", "start": -1, "end": 2}]}}),
+                "target.selector[0].start",
+            ),
+            (
+                json!({"target": {"source": DOC, "selector": {"type": "TextPositionSelector", "start": "3", "end": 4}}}),
+                "target.selector.start",
+            ),
         ];
         for (input, field) in cases {
             let err = note(input.clone()).unwrap_err();
             assert_eq!(err.field, field, "for {input}: {err}");
         }
-        let many: Vec<Value> = (0..33).map(|i| json!({"value": format!("t{i}"), "purpose": "tagging"})).collect();
+        let many: Vec<Value> = (0..33)
+            .map(|i| json!({"value": format!("t{i}"), "purpose": "tagging"}))
+            .collect();
         let err = note(json!({"target": target, "body": many})).unwrap_err();
         assert_eq!(err.code, "too_many_tags");
-        let ok: Vec<Value> = (0..32).map(|i| json!({"value": format!("t{i}"), "purpose": "tagging"})).collect();
+        let ok: Vec<Value> = (0..32)
+            .map(|i| json!({"value": format!("t{i}"), "purpose": "tagging"}))
+            .collect();
         assert!(note(json!({"target": target, "body": ok})).is_ok());
     }
 
@@ -408,13 +578,29 @@ mod tests {
     fn json_ld_carries_every_required_part() {
         let iris = Iris::new("http://127.0.0.1:8080/");
         let n = Note {
-            id: "abc".into(), document_slug: "d".into(), creator: "alice".into(), motivation: "commenting".into(),
-            body: "Hi".into(), tags: vec!["t".into()], visibility: Visibility::Team,
-            anchor: Anchor { start: 1, end: 2, exact: "x".into(), prefix: "".into(), suffix: "y".into() },
-            created: "2026-01-01T00:00:00Z".into(), modified: "2026-01-01T00:00:00Z".into(), revision: 3,
+            id: "abc".into(),
+            document_slug: "d".into(),
+            creator: "alice".into(),
+            motivation: "commenting".into(),
+            body: "Hi".into(),
+            tags: vec!["t".into()],
+            visibility: Visibility::Team,
+            anchor: Anchor {
+                start: 1,
+                end: 2,
+                exact: "x".into(),
+                prefix: "".into(),
+                suffix: "y".into(),
+            },
+            created: "2026-01-01T00:00:00Z".into(),
+            modified: "2026-01-01T00:00:00Z".into(),
+            revision: 3,
         };
         let v = to_jsonld(&n, &iris);
-        assert_eq!(v["id"], "http://127.0.0.1:8080/api/documents/d/annotations/abc");
+        assert_eq!(
+            v["id"],
+            "http://127.0.0.1:8080/api/documents/d/annotations/abc"
+        );
         assert_eq!(v["target"]["source"], "http://127.0.0.1:8080/documents/d");
         assert_eq!(v["body"][1]["purpose"], "tagging");
         assert_eq!(n.etag(), "\"abc-3\"");

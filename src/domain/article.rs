@@ -4,8 +4,11 @@
 use std::collections::HashMap;
 
 use super::actors::{Actor, ActorKind};
+use super::anchor::DocumentText;
+use super::annotation::{Note, Visibility};
 use super::document::{AnalysedDocument, BlockKind, FootnoteRef};
 use super::html::SafeHtml;
+use super::markdown::render_untrusted;
 use super::spans::{self, Marker, Span, SpanKind};
 
 /// How many actors get a colour of their own; the rest share a neutral tone.
@@ -20,6 +23,33 @@ pub struct ParagraphView {
     pub kind: BlockKind,
     /// Rendered inline HTML.
     pub html: SafeHtml,
+    /// Notes whose quote starts in this paragraph, in text order.
+    pub notes: Vec<MarginNote>,
+}
+
+/// A note as the margin shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarginNote {
+    /// The note's id.
+    pub id: String,
+    /// Author's name.
+    pub creator: String,
+    /// Creation date, `YYYY-MM-DD`.
+    pub created_date: String,
+    /// Full creation time (RFC 3339).
+    pub created: String,
+    /// Motivation.
+    pub motivation: String,
+    /// Who may read it.
+    pub visibility: Visibility,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// The body, rendered from Markdown and sanitised.
+    pub body_html: SafeHtml,
+    /// The quoted text.
+    pub quote: String,
+    /// Whether the viewer wrote it (and so may edit it).
+    pub own: bool,
 }
 
 /// A footnote with the ids of the markers that cite it.
@@ -59,15 +89,48 @@ pub struct ArticleView {
     pub footnotes: Vec<FootnoteView>,
     /// Actors named, most-mentioned first.
     pub legend: Vec<LegendEntry>,
+    /// Notes whose quote is no longer in the text.
+    pub orphans: Vec<MarginNote>,
 }
 
-/// Lays out `doc`; `actors` must include every actor mentioned and their affiliations.
-pub fn render_article(doc: &AnalysedDocument, actors: &[Actor]) -> ArticleView {
+/// A note and whether the viewer wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewedNote {
+    /// The note.
+    pub note: Note,
+    /// Whether the viewer is its author.
+    pub own: bool,
+}
+
+fn margin_note(viewed: &ViewedNote) -> MarginNote {
+    let note = &viewed.note;
+    MarginNote {
+        id: note.id.clone(),
+        creator: note.creator.clone(),
+        created_date: note.created.chars().take(10).collect(),
+        created: note.created.clone(),
+        motivation: note.motivation.clone(),
+        visibility: note.visibility,
+        tags: note.tags.clone(),
+        body_html: render_untrusted(&note.body),
+        quote: note.anchor.exact.clone(),
+        own: viewed.own,
+    }
+}
+
+/// Lays out `doc` with the `notes` the viewer may read; `actors` must include every actor
+/// mentioned and their affiliations.
+pub fn render_article(
+    doc: &AnalysedDocument,
+    actors: &[Actor],
+    notes: &[ViewedNote],
+) -> ArticleView {
     let by_id: HashMap<&str, &Actor> = actors.iter().map(|a| (a.id.as_str(), a)).collect();
     let legend = legend(doc, &by_id);
     let tones: HashMap<&str, u8> = legend.iter().map(|e| (e.id.as_str(), e.tone)).collect();
     let mut occurrences: HashMap<u32, u32> = HashMap::new();
     let mut cited: HashMap<u32, Vec<u32>> = HashMap::new();
+    let (highlights, mut margins, orphans) = place_notes(doc, notes);
     let paragraphs = doc
         .parsed
         .blocks
@@ -94,10 +157,12 @@ pub fn render_article(doc: &AnalysedDocument, actors: &[Actor]) -> ArticleView {
                     label: mention_label(&m.actor_id, &m.matched, &by_id),
                 },
             }));
+            ranges.extend(highlights.iter().filter(|h| h.0 == i).map(|h| h.1.clone()));
             ParagraphView {
                 number: i + 1,
                 kind: block.kind,
                 html: spans::render(&block.text, &ranges, &markers),
+                notes: std::mem::take(&mut margins[i]),
             }
         })
         .collect();
@@ -115,7 +180,42 @@ pub fn render_article(doc: &AnalysedDocument, actors: &[Actor]) -> ArticleView {
         paragraphs,
         footnotes,
         legend,
+        orphans,
     }
+}
+
+/// Highlight spans with their paragraph index, margin notes per paragraph, and orphans.
+type PlacedNotes = (Vec<(usize, Span)>, Vec<Vec<MarginNote>>, Vec<MarginNote>);
+
+/// Highlight spans per paragraph, margin notes per paragraph (beside the paragraph where the
+/// quote starts), and the notes whose quote is no longer where it was.
+fn place_notes(doc: &AnalysedDocument, notes: &[ViewedNote]) -> PlacedNotes {
+    let texts: Vec<&str> = doc.parsed.blocks.iter().map(|b| b.text.as_str()).collect();
+    let text = DocumentText::new(&texts);
+    let mut highlights = Vec::new();
+    let mut margins = vec![Vec::new(); texts.len()];
+    let mut orphans = Vec::new();
+    for viewed in notes {
+        let anchor = &viewed.note.anchor;
+        if anchor.end > text.len() || text.slice(anchor.start, anchor.end) != anchor.exact {
+            orphans.push(margin_note(viewed));
+            continue;
+        }
+        for (paragraph, start, end) in text.paragraph_ranges(anchor.start, anchor.end) {
+            highlights.push((
+                paragraph,
+                Span {
+                    start,
+                    end,
+                    kind: SpanKind::Note {
+                        id: viewed.note.id.clone(),
+                    },
+                },
+            ));
+        }
+        margins[text.paragraph_at(anchor.start)].push(margin_note(viewed));
+    }
+    (highlights, margins, orphans)
 }
 
 fn number_markers(
@@ -221,7 +321,7 @@ mod tests {
             warnings: vec![],
         };
         let doc = AnalysedDocument::analyse(parsed, &gazetteer);
-        render_article(&doc, gazetteer.actors())
+        render_article(&doc, gazetteer.actors(), &[])
     }
 
     #[test]

@@ -26,6 +26,11 @@ pub enum SpanKind {
         /// Text label, e.g. "Russia (as “Moscow”)".
         label: String,
     },
+    /// The quote of an analyst's note.
+    Note {
+        /// The note's id.
+        id: String,
+    },
 }
 
 /// A range of code points `start..end` of the text.
@@ -55,9 +60,10 @@ impl SpanKind {
     fn layer(&self) -> u8 {
         match self {
             SpanKind::Format(FormatStyle::Link(_)) => 0,
-            SpanKind::Actor { .. } => 1,
-            SpanKind::Format(FormatStyle::Code) => 3,
-            SpanKind::Format(_) => 2,
+            SpanKind::Note { .. } => 1,
+            SpanKind::Actor { .. } => 2,
+            SpanKind::Format(FormatStyle::Code) => 4,
+            SpanKind::Format(_) => 3,
         }
     }
 
@@ -89,6 +95,11 @@ impl SpanKind {
                 escape_into(out, label);
                 out.push_str("\">");
             }
+            SpanKind::Note { id } => {
+                out.push_str("<mark class=\"note-highlight\" data-annotation-id=\"");
+                escape_into(out, id);
+                out.push_str("\">");
+            }
         }
     }
 
@@ -99,7 +110,7 @@ impl SpanKind {
             SpanKind::Format(FormatStyle::Strikethrough) => "</del>",
             SpanKind::Format(FormatStyle::Code) => "</code>",
             SpanKind::Format(FormatStyle::Link(_)) => "</a>",
-            SpanKind::Actor { .. } => "</mark>",
+            SpanKind::Actor { .. } | SpanKind::Note { .. } => "</mark>",
         });
     }
 }

@@ -12,13 +12,15 @@ use crate::error::AppError;
 use crate::store::documents::{DocumentSummary, StoredDocument};
 
 /// `GET /api/documents` response.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct DocumentList {
     /// Every document.
     pub documents: Vec<DocumentSummary>,
 }
 
 /// `GET /api/documents`
+#[utoipa::path(get, path = "/api/documents", tag = "documents",
+    responses((status = 200, description = "Every document", body = DocumentList)))]
 pub async fn list_documents(State(state): State<AppState>) -> Result<Json<DocumentList>, AppError> {
     Ok(Json(DocumentList {
         documents: state.store.list_documents().await?,
@@ -26,7 +28,7 @@ pub async fn list_documents(State(state): State<AppState>) -> Result<Json<Docume
 }
 
 /// `GET /api/documents/{slug}` response.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct DocumentJson {
     slug: String,
     title: String,
@@ -45,7 +47,7 @@ pub struct DocumentJson {
     actors: Vec<ActorCountJson>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct ParagraphJson {
     number: usize,
     kind: &'static str,
@@ -54,13 +56,13 @@ struct ParagraphJson {
     mentions: Vec<MentionJson>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct FootnoteRefJson {
     number: u32,
     offset: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct MentionJson {
     actor: String,
     start: usize,
@@ -68,15 +70,16 @@ struct MentionJson {
     text: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct FootnoteJson {
     number: u32,
     label: String,
     /// Sanitised HTML, or null when the source gives no reference text.
+    #[schema(value_type = Option<String>)]
     html: Option<SafeHtml>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct ActorCountJson {
     id: String,
     name: String,
@@ -164,6 +167,10 @@ impl From<StoredDocument> for DocumentJson {
 }
 
 /// `GET /api/documents/{slug}`
+#[utoipa::path(get, path = "/api/documents/{slug}", tag = "documents",
+    params(("slug" = String, Path, description = "Document slug")),
+    responses((status = 200, description = "The document: paragraphs, footnote markers and actor mentions", body = DocumentJson),
+              (status = 404, description = "No such document", body = super::openapi::ErrorEnvelope)))]
 pub async fn show_document(
     State(state): State<AppState>,
     DocumentSlug(slug): DocumentSlug,
@@ -177,12 +184,12 @@ pub async fn show_document(
 }
 
 /// `GET /api/actors` response.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ActorList {
     actors: Vec<ActorJson>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct ActorJson {
     id: String,
     name: String,
@@ -196,6 +203,8 @@ struct ActorJson {
 }
 
 /// `GET /api/actors`
+#[utoipa::path(get, path = "/api/actors", tag = "actors",
+    responses((status = 200, description = "The gazetteer with mention counts", body = ActorList)))]
 pub async fn list_actors(State(state): State<AppState>) -> Result<Json<ActorList>, AppError> {
     let actors = state
         .store

@@ -3,13 +3,15 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::AppState;
 use super::assets;
+use super::auth::Viewer;
 use super::extract::DocumentSlug;
 use crate::domain::actors::ActorKind;
-use crate::domain::article::{ArticleView, render_article};
+use crate::domain::annotation::Visibility;
+use crate::domain::article::{ArticleView, ViewedNote, render_article};
 use crate::domain::document::{BlockKind, Metadata};
 use crate::error::AppError;
 use crate::store::documents::DocumentSummary;
@@ -20,36 +22,60 @@ pub struct Layout {
     pub css: String,
     /// Versioned script URL.
     pub js: String,
+    /// The signed-in analyst's name.
+    pub analyst: Option<String>,
 }
 
 impl Layout {
-    fn new() -> Layout {
+    /// The layout for `viewer`.
+    pub fn new(viewer: &Viewer) -> Layout {
         Layout {
             css: assets::url("reader.css"),
             js: assets::url("reader.js"),
+            analyst: viewer.analyst.as_ref().map(|a| a.name.clone()),
         }
+    }
+
+    fn anonymous() -> Layout {
+        Layout::new(&Viewer {
+            analyst: None,
+            credential: None,
+        })
     }
 }
 
-/// An [`AppError`] answered as an HTML page instead of JSON.
+/// Sends anonymous readers to the sign-in page when reading needs sign-in.
+fn require_reader(state: &AppState, viewer: &Viewer, here: &str) -> Result<(), HtmlError> {
+    if state.require_sign_in && viewer.analyst.is_none() {
+        return Err(HtmlError::SignIn(here.to_owned()));
+    }
+    Ok(())
+}
+
+/// An [`AppError`] answered as an HTML page instead of JSON, or a detour to sign in.
 #[derive(Debug)]
-pub struct HtmlError(pub AppError);
+pub enum HtmlError {
+    /// An error page.
+    Page(AppError),
+    /// Redirect to `/login`, coming back to this path.
+    SignIn(String),
+}
 
 impl From<AppError> for HtmlError {
     fn from(e: AppError) -> HtmlError {
-        HtmlError(e)
+        HtmlError::Page(e)
     }
 }
 
 impl From<askama::Error> for HtmlError {
     fn from(e: askama::Error) -> HtmlError {
-        HtmlError(e.into())
+        HtmlError::Page(e.into())
     }
 }
 
 impl From<crate::store::StoreError> for HtmlError {
     fn from(e: crate::store::StoreError) -> HtmlError {
-        HtmlError(e.into())
+        HtmlError::Page(e.into())
     }
 }
 
@@ -63,18 +89,38 @@ struct ErrorPage {
 
 impl IntoResponse for HtmlError {
     fn into_response(self) -> Response {
-        self.0.log();
-        let status = self.0.status();
+        let error = match self {
+            HtmlError::SignIn(next) => {
+                let query: String = url_encode(&next);
+                return Redirect::to(&format!("/login?next={query}")).into_response();
+            }
+            HtmlError::Page(error) => error,
+        };
+        error.log();
+        let status = error.status();
         let page = ErrorPage {
-            layout: Layout::new(),
+            layout: Layout::anonymous(),
             status,
-            message: self.0.public_message(),
+            message: error.public_message(),
         };
         match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
-            Err(_) => (status, self.0.public_message()).into_response(),
+            Err(_) => (status, error.public_message()).into_response(),
         }
     }
+}
+
+/// Percent-encodes everything but unreserved characters, for a query value.
+pub fn url_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -85,21 +131,26 @@ struct IndexPage {
 }
 
 /// `GET /`: the documents.
-pub async fn list_documents(State(state): State<AppState>) -> Result<Html<String>, HtmlError> {
+pub async fn list_documents(
+    State(state): State<AppState>,
+    viewer: Result<Viewer, AppError>,
+) -> Result<Html<String>, HtmlError> {
+    let viewer = viewer?;
+    require_reader(&state, &viewer, "/")?;
     let documents = state.store.list_documents().await?;
-    Ok(Html(
-        IndexPage {
-            layout: Layout::new(),
-            documents,
-        }
-        .render()?,
-    ))
+    let page = IndexPage {
+        layout: Layout::new(&viewer),
+        documents,
+    };
+    Ok(Html(page.render()?))
 }
 
 #[derive(Template)]
 #[template(path = "document.html")]
 struct DocumentPage {
     layout: Layout,
+    document_iri: String,
+    signed_in: bool,
     slug: String,
     title: String,
     meta: Metadata,
@@ -111,22 +162,44 @@ impl DocumentPage {
     fn kind_name(kind: &ActorKind) -> &'static str {
         kind.as_str()
     }
+
+    fn visibility_name(visibility: &Visibility) -> &'static str {
+        visibility.as_str()
+    }
 }
 
-/// `GET /documents/{slug}`: the reader.
+/// `GET /documents/{slug}`: the reader, with the notes the viewer may read.
 pub async fn show_document(
     State(state): State<AppState>,
     slug: Result<DocumentSlug, AppError>,
+    viewer: Result<Viewer, AppError>,
 ) -> Result<Html<String>, HtmlError> {
     let DocumentSlug(slug) = slug?;
+    let viewer = viewer?;
+    require_reader(&state, &viewer, &format!("/documents/{slug}"))?;
     let doc = state
         .store
         .load_document(slug.as_str())
         .await?
         .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
-    let article = render_article(&doc.analysed, &doc.actors);
+    let notes: Vec<ViewedNote> = state
+        .store
+        .list_notes(doc.id, viewer.analyst_id(), 0, i64::MAX)
+        .await?
+        .into_iter()
+        .map(|note| ViewedNote {
+            own: viewer
+                .analyst
+                .as_ref()
+                .is_some_and(|a| a.name == note.creator),
+            note,
+        })
+        .collect();
+    let article = render_article(&doc.analysed, &doc.actors, &notes);
     let page = DocumentPage {
-        layout: Layout::new(),
+        document_iri: state.iris.document(&doc.slug),
+        signed_in: viewer.analyst.is_some(),
+        layout: Layout::new(&viewer),
         slug: doc.slug,
         title: doc.title,
         meta: doc.analysed.parsed.meta,
@@ -138,7 +211,7 @@ pub async fn show_document(
 
 /// Fallback for unknown pages.
 pub async fn page_not_found() -> HtmlError {
-    HtmlError(AppError::NotFound(
+    HtmlError::Page(AppError::NotFound(
         "There is no page at this address. The list of documents is at /.".into(),
     ))
 }

@@ -43,7 +43,7 @@ pub enum Saved {
 }
 
 /// A line of the document list.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct DocumentSummary {
     /// URL slug.
     pub slug: String,
@@ -64,7 +64,7 @@ pub struct DocumentSummary {
 }
 
 /// An actor and how often a document names it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct ActorCount {
     /// Actor id.
     pub id: String,

@@ -10,6 +10,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{SqlitePool, Transaction};
 
 pub mod actors;
+pub mod analysts;
+pub mod annotations;
 pub mod documents;
 
 /// The embedded migrations from `migrations/`.
@@ -24,6 +26,9 @@ pub enum StoreError {
     /// A migration failed.
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A unique name or key is already taken.
+    #[error("{0}")]
+    Conflict(String),
     /// Stored data that cannot be decoded.
     #[error("stored data is malformed: {0}")]
     Malformed(String),

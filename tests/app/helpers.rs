@@ -18,6 +18,9 @@ pub fn repo_corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
 }
 
+/// The public base URL the test router builds IRIs from.
+pub const BASE_URL: &str = "http://glossa.test";
+
 /// The seed document's slug.
 pub const SEED: &str = "russia-north-korea-chinese-views";
 
@@ -83,9 +86,7 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("corpus")).unwrap();
         let store = Store::open(&dir.path().join("glossa.db")).await.unwrap();
-        let router = router(AppState {
-            store: store.clone(),
-        });
+        let router = router(AppState::new(store.clone(), BASE_URL, false));
         TestApp { dir, store, router }
     }
 
@@ -103,6 +104,39 @@ impl TestApp {
         import_corpus(&self.store, &self.corpus(), &ProgressBar::hidden())
             .await
             .unwrap()
+    }
+
+    /// Adds an analyst and returns their token.
+    pub async fn add_analyst(&self, name: &str) -> String {
+        let token = glossa::http::auth::new_secret().unwrap();
+        self.store
+            .create_analyst(name, &glossa::http::auth::hash_secret(&token))
+            .await
+            .unwrap();
+        token
+    }
+
+    /// Sends `body` as JSON-LD with a bearer token and extra headers.
+    pub async fn send(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<&serde_json::Value>,
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        if body.is_some() {
+            request = request.header("content-type", "application/ld+json");
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
+        self.request(request.body(body).unwrap()).await
     }
 
     pub async fn get(&self, uri: &str) -> Page {

@@ -1,5 +1,6 @@
 //! One integration binary: the real router over a real SQLite file in a temp dir.
 
+mod annotations;
 mod api;
 mod cli;
 mod helpers;

@@ -1,0 +1,495 @@
+//! The W3C Web Annotation Protocol: one container of notes per document.
+//!
+//! `/api/documents/{slug}/annotations/` is an LDP `BasicContainer` and an
+//! `AnnotationCollection`, paged by `AnnotationPage`s of [`PAGE_SIZE`]; each note lives at
+//! `…/annotations/{id}`. Writes need an analyst; changes and deletions need the note's ETag in
+//! `If-Match`, so two analysts can never overwrite each other unknowingly.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::AppState;
+use super::auth::{Viewer, check_same_origin, new_id, require_json};
+use super::extract::DocumentSlug;
+use crate::domain::anchor::{DocumentText, resolve};
+use crate::domain::annotation::{
+    ANNO_CONTEXT, Note, NoteContent, Visibility, parse_note, to_jsonld,
+};
+use crate::domain::slug::Slug;
+use crate::error::AppError;
+use crate::store::annotations::{Conditional, DocumentTextRow, OwnedNote};
+
+/// Notes per `AnnotationPage`.
+pub const PAGE_SIZE: i64 = 100;
+/// The media type of every annotation response.
+pub const LD_JSON: &str = "application/ld+json; profile=\"http://www.w3.org/ns/anno.jsonld\"";
+const CONTAINER_LINK: &str = "<http://www.w3.org/ns/ldp#BasicContainer>; rel=\"type\", <http://www.w3.org/TR/annotation-protocol/>; rel=\"http://www.w3.org/ns/ldp#constrainedBy\"";
+const RESOURCE_LINK: &str = "<http://www.w3.org/ns/ldp#Resource>; rel=\"type\"";
+const CONTAINER_ALLOW: &str = "GET, HEAD, OPTIONS, POST";
+const RESOURCE_ALLOW: &str = "GET, HEAD, OPTIONS, PUT, DELETE";
+
+/// `{slug}` and `{id}` of an annotation URL; a malformed id names no note (404).
+#[derive(Debug, Clone)]
+pub struct AnnotationPath {
+    /// Document slug.
+    pub slug: Slug,
+    /// Note id.
+    pub id: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for AnnotationPath {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let (slug, id) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map(|Path(p)| p)
+            .unwrap_or_default();
+        let slug = Slug::parse(&slug).map_err(|_| AppError::document_not_found(&slug))?;
+        if id.len() != 32
+            || !id
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        {
+            return Err(note_not_found());
+        }
+        Ok(AnnotationPath { slug, id })
+    }
+}
+
+fn note_not_found() -> AppError {
+    AppError::NotFound("No note with this id on this document (it may have been deleted).".into())
+}
+
+/// `?page=N` of the container.
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    page: Option<u32>,
+}
+
+async fn document(
+    state: &AppState,
+    slug: &Slug,
+    viewer: &Viewer,
+) -> Result<DocumentTextRow, AppError> {
+    if state.require_sign_in {
+        viewer.require()?;
+    }
+    state
+        .store
+        .document_text(slug.as_str())
+        .await?
+        .ok_or_else(|| AppError::document_not_found(slug.as_str()))
+}
+
+fn ld_response(
+    status: StatusCode,
+    body: &Value,
+    extra: &[(header::HeaderName, String)],
+) -> Response {
+    let bytes = body.to_string();
+    let mut response = (status, bytes).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(LD_JSON));
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept, Prefer, Cookie, Authorization"),
+    );
+    for (name, value) in extra {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.insert(name.clone(), value);
+        }
+    }
+    response
+}
+
+fn page_json(state: &AppState, slug: &str, notes: &[Note], page: u32, total: i64) -> Value {
+    let container = state.iris.container(slug);
+    let last = ((total - 1).max(0) / PAGE_SIZE) as u32;
+    let mut value = json!({
+        "id": format!("{container}?page={page}"),
+        "type": "AnnotationPage",
+        "partOf": {"id": container, "type": ["BasicContainer", "AnnotationCollection"], "total": total},
+        "startIndex": i64::from(page) * PAGE_SIZE,
+        "items": notes.iter().map(|n| to_jsonld(n, &state.iris)).collect::<Vec<_>>(),
+    });
+    if page < last {
+        value["next"] = json!(format!("{container}?page={}", page + 1));
+    }
+    if page > 0 {
+        value["prev"] = json!(format!("{container}?page={}", page - 1));
+    }
+    value
+}
+
+/// `GET /api/documents/{slug}/annotations/[?page=N]`: the container, or one of its pages.
+#[utoipa::path(get, path = "/api/documents/{slug}/annotations/", tag = "annotations",
+    params(("slug" = String, Path, description = "Document slug"), ("page" = Option<u32>, Query, description = "AnnotationPage number, from 0")),
+    responses((status = 200, description = "BasicContainer + AnnotationCollection, or an AnnotationPage", body = Object, content_type = "application/ld+json"),
+              (status = 304, description = "Not modified (If-None-Match)"),
+              (status = 404, description = "No such document or page", body = super::openapi::ErrorEnvelope)))]
+pub async fn list_annotations(
+    State(state): State<AppState>,
+    DocumentSlug(slug): DocumentSlug,
+    viewer: Viewer,
+    query: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let Query(query) = query.map_err(|_| {
+        AppError::client(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            "`page` must be a page number: 0, 1, 2 …",
+        )
+    })?;
+    let doc = document(&state, &slug, &viewer).await?;
+    let total = state.store.count_notes(doc.id, viewer.analyst_id()).await?;
+    let page = query.page.unwrap_or(0);
+    if i64::from(page) * PAGE_SIZE >= total.max(1) {
+        return Err(AppError::NotFound(format!(
+            "This container has {total} notes; page {page} is past the end."
+        )));
+    }
+    let notes = state
+        .store
+        .list_notes(
+            doc.id,
+            viewer.analyst_id(),
+            i64::from(page) * PAGE_SIZE,
+            PAGE_SIZE,
+        )
+        .await?;
+    let container = state.iris.container(slug.as_str());
+    let body = match query.page {
+        Some(page) => {
+            let mut value = page_json(&state, slug.as_str(), &notes, page, total);
+            value["@context"] = json!(ANNO_CONTEXT);
+            value
+        }
+        None => {
+            let mut value = json!({
+                "@context": [ANNO_CONTEXT, "http://www.w3.org/ns/ldp.jsonld"],
+                "id": container,
+                "type": ["BasicContainer", "AnnotationCollection"],
+                "label": format!("Notes on {}", slug),
+                "total": total,
+            });
+            if total > 0 {
+                value["first"] = page_json(&state, slug.as_str(), &notes, 0, total);
+                value["last"] = json!(format!("{container}?page={}", (total - 1) / PAGE_SIZE));
+            }
+            value
+        }
+    };
+    let etag = format!(
+        "\"{}\"",
+        hex::encode(&Sha256::digest(body.to_string().as_bytes())[..12])
+    );
+    let extra = [
+        (header::LINK, CONTAINER_LINK.to_owned()),
+        (header::ALLOW, CONTAINER_ALLOW.to_owned()),
+        (header::ETAG, etag.clone()),
+        (header::CONTENT_LOCATION, container),
+    ];
+    if if_none_match(&headers, &etag) {
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        for (name, value) in extra {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                response.headers_mut().insert(name, value);
+            }
+        }
+        return Ok(response);
+    }
+    Ok(ld_response(StatusCode::OK, &body, &extra))
+}
+
+fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+}
+
+/// `OPTIONS` on the container.
+#[utoipa::path(options, path = "/api/documents/{slug}/annotations/", tag = "annotations",
+    params(("slug" = String, Path, description = "Document slug")),
+    responses((status = 200, description = "Allow, Link and Accept-Post headers")))]
+pub async fn options_container() -> Response {
+    (
+        [
+            (header::ALLOW, CONTAINER_ALLOW),
+            (header::LINK, CONTAINER_LINK),
+            (header::HeaderName::from_static("accept-post"), LD_JSON),
+        ],
+        "",
+    )
+        .into_response()
+}
+
+/// `OPTIONS` on an annotation.
+#[utoipa::path(options, path = "/api/documents/{slug}/annotations/{id}", tag = "annotations",
+    params(("slug" = String, Path, description = "Document slug"), ("id" = String, Path, description = "Note id")),
+    responses((status = 200, description = "Allow and Link headers")))]
+pub async fn options_annotation() -> Response {
+    (
+        [
+            (header::ALLOW, RESOURCE_ALLOW),
+            (header::LINK, RESOURCE_LINK),
+        ],
+        "",
+    )
+        .into_response()
+}
+
+/// Reads a JSON request body, answering malformed or oversized bodies in our error format.
+fn read_json(body: Result<Bytes, BytesRejection>) -> Result<Value, AppError> {
+    let bytes = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::client(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "The request body is larger than the limit of 256 KiB.",
+            )
+        } else {
+            AppError::client(
+                StatusCode::BAD_REQUEST,
+                "invalid_body",
+                rejection.body_text(),
+            )
+        }
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        AppError::client(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!(
+                "The body is not valid JSON: {e} (line {}, column {}).",
+                e.line(),
+                e.column()
+            ),
+        )
+    })
+}
+
+/// Parses and anchors a note against the document's current text.
+fn parse_and_anchor(
+    state: &AppState,
+    slug: &Slug,
+    doc: &DocumentTextRow,
+    value: &Value,
+) -> Result<(NoteContent, crate::domain::anchor::Anchor), AppError> {
+    let content = parse_note(value, &state.iris.document(slug.as_str()))
+        .map_err(|e| AppError::unprocessable(e.code, e.to_string()))?;
+    let text = DocumentText::new(&doc.paragraphs);
+    let anchor = resolve(&text, &content.selectors)
+        .map_err(|e| AppError::unprocessable("anchor_mismatch", format!("target.selector: {e}")))?;
+    Ok((content, anchor))
+}
+
+/// `POST /api/documents/{slug}/annotations/`: creates a note; 201 with `Location` and `ETag`.
+#[utoipa::path(post, path = "/api/documents/{slug}/annotations/", tag = "annotations",
+    params(("slug" = String, Path, description = "Document slug")),
+    request_body(content = Object, content_type = "application/ld+json", description = "A W3C Web Annotation: motivation, body (TextualBody, tags with purpose tagging), target with TextQuoteSelector and/or TextPositionSelector, visibility"),
+    responses((status = 201, description = "Created; Location and ETag headers", body = Object, content_type = "application/ld+json"),
+              (status = 400, description = "Malformed JSON", body = super::openapi::ErrorEnvelope),
+              (status = 401, description = "No or bad credentials", body = super::openapi::ErrorEnvelope),
+              (status = 403, description = "Cross-site request", body = super::openapi::ErrorEnvelope),
+              (status = 404, description = "No such document", body = super::openapi::ErrorEnvelope),
+              (status = 413, description = "Body over the transport limit", body = super::openapi::ErrorEnvelope),
+              (status = 415, description = "Not JSON", body = super::openapi::ErrorEnvelope),
+              (status = 422, description = "A field is wrong or the selector does not match the text", body = super::openapi::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn create_annotation(
+    State(state): State<AppState>,
+    DocumentSlug(slug): DocumentSlug,
+    viewer: Viewer,
+    method: Method,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let analyst = viewer.require()?.clone();
+    check_same_origin(&viewer, &method, &headers, state.iris.base())?;
+    require_json(&headers)?;
+    let doc = document(&state, &slug, &viewer).await?;
+    let value = read_json(body)?;
+    let (content, anchor) = parse_and_anchor(&state, &slug, &doc, &value)?;
+    let note = state
+        .store
+        .insert_note(&doc, analyst.id, &new_id()?, &content, &anchor)
+        .await?;
+    let id = state.iris.annotation(slug.as_str(), &note.id);
+    Ok(ld_response(
+        StatusCode::CREATED,
+        &to_jsonld(&note, &state.iris),
+        &[
+            (header::LOCATION, id),
+            (header::ETAG, note.etag()),
+            (header::LINK, RESOURCE_LINK.to_owned()),
+            (header::ALLOW, RESOURCE_ALLOW.to_owned()),
+        ],
+    ))
+}
+
+/// Loads a note the viewer may see: someone else's private note is reported as missing, so
+/// its existence does not leak.
+async fn visible_note(
+    state: &AppState,
+    path: &AnnotationPath,
+    viewer: &Viewer,
+) -> Result<(DocumentTextRow, OwnedNote), AppError> {
+    let doc = document(state, &path.slug, viewer).await?;
+    let owned = state
+        .store
+        .get_note(doc.id, &path.id)
+        .await?
+        .ok_or_else(note_not_found)?;
+    let visible = match owned.note.visibility {
+        Visibility::Public => true,
+        Visibility::Team => viewer.analyst.is_some(),
+        Visibility::Private => viewer.analyst_id() == Some(owned.analyst_id),
+    };
+    if visible {
+        Ok((doc, owned))
+    } else {
+        Err(note_not_found())
+    }
+}
+
+fn note_response(state: &AppState, note: &Note, status: StatusCode) -> Response {
+    ld_response(
+        status,
+        &to_jsonld(note, &state.iris),
+        &[
+            (header::ETAG, note.etag()),
+            (header::LINK, RESOURCE_LINK.to_owned()),
+            (header::ALLOW, RESOURCE_ALLOW.to_owned()),
+        ],
+    )
+}
+
+/// `GET /api/documents/{slug}/annotations/{id}`
+#[utoipa::path(get, path = "/api/documents/{slug}/annotations/{id}", tag = "annotations",
+    params(("slug" = String, Path, description = "Document slug"), ("id" = String, Path, description = "Note id")),
+    responses((status = 200, description = "The annotation; ETag header", body = Object, content_type = "application/ld+json"),
+              (status = 404, description = "No such note visible to you", body = super::openapi::ErrorEnvelope)))]
+pub async fn show_annotation(
+    State(state): State<AppState>,
+    path: AnnotationPath,
+    viewer: Viewer,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let (_, owned) = visible_note(&state, &path, &viewer).await?;
+    if if_none_match(&headers, &owned.note.etag()) {
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, owned.note.etag())],
+        )
+            .into_response());
+    }
+    Ok(note_response(&state, &owned.note, StatusCode::OK))
+}
+
+/// Checks authorship and `If-Match`, returning the revision the client saw.
+fn writable(viewer: &Viewer, owned: &OwnedNote, headers: &HeaderMap) -> Result<i64, AppError> {
+    let analyst = viewer.require()?;
+    if analyst.id != owned.analyst_id {
+        return Err(AppError::forbidden(
+            "Only the note's author may change or delete it.",
+        ));
+    }
+    let if_match = headers
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| {
+            AppError::client(
+                StatusCode::PRECONDITION_REQUIRED,
+                "precondition_required",
+                "Send the note's ETag in If-Match, so a change made elsewhere is not overwritten.",
+            )
+        })?;
+    if if_match.split(',').any(|t| t.trim() == owned.note.etag()) {
+        Ok(owned.note.revision)
+    } else {
+        Err(stale())
+    }
+}
+
+fn stale() -> AppError {
+    AppError::client(
+        StatusCode::PRECONDITION_FAILED,
+        "precondition_failed",
+        "This note was changed elsewhere since you read it; reload it and try again.",
+    )
+}
+
+/// `PUT /api/documents/{slug}/annotations/{id}`: replaces a note; needs `If-Match`.
+#[utoipa::path(put, path = "/api/documents/{slug}/annotations/{id}", tag = "annotations",
+    params(("slug" = String, Path, description = "Document slug"), ("id" = String, Path, description = "Note id"), ("If-Match" = String, Header, description = "The note's ETag")),
+    request_body(content = Object, content_type = "application/ld+json"),
+    responses((status = 200, description = "Updated; new ETag", body = Object, content_type = "application/ld+json"),
+              (status = 401, description = "No or bad credentials", body = super::openapi::ErrorEnvelope),
+              (status = 403, description = "Not the author", body = super::openapi::ErrorEnvelope),
+              (status = 404, description = "No such note visible to you", body = super::openapi::ErrorEnvelope),
+              (status = 412, description = "Changed elsewhere (stale ETag)", body = super::openapi::ErrorEnvelope),
+              (status = 422, description = "A field is wrong", body = super::openapi::ErrorEnvelope),
+              (status = 428, description = "If-Match missing", body = super::openapi::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn update_annotation(
+    State(state): State<AppState>,
+    path: AnnotationPath,
+    viewer: Viewer,
+    method: Method,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    viewer.require()?;
+    check_same_origin(&viewer, &method, &headers, state.iris.base())?;
+    require_json(&headers)?;
+    let (doc, owned) = visible_note(&state, &path, &viewer).await?;
+    let revision = writable(&viewer, &owned, &headers)?;
+    let value = read_json(body)?;
+    let (content, anchor) = parse_and_anchor(&state, &path.slug, &doc, &value)?;
+    match state
+        .store
+        .update_note(&path.id, revision, &content, &anchor, doc.version)
+        .await?
+    {
+        Conditional::Done(note) => Ok(note_response(&state, &note, StatusCode::OK)),
+        Conditional::Stale => Err(stale()),
+        Conditional::Missing => Err(note_not_found()),
+    }
+}
+
+/// `DELETE /api/documents/{slug}/annotations/{id}`: 204; needs `If-Match`.
+#[utoipa::path(delete, path = "/api/documents/{slug}/annotations/{id}", tag = "annotations",
+    params(("slug" = String, Path, description = "Document slug"), ("id" = String, Path, description = "Note id"), ("If-Match" = String, Header, description = "The note's ETag")),
+    responses((status = 204, description = "Deleted"),
+              (status = 403, description = "Not the author", body = super::openapi::ErrorEnvelope),
+              (status = 404, description = "No such note visible to you", body = super::openapi::ErrorEnvelope),
+              (status = 412, description = "Changed elsewhere (stale ETag)", body = super::openapi::ErrorEnvelope),
+              (status = 428, description = "If-Match missing", body = super::openapi::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn delete_annotation(
+    State(state): State<AppState>,
+    path: AnnotationPath,
+    viewer: Viewer,
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    viewer.require()?;
+    check_same_origin(&viewer, &method, &headers, state.iris.base())?;
+    let (_, owned) = visible_note(&state, &path, &viewer).await?;
+    let revision = writable(&viewer, &owned, &headers)?;
+    match state.store.delete_note(&path.id, revision).await? {
+        Conditional::Done(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Conditional::Stale => Err(stale()),
+        Conditional::Missing => Err(note_not_found()),
+    }
+}

@@ -1,0 +1,185 @@
+//! Who is asking: bearer tokens for the API, session cookies for the browser, and the
+//! cross-site checks that cookie-authenticated writes need.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use sha2::{Digest, Sha256};
+
+use super::AppState;
+use crate::error::AppError;
+use crate::store::analysts::Analyst;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "glossa_session";
+
+/// 256 random bits as hex: analyst tokens and session ids.
+pub fn new_secret() -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
+    Ok(hex::encode(bytes))
+}
+
+/// 128 random bits as hex: note ids.
+pub fn new_id() -> Result<String, AppError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
+    Ok(hex::encode(bytes))
+}
+
+/// What is stored for a token or session id: its SHA-256. Secrets are 256 random bits, so a
+/// fast hash is safe here; slow password hashes are for secrets people choose.
+pub fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// How the analyst proved who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    /// `Authorization: Bearer …`
+    Bearer,
+    /// The session cookie (a browser).
+    Cookie,
+}
+
+/// The person behind a request: an analyst, or an anonymous reader.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    /// The analyst, if signed in.
+    pub analyst: Option<Analyst>,
+    /// How they signed in.
+    pub credential: Option<Credential>,
+}
+
+impl Viewer {
+    /// The analyst's row id, for visibility queries.
+    pub fn analyst_id(&self) -> Option<i64> {
+        self.analyst.as_ref().map(|a| a.id)
+    }
+
+    /// The analyst, or 401.
+    pub fn require(&self) -> Result<&Analyst, AppError> {
+        self.analyst.as_ref().ok_or_else(|| {
+            AppError::unauthorized("Sign in first: send Authorization: Bearer <token> (from `glossa analyst add`), or sign in at /login.")
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim)
+                .ok_or_else(|| {
+                    AppError::unauthorized("The Authorization header must be `Bearer <token>`.")
+                })?;
+            let analyst = state
+                .store
+                .analyst_by_token(&hash_secret(token))
+                .await?
+                .ok_or_else(|| {
+                    AppError::unauthorized("This token is not valid (unknown or revoked).")
+                })?;
+            return Ok(Viewer {
+                analyst: Some(analyst),
+                credential: Some(Credential::Bearer),
+            });
+        }
+        let session = match session_cookie(&parts.headers) {
+            Some(id) => state.store.analyst_by_session(&hash_secret(&id)).await?,
+            None => None,
+        };
+        if let Some(analyst) = session {
+            return Ok(Viewer {
+                analyst: Some(analyst),
+                credential: Some(Credential::Cookie),
+            });
+        }
+        Ok(Viewer {
+            analyst: None,
+            credential: None,
+        })
+    }
+}
+
+/// The session id from the `Cookie` header, if any.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// Refuses a cookie-authenticated write that a browser made on behalf of another site.
+/// Bearer tokens are never sent by browsers on their own, so they need no such check.
+pub fn check_same_origin(
+    viewer: &Viewer,
+    method: &Method,
+    headers: &HeaderMap,
+    base_url: &str,
+) -> Result<(), AppError> {
+    if viewer.credential != Some(Credential::Cookie) || method.is_safe() {
+        return Ok(());
+    }
+    let header_str = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &axum::http::HeaderValue| v.to_str().ok())
+    };
+    let allowed = match (
+        header_str(header::HeaderName::from_static("sec-fetch-site")),
+        header_str(header::ORIGIN),
+    ) {
+        (Some(site), _) => site == "same-origin" || site == "none",
+        (None, Some(origin)) => {
+            origin == base_url
+                || header_str(header::HOST)
+                    .is_some_and(|host| origin.ends_with(&format!("//{host}")))
+        }
+        (None, None) => false,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "Cross-site request refused: a signed-in browser may only write from glossa's own pages.",
+        ))
+    }
+}
+
+/// Refuses request bodies that are not JSON, which also stops HTML forms from other sites.
+pub fn require_json(headers: &HeaderMap) -> Result<(), AppError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "application/json" || essence == "application/ld+json" {
+        Ok(())
+    } else {
+        Err(AppError::client(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Send the annotation as JSON: Content-Type: application/ld+json (or application/json).",
+        ))
+    }
+}

@@ -1,0 +1,294 @@
+//! Margin notes. Visibility is enforced in SQL, so a note never leaves the store for someone
+//! who may not read it.
+
+use sqlx::FromRow;
+
+use super::{Store, StoreError, StoreResult, now_rfc3339};
+use crate::domain::anchor::Anchor;
+use crate::domain::annotation::{Note, NoteContent, Visibility};
+
+/// The text a note is anchored in: a document's current version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentTextRow {
+    /// Row id.
+    pub id: i64,
+    /// Current version.
+    pub version: i64,
+    /// Paragraph texts in order.
+    pub paragraphs: Vec<String>,
+}
+
+/// A note plus its author's row id, for ownership checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedNote {
+    /// The note.
+    pub note: Note,
+    /// Author.
+    pub analyst_id: i64,
+}
+
+/// What a conditional update or delete found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conditional<T> {
+    /// Done.
+    Done(T),
+    /// The note changed since the revision the client had.
+    Stale,
+    /// No such note.
+    Missing,
+}
+
+#[derive(FromRow)]
+struct NoteRow {
+    id: String,
+    slug: String,
+    creator: String,
+    analyst_id: i64,
+    motivation: String,
+    body: String,
+    tags: String,
+    visibility: String,
+    start_cp: i64,
+    end_cp: i64,
+    exact: String,
+    prefix: String,
+    suffix: String,
+    created: String,
+    modified: String,
+    revision: i64,
+}
+
+const SELECT_NOTE: &str = "select n.id, d.slug, a.name as creator, n.analyst_id, n.motivation, n.body, n.tags,
+        n.visibility, n.start_cp, n.end_cp, n.exact, n.prefix, n.suffix, n.created, n.modified, n.revision
+    from annotations n join documents d on d.id = n.document_id join analysts a on a.id = n.analyst_id";
+
+/// Rows a viewer may read: public ones, and for a signed-in analyst team ones and their own.
+const VISIBLE_TO: &str = "(n.visibility = 'public' or ($2 is not null and (n.visibility = 'team' or n.analyst_id = $2)))";
+
+impl TryFrom<NoteRow> for OwnedNote {
+    type Error = StoreError;
+
+    fn try_from(r: NoteRow) -> StoreResult<OwnedNote> {
+        let bad = |what: &str| StoreError::Malformed(format!("note {}: {what}", r.id));
+        Ok(OwnedNote {
+            analyst_id: r.analyst_id,
+            note: Note {
+                visibility: Visibility::parse(&r.visibility).ok_or_else(|| bad("visibility"))?,
+                tags: serde_json::from_str(&r.tags).map_err(|_| bad("tags"))?,
+                anchor: Anchor {
+                    start: usize::try_from(r.start_cp).map_err(|_| bad("start"))?,
+                    end: usize::try_from(r.end_cp).map_err(|_| bad("end"))?,
+                    exact: r.exact,
+                    prefix: r.prefix,
+                    suffix: r.suffix,
+                },
+                id: r.id,
+                document_slug: r.slug,
+                creator: r.creator,
+                motivation: r.motivation,
+                body: r.body,
+                created: r.created,
+                modified: r.modified,
+                revision: r.revision,
+            },
+        })
+    }
+}
+
+fn tags_json(tags: &[String]) -> StoreResult<String> {
+    serde_json::to_string(tags).map_err(|e| StoreError::Malformed(e.to_string()))
+}
+
+impl Store {
+    /// A document's id, version and paragraph texts, for anchoring.
+    pub async fn document_text(&self, slug: &str) -> StoreResult<Option<DocumentTextRow>> {
+        let Some((id, version)): Option<(i64, i64)> =
+            sqlx::query_as("select id, version from documents where slug = $1")
+                .bind(slug)
+                .fetch_optional(&self.pool)
+                .await?
+        else {
+            return Ok(None);
+        };
+        let paragraphs = sqlx::query_scalar(
+            "select text from paragraphs where document_id = $1 order by ordinal",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Some(DocumentTextRow {
+            id,
+            version,
+            paragraphs,
+        }))
+    }
+
+    /// Stores a new note; returns it as stored.
+    pub async fn insert_note(
+        &self,
+        document: &DocumentTextRow,
+        analyst_id: i64,
+        id: &str,
+        content: &NoteContent,
+        anchor: &Anchor,
+    ) -> StoreResult<Note> {
+        let now = now_rfc3339();
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "insert into annotations (id, document_id, analyst_id, motivation, body, tags, visibility,
+               start_cp, end_cp, exact, prefix, suffix, document_version, created, modified)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
+        )
+        .bind(id)
+        .bind(document.id)
+        .bind(analyst_id)
+        .bind(&content.motivation)
+        .bind(&content.body)
+        .bind(tags_json(&content.tags)?)
+        .bind(content.visibility.as_str())
+        .bind(anchor.start as i64)
+        .bind(anchor.end as i64)
+        .bind(&anchor.exact)
+        .bind(&anchor.prefix)
+        .bind(&anchor.suffix)
+        .bind(document.version)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        let note = fetch_note(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(note.note)
+    }
+
+    /// Notes on a document that `viewer` may read, in text order.
+    pub async fn list_notes(
+        &self,
+        document_id: i64,
+        viewer: Option<i64>,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Note>> {
+        let sql = format!(
+            "{SELECT_NOTE} where n.document_id = $1 and {VISIBLE_TO}
+             order by n.start_cp, n.end_cp, n.created, n.id limit $3 offset $4"
+        );
+        let rows: Vec<NoteRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(document_id)
+            .bind(viewer)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|r| OwnedNote::try_from(r).map(|o| o.note))
+            .collect()
+    }
+
+    /// How many notes on a document `viewer` may read.
+    pub async fn count_notes(&self, document_id: i64, viewer: Option<i64>) -> StoreResult<i64> {
+        let sql =
+            format!("select count(*) from annotations n where n.document_id = $1 and {VISIBLE_TO}");
+        Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(document_id)
+            .bind(viewer)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// One note of a document, whoever may read it; callers check visibility.
+    pub async fn get_note(&self, document_id: i64, id: &str) -> StoreResult<Option<OwnedNote>> {
+        let sql = format!("{SELECT_NOTE} where n.document_id = $1 and n.id = $2");
+        let row: Option<NoteRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(document_id)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(OwnedNote::try_from).transpose()
+    }
+
+    /// Replaces a note's content if it is still at `revision`.
+    pub async fn update_note(
+        &self,
+        id: &str,
+        revision: i64,
+        content: &NoteContent,
+        anchor: &Anchor,
+        document_version: i64,
+    ) -> StoreResult<Conditional<Note>> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query(
+            "update annotations set motivation = $3, body = $4, tags = $5, visibility = $6,
+               start_cp = $7, end_cp = $8, exact = $9, prefix = $10, suffix = $11,
+               document_version = $12, modified = $13, revision = revision + 1
+             where id = $1 and revision = $2",
+        )
+        .bind(id)
+        .bind(revision)
+        .bind(&content.motivation)
+        .bind(&content.body)
+        .bind(tags_json(&content.tags)?)
+        .bind(content.visibility.as_str())
+        .bind(anchor.start as i64)
+        .bind(anchor.end as i64)
+        .bind(&anchor.exact)
+        .bind(&anchor.prefix)
+        .bind(&anchor.suffix)
+        .bind(document_version)
+        .bind(now_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            let exists: Option<i64> =
+                sqlx::query_scalar("select revision from annotations where id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            return Ok(if exists.is_some() {
+                Conditional::Stale
+            } else {
+                Conditional::Missing
+            });
+        }
+        let note = fetch_note(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(Conditional::Done(note.note))
+    }
+
+    /// Deletes a note if it is still at `revision`.
+    pub async fn delete_note(&self, id: &str, revision: i64) -> StoreResult<Conditional<()>> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("delete from annotations where id = $1 and revision = $2")
+            .bind(id)
+            .bind(revision)
+            .execute(&mut *tx)
+            .await?;
+        let outcome = if done.rows_affected() == 1 {
+            Conditional::Done(())
+        } else {
+            let exists: Option<i64> =
+                sqlx::query_scalar("select revision from annotations where id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if exists.is_some() {
+                Conditional::Stale
+            } else {
+                Conditional::Missing
+            }
+        };
+        tx.commit().await?;
+        Ok(outcome)
+    }
+}
+
+async fn fetch_note(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    id: &str,
+) -> StoreResult<OwnedNote> {
+    let sql = format!("{SELECT_NOTE} where n.id = $1");
+    let row: NoteRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    row.try_into()
+}
