@@ -510,12 +510,7 @@ async fn notes_appear_in_the_page_margin_with_highlights_and_no_markup_from_thei
     let marked: String = marks.iter().map(text).collect();
     assert_eq!(marked, "Pyongyang and Moscow have rapidly expanded");
     assert!(
-        select(
-            &html,
-            &format!("#p1 mark.note-highlight mark.actor[data-actor=RUS]")
-        )
-        .len()
-            == 1,
+        select(&html, "#p1 mark.note-highlight mark.actor[data-actor=RUS]").len() == 1,
         "actor marks nest inside"
     );
     let aside = select(
