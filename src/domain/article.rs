@@ -50,6 +50,10 @@ pub struct MarginNote {
     pub quote: String,
     /// Whether the viewer wrote it (and so may edit it).
     pub own: bool,
+    /// The note's ETag, for conditional edits from the page.
+    pub etag: String,
+    /// The Markdown source, to edit it.
+    pub body: String,
 }
 
 /// A footnote with the ids of the markers that cite it.
@@ -115,6 +119,8 @@ fn margin_note(viewed: &ViewedNote) -> MarginNote {
         body_html: render_untrusted(&note.body),
         quote: note.anchor.exact.clone(),
         own: viewed.own,
+        etag: note.etag(),
+        body: note.body.clone(),
     }
 }
 

@@ -26,6 +26,11 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
             include_bytes!("../../static/reader.css").as_slice(),
         ),
         (
+            "favicon.svg",
+            "image/svg+xml",
+            include_bytes!("../../static/favicon.svg").as_slice(),
+        ),
+        (
             "reader.js",
             "text/javascript; charset=utf-8",
             include_bytes!("../../static/reader.js").as_slice(),

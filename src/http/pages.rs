@@ -22,6 +22,8 @@ pub struct Layout {
     pub css: String,
     /// Versioned script URL.
     pub js: String,
+    /// Versioned icon URL.
+    pub icon: String,
     /// The signed-in analyst's name.
     pub analyst: Option<String>,
 }
@@ -32,6 +34,7 @@ impl Layout {
         Layout {
             css: assets::url("reader.css"),
             js: assets::url("reader.js"),
+            icon: assets::url("favicon.svg"),
             analyst: viewer.analyst.as_ref().map(|a| a.name.clone()),
         }
     }

@@ -2,8 +2,10 @@
 
 mod annotations;
 mod api;
+mod browser;
 mod cli;
 mod helpers;
 mod import;
 mod pages;
 mod validity;
+mod w3c;

@@ -36,13 +36,71 @@ async fn pages_are_valid_html() {
     };
     let md = "+++\ntitle = \"Formats <b>and</b> \\\"quotes\\\"\"\nsource = \"https://example.org/?a=1&b=2\"\n+++\n\nOne *two* **three** `four` [five](https://e.org).[^a] ~~six~~\n\n## Heading with Moscow\n\n> Quoted Beijing.[^a]\n\n- item Seoul\n- item Tokyo\n\n```\ncode <b>\n```\n\n| a | b |\n|---|---|\n| Kyiv | x |\n\n<div onclick=\"x\">raw</div>\n\n[^a]: Note with [link](https://e.org) and <script>x</script>.\n";
     let app = TestApp::with_seed_and(&[("formats.md", md)]).await;
+    let token = app.add_analyst("alice").await;
+    let source = format!("{}/documents/{SEED}", crate::helpers::BASE_URL);
+    for (quote, body) in [
+        (
+            "Pyongyang and Moscow",
+            "**Capitals** as metonyms.\n\n- one\n- two",
+        ),
+        (
+            "against the other. Commentators",
+            "<script>x</script> `code`",
+        ),
+        ("Moscow have", "Overlapping note."),
+    ] {
+        let note = serde_json::json!({"visibility": "public", "body": [{"value": body}, {"value": "tag <b>", "purpose": "tagging"}],
+            "target": {"source": source, "selector": {"type": "TextQuoteSelector", "exact": quote}}});
+        let page = app
+            .send(
+                "POST",
+                &format!("/api/documents/{SEED}/annotations/"),
+                Some(&token),
+                Some(&note),
+                &[],
+            )
+            .await;
+        assert_eq!(
+            page.status,
+            axum::http::StatusCode::CREATED,
+            "{}",
+            page.body
+        );
+    }
+    let alice = app
+        .store
+        .analyst_by_token(&glossa::http::auth::hash_secret(&token))
+        .await
+        .unwrap()
+        .unwrap();
+    app.store
+        .create_session(
+            alice.id,
+            &glossa::http::auth::hash_secret("session-1"),
+            "2999-01-01T00:00:00Z",
+        )
+        .await
+        .unwrap();
+    let signed_in = app
+        .request(
+            axum::http::Request::get(format!("/documents/{SEED}"))
+                .header("cookie", "glossa_session=session-1")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(signed_in.body.contains("note-editor") && signed_in.body.contains("Signed in as"));
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
+    let path = dir.path().join("signed-in.html");
+    std::fs::write(&path, &signed_in.body).unwrap();
+    files.push(path);
     for (name, uri) in [
         ("index", "/".to_owned()),
         ("seed", format!("/documents/{SEED}")),
         ("formats", "/documents/formats".to_owned()),
         ("not-found", "/documents/nope".to_owned()),
+        ("login", "/login".to_owned()),
     ] {
         let page = app.get(&uri).await;
         let path = dir.path().join(format!("{name}.html"));

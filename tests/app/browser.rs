@@ -1,0 +1,136 @@
+//! End-to-end in a real headless Chromium: the real `glossa` binary, analysts made with the
+//! CLI, and `tests/e2e/notes.cjs` (playwright-core driving Debian's `/usr/bin/chromium`).
+//!
+//! Needs node, Chromium and playwright-core + axe-core under `$GLOSSA_TOOLS_HOME`
+//! (`.ci/run` installs them). Without them the test reports a skip, unless
+//! `GLOSSA_REQUIRE_TOOLS=1` makes that a failure.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::helpers::repo_corpus;
+
+fn tools_home() -> PathBuf {
+    std::env::var_os("GLOSSA_TOOLS_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/glossa-tools")
+        })
+}
+
+fn browser_tools_present() -> bool {
+    let chromium = std::env::var_os("CHROMIUM_PATH")
+        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    chromium.is_file()
+        && tools_home().join("node_modules/playwright-core").is_dir()
+        && tools_home().join("node_modules/axe-core").is_dir()
+        && Command::new("node")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+}
+
+fn glossa(db: &Path, corpus: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_glossa"));
+    command.arg("--db").arg(db).arg("--corpus").arg(corpus);
+    command
+}
+
+fn add_analyst(db: &Path, corpus: &Path, name: &str) -> String {
+    let out = glossa(db, corpus)
+        .args(["analyst", "add", name])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let token = stdout.lines().last().unwrap().trim().to_owned();
+    assert_eq!(token.len(), 64, "a 256-bit hex token: {stdout}");
+    token
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(db: &Path, corpus: &Path) -> (Server, String) {
+    let mut server = Server(
+        glossa(db, corpus)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .env("RUST_LOG", "glossa=info")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = BufReader::new(server.0.stderr.take().unwrap()).lines();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        assert!(Instant::now() < deadline, "server did not start");
+        let line = lines.next().expect("server exited").unwrap();
+        if let Some(at) = line.find("serving http://") {
+            let url = line[at + "serving ".len()..]
+                .trim()
+                .trim_end_matches('/')
+                .to_owned();
+            std::thread::spawn(move || lines.for_each(drop));
+            return (server, url);
+        }
+    }
+}
+
+#[test]
+fn analysts_take_notes_in_chromium_with_mouse_and_keyboard() {
+    if !browser_tools_present() {
+        assert!(
+            std::env::var("GLOSSA_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "Chromium, node or playwright-core/axe-core is missing but GLOSSA_REQUIRE_TOOLS=1"
+        );
+        eprintln!("skipped: Chromium, node or playwright-core not found (run .ci/run)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for entry in std::fs::read_dir(repo_corpus()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, corpus.join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(
+        corpus.join("emoji-flags.txt"),
+        "🇺🇦 🇷🇺 👩‍👩‍👧 Kyiv and Moscow traded accusations; 😀 Beijing watched.\nSecond paragraph.\n",
+    )
+    .unwrap();
+    let db = dir.path().join("e2e.db");
+    let alice = add_analyst(&db, &corpus, "alice");
+    let bob = add_analyst(&db, &corpus, "bob");
+    let (_server, url) = start(&db, &corpus);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/notes.cjs");
+    let out = Command::new("node")
+        .arg(script)
+        .args([&url, &alice, &bob])
+        .env("GLOSSA_TOOLS_HOME", tools_home())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "browser test failed:\n{stderr}\n{stdout}"
+    );
+    let results: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    // 🇺🇦 (2) + space + 🇷🇺 (2) + space + 👩‍👩‍👧 (5) + space = 12 code points before "Kyiv";
+    // in UTF-16 the same prefix is 20 units, so an unconverted offset would be wrong.
+    assert_eq!(results["emoji"]["start"], 12);
+    assert_eq!(results["emoji"]["end"], 27);
+    assert_eq!(results["axe_violations"].as_array().unwrap().len(), 0);
+}
