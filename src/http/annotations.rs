@@ -79,9 +79,7 @@ async fn document(
     slug: &Slug,
     viewer: &Viewer,
 ) -> Result<DocumentTextRow, AppError> {
-    if state.require_sign_in {
-        viewer.require()?;
-    }
+    state.check_reader(viewer)?;
     state
         .store
         .document_text(slug.as_str())

@@ -5,6 +5,7 @@ use axum::extract::State;
 use serde::Serialize;
 
 use super::AppState;
+use super::auth::Viewer;
 use super::extract::DocumentSlug;
 use crate::domain::actors::ActorKind;
 use crate::domain::html::SafeHtml;
@@ -21,7 +22,11 @@ pub struct DocumentList {
 /// `GET /api/documents`
 #[utoipa::path(get, path = "/api/documents", tag = "documents",
     responses((status = 200, description = "Every document", body = DocumentList)))]
-pub async fn list_documents(State(state): State<AppState>) -> Result<Json<DocumentList>, AppError> {
+pub async fn list_documents(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<DocumentList>, AppError> {
+    state.check_reader(&viewer)?;
     Ok(Json(DocumentList {
         documents: state.store.list_documents().await?,
     }))
@@ -174,7 +179,9 @@ impl From<StoredDocument> for DocumentJson {
 pub async fn show_document(
     State(state): State<AppState>,
     DocumentSlug(slug): DocumentSlug,
+    viewer: Viewer,
 ) -> Result<Json<DocumentJson>, AppError> {
+    state.check_reader(&viewer)?;
     let doc = state
         .store
         .load_document(slug.as_str())
@@ -205,7 +212,11 @@ struct ActorJson {
 /// `GET /api/actors`
 #[utoipa::path(get, path = "/api/actors", tag = "actors",
     responses((status = 200, description = "The gazetteer with mention counts", body = ActorList)))]
-pub async fn list_actors(State(state): State<AppState>) -> Result<Json<ActorList>, AppError> {
+pub async fn list_actors(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<ActorList>, AppError> {
+    state.check_reader(&viewer)?;
     let actors = state
         .store
         .list_actors()

@@ -40,6 +40,14 @@ impl AppState {
         }
     }
 
+    /// With `--require-sign-in`, refuses anonymous readers (401).
+    pub fn check_reader(&self, viewer: &auth::Viewer) -> Result<(), crate::error::AppError> {
+        if self.require_sign_in {
+            viewer.require()?;
+        }
+        Ok(())
+    }
+
     /// Whether cookies must be `Secure` (served over TLS).
     pub fn secure_cookies(&self) -> bool {
         self.iris.base().starts_with("https://")

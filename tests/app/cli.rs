@@ -125,3 +125,45 @@ fn http_get(url: &str) -> String {
     stream.read_to_string(&mut response).unwrap();
     response
 }
+
+#[test]
+fn analysts_are_added_listed_and_revoked_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("analysts.db");
+    let run = |args: &[&str]| glossa().args(args).arg("--db").arg(&db).output().unwrap();
+    let added = run(&["analyst", "add", "alice"]);
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let out = String::from_utf8_lossy(&added.stdout).into_owned();
+    let token = out.lines().last().unwrap();
+    assert_eq!(token.len(), 64, "256 random bits in hex: {out}");
+    assert!(token.chars().all(|c| c.is_ascii_hexdigit()));
+    let second = String::from_utf8_lossy(&run(&["analyst", "add", "bob"]).stdout).into_owned();
+    assert_ne!(second.lines().last().unwrap(), token, "every token is new");
+    let duplicate = run(&["analyst", "add", "alice"]);
+    assert!(!duplicate.status.success());
+    assert!(String::from_utf8_lossy(&duplicate.stderr).contains("already exists"));
+    let bad = run(&["analyst", "add", "Not A Name"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a valid analyst name"));
+    let listed = String::from_utf8_lossy(&run(&["analyst", "list"]).stdout).into_owned();
+    assert!(
+        listed.contains("alice") && listed.contains("bob") && listed.contains("active"),
+        "{listed}"
+    );
+    assert!(!listed.contains(token), "the token is never shown again");
+    assert!(run(&["analyst", "revoke", "alice"]).status.success());
+    let listed = String::from_utf8_lossy(&run(&["analyst", "list"]).stdout).into_owned();
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("alice") && l.contains("revoked")),
+        "{listed}"
+    );
+    let unknown = run(&["analyst", "revoke", "carol"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("carol"));
+}

@@ -7,5 +7,6 @@ mod cli;
 mod helpers;
 mod import;
 mod pages;
+mod session;
 mod validity;
 mod w3c;
