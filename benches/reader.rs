@@ -11,7 +11,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use criterion::{Criterion, criterion_group, criterion_main};
 use glossa::corpus::formats::parse_txt;
 use glossa::domain::actors::Gazetteer;
-use glossa::domain::article::render_article;
+use glossa::domain::article::{ArticleOptions, render_article};
 use glossa::domain::document::{AnalysedDocument, Metadata};
 use glossa::domain::footnotes::detect_markers;
 
@@ -78,7 +78,14 @@ fn benches(c: &mut Criterion) {
         })
     });
     group.bench_function("render_article (seed, 0 notes)", |b| {
-        b.iter(|| render_article(black_box(&analysed), gazetteer.actors(), &[]))
+        b.iter(|| {
+            render_article(
+                black_box(&analysed),
+                gazetteer.actors(),
+                &[],
+                ArticleOptions::PAGE,
+            )
+        })
     });
     group.finish();
 }

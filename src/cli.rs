@@ -6,12 +6,18 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use std::path::PathBuf;
+
 use crate::config::Config;
 use crate::corpus::import::{ImportReport, import_corpus};
+use crate::domain::annotation::Iris;
 use crate::domain::slug::Slug;
+use crate::export::{export_html, file_name};
 use crate::http::auth::{hash_secret, new_secret};
 use crate::http::{AppState, serve};
+use crate::interchange::import_notes_file;
 use crate::store::Store;
+use crate::store::annotations::NoteFilter;
 
 /// glossa: an annotated reader for geopolitical commentary.
 #[derive(Debug, Parser)]
@@ -29,10 +35,47 @@ enum Command {
     Serve,
     /// Import new and changed corpus documents into the database, then exit.
     Import,
+    /// Write a document with its notes as one self-contained annotated HTML file.
+    Export {
+        /// The document's slug.
+        slug: String,
+        /// Output file (default: SLUG-annotated.html; `-` for standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Which notes: `public`; `team` (public and team notes, or with --analyst everything
+        /// that analyst sees in the page); `mine` (only --analyst's notes).
+        #[arg(long, value_enum, default_value_t = ExportVisibility::Team)]
+        visibility: ExportVisibility,
+        /// The analyst whose view to export.
+        #[arg(long)]
+        analyst: Option<String>,
+    },
+    /// Move notes between databases.
+    Notes {
+        #[command(subcommand)]
+        action: NotesAction,
+    },
     /// Manage analysts: the people who write notes.
     Analyst {
         #[command(subcommand)]
         action: AnalystAction,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExportVisibility {
+    Public,
+    Team,
+    Mine,
+}
+
+#[derive(Debug, Subcommand)]
+enum NotesAction {
+    /// Restore notes from an exported HTML file or a W3C AnnotationCollection (JSON-LD):
+    /// all or none; notes already present are left alone.
+    Import {
+        /// The file to read.
+        file: PathBuf,
     },
 }
 
@@ -58,6 +101,15 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Serve => run_serve(&cli.config).await,
         Command::Import => run_import(&cli.config).await,
         Command::Analyst { action } => run_analyst(&cli.config, action).await,
+        Command::Notes {
+            action: NotesAction::Import { file },
+        } => run_notes_import(&cli.config, &file).await,
+        Command::Export {
+            slug,
+            out,
+            visibility,
+            analyst,
+        } => run_export(&cli.config, &slug, out, visibility, analyst.as_deref()).await,
     };
     match result {
         Ok(code) => code,
@@ -171,5 +223,65 @@ async fn run_analyst(config: &Config, action: AnalystAction) -> Result<ExitCode,
             );
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run_export(
+    config: &Config,
+    slug: &str,
+    out: Option<PathBuf>,
+    visibility: ExportVisibility,
+    analyst: Option<&str>,
+) -> Result<ExitCode, String> {
+    let store = open_store(config).await?;
+    let doc = store
+        .load_document(slug)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no document has the slug {slug:?} (import the corpus first)"))?;
+    let analyst_id = match analyst {
+        Some(name) => Some(
+            store
+                .analyst_by_name(name)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no analyst is named {name:?} (see: glossa analyst list)"))?
+                .id,
+        ),
+        None => None,
+    };
+    let filter = match (visibility, analyst_id) {
+        (ExportVisibility::Public, _) => NoteFilter::Public,
+        (ExportVisibility::Team, None) => NoteFilter::Team,
+        (ExportVisibility::Team, Some(id)) => NoteFilter::Viewer(id),
+        (ExportVisibility::Mine, Some(id)) => NoteFilter::Author(id),
+        (ExportVisibility::Mine, None) => {
+            return Err("--visibility mine needs --analyst NAME".into());
+        }
+    };
+    let notes = store
+        .list_notes(doc.id, filter, 0, i64::MAX)
+        .await
+        .map_err(|e| e.to_string())?;
+    let iris = Iris::new(&config.public_base_url(config.addr));
+    let html = export_html(&doc, &notes, &iris, time::OffsetDateTime::now_utc())
+        .map_err(|e| e.to_string())?;
+    let out = out.unwrap_or_else(|| PathBuf::from(file_name(&doc.slug)));
+    if out.as_os_str() == "-" {
+        print!("{html}");
+    } else {
+        std::fs::write(&out, html).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        eprintln!("Wrote {} ({} notes).", out.display(), notes.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run_notes_import(config: &Config, file: &std::path::Path) -> Result<ExitCode, String> {
+    let store = open_store(config).await?;
+    let done = import_notes_file(&store, file).await?;
+    println!(
+        "notes import: {} added, {} already present, {} orphaned, {} new analysts (without a token)",
+        done.restored.added, done.restored.unchanged, done.orphans, done.restored.new_analysts
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -12,7 +12,11 @@ pub mod corpus;
 pub mod domain;
 /// The one error type and its HTTP mapping.
 pub mod error;
+/// The annotated article as one self-contained HTML file.
+pub mod export;
 /// Router, pages, JSON API, static assets.
 pub mod http;
+/// Restoring notes from exports and W3C collections.
+pub mod interchange;
 /// All SQL: documents, actors, settings; migrations embedded.
 pub mod store;

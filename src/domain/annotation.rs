@@ -448,19 +448,31 @@ impl Iris {
 }
 
 /// The note as a W3C Web Annotation in JSON-LD.
+///
+/// The text body carries the note's motivation as its `purpose`, except for tagging notes,
+/// whose text (if any) is `describing`, so that reading it back never turns the text into a
+/// tag. An empty text body is left out.
 pub fn to_jsonld(note: &Note, iris: &Iris) -> Value {
-    let mut bodies = vec![json!({
-        "type": "TextualBody",
-        "value": note.body,
-        "format": "text/markdown",
-        "purpose": note.motivation,
-    })];
+    let mut bodies = Vec::new();
+    if !note.body.is_empty() {
+        let purpose = if note.motivation == "tagging" {
+            "describing"
+        } else {
+            note.motivation.as_str()
+        };
+        bodies.push(json!({
+            "type": "TextualBody",
+            "value": note.body,
+            "format": "text/markdown",
+            "purpose": purpose,
+        }));
+    }
     bodies.extend(
         note.tags
             .iter()
             .map(|t| json!({"type": "TextualBody", "value": t, "purpose": "tagging"})),
     );
-    json!({
+    let mut value = json!({
         "@context": ANNO_CONTEXT,
         "id": iris.annotation(&note.document_slug, &note.id),
         "type": "Annotation",
@@ -469,7 +481,6 @@ pub fn to_jsonld(note: &Note, iris: &Iris) -> Value {
         "modified": note.modified,
         "creator": {"id": iris.analyst(&note.creator), "type": "Person", "name": note.creator},
         "visibility": note.visibility.as_str(),
-        "body": bodies,
         "target": {
             "source": iris.document(&note.document_slug),
             "selector": [
@@ -477,7 +488,181 @@ pub fn to_jsonld(note: &Note, iris: &Iris) -> Value {
                 {"type": "TextPositionSelector", "start": note.anchor.start, "end": note.anchor.end},
             ],
         },
+    });
+    if !bodies.is_empty() {
+        value["body"] = Value::Array(bodies);
+    }
+    value
+}
+
+/// A note read back from an export or a collection, with the server-set fields kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedNote {
+    /// The note id (the last segment of its IRI).
+    pub id: String,
+    /// The document's slug (the last segment of `target.source`).
+    pub slug: String,
+    /// The author's name.
+    pub creator: String,
+    /// RFC 3339.
+    pub created: String,
+    /// RFC 3339.
+    pub modified: String,
+    /// Everything a client may set.
+    pub content: NoteContent,
+}
+
+/// The annotations inside a collection, a page, an array or a single annotation.
+pub fn annotation_items(value: &Value) -> Result<Vec<&Value>, String> {
+    let has_type = |v: &Value, t: &str| {
+        v["type"] == t
+            || v["type"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|x| x == t))
+    };
+    if let Some(items) = value.as_array() {
+        return Ok(items.iter().collect());
+    }
+    if has_type(value, "AnnotationCollection") {
+        return match value.get("first") {
+            None => Ok(Vec::new()),
+            Some(first) if first.is_object() => annotation_items(first),
+            Some(_) => Err("the collection's `first` page is only a link; export it with its items (glossa's export does)".into()),
+        };
+    }
+    if has_type(value, "AnnotationPage") {
+        return value["items"]
+            .as_array()
+            .map(|items| items.iter().collect())
+            .ok_or_else(|| "the AnnotationPage has no `items` array".into());
+    }
+    if has_type(value, "Annotation") {
+        return Ok(vec![value]);
+    }
+    Err("expected a W3C AnnotationCollection, AnnotationPage, Annotation or an array of annotations".into())
+}
+
+/// Reads one exported annotation, keeping its id, creator and timestamps.
+pub fn parse_imported(value: &Value) -> Result<ImportedNote, FieldError> {
+    let text = |field: &str| {
+        value
+            .get(field)
+            .and_then(Value::as_str)
+            .ok_or_else(|| invalid(field, "is required"))
+    };
+    let last_segment = |iri: &str| {
+        iri.trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let id = last_segment(text("id")?);
+    if id.len() != 32
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    {
+        return Err(invalid(
+            "id",
+            "must end in a glossa note id (32 lowercase hex digits)",
+        ));
+    }
+    let source = value
+        .pointer("/target/source")
+        .and_then(Value::as_str)
+        .ok_or_else(|| invalid("target.source", "is required"))?;
+    let slug = last_segment(source);
+    super::slug::Slug::parse(&slug).map_err(|e| invalid("target.source", e.to_string()))?;
+    let creator = value
+        .pointer("/creator/name")
+        .and_then(Value::as_str)
+        .ok_or_else(|| invalid("creator.name", "is required"))?
+        .to_owned();
+    super::slug::Slug::parse(&creator).map_err(|e| invalid("creator.name", e.to_string()))?;
+    let timestamp = |field: &str| -> Result<String, FieldError> {
+        let t = text(field)?;
+        time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+            .map(|_| t.to_owned())
+            .map_err(|_| invalid(field, "must be an RFC 3339 date-time"))
+    };
+    let (created, modified) = (timestamp("created")?, timestamp("modified")?);
+    let content = parse_note(value, source)?;
+    Ok(ImportedNote {
+        id,
+        slug,
+        creator,
+        created,
+        modified,
+        content,
     })
+}
+
+/// The annotations embedded in an exported HTML file.
+pub fn embedded_collection(html: &str) -> Option<&str> {
+    let open = "<script type=\"application/ld+json\" id=\"glossa-annotations\">";
+    let start = html.find(open)? + open.len();
+    let end = html[start..].find("</script>")? + start;
+    Some(&html[start..end])
+}
+
+/// Where an `AnnotationPage` sits in its collection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageInfo {
+    /// The page's IRI.
+    pub id: String,
+    /// Position of its first item in the whole collection.
+    pub start_index: i64,
+    /// Notes in the whole collection.
+    pub total: i64,
+    /// The next page's IRI.
+    pub next: Option<String>,
+    /// The previous page's IRI.
+    pub prev: Option<String>,
+}
+
+/// An `AnnotationPage` of `notes` on the document `slug`; `partOf` is embedded, as the W3C
+/// schemas expect.
+pub fn page_jsonld(notes: &[Note], iris: &Iris, slug: &str, page: &PageInfo) -> Value {
+    let mut value = json!({
+        "id": page.id,
+        "type": "AnnotationPage",
+        "partOf": {"id": iris.container(slug), "type": ["BasicContainer", "AnnotationCollection"], "total": page.total},
+        "startIndex": page.start_index,
+        "items": notes.iter().map(|n| to_jsonld(n, iris)).collect::<Vec<_>>(),
+    });
+    if let Some(next) = &page.next {
+        value["next"] = json!(next);
+    }
+    if let Some(prev) = &page.prev {
+        value["prev"] = json!(prev);
+    }
+    value
+}
+
+/// The container of a document's notes as an `AnnotationCollection`, with its first page
+/// embedded and the IRI of its last.
+pub fn collection_jsonld(
+    iris: &Iris,
+    slug: &str,
+    total: i64,
+    first: Option<Value>,
+    last: Option<String>,
+) -> Value {
+    let mut value = json!({
+        "@context": [ANNO_CONTEXT, "http://www.w3.org/ns/ldp.jsonld"],
+        "id": iris.container(slug),
+        "type": ["BasicContainer", "AnnotationCollection"],
+        "label": format!("Notes on {slug}"),
+        "total": total,
+    });
+    if let Some(first) = first {
+        value["first"] = first;
+    }
+    if let Some(last) = last {
+        value["last"] = json!(last);
+    }
+    value
 }
 
 #[cfg(test)]

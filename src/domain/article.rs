@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 
 use super::actors::{Actor, ActorKind};
-use super::anchor::DocumentText;
+use super::anchor::{Anchor, DocumentText, Quote, Selectors, resolve};
 use super::annotation::{Note, Visibility};
 use super::document::{AnalysedDocument, BlockKind, FootnoteRef};
 use super::html::SafeHtml;
 use super::markdown::render_untrusted;
-use super::spans::{self, Marker, Span, SpanKind};
+use super::spans::{self, Marker, MarkerKind, Span, SpanKind};
 
 /// How many actors get a colour of their own; the rest share a neutral tone.
 pub const PALETTE_SIZE: usize = 8;
@@ -54,6 +54,12 @@ pub struct MarginNote {
     pub etag: String,
     /// The Markdown source, to edit it.
     pub body: String,
+    /// 1-based number in text order (orphans last).
+    pub number: usize,
+    /// Whether its quote is in the current text (orphans are not).
+    pub anchored: bool,
+    /// Last modification (RFC 3339).
+    pub modified: String,
 }
 
 /// A footnote with the ids of the markers that cite it.
@@ -97,6 +103,28 @@ pub struct ArticleView {
     pub orphans: Vec<MarginNote>,
 }
 
+/// How an article is laid out: for the live page or for the standalone export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ArticleOptions {
+    /// Footnote markers are described by `#fn-tip-{n}` popovers (the page has them).
+    pub footnote_tips: bool,
+    /// Notes are numbered, with a `[n]` link after each quote (the export's sidenotes).
+    pub number_notes: bool,
+}
+
+impl ArticleOptions {
+    /// The live reader page.
+    pub const PAGE: ArticleOptions = ArticleOptions {
+        footnote_tips: true,
+        number_notes: false,
+    };
+    /// The standalone export.
+    pub const EXPORT: ArticleOptions = ArticleOptions {
+        footnote_tips: false,
+        number_notes: true,
+    };
+}
+
 /// A note and whether the viewer wrote it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ViewedNote {
@@ -106,7 +134,7 @@ pub struct ViewedNote {
     pub own: bool,
 }
 
-fn margin_note(viewed: &ViewedNote) -> MarginNote {
+fn margin_note(viewed: &ViewedNote, number: usize, anchored: bool) -> MarginNote {
     let note = &viewed.note;
     MarginNote {
         id: note.id.clone(),
@@ -121,6 +149,9 @@ fn margin_note(viewed: &ViewedNote) -> MarginNote {
         own: viewed.own,
         etag: note.etag(),
         body: note.body.clone(),
+        number,
+        anchored,
+        modified: note.modified.clone(),
     }
 }
 
@@ -130,13 +161,15 @@ pub fn render_article(
     doc: &AnalysedDocument,
     actors: &[Actor],
     notes: &[ViewedNote],
+    options: ArticleOptions,
 ) -> ArticleView {
     let by_id: HashMap<&str, &Actor> = actors.iter().map(|a| (a.id.as_str(), a)).collect();
     let legend = legend(doc, &by_id);
     let tones: HashMap<&str, u8> = legend.iter().map(|e| (e.id.as_str(), e.tone)).collect();
     let mut occurrences: HashMap<u32, u32> = HashMap::new();
     let mut cited: HashMap<u32, Vec<u32>> = HashMap::new();
-    let (highlights, mut margins, orphans) = place_notes(doc, notes);
+    let placed = place_notes(doc, notes, options.number_notes);
+    let mut margins = placed.margins;
     let paragraphs = doc
         .parsed
         .blocks
@@ -144,7 +177,13 @@ pub fn render_article(
         .zip(&doc.mentions)
         .enumerate()
         .map(|(i, (block, mentions))| {
-            let markers = number_markers(&block.footnote_refs, &mut occurrences, &mut cited);
+            let mut markers = number_markers(
+                &block.footnote_refs,
+                &mut occurrences,
+                &mut cited,
+                options.footnote_tips,
+            );
+            markers.extend(placed.markers.iter().filter(|m| m.0 == i).map(|m| m.1));
             let mut ranges: Vec<Span> = block
                 .formats
                 .iter()
@@ -163,7 +202,13 @@ pub fn render_article(
                     label: mention_label(&m.actor_id, &m.matched, &by_id),
                 },
             }));
-            ranges.extend(highlights.iter().filter(|h| h.0 == i).map(|h| h.1.clone()));
+            ranges.extend(
+                placed
+                    .highlights
+                    .iter()
+                    .filter(|h| h.0 == i)
+                    .map(|h| h.1.clone()),
+            );
             ParagraphView {
                 number: i + 1,
                 kind: block.kind,
@@ -186,48 +231,97 @@ pub fn render_article(
         paragraphs,
         footnotes,
         legend,
-        orphans,
+        orphans: placed.orphans,
     }
 }
 
-/// Highlight spans with their paragraph index, margin notes per paragraph, and orphans.
-type PlacedNotes = (Vec<(usize, Span)>, Vec<Vec<MarginNote>>, Vec<MarginNote>);
+/// Notes laid over the text.
+struct PlacedNotes {
+    /// Highlight spans, with the index of their paragraph.
+    highlights: Vec<(usize, Span)>,
+    /// `[n]` markers after each quote, with their paragraph (numbered notes only).
+    markers: Vec<(usize, Marker)>,
+    /// Notes per paragraph: beside the paragraph where the quote starts.
+    margins: Vec<Vec<MarginNote>>,
+    /// Notes whose quote is no longer where it was.
+    orphans: Vec<MarginNote>,
+}
 
-/// Highlight spans per paragraph, margin notes per paragraph (beside the paragraph where the
-/// quote starts), and the notes whose quote is no longer where it was.
-fn place_notes(doc: &AnalysedDocument, notes: &[ViewedNote]) -> PlacedNotes {
+fn place_notes(doc: &AnalysedDocument, notes: &[ViewedNote], numbered: bool) -> PlacedNotes {
     let texts: Vec<&str> = doc.parsed.blocks.iter().map(|b| b.text.as_str()).collect();
     let text = DocumentText::new(&texts);
-    let mut highlights = Vec::new();
-    let mut margins = vec![Vec::new(); texts.len()];
+    let mut placed = PlacedNotes {
+        highlights: Vec::new(),
+        markers: Vec::new(),
+        margins: vec![Vec::new(); texts.len()],
+        orphans: Vec::new(),
+    };
+    let mut in_text = Vec::new();
     let mut orphans = Vec::new();
     for viewed in notes {
-        let anchor = &viewed.note.anchor;
-        if anchor.end > text.len() || text.slice(anchor.start, anchor.end) != anchor.exact {
-            orphans.push(margin_note(viewed));
-            continue;
+        match locate(&text, &viewed.note.anchor) {
+            Some(range) => in_text.push((range, viewed)),
+            None => orphans.push(viewed),
         }
-        for (paragraph, start, end) in text.paragraph_ranges(anchor.start, anchor.end) {
-            highlights.push((
+    }
+    in_text.sort_by_key(|((start, end), _)| (*start, *end));
+    for (i, ((start, end), viewed)) in in_text.iter().enumerate() {
+        let pieces = text.paragraph_ranges(*start, *end);
+        for &(paragraph, start, end) in &pieces {
+            let kind = SpanKind::Note {
+                id: viewed.note.id.clone(),
+            };
+            placed
+                .highlights
+                .push((paragraph, Span { start, end, kind }));
+        }
+        if let (true, Some(&(paragraph, _, end))) = (numbered, pieces.last()) {
+            placed.markers.push((
                 paragraph,
-                Span {
-                    start,
-                    end,
-                    kind: SpanKind::Note {
-                        id: viewed.note.id.clone(),
-                    },
+                Marker {
+                    at: end,
+                    number: i as u32 + 1,
+                    kind: MarkerKind::Note,
                 },
             ));
         }
-        margins[text.paragraph_at(anchor.start)].push(margin_note(viewed));
+        placed.margins[text.paragraph_at(*start)].push(margin_note(viewed, i + 1, true));
     }
-    (highlights, margins, orphans)
+    placed.orphans = orphans
+        .into_iter()
+        .enumerate()
+        .map(|(k, v)| margin_note(v, in_text.len() + k + 1, false))
+        .collect();
+    placed
+}
+
+/// Where a note's quote is in the current text: at its stored position, or, when the text
+/// around it changed, wherever its quote and context single out one place.
+fn locate(text: &DocumentText, anchor: &Anchor) -> Option<(usize, usize)> {
+    if anchor.end <= text.len() && text.slice(anchor.start, anchor.end) == anchor.exact {
+        return Some((anchor.start, anchor.end));
+    }
+    let quote = Quote {
+        exact: anchor.exact.clone(),
+        prefix: Some(anchor.prefix.clone()).filter(|p| !p.is_empty()),
+        suffix: Some(anchor.suffix.clone()).filter(|s| !s.is_empty()),
+    };
+    resolve(
+        text,
+        &Selectors {
+            quote: Some(quote),
+            position: None,
+        },
+    )
+    .ok()
+    .map(|found| (found.start, found.end))
 }
 
 fn number_markers(
     refs: &[FootnoteRef],
     occurrences: &mut HashMap<u32, u32>,
     cited: &mut HashMap<u32, Vec<u32>>,
+    tip: bool,
 ) -> Vec<Marker> {
     refs.iter()
         .map(|r| {
@@ -237,7 +331,10 @@ fn number_markers(
             Marker {
                 at: r.offset,
                 number: r.number,
-                occurrence: *occurrence,
+                kind: MarkerKind::Footnote {
+                    occurrence: *occurrence,
+                    tip,
+                },
             }
         })
         .collect()
@@ -327,7 +424,7 @@ mod tests {
             warnings: vec![],
         };
         let doc = AnalysedDocument::analyse(parsed, &gazetteer);
-        render_article(&doc, gazetteer.actors(), &[])
+        render_article(&doc, gazetteer.actors(), &[], ArticleOptions::PAGE)
     }
 
     #[test]

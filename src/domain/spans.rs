@@ -44,15 +44,29 @@ pub struct Span {
     pub kind: SpanKind,
 }
 
-/// A footnote marker inserted before code point `at`.
+/// A zero-width marker inserted before code point `at`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Marker {
     /// Insertion point.
     pub at: usize,
-    /// Footnote number.
+    /// Footnote or note number.
     pub number: u32,
-    /// Which citation of this footnote it is, from 1; makes the back-link id unique.
-    pub occurrence: u32,
+    /// What it marks.
+    pub kind: MarkerKind,
+}
+
+/// What a marker points to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkerKind {
+    /// A footnote citation, linking to `#fn-{number}`.
+    Footnote {
+        /// Which citation of this footnote it is, from 1; makes the back-link id unique.
+        occurrence: u32,
+        /// Whether the page has a `#fn-tip-{number}` popover to describe the link.
+        tip: bool,
+    },
+    /// The end of a numbered note's quote, linking to its sidenote `#sn-{number}`.
+    Note,
 }
 
 impl SpanKind {
@@ -189,10 +203,21 @@ fn reopen(out: &mut String, spans: &[Span], open: &mut Vec<usize>, wanted: Vec<u
 
 fn write_marker(out: &mut String, marker: &Marker) {
     let n = marker.number;
-    out.push_str(&format!(
-        "<sup class=\"fn-ref\" id=\"fr-{n}-{k}\"><a href=\"#fn-{n}\" role=\"doc-noteref\" aria-describedby=\"fn-tip-{n}\">{n}</a></sup>",
-        k = marker.occurrence
-    ));
+    match marker.kind {
+        MarkerKind::Footnote { occurrence, tip } => {
+            let described = if tip {
+                format!(" aria-describedby=\"fn-tip-{n}\"")
+            } else {
+                String::new()
+            };
+            out.push_str(&format!(
+                "<sup class=\"fn-ref\" id=\"fr-{n}-{occurrence}\"><a href=\"#fn-{n}\" role=\"doc-noteref\"{described}>{n}</a></sup>"
+            ));
+        }
+        MarkerKind::Note => out.push_str(&format!(
+            "<a class=\"note-ref\" id=\"nr-{n}\" href=\"#sn-{n}\">[{n}]</a>"
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -223,7 +248,10 @@ mod tests {
         Marker {
             at,
             number,
-            occurrence: 1,
+            kind: MarkerKind::Footnote {
+                occurrence: 1,
+                tip: true,
+            },
         }
     }
 

@@ -20,11 +20,12 @@ use super::auth::{Viewer, check_same_origin, new_id, require_json};
 use super::extract::DocumentSlug;
 use crate::domain::anchor::{DocumentText, resolve};
 use crate::domain::annotation::{
-    ANNO_CONTEXT, Note, NoteContent, Visibility, parse_note, to_jsonld,
+    ANNO_CONTEXT, Note, NoteContent, PageInfo, Visibility, collection_jsonld, page_jsonld,
+    parse_note, to_jsonld,
 };
 use crate::domain::slug::Slug;
 use crate::error::AppError;
-use crate::store::annotations::{Conditional, DocumentTextRow, OwnedNote};
+use crate::store::annotations::{Conditional, DocumentTextRow, NoteFilter, OwnedNote};
 
 /// Notes per `AnnotationPage`.
 pub const PAGE_SIZE: i64 = 100;
@@ -111,20 +112,14 @@ fn ld_response(
 fn page_json(state: &AppState, slug: &str, notes: &[Note], page: u32, total: i64) -> Value {
     let container = state.iris.container(slug);
     let last = ((total - 1).max(0) / PAGE_SIZE) as u32;
-    let mut value = json!({
-        "id": format!("{container}?page={page}"),
-        "type": "AnnotationPage",
-        "partOf": {"id": container, "type": ["BasicContainer", "AnnotationCollection"], "total": total},
-        "startIndex": i64::from(page) * PAGE_SIZE,
-        "items": notes.iter().map(|n| to_jsonld(n, &state.iris)).collect::<Vec<_>>(),
-    });
-    if page < last {
-        value["next"] = json!(format!("{container}?page={}", page + 1));
-    }
-    if page > 0 {
-        value["prev"] = json!(format!("{container}?page={}", page - 1));
-    }
-    value
+    let info = PageInfo {
+        id: format!("{container}?page={page}"),
+        start_index: i64::from(page) * PAGE_SIZE,
+        total,
+        next: (page < last).then(|| format!("{container}?page={}", page + 1)),
+        prev: (page > 0).then(|| format!("{container}?page={}", page - 1)),
+    };
+    page_jsonld(notes, &state.iris, slug, &info)
 }
 
 /// `GET /api/documents/{slug}/annotations/[?page=N]`: the container, or one of its pages.
@@ -148,7 +143,10 @@ pub async fn list_annotations(
         )
     })?;
     let doc = document(&state, &slug, &viewer).await?;
-    let total = state.store.count_notes(doc.id, viewer.analyst_id()).await?;
+    let total = state
+        .store
+        .count_notes(doc.id, NoteFilter::for_viewer(viewer.analyst_id()))
+        .await?;
     let page = query.page.unwrap_or(0);
     if i64::from(page) * PAGE_SIZE >= total.max(1) {
         return Err(AppError::NotFound(format!(
@@ -159,7 +157,7 @@ pub async fn list_annotations(
         .store
         .list_notes(
             doc.id,
-            viewer.analyst_id(),
+            NoteFilter::for_viewer(viewer.analyst_id()),
             i64::from(page) * PAGE_SIZE,
             PAGE_SIZE,
         )
@@ -172,18 +170,9 @@ pub async fn list_annotations(
             value
         }
         None => {
-            let mut value = json!({
-                "@context": [ANNO_CONTEXT, "http://www.w3.org/ns/ldp.jsonld"],
-                "id": container,
-                "type": ["BasicContainer", "AnnotationCollection"],
-                "label": format!("Notes on {}", slug),
-                "total": total,
-            });
-            if total > 0 {
-                value["first"] = page_json(&state, slug.as_str(), &notes, 0, total);
-                value["last"] = json!(format!("{container}?page={}", (total - 1) / PAGE_SIZE));
-            }
-            value
+            let first = (total > 0).then(|| page_json(&state, slug.as_str(), &notes, 0, total));
+            let last = (total > 0).then(|| format!("{container}?page={}", (total - 1) / PAGE_SIZE));
+            collection_jsonld(&state.iris, slug.as_str(), total, first, last)
         }
     };
     let etag = format!(

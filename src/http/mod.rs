@@ -84,6 +84,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::list_documents))
         .route("/documents/{slug}", get(pages::show_document))
+        .route("/documents/{slug}/export.html", get(pages::export_document))
         .route(
             "/login",
             get(session::show_login).post(session::create_session),

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::AppState;
@@ -11,9 +11,11 @@ use super::auth::Viewer;
 use super::extract::DocumentSlug;
 use crate::domain::actors::ActorKind;
 use crate::domain::annotation::Visibility;
-use crate::domain::article::{ArticleView, ViewedNote, render_article};
+use crate::domain::article::{ArticleOptions, ArticleView, ViewedNote, render_article};
 use crate::domain::document::{BlockKind, Metadata};
 use crate::error::AppError;
+use crate::export;
+use crate::store::annotations::NoteFilter;
 use crate::store::documents::DocumentSummary;
 
 /// What every page's layout needs.
@@ -187,7 +189,12 @@ pub async fn show_document(
         .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
     let notes: Vec<ViewedNote> = state
         .store
-        .list_notes(doc.id, viewer.analyst_id(), 0, i64::MAX)
+        .list_notes(
+            doc.id,
+            NoteFilter::for_viewer(viewer.analyst_id()),
+            0,
+            i64::MAX,
+        )
         .await?
         .into_iter()
         .map(|note| ViewedNote {
@@ -198,7 +205,7 @@ pub async fn show_document(
             note,
         })
         .collect();
-    let article = render_article(&doc.analysed, &doc.actors, &notes);
+    let article = render_article(&doc.analysed, &doc.actors, &notes, ArticleOptions::PAGE);
     let page = DocumentPage {
         document_iri: state.iris.document(&doc.slug),
         signed_in: viewer.analyst.is_some(),
@@ -217,4 +224,41 @@ pub async fn page_not_found() -> HtmlError {
     HtmlError::Page(AppError::NotFound(
         "There is no page at this address. The list of documents is at /.".into(),
     ))
+}
+
+/// `GET /documents/{slug}/export.html`: the annotated article as a download, with the notes
+/// the viewer may see.
+pub async fn export_document(
+    State(state): State<AppState>,
+    slug: Result<DocumentSlug, AppError>,
+    viewer: Result<Viewer, AppError>,
+) -> Result<Response, HtmlError> {
+    let DocumentSlug(slug) = slug?;
+    let viewer = viewer?;
+    require_reader(&state, &viewer, &format!("/documents/{slug}"))?;
+    let doc = state
+        .store
+        .load_document(slug.as_str())
+        .await?
+        .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
+    let notes = state
+        .store
+        .list_notes(
+            doc.id,
+            NoteFilter::for_viewer(viewer.analyst_id()),
+            0,
+            i64::MAX,
+        )
+        .await?;
+    let html = export::export_html(&doc, &notes, &state.iris, time::OffsetDateTime::now_utc())?;
+    let disposition = format!("attachment; filename=\"{}\"", export::file_name(&doc.slug));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        html,
+    )
+        .into_response())
 }

@@ -87,6 +87,16 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// The analyst with this name, active or revoked.
+    pub async fn analyst_by_name(&self, name: &str) -> StoreResult<Option<Analyst>> {
+        Ok(
+            sqlx::query_as("select id, name from analysts where name = $1")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
     /// The active analyst holding this token hash.
     pub async fn analyst_by_token(&self, token_hash: &str) -> StoreResult<Option<Analyst>> {
         Ok(sqlx::query_as(

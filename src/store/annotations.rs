@@ -5,7 +5,7 @@ use sqlx::FromRow;
 
 use super::{Store, StoreError, StoreResult, now_rfc3339};
 use crate::domain::anchor::Anchor;
-use crate::domain::annotation::{Note, NoteContent, Visibility};
+use crate::domain::annotation::{ImportedNote, Note, NoteContent, Visibility};
 
 /// The text a note is anchored in: a document's current version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,8 +62,43 @@ const SELECT_NOTE: &str = "select n.id, d.slug, a.name as creator, n.analyst_id,
         n.visibility, n.start_cp, n.end_cp, n.exact, n.prefix, n.suffix, n.created, n.modified, n.revision
     from annotations n join documents d on d.id = n.document_id join analysts a on a.id = n.analyst_id";
 
-/// Rows a viewer may read: public ones, and for a signed-in analyst team ones and their own.
-const VISIBLE_TO: &str = "(n.visibility = 'public' or ($2 is not null and (n.visibility = 'team' or n.analyst_id = $2)))";
+/// Which notes to read. Every listing goes through one of these, so visibility is decided in
+/// one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteFilter {
+    /// Public notes: what anyone who can read the document sees.
+    Public,
+    /// Public and team notes, nobody's private ones.
+    Team,
+    /// What this signed-in analyst sees: public, team, and their own private notes.
+    Viewer(i64),
+    /// Only this analyst's notes.
+    Author(i64),
+}
+
+impl NoteFilter {
+    /// The filter for a reader who may be signed in.
+    pub fn for_viewer(analyst_id: Option<i64>) -> NoteFilter {
+        analyst_id.map_or(NoteFilter::Public, NoteFilter::Viewer)
+    }
+
+    /// SQL condition over `n`, with the analyst id bound as `$2`.
+    fn condition(self) -> &'static str {
+        match self {
+            NoteFilter::Public => "(n.visibility = 'public' and $2 is null)",
+            NoteFilter::Team => "(n.visibility in ('public', 'team') and $2 is null)",
+            NoteFilter::Viewer(_) => "(n.visibility in ('public', 'team') or n.analyst_id = $2)",
+            NoteFilter::Author(_) => "(n.analyst_id = $2)",
+        }
+    }
+
+    fn analyst(self) -> Option<i64> {
+        match self {
+            NoteFilter::Viewer(id) | NoteFilter::Author(id) => Some(id),
+            NoteFilter::Public | NoteFilter::Team => None,
+        }
+    }
+}
 
 impl TryFrom<NoteRow> for OwnedNote {
     type Error = StoreError;
@@ -99,7 +134,100 @@ fn tags_json(tags: &[String]) -> StoreResult<String> {
     serde_json::to_string(tags).map_err(|e| StoreError::Malformed(e.to_string()))
 }
 
+/// A note to restore, anchored (or not) against the current text.
+#[derive(Debug, Clone)]
+pub struct RestoredNote<'a> {
+    /// The note as exported.
+    pub note: &'a ImportedNote,
+    /// Where it sits now; for an orphan, where it sat when it was exported.
+    pub anchor: Anchor,
+}
+
+/// What restoring notes did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RestoreSummary {
+    /// Notes written.
+    pub added: usize,
+    /// Notes already in the database (same id), left as they are.
+    pub unchanged: usize,
+    /// Authors that did not exist and were created without a token.
+    pub new_analysts: usize,
+}
+
 impl Store {
+    /// Restores exported notes in one transaction: all of them or none. Notes whose id is
+    /// already stored are left alone, so importing the same file twice changes nothing.
+    /// Authors unknown here are created without a usable token (`glossa analyst` can
+    /// revoke them; a new token needs a new name).
+    pub async fn restore_notes(&self, notes: &[RestoredNote<'_>]) -> StoreResult<RestoreSummary> {
+        let mut summary = RestoreSummary::default();
+        let mut tx = self.write().await?;
+        for restored in notes {
+            let note = restored.note;
+            let document: Option<(i64, i64)> =
+                sqlx::query_as("select id, version from documents where slug = $1")
+                    .bind(&note.slug)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let (document_id, version) = document.ok_or_else(|| {
+                StoreError::Conflict(format!(
+                    "document {:?} is not in this database; import the corpus first",
+                    note.slug
+                ))
+            })?;
+            let analyst: Option<i64> =
+                sqlx::query_scalar("select id from analysts where name = $1")
+                    .bind(&note.creator)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let analyst_id = match analyst {
+                Some(id) => id,
+                None => {
+                    summary.new_analysts += 1;
+                    sqlx::query_scalar(
+                        "insert into analysts (name, token_hash, created_at) values ($1, $2, $3) returning id",
+                    )
+                    .bind(&note.creator)
+                    .bind(format!("no-token:{}", note.id))
+                    .bind(now_rfc3339())
+                    .fetch_one(&mut *tx)
+                    .await?
+                }
+            };
+            let anchor = &restored.anchor;
+            let done = sqlx::query(
+                "insert into annotations (id, document_id, analyst_id, motivation, body, tags, visibility,
+                   start_cp, end_cp, exact, prefix, suffix, document_version, created, modified)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                 on conflict (id) do nothing",
+            )
+            .bind(&note.id)
+            .bind(document_id)
+            .bind(analyst_id)
+            .bind(&note.content.motivation)
+            .bind(&note.content.body)
+            .bind(tags_json(&note.content.tags)?)
+            .bind(note.content.visibility.as_str())
+            .bind(anchor.start as i64)
+            .bind(anchor.end as i64)
+            .bind(&anchor.exact)
+            .bind(&anchor.prefix)
+            .bind(&anchor.suffix)
+            .bind(version)
+            .bind(&note.created)
+            .bind(&note.modified)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 1 {
+                summary.added += 1;
+            } else {
+                summary.unchanged += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(summary)
+    }
+
     /// A document's id, version and paragraph texts, for anchoring.
     pub async fn document_text(&self, slug: &str) -> StoreResult<Option<DocumentTextRow>> {
         let Some((id, version)): Option<(i64, i64)> =
@@ -160,21 +288,22 @@ impl Store {
         Ok(note.note)
     }
 
-    /// Notes on a document that `viewer` may read, in text order.
+    /// Notes on a document that pass `filter`, in text order.
     pub async fn list_notes(
         &self,
         document_id: i64,
-        viewer: Option<i64>,
+        filter: NoteFilter,
         offset: i64,
         limit: i64,
     ) -> StoreResult<Vec<Note>> {
         let sql = format!(
-            "{SELECT_NOTE} where n.document_id = $1 and {VISIBLE_TO}
-             order by n.start_cp, n.end_cp, n.created, n.id limit $3 offset $4"
+            "{SELECT_NOTE} where n.document_id = $1 and {}
+             order by n.start_cp, n.end_cp, n.created, n.id limit $3 offset $4",
+            filter.condition()
         );
         let rows: Vec<NoteRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(document_id)
-            .bind(viewer)
+            .bind(filter.analyst())
             .bind(limit)
             .bind(offset)
             .fetch_all(&self.pool)
@@ -184,13 +313,15 @@ impl Store {
             .collect()
     }
 
-    /// How many notes on a document `viewer` may read.
-    pub async fn count_notes(&self, document_id: i64, viewer: Option<i64>) -> StoreResult<i64> {
-        let sql =
-            format!("select count(*) from annotations n where n.document_id = $1 and {VISIBLE_TO}");
+    /// How many notes on a document pass `filter`.
+    pub async fn count_notes(&self, document_id: i64, filter: NoteFilter) -> StoreResult<i64> {
+        let sql = format!(
+            "select count(*) from annotations n where n.document_id = $1 and {}",
+            filter.condition()
+        );
         Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
             .bind(document_id)
-            .bind(viewer)
+            .bind(filter.analyst())
             .fetch_one(&self.pool)
             .await?)
     }
