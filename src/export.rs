@@ -4,10 +4,11 @@
 //! is also a lossless data export (`glossa notes import` reads it back).
 
 use askama::Template;
-use serde_json::Value;
 use time::OffsetDateTime;
 
-use crate::domain::annotation::{Iris, Note, PageInfo, collection_jsonld, page_jsonld};
+use crate::domain::annotation::{
+    CollectionLd, Iris, Note, PageInfo, collection_jsonld, page_jsonld,
+};
 use crate::domain::article::{ArticleOptions, ArticleView, ViewedNote, render_article};
 use crate::domain::document::{BlockKind, Metadata};
 use crate::domain::html::SafeHtml;
@@ -52,7 +53,7 @@ pub fn file_name(slug: &str) -> String {
 }
 
 /// The notes as an `AnnotationCollection` whose first (and only) page holds them all.
-pub fn collection(notes: &[Note], iris: &Iris, slug: &str) -> Value {
+pub fn collection<'a>(notes: &'a [Note], iris: &Iris, slug: &str) -> CollectionLd<'a> {
     let total = notes.len() as i64;
     let page = PageInfo {
         id: format!("{}#export", iris.container(slug)),
@@ -61,13 +62,13 @@ pub fn collection(notes: &[Note], iris: &Iris, slug: &str) -> Value {
         next: None,
         prev: None,
     };
-    let first = (total > 0).then(|| page_jsonld(notes, iris, slug, &page));
+    let first = (total > 0).then(|| page_jsonld(notes, iris, slug, page, false));
     collection_jsonld(iris, slug, total, first, None)
 }
 
 /// JSON inside `<script>` must not be able to close the element or open a comment.
-fn script_safe_json(value: &Value) -> SafeHtml {
-    let json = value.to_string();
+fn script_safe_json(value: &impl serde::Serialize) -> SafeHtml {
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
     SafeHtml::from_trusted(
         json.replace('<', "\\u003c")
             .replace('>', "\\u003e")
@@ -122,7 +123,7 @@ mod tests {
             &serde_json::json!({"body": "</script><script>alert(1)</script><!--"}),
         );
         assert!(!html.as_str().contains('<') && !html.as_str().contains('>'));
-        let back: Value = serde_json::from_str(html.as_str()).unwrap();
+        let back: serde_json::Value = serde_json::from_str(html.as_str()).unwrap();
         assert_eq!(back["body"], "</script><script>alert(1)</script><!--");
     }
 

@@ -4,7 +4,8 @@
 //! (`body[1].value`, `target.selector[0].start`). Server-set fields (`id`, `creator`,
 //! `created`, `modified`) are accepted so a client can send back what it read, and ignored.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use super::anchor::{Anchor, Quote, Selectors};
 
@@ -386,6 +387,8 @@ pub struct Note {
     pub motivation: String,
     /// Markdown body.
     pub body: String,
+    /// The body rendered and sanitised (see [`super::markdown::render_untrusted`]).
+    pub body_html: super::html::SafeHtml,
     /// Tags.
     pub tags: Vec<String>,
     /// Who may read it.
@@ -447,52 +450,123 @@ impl Iris {
     }
 }
 
+/// A note as a W3C Web Annotation in JSON-LD, ready to serialise. Typed rather than built
+/// as a `serde_json::Value`, so writing a thousand of them costs little.
+#[derive(Debug, Serialize)]
+pub struct AnnotationLd<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    motivation: &'a str,
+    created: &'a str,
+    modified: &'a str,
+    creator: CreatorLd<'a>,
+    visibility: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    body: Vec<BodyLd<'a>>,
+    target: TargetLd<'a>,
+}
+
+#[derive(Debug, Serialize)]
+struct CreatorLd<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct BodyLd<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    value: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<&'static str>,
+    purpose: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct TargetLd<'a> {
+    source: String,
+    selector: (QuoteLd<'a>, PositionLd),
+}
+
+#[derive(Debug, Serialize)]
+struct QuoteLd<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    exact: &'a str,
+    prefix: &'a str,
+    suffix: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct PositionLd {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    start: usize,
+    end: usize,
+}
+
 /// The note as a W3C Web Annotation in JSON-LD.
 ///
 /// The text body carries the note's motivation as its `purpose`, except for tagging notes,
 /// whose text (if any) is `describing`, so that reading it back never turns the text into a
 /// tag. An empty text body is left out.
-pub fn to_jsonld(note: &Note, iris: &Iris) -> Value {
-    let mut bodies = Vec::new();
+pub fn to_jsonld<'a>(note: &'a Note, iris: &Iris) -> AnnotationLd<'a> {
+    let mut body = Vec::with_capacity(note.tags.len() + 1);
     if !note.body.is_empty() {
         let purpose = if note.motivation == "tagging" {
             "describing"
         } else {
             note.motivation.as_str()
         };
-        bodies.push(json!({
-            "type": "TextualBody",
-            "value": note.body,
-            "format": "text/markdown",
-            "purpose": purpose,
-        }));
+        body.push(BodyLd {
+            kind: "TextualBody",
+            value: &note.body,
+            format: Some("text/markdown"),
+            purpose,
+        });
     }
-    bodies.extend(
-        note.tags
-            .iter()
-            .map(|t| json!({"type": "TextualBody", "value": t, "purpose": "tagging"})),
-    );
-    let mut value = json!({
-        "@context": ANNO_CONTEXT,
-        "id": iris.annotation(&note.document_slug, &note.id),
-        "type": "Annotation",
-        "motivation": note.motivation,
-        "created": note.created,
-        "modified": note.modified,
-        "creator": {"id": iris.analyst(&note.creator), "type": "Person", "name": note.creator},
-        "visibility": note.visibility.as_str(),
-        "target": {
-            "source": iris.document(&note.document_slug),
-            "selector": [
-                {"type": "TextQuoteSelector", "exact": note.anchor.exact, "prefix": note.anchor.prefix, "suffix": note.anchor.suffix},
-                {"type": "TextPositionSelector", "start": note.anchor.start, "end": note.anchor.end},
-            ],
+    body.extend(note.tags.iter().map(|t| BodyLd {
+        kind: "TextualBody",
+        value: t,
+        format: None,
+        purpose: "tagging",
+    }));
+    AnnotationLd {
+        context: ANNO_CONTEXT,
+        id: iris.annotation(&note.document_slug, &note.id),
+        kind: "Annotation",
+        motivation: &note.motivation,
+        created: &note.created,
+        modified: &note.modified,
+        creator: CreatorLd {
+            id: iris.analyst(&note.creator),
+            kind: "Person",
+            name: &note.creator,
         },
-    });
-    if !bodies.is_empty() {
-        value["body"] = Value::Array(bodies);
+        visibility: note.visibility.as_str(),
+        body,
+        target: TargetLd {
+            source: iris.document(&note.document_slug),
+            selector: (
+                QuoteLd {
+                    kind: "TextQuoteSelector",
+                    exact: &note.anchor.exact,
+                    prefix: &note.anchor.prefix,
+                    suffix: &note.anchor.suffix,
+                },
+                PositionLd {
+                    kind: "TextPositionSelector",
+                    start: note.anchor.start,
+                    end: note.anchor.end,
+                },
+            ),
+        },
     }
-    value
 }
 
 /// A note read back from an export or a collection, with the server-set fields kept.
@@ -621,53 +695,99 @@ pub struct PageInfo {
     pub prev: Option<String>,
 }
 
-/// An `AnnotationPage` of `notes` on the document `slug`; `partOf` is embedded, as the W3C
-/// schemas expect.
-pub fn page_jsonld(notes: &[Note], iris: &Iris, slug: &str, page: &PageInfo) -> Value {
-    let mut value = json!({
-        "id": page.id,
-        "type": "AnnotationPage",
-        "partOf": {"id": iris.container(slug), "type": ["BasicContainer", "AnnotationCollection"], "total": page.total},
-        "startIndex": page.start_index,
-        "items": notes.iter().map(|n| to_jsonld(n, iris)).collect::<Vec<_>>(),
-    });
-    if let Some(next) = &page.next {
-        value["next"] = json!(next);
-    }
-    if let Some(prev) = &page.prev {
-        value["prev"] = json!(prev);
-    }
-    value
+/// An `AnnotationPage`; `partOf` is embedded, as the W3C schemas expect.
+#[derive(Debug, Serialize)]
+pub struct PageLd<'a> {
+    #[serde(rename = "@context", skip_serializing_if = "Option::is_none")]
+    context: Option<&'static str>,
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "partOf")]
+    part_of: PartOfLd,
+    #[serde(rename = "startIndex")]
+    start_index: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prev: Option<String>,
+    items: Vec<AnnotationLd<'a>>,
 }
 
-/// The container of a document's notes as an `AnnotationCollection`, with its first page
-/// embedded and the IRI of its last.
-pub fn collection_jsonld(
+#[derive(Debug, Serialize)]
+struct PartOfLd {
+    id: String,
+    #[serde(rename = "type")]
+    kind: [&'static str; 2],
+    total: i64,
+}
+
+/// A document's notes as a `BasicContainer` + `AnnotationCollection`.
+#[derive(Debug, Serialize)]
+pub struct CollectionLd<'a> {
+    #[serde(rename = "@context")]
+    context: [&'static str; 2],
+    id: String,
+    #[serde(rename = "type")]
+    kind: [&'static str; 2],
+    label: String,
+    total: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first: Option<PageLd<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last: Option<String>,
+}
+
+const CONTAINER_TYPES: [&str; 2] = ["BasicContainer", "AnnotationCollection"];
+
+/// An `AnnotationPage` of `notes` on the document `slug`; with `standalone`, it carries its
+/// own `@context` (served alone rather than inside its collection).
+pub fn page_jsonld<'a>(
+    notes: &'a [Note],
+    iris: &Iris,
+    slug: &str,
+    page: PageInfo,
+    standalone: bool,
+) -> PageLd<'a> {
+    PageLd {
+        context: standalone.then_some(ANNO_CONTEXT),
+        id: page.id,
+        kind: "AnnotationPage",
+        part_of: PartOfLd {
+            id: iris.container(slug),
+            kind: CONTAINER_TYPES,
+            total: page.total,
+        },
+        start_index: page.start_index,
+        next: page.next,
+        prev: page.prev,
+        items: notes.iter().map(|n| to_jsonld(n, iris)).collect(),
+    }
+}
+
+/// The container of a document's notes, with its first page embedded and the IRI of its last.
+pub fn collection_jsonld<'a>(
     iris: &Iris,
     slug: &str,
     total: i64,
-    first: Option<Value>,
+    first: Option<PageLd<'a>>,
     last: Option<String>,
-) -> Value {
-    let mut value = json!({
-        "@context": [ANNO_CONTEXT, "http://www.w3.org/ns/ldp.jsonld"],
-        "id": iris.container(slug),
-        "type": ["BasicContainer", "AnnotationCollection"],
-        "label": format!("Notes on {slug}"),
-        "total": total,
-    });
-    if let Some(first) = first {
-        value["first"] = first;
+) -> CollectionLd<'a> {
+    CollectionLd {
+        context: [ANNO_CONTEXT, "http://www.w3.org/ns/ldp.jsonld"],
+        id: iris.container(slug),
+        kind: CONTAINER_TYPES,
+        label: format!("Notes on {slug}"),
+        total,
+        first,
+        last,
     }
-    if let Some(last) = last {
-        value["last"] = json!(last);
-    }
-    value
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     const DOC: &str = "http://h/documents/d";
 
@@ -768,6 +888,7 @@ mod tests {
             creator: "alice".into(),
             motivation: "commenting".into(),
             body: "Hi".into(),
+            body_html: crate::domain::markdown::render_untrusted("Hi"),
             tags: vec!["t".into()],
             visibility: Visibility::Team,
             anchor: Anchor {
@@ -781,7 +902,7 @@ mod tests {
             modified: "2026-01-01T00:00:00Z".into(),
             revision: 3,
         };
-        let v = to_jsonld(&n, &iris);
+        let v = serde_json::to_value(to_jsonld(&n, &iris)).unwrap();
         assert_eq!(
             v["id"],
             "http://127.0.0.1:8080/api/documents/d/annotations/abc"

@@ -8,7 +8,6 @@ use super::anchor::{Anchor, DocumentText, Quote, Selectors, resolve};
 use super::annotation::{Note, Visibility};
 use super::document::{AnalysedDocument, BlockKind, FootnoteRef};
 use super::html::SafeHtml;
-use super::markdown::render_untrusted;
 use super::spans::{self, Marker, MarkerKind, Span, SpanKind};
 
 /// How many actors get a colour of their own; the rest share a neutral tone.
@@ -144,7 +143,7 @@ fn margin_note(viewed: &ViewedNote, number: usize, anchored: bool) -> MarginNote
         motivation: note.motivation.clone(),
         visibility: note.visibility,
         tags: note.tags.clone(),
-        body_html: render_untrusted(&note.body),
+        body_html: note.body_html.clone(),
         quote: note.anchor.exact.clone(),
         own: viewed.own,
         etag: note.etag(),

@@ -12,7 +12,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::AppState;
@@ -20,8 +20,8 @@ use super::auth::{Viewer, check_same_origin, new_id, require_json};
 use super::extract::DocumentSlug;
 use crate::domain::anchor::{DocumentText, resolve};
 use crate::domain::annotation::{
-    ANNO_CONTEXT, Note, NoteContent, PageInfo, Visibility, collection_jsonld, page_jsonld,
-    parse_note, to_jsonld,
+    Note, NoteContent, PageInfo, PageLd, Visibility, collection_jsonld, page_jsonld, parse_note,
+    to_jsonld,
 };
 use crate::domain::slug::Slug;
 use crate::error::AppError;
@@ -90,10 +90,20 @@ async fn document(
 
 fn ld_response(
     status: StatusCode,
-    body: &Value,
+    body: &impl serde::Serialize,
     extra: &[(header::HeaderName, String)],
 ) -> Response {
-    let bytes = body.to_string();
+    match serde_json::to_string(body) {
+        Ok(text) => ld_text_response(status, text, extra),
+        Err(e) => AppError::Internal(e.into()).into_response(),
+    }
+}
+
+fn ld_text_response(
+    status: StatusCode,
+    bytes: String,
+    extra: &[(header::HeaderName, String)],
+) -> Response {
     let mut response = (status, bytes).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(LD_JSON));
@@ -109,7 +119,14 @@ fn ld_response(
     response
 }
 
-fn page_json(state: &AppState, slug: &str, notes: &[Note], page: u32, total: i64) -> Value {
+fn page_json<'a>(
+    state: &AppState,
+    slug: &str,
+    notes: &'a [Note],
+    page: u32,
+    total: i64,
+    standalone: bool,
+) -> PageLd<'a> {
     let container = state.iris.container(slug);
     let last = ((total - 1).max(0) / PAGE_SIZE) as u32;
     let info = PageInfo {
@@ -119,7 +136,7 @@ fn page_json(state: &AppState, slug: &str, notes: &[Note], page: u32, total: i64
         next: (page < last).then(|| format!("{container}?page={}", page + 1)),
         prev: (page > 0).then(|| format!("{container}?page={}", page - 1)),
     };
-    page_jsonld(notes, &state.iris, slug, &info)
+    page_jsonld(notes, &state.iris, slug, info, standalone)
 }
 
 /// `GET /api/documents/{slug}/annotations/[?page=N]`: the container, or one of its pages.
@@ -165,19 +182,25 @@ pub async fn list_annotations(
     let container = state.iris.container(slug.as_str());
     let body = match query.page {
         Some(page) => {
-            let mut value = page_json(&state, slug.as_str(), &notes, page, total);
-            value["@context"] = json!(ANNO_CONTEXT);
-            value
+            serde_json::to_string(&page_json(&state, slug.as_str(), &notes, page, total, true))
         }
         None => {
-            let first = (total > 0).then(|| page_json(&state, slug.as_str(), &notes, 0, total));
+            let first =
+                (total > 0).then(|| page_json(&state, slug.as_str(), &notes, 0, total, false));
             let last = (total > 0).then(|| format!("{container}?page={}", (total - 1) / PAGE_SIZE));
-            collection_jsonld(&state.iris, slug.as_str(), total, first, last)
+            serde_json::to_string(&collection_jsonld(
+                &state.iris,
+                slug.as_str(),
+                total,
+                first,
+                last,
+            ))
         }
-    };
+    }
+    .map_err(|e| AppError::Internal(e.into()))?;
     let etag = format!(
         "\"{}\"",
-        hex::encode(&Sha256::digest(body.to_string().as_bytes())[..12])
+        hex::encode(&Sha256::digest(body.as_bytes())[..12])
     );
     let extra = [
         (header::LINK, CONTAINER_LINK.to_owned()),
@@ -194,7 +217,7 @@ pub async fn list_annotations(
         }
         return Ok(response);
     }
-    Ok(ld_response(StatusCode::OK, &body, &extra))
+    Ok(ld_text_response(StatusCode::OK, body, &extra))
 }
 
 fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {

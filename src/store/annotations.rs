@@ -6,6 +6,8 @@ use sqlx::FromRow;
 use super::{Store, StoreError, StoreResult, now_rfc3339};
 use crate::domain::anchor::Anchor;
 use crate::domain::annotation::{ImportedNote, Note, NoteContent, Visibility};
+use crate::domain::html::SafeHtml;
+use crate::domain::markdown::render_untrusted;
 
 /// The text a note is anchored in: a document's current version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +48,7 @@ struct NoteRow {
     analyst_id: i64,
     motivation: String,
     body: String,
+    body_html: Option<String>,
     tags: String,
     visibility: String,
     start_cp: i64,
@@ -58,7 +61,7 @@ struct NoteRow {
     revision: i64,
 }
 
-const SELECT_NOTE: &str = "select n.id, d.slug, a.name as creator, n.analyst_id, n.motivation, n.body, n.tags,
+const SELECT_NOTE: &str = "select n.id, d.slug, a.name as creator, n.analyst_id, n.motivation, n.body, n.body_html, n.tags,
         n.visibility, n.start_cp, n.end_cp, n.exact, n.prefix, n.suffix, n.created, n.modified, n.revision
     from annotations n join documents d on d.id = n.document_id join analysts a on a.id = n.analyst_id";
 
@@ -121,6 +124,10 @@ impl TryFrom<NoteRow> for OwnedNote {
                 document_slug: r.slug,
                 creator: r.creator,
                 motivation: r.motivation,
+                // Sanitised when the note was written; older rows are rendered now.
+                body_html: r
+                    .body_html
+                    .map_or_else(|| render_untrusted(&r.body), SafeHtml::from_trusted),
                 body: r.body,
                 created: r.created,
                 modified: r.modified,
@@ -197,8 +204,8 @@ impl Store {
             let anchor = &restored.anchor;
             let done = sqlx::query(
                 "insert into annotations (id, document_id, analyst_id, motivation, body, tags, visibility,
-                   start_cp, end_cp, exact, prefix, suffix, document_version, created, modified)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                   start_cp, end_cp, exact, prefix, suffix, document_version, created, modified, body_html)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
                  on conflict (id) do nothing",
             )
             .bind(&note.id)
@@ -216,6 +223,7 @@ impl Store {
             .bind(version)
             .bind(&note.created)
             .bind(&note.modified)
+            .bind(render_untrusted(&note.content.body).as_str())
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 1 {
@@ -264,8 +272,8 @@ impl Store {
         let mut tx = self.write().await?;
         sqlx::query(
             "insert into annotations (id, document_id, analyst_id, motivation, body, tags, visibility,
-               start_cp, end_cp, exact, prefix, suffix, document_version, created, modified)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
+               start_cp, end_cp, exact, prefix, suffix, document_version, created, modified, body_html)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)",
         )
         .bind(id)
         .bind(document.id)
@@ -281,6 +289,7 @@ impl Store {
         .bind(&anchor.suffix)
         .bind(document.version)
         .bind(&now)
+        .bind(render_untrusted(&content.body).as_str())
         .execute(&mut *tx)
         .await?;
         let note = fetch_note(&mut tx, id).await?;
@@ -350,7 +359,7 @@ impl Store {
         let done = sqlx::query(
             "update annotations set motivation = $3, body = $4, tags = $5, visibility = $6,
                start_cp = $7, end_cp = $8, exact = $9, prefix = $10, suffix = $11,
-               document_version = $12, modified = $13, revision = revision + 1
+               document_version = $12, modified = $13, body_html = $14, revision = revision + 1
              where id = $1 and revision = $2",
         )
         .bind(id)
@@ -366,6 +375,7 @@ impl Store {
         .bind(&anchor.suffix)
         .bind(document_version)
         .bind(now_rfc3339())
+        .bind(render_untrusted(&content.body).as_str())
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {

@@ -134,3 +134,52 @@ fn analysts_take_notes_in_chromium_with_mouse_and_keyboard() {
     assert_eq!(results["emoji"]["end"], 27);
     assert_eq!(results["axe_violations"].as_array().unwrap().len(), 0);
 }
+
+#[tokio::test]
+async fn the_export_opens_offline_prints_every_note_and_passes_axe() {
+    if !browser_tools_present() {
+        assert!(
+            std::env::var("GLOSSA_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "Chromium, node or playwright-core/axe-core is missing but GLOSSA_REQUIRE_TOOLS=1"
+        );
+        eprintln!("skipped: Chromium, node or playwright-core not found (run .ci/run)");
+        return;
+    }
+    let (app, alice, _) = crate::export::annotated_seed().await;
+    let export = app
+        .send(
+            "GET",
+            "/documents/russia-north-korea-chinese-views/export.html",
+            Some(&alice),
+            None,
+            &[],
+        )
+        .await
+        .body;
+    let file = app.dir.path().join("export.html");
+    std::fs::write(&file, export).unwrap();
+    let pdf = std::env::var_os("GLOSSA_EXPORT_PDF")
+        .map_or_else(|| app.dir.path().join("export.pdf"), PathBuf::from);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/export.cjs");
+    let out = Command::new("node")
+        .arg(script)
+        .arg(&file)
+        .arg(&pdf)
+        .env("GLOSSA_TOOLS_HOME", tools_home())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "export browser test failed:\n{}\n{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        results["screen"]["count"], 11,
+        "every note alice may see is a sidenote"
+    );
+    assert_eq!(results["print"]["count"], 11);
+    assert!(results["pdf_bytes"].as_u64().unwrap() > 10_000);
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+}

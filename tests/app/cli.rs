@@ -167,3 +167,74 @@ fn analysts_are_added_listed_and_revoked_from_the_command_line() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("carol"));
 }
+
+#[test]
+fn export_writes_the_annotated_file_and_notes_import_restores_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("export.db");
+    let fresh = dir.path().join("fresh.db");
+    let run = |db: &std::path::Path, args: &[&str]| {
+        glossa()
+            .args(args)
+            .arg("--db")
+            .arg(db)
+            .arg("--corpus")
+            .arg(repo_corpus())
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    assert!(run(&db, &["import"]).status.success());
+    let out = run(&db, &["export", "russia-north-korea-chinese-views"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let default_name = dir
+        .path()
+        .join("russia-north-korea-chinese-views-annotated.html");
+    let html = std::fs::read_to_string(&default_name).unwrap();
+    assert!(html.contains("0 notes") && html.contains("Content-Security-Policy"));
+    let mine = run(
+        &db,
+        &[
+            "export",
+            "russia-north-korea-chinese-views",
+            "--visibility",
+            "mine",
+        ],
+    );
+    assert!(!mine.status.success());
+    assert!(String::from_utf8_lossy(&mine.stderr).contains("--analyst"));
+    let missing = run(&db, &["export", "nope"]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("nope"));
+    let stdout = run(
+        &db,
+        &[
+            "export",
+            "russia-north-korea-chinese-views",
+            "--out",
+            "-",
+            "--visibility",
+            "public",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&stdout.stdout).starts_with("<!DOCTYPE html>"));
+    assert!(run(&fresh, &["import"]).status.success());
+    let restored = run(&fresh, &["notes", "import", default_name.to_str().unwrap()]);
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&restored.stdout)
+            .contains("0 added, 0 already present, 0 orphaned")
+    );
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{oops").unwrap();
+    let refused = run(&fresh, &["notes", "import", bad.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not valid JSON"));
+}

@@ -381,7 +381,7 @@ async fn notes_round_trip_through_the_export_into_a_fresh_database() {
     let iris = glossa::domain::annotation::Iris::new(BASE_URL);
     let restored: Vec<Value> = restored
         .iter()
-        .map(|n| glossa::domain::annotation::to_jsonld(n, &iris))
+        .map(|n| serde_json::to_value(glossa::domain::annotation::to_jsonld(n, &iris)).unwrap())
         .collect();
     assert_eq!(
         restored,

@@ -101,6 +101,7 @@ async fn pages_are_valid_html() {
         ("formats", "/documents/formats".to_owned()),
         ("not-found", "/documents/nope".to_owned()),
         ("login", "/login".to_owned()),
+        ("export", format!("/documents/{SEED}/export.html")),
     ] {
         let page = app.get(&uri).await;
         let path = dir.path().join(format!("{name}.html"));

@@ -123,6 +123,40 @@ async fn emitted_annotations_containers_and_pages_pass_the_w3c_must_assertions()
         std::slice::from_ref(&collection),
     );
     assert!(ok, "{report}");
+    let export = app
+        .send(
+            "GET",
+            &format!("/documents/{SEED}/export.html"),
+            Some(&token),
+            None,
+            &[],
+        )
+        .await
+        .body;
+    let embedded: serde_json::Value =
+        serde_json::from_str(glossa::domain::annotation::embedded_collection(&export).unwrap())
+            .unwrap();
+    let embedded_path = dir.path().join("embedded-collection.json");
+    std::fs::write(&embedded_path, embedded.to_string()).unwrap();
+    let (ok, report) = validate(
+        "collections/collectionMusts.test",
+        std::slice::from_ref(&embedded_path),
+    );
+    assert!(ok, "the export's embedded collection: {report}");
+    let mut embedded_items = Vec::new();
+    for (i, item) in embedded["first"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        let path = dir.path().join(format!("embedded-{i}.json"));
+        std::fs::write(&path, item.to_string()).unwrap();
+        embedded_items.push(path);
+    }
+    assert_eq!(embedded_items.len(), shapes.len());
+    let (ok, report) = validate("annotations/annotationMusts.test", &embedded_items);
+    assert!(ok, "the export's annotations: {report}");
     let page = dir.path().join("page.json");
     std::fs::write(
         &page,
