@@ -15,7 +15,10 @@ use crate::domain::html::SafeHtml;
 use crate::store::documents::StoredDocument;
 
 /// The export's stylesheet, inlined.
-const EXPORT_CSS: &str = include_str!("../static/export.css");
+const EXPORT_CSS: &str = concat!(
+    include_str!("../static/highlights.css"),
+    include_str!("../static/export.css")
+);
 
 /// The `Content-Security-Policy` of the exported file: nothing may load or run.
 pub const EXPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";

@@ -23,7 +23,11 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
         (
             "reader.css",
             "text/css; charset=utf-8",
-            include_bytes!("../../static/reader.css").as_slice(),
+            concat!(
+                include_str!("../../static/highlights.css"),
+                include_str!("../../static/reader.css")
+            )
+            .as_bytes(),
         ),
         (
             "favicon.svg",

@@ -10,13 +10,14 @@ use super::assets;
 use super::auth::Viewer;
 use super::extract::DocumentSlug;
 use crate::domain::actors::ActorKind;
+use crate::domain::annotation::Note;
 use crate::domain::annotation::Visibility;
 use crate::domain::article::{ArticleOptions, ArticleView, ViewedNote, render_article};
 use crate::domain::document::{BlockKind, Metadata};
 use crate::error::AppError;
 use crate::export;
 use crate::store::annotations::NoteFilter;
-use crate::store::documents::DocumentSummary;
+use crate::store::documents::{DocumentSummary, StoredDocument};
 
 /// What every page's layout needs.
 pub struct Layout {
@@ -173,29 +174,33 @@ impl DocumentPage {
     }
 }
 
+/// A document and the notes this viewer may read, for the reader and its export.
+async fn document_with_notes(
+    state: &AppState,
+    slug: Result<DocumentSlug, AppError>,
+    viewer: &Viewer,
+) -> Result<(StoredDocument, Vec<Note>), HtmlError> {
+    let DocumentSlug(slug) = slug?;
+    require_reader(state, viewer, &format!("/documents/{slug}"))?;
+    let doc = state
+        .store
+        .load_document(slug.as_str())
+        .await?
+        .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
+    let filter = NoteFilter::for_viewer(viewer.analyst_id());
+    let notes = state.store.list_notes(doc.id, filter, 0, i64::MAX).await?;
+    Ok((doc, notes))
+}
+
 /// `GET /documents/{slug}`: the reader, with the notes the viewer may read.
 pub async fn show_document(
     State(state): State<AppState>,
     slug: Result<DocumentSlug, AppError>,
     viewer: Result<Viewer, AppError>,
 ) -> Result<Html<String>, HtmlError> {
-    let DocumentSlug(slug) = slug?;
     let viewer = viewer?;
-    require_reader(&state, &viewer, &format!("/documents/{slug}"))?;
-    let doc = state
-        .store
-        .load_document(slug.as_str())
-        .await?
-        .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
-    let notes: Vec<ViewedNote> = state
-        .store
-        .list_notes(
-            doc.id,
-            NoteFilter::for_viewer(viewer.analyst_id()),
-            0,
-            i64::MAX,
-        )
-        .await?
+    let (doc, notes) = document_with_notes(&state, slug, &viewer).await?;
+    let notes: Vec<ViewedNote> = notes
         .into_iter()
         .map(|note| ViewedNote {
             own: viewer
@@ -233,23 +238,8 @@ pub async fn export_document(
     slug: Result<DocumentSlug, AppError>,
     viewer: Result<Viewer, AppError>,
 ) -> Result<Response, HtmlError> {
-    let DocumentSlug(slug) = slug?;
     let viewer = viewer?;
-    require_reader(&state, &viewer, &format!("/documents/{slug}"))?;
-    let doc = state
-        .store
-        .load_document(slug.as_str())
-        .await?
-        .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
-    let notes = state
-        .store
-        .list_notes(
-            doc.id,
-            NoteFilter::for_viewer(viewer.analyst_id()),
-            0,
-            i64::MAX,
-        )
-        .await?;
+    let (doc, notes) = document_with_notes(&state, slug, &viewer).await?;
     let html = export::export_html(&doc, &notes, &state.iris, time::OffsetDateTime::now_utc())?;
     let disposition = format!("attachment; filename=\"{}\"", export::file_name(&doc.slug));
     Ok((

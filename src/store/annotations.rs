@@ -201,32 +201,17 @@ impl Store {
                     .await?
                 }
             };
-            let anchor = &restored.anchor;
-            let done = sqlx::query(
-                "insert into annotations (id, document_id, analyst_id, motivation, body, tags, visibility,
-                   start_cp, end_cp, exact, prefix, suffix, document_version, created, modified, body_html)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-                 on conflict (id) do nothing",
-            )
-            .bind(&note.id)
-            .bind(document_id)
-            .bind(analyst_id)
-            .bind(&note.content.motivation)
-            .bind(&note.content.body)
-            .bind(tags_json(&note.content.tags)?)
-            .bind(note.content.visibility.as_str())
-            .bind(anchor.start as i64)
-            .bind(anchor.end as i64)
-            .bind(&anchor.exact)
-            .bind(&anchor.prefix)
-            .bind(&anchor.suffix)
-            .bind(version)
-            .bind(&note.created)
-            .bind(&note.modified)
-            .bind(render_untrusted(&note.content.body).as_str())
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 1 {
+            let row = NoteRowIn {
+                id: &note.id,
+                document_id,
+                analyst_id,
+                document_version: version,
+                content: &note.content,
+                anchor: &restored.anchor,
+                created: &note.created,
+                modified: &note.modified,
+            };
+            if insert_row(&mut tx, &row).await? == 1 {
                 summary.added += 1;
             } else {
                 summary.unchanged += 1;
@@ -270,28 +255,21 @@ impl Store {
     ) -> StoreResult<Note> {
         let now = now_rfc3339();
         let mut tx = self.write().await?;
-        sqlx::query(
-            "insert into annotations (id, document_id, analyst_id, motivation, body, tags, visibility,
-               start_cp, end_cp, exact, prefix, suffix, document_version, created, modified, body_html)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)",
-        )
-        .bind(id)
-        .bind(document.id)
-        .bind(analyst_id)
-        .bind(&content.motivation)
-        .bind(&content.body)
-        .bind(tags_json(&content.tags)?)
-        .bind(content.visibility.as_str())
-        .bind(anchor.start as i64)
-        .bind(anchor.end as i64)
-        .bind(&anchor.exact)
-        .bind(&anchor.prefix)
-        .bind(&anchor.suffix)
-        .bind(document.version)
-        .bind(&now)
-        .bind(render_untrusted(&content.body).as_str())
-        .execute(&mut *tx)
-        .await?;
+        let row = NoteRowIn {
+            id,
+            document_id: document.id,
+            analyst_id,
+            document_version: document.version,
+            content,
+            anchor,
+            created: &now,
+            modified: &now,
+        };
+        if insert_row(&mut tx, &row).await? == 0 {
+            return Err(StoreError::Conflict(format!(
+                "a note with id {id} already exists"
+            )));
+        }
         let note = fetch_note(&mut tx, id).await?;
         tx.commit().await?;
         Ok(note.note)
@@ -420,6 +398,50 @@ impl Store {
         tx.commit().await?;
         Ok(outcome)
     }
+}
+
+/// A note row to insert.
+struct NoteRowIn<'a> {
+    id: &'a str,
+    document_id: i64,
+    analyst_id: i64,
+    document_version: i64,
+    content: &'a NoteContent,
+    anchor: &'a Anchor,
+    created: &'a str,
+    modified: &'a str,
+}
+
+/// Inserts a note unless its id is taken; returns how many rows were written (0 or 1).
+async fn insert_row(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    row: &NoteRowIn<'_>,
+) -> StoreResult<u64> {
+    let done = sqlx::query(
+        "insert into annotations (id, document_id, analyst_id, motivation, body, tags, visibility,
+           start_cp, end_cp, exact, prefix, suffix, document_version, created, modified, body_html)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+         on conflict (id) do nothing",
+    )
+    .bind(row.id)
+    .bind(row.document_id)
+    .bind(row.analyst_id)
+    .bind(&row.content.motivation)
+    .bind(&row.content.body)
+    .bind(tags_json(&row.content.tags)?)
+    .bind(row.content.visibility.as_str())
+    .bind(row.anchor.start as i64)
+    .bind(row.anchor.end as i64)
+    .bind(&row.anchor.exact)
+    .bind(&row.anchor.prefix)
+    .bind(&row.anchor.suffix)
+    .bind(row.document_version)
+    .bind(row.created)
+    .bind(row.modified)
+    .bind(render_untrusted(&row.content.body).as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 async fn fetch_note(
