@@ -12,6 +12,7 @@ use glossa::domain::anchor::{DocumentText, anchor_at};
 use glossa::domain::annotation::{Iris, Note, Visibility};
 use glossa::domain::document::{AnalysedDocument, Metadata};
 use glossa::domain::markdown::render_untrusted;
+use glossa::domain::reanchor::AnchorStatus;
 use glossa::export::{collection, export_html};
 use glossa::store::documents::StoredDocument;
 
@@ -49,7 +50,10 @@ pub fn notes(doc: &StoredDocument, count: usize) -> Vec<Note> {
         .map(|i| {
             let start = (i * 7919) % (text.len() - 120);
             let end = start + 5 + (i * 31) % 90;
+            let anchor = anchor_at(&text, start, end);
             Note {
+                status: AnchorStatus::Exact,
+                original_exact: anchor.exact.clone(),
                 id: format!("{i:032x}"),
                 document_slug: SLUG.into(),
                 creator: if i % 2 == 0 { "alice".into() } else { "bob".into() },
@@ -58,7 +62,7 @@ pub fn notes(doc: &StoredDocument, count: usize) -> Vec<Note> {
                 body: format!("Note {i}: *check* the **source** and compare with [the record](https://example.org/{i})."),
                 tags: vec!["sanctions".into(), format!("t{}", i % 10)],
                 visibility: Visibility::Team,
-                anchor: anchor_at(&text, start, end),
+                anchor,
                 created: "2026-01-01T00:00:00Z".into(),
                 modified: "2026-01-01T00:00:00Z".into(),
                 revision: 1,

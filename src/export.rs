@@ -12,6 +12,7 @@ use crate::domain::annotation::{
 use crate::domain::article::{ArticleOptions, ArticleView, ViewedNote, render_article};
 use crate::domain::document::{BlockKind, Metadata};
 use crate::domain::html::SafeHtml;
+use crate::domain::reanchor::AnchorStatus;
 use crate::store::documents::StoredDocument;
 
 /// The export's stylesheet, inlined.

@@ -11,6 +11,7 @@ use crate::domain::anchor::{Anchor, DocumentText, anchor_at, resolve};
 use crate::domain::annotation::{
     ImportedNote, annotation_items, embedded_collection, parse_imported,
 };
+use crate::domain::reanchor::AnchorStatus;
 use crate::store::Store;
 use crate::store::annotations::{RestoreSummary, RestoredNote};
 
@@ -65,7 +66,16 @@ pub async fn import_notes_file(store: &Store, path: &Path) -> Result<NotesImport
         }
         let (anchor, anchored) = anchor_for(note, &texts[&note.slug]);
         orphans += usize::from(!anchored);
-        restored.push(RestoredNote { note, anchor });
+        let status = if anchored {
+            AnchorStatus::Exact
+        } else {
+            AnchorStatus::Orphan
+        };
+        restored.push(RestoredNote {
+            note,
+            anchor,
+            status,
+        });
     }
     let summary = store
         .restore_notes(&restored)

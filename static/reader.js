@@ -159,6 +159,12 @@
       const aside = actions.closest("aside.note");
       actions.querySelector(".note-edit").addEventListener("click", () => openEditor({ aside }));
       actions.querySelector(".note-delete").addEventListener("click", () => deleteNote(aside));
+      const reattach = actions.querySelector(".note-reattach");
+      if (reattach) {
+        // Keep the reader's selection when the button is pressed.
+        reattach.addEventListener("mousedown", (event) => event.preventDefault());
+        reattach.addEventListener("click", () => reattachNote(aside));
+      }
     }
   };
   bindNotes(article);
@@ -275,6 +281,38 @@
     const aside = document.getElementById(`note-${saved.id.split("/").pop()}`);
     if (aside) focusNote(aside);
     announce(editing.aside ? "Note saved." : "Note added.");
+  };
+
+  // An orphaned note is re-attached to the passage selected now; its text stays the same.
+  const reattachNote = async (aside) => {
+    const target = selectionTarget();
+    if (!target) {
+      const message = "Select the passage this note belongs to, then press Re-attach.";
+      announce(message);
+      window.alert(message);
+      return;
+    }
+    field("note-body").value = aside.dataset.body;
+    field("note-tags").value = aside.dataset.tags;
+    field("note-motivation").value = aside.dataset.motivation;
+    field("note-visibility").value = aside.dataset.visibility;
+    const response = await fetch(`${container}${aside.dataset.annotationId}`, {
+      method: "PUT",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/ld+json", "If-Match": aside.dataset.etag },
+      body: JSON.stringify(annotationJson([
+        { type: "TextQuoteSelector", exact: target.exact },
+        { type: "TextPositionSelector", start: target.start, end: target.end },
+      ])),
+    });
+    if (!response.ok) {
+      const message = await explain(response);
+      announce(message);
+      window.alert(message);
+      return;
+    }
+    await refresh();
+    announce("Note re-attached.");
   };
 
   const deleteNote = async (aside) => {

@@ -133,9 +133,21 @@ pub async fn import_corpus(
                 analysed: &analysed,
             })
             .await?;
-        match saved {
+        match saved.saved {
             Saved::Added => report.added += 1,
             Saved::NewVersion(_) | Saved::Reanalysed => report.updated += 1,
+        }
+        let moved = saved.reanchored;
+        if moved.moved + moved.fuzzy + moved.ambiguous + moved.orphan > 0 {
+            report.warnings.push(format!(
+                "{}: notes re-anchored: {} exact, {} moved, {} fuzzy, {} ambiguous, {} orphaned",
+                file.path.display(),
+                moved.exact,
+                moved.moved,
+                moved.fuzzy,
+                moved.ambiguous,
+                moved.orphan
+            ));
         }
     }
     if gazetteer_changed {

@@ -106,6 +106,7 @@ fn too_long(field: impl Into<String>, message: impl Into<String>) -> FieldError 
     }
 }
 
+/// Fields a client may send; `anchorStatus` and `originalQuote` are server-set and ignored.
 const TOP_LEVEL: &[&str] = &[
     "@context",
     "type",
@@ -121,6 +122,8 @@ const TOP_LEVEL: &[&str] = &[
     "generated",
     "canonical",
     "via",
+    "anchorStatus",
+    "originalQuote",
 ];
 
 /// Parses an annotation a client sent for the document at `document_iri`.
@@ -395,6 +398,10 @@ pub struct Note {
     pub visibility: Visibility,
     /// Where it points.
     pub anchor: Anchor,
+    /// How the anchor stands in the current text.
+    pub status: super::reanchor::AnchorStatus,
+    /// The quote as its author chose it (differs from `anchor.exact` after a fuzzy match).
+    pub original_exact: String,
     /// RFC 3339.
     pub created: String,
     /// RFC 3339.
@@ -464,6 +471,12 @@ pub struct AnnotationLd<'a> {
     modified: &'a str,
     creator: CreatorLd<'a>,
     visibility: &'static str,
+    /// glossa's re-anchoring status: exact, moved, fuzzy, ambiguous or orphan.
+    #[serde(rename = "anchorStatus")]
+    anchor_status: &'static str,
+    /// The author's quote, when the text it anchors to has since changed.
+    #[serde(rename = "originalQuote", skip_serializing_if = "Option::is_none")]
+    original_quote: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     body: Vec<BodyLd<'a>>,
     target: TargetLd<'a>,
@@ -549,6 +562,9 @@ pub fn to_jsonld<'a>(note: &'a Note, iris: &Iris) -> AnnotationLd<'a> {
             name: &note.creator,
         },
         visibility: note.visibility.as_str(),
+        anchor_status: note.status.as_str(),
+        original_quote: (note.original_exact != note.anchor.exact)
+            .then_some(note.original_exact.as_str()),
         body,
         target: TargetLd {
             source: iris.document(&note.document_slug),
@@ -584,6 +600,8 @@ pub struct ImportedNote {
     pub modified: String,
     /// Everything a client may set.
     pub content: NoteContent,
+    /// The author's quote, when the export says it differs from the current one.
+    pub original_quote: Option<String>,
 }
 
 /// The annotations inside a collection, a page, an array or a single annotation.
@@ -662,6 +680,10 @@ pub fn parse_imported(value: &Value) -> Result<ImportedNote, FieldError> {
     };
     let (created, modified) = (timestamp("created")?, timestamp("modified")?);
     let content = parse_note(value, source)?;
+    let original_quote = value
+        .get("originalQuote")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     Ok(ImportedNote {
         id,
         slug,
@@ -669,6 +691,7 @@ pub fn parse_imported(value: &Value) -> Result<ImportedNote, FieldError> {
         created,
         modified,
         content,
+        original_quote,
     })
 }
 
@@ -898,6 +921,8 @@ mod tests {
                 prefix: "".into(),
                 suffix: "y".into(),
             },
+            status: crate::domain::reanchor::AnchorStatus::Exact,
+            original_exact: "x".into(),
             created: "2026-01-01T00:00:00Z".into(),
             modified: "2026-01-01T00:00:00Z".into(),
             revision: 3,

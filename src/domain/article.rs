@@ -4,10 +4,11 @@
 use std::collections::HashMap;
 
 use super::actors::{Actor, ActorKind};
-use super::anchor::{Anchor, DocumentText, Quote, Selectors, resolve};
+use super::anchor::DocumentText;
 use super::annotation::{Note, Visibility};
 use super::document::{AnalysedDocument, BlockKind, FootnoteRef};
 use super::html::SafeHtml;
+use super::reanchor::AnchorStatus;
 use super::spans::{self, Marker, MarkerKind, Span, SpanKind};
 
 /// How many actors get a colour of their own; the rest share a neutral tone.
@@ -24,6 +25,13 @@ pub struct ParagraphView {
     pub html: SafeHtml,
     /// Notes whose quote starts in this paragraph, in text order.
     pub notes: Vec<MarginNote>,
+}
+
+impl MarginNote {
+    /// Whether the text changed under a note that still has a place (moved or fuzzy).
+    pub fn text_changed(&self) -> bool {
+        matches!(self.status, AnchorStatus::Moved | AnchorStatus::Fuzzy)
+    }
 }
 
 /// A note as the margin shows it.
@@ -57,6 +65,14 @@ pub struct MarginNote {
     pub number: usize,
     /// Whether its quote is in the current text (orphans are not).
     pub anchored: bool,
+    /// How its anchor stands after the text changed.
+    pub status: AnchorStatus,
+    /// The author's quote, when the current one differs (a fuzzy match).
+    pub original_quote: Option<String>,
+    /// Text just before the quote, in the text the note was last anchored to.
+    pub context_before: String,
+    /// Text just after the quote.
+    pub context_after: String,
     /// Last modification (RFC 3339).
     pub modified: String,
 }
@@ -150,6 +166,17 @@ fn margin_note(viewed: &ViewedNote, number: usize, anchored: bool) -> MarginNote
         body: note.body.clone(),
         number,
         anchored,
+        status: if anchored {
+            note.status
+        } else if note.status.is_placed() {
+            AnchorStatus::Orphan
+        } else {
+            note.status
+        },
+        original_quote: (note.original_exact != note.anchor.exact)
+            .then(|| note.original_exact.clone()),
+        context_before: note.anchor.prefix.clone(),
+        context_after: note.anchor.suffix.clone(),
         modified: note.modified.clone(),
     }
 }
@@ -258,7 +285,7 @@ fn place_notes(doc: &AnalysedDocument, notes: &[ViewedNote], numbered: bool) -> 
     let mut in_text = Vec::new();
     let mut orphans = Vec::new();
     for viewed in notes {
-        match locate(&text, &viewed.note.anchor) {
+        match locate(&text, &viewed.note) {
             Some(range) => in_text.push((range, viewed)),
             None => orphans.push(viewed),
         }
@@ -294,26 +321,13 @@ fn place_notes(doc: &AnalysedDocument, notes: &[ViewedNote], numbered: bool) -> 
     placed
 }
 
-/// Where a note's quote is in the current text: at its stored position, or, when the text
-/// around it changed, wherever its quote and context single out one place.
-fn locate(text: &DocumentText, anchor: &Anchor) -> Option<(usize, usize)> {
-    if anchor.end <= text.len() && text.slice(anchor.start, anchor.end) == anchor.exact {
-        return Some((anchor.start, anchor.end));
-    }
-    let quote = Quote {
-        exact: anchor.exact.clone(),
-        prefix: Some(anchor.prefix.clone()).filter(|p| !p.is_empty()),
-        suffix: Some(anchor.suffix.clone()).filter(|s| !s.is_empty()),
-    };
-    resolve(
-        text,
-        &Selectors {
-            quote: Some(quote),
-            position: None,
-        },
-    )
-    .ok()
-    .map(|found| (found.start, found.end))
+/// Where a placed note's quote is in the current text. The import re-anchors notes in the
+/// same transaction as the text, so a placed anchor always fits; the check is a guard, and a
+/// note that fails it is listed with the orphans rather than highlighting the wrong words.
+fn locate(text: &DocumentText, note: &Note) -> Option<(usize, usize)> {
+    let anchor = &note.anchor;
+    let fits = anchor.end <= text.len() && text.slice(anchor.start, anchor.end) == anchor.exact;
+    (note.status.is_placed() && fits).then_some((anchor.start, anchor.end))
 }
 
 fn number_markers(

@@ -16,6 +16,8 @@ pub mod footnotes;
 pub mod html;
 /// Markdown to blocks, and sanitised Markdown rendering.
 pub mod markdown;
+/// Re-anchoring notes after the text changed.
+pub mod reanchor;
 /// Document slugs.
 pub mod slug;
 /// Ranges over text to nested HTML.

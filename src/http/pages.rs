@@ -14,6 +14,7 @@ use crate::domain::annotation::Note;
 use crate::domain::annotation::Visibility;
 use crate::domain::article::{ArticleOptions, ArticleView, ViewedNote, render_article};
 use crate::domain::document::{BlockKind, Metadata};
+use crate::domain::reanchor::AnchorStatus;
 use crate::error::AppError;
 use crate::export;
 use crate::store::annotations::NoteFilter;

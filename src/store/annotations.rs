@@ -5,9 +5,11 @@ use sqlx::FromRow;
 
 use super::{Store, StoreError, StoreResult, now_rfc3339};
 use crate::domain::anchor::Anchor;
+use crate::domain::anchor::DocumentText;
 use crate::domain::annotation::{ImportedNote, Note, NoteContent, Visibility};
 use crate::domain::html::SafeHtml;
 use crate::domain::markdown::render_untrusted;
+use crate::domain::reanchor::{AnchorStatus, reanchor};
 
 /// The text a note is anchored in: a document's current version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,13 +58,15 @@ struct NoteRow {
     exact: String,
     prefix: String,
     suffix: String,
+    anchor_status: String,
+    original_exact: String,
     created: String,
     modified: String,
     revision: i64,
 }
 
 const SELECT_NOTE: &str = "select n.id, d.slug, a.name as creator, n.analyst_id, n.motivation, n.body, n.body_html, n.tags,
-        n.visibility, n.start_cp, n.end_cp, n.exact, n.prefix, n.suffix, n.created, n.modified, n.revision
+        n.visibility, n.start_cp, n.end_cp, n.exact, n.prefix, n.suffix, n.anchor_status, n.original_exact, n.created, n.modified, n.revision
     from annotations n join documents d on d.id = n.document_id join analysts a on a.id = n.analyst_id";
 
 /// Which notes to read. Every listing goes through one of these, so visibility is decided in
@@ -120,6 +124,8 @@ impl TryFrom<NoteRow> for OwnedNote {
                     prefix: r.prefix,
                     suffix: r.suffix,
                 },
+                status: AnchorStatus::parse(&r.anchor_status),
+                original_exact: r.original_exact,
                 id: r.id,
                 document_slug: r.slug,
                 creator: r.creator,
@@ -148,6 +154,8 @@ pub struct RestoredNote<'a> {
     pub note: &'a ImportedNote,
     /// Where it sits now; for an orphan, where it sat when it was exported.
     pub anchor: Anchor,
+    /// Exact when it anchors in the current text, orphan when not.
+    pub status: AnchorStatus,
 }
 
 /// What restoring notes did.
@@ -208,6 +216,11 @@ impl Store {
                 document_version: version,
                 content: &note.content,
                 anchor: &restored.anchor,
+                status: restored.status,
+                original_exact: note
+                    .original_quote
+                    .as_deref()
+                    .unwrap_or(&restored.anchor.exact),
                 created: &note.created,
                 modified: &note.modified,
             };
@@ -262,6 +275,8 @@ impl Store {
             document_version: document.version,
             content,
             anchor,
+            status: AnchorStatus::Exact,
+            original_exact: &anchor.exact,
             created: &now,
             modified: &now,
         };
@@ -337,7 +352,8 @@ impl Store {
         let done = sqlx::query(
             "update annotations set motivation = $3, body = $4, tags = $5, visibility = $6,
                start_cp = $7, end_cp = $8, exact = $9, prefix = $10, suffix = $11,
-               document_version = $12, modified = $13, body_html = $14, revision = revision + 1
+               document_version = $12, modified = $13, body_html = $14, anchor_status = 'exact',
+               original_exact = $9, revision = revision + 1
              where id = $1 and revision = $2",
         )
         .bind(id)
@@ -408,6 +424,8 @@ struct NoteRowIn<'a> {
     document_version: i64,
     content: &'a NoteContent,
     anchor: &'a Anchor,
+    status: AnchorStatus,
+    original_exact: &'a str,
     created: &'a str,
     modified: &'a str,
 }
@@ -419,8 +437,9 @@ async fn insert_row(
 ) -> StoreResult<u64> {
     let done = sqlx::query(
         "insert into annotations (id, document_id, analyst_id, motivation, body, tags, visibility,
-           start_cp, end_cp, exact, prefix, suffix, document_version, created, modified, body_html)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+           start_cp, end_cp, exact, prefix, suffix, document_version, created, modified, body_html,
+           anchor_status, original_exact)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
          on conflict (id) do nothing",
     )
     .bind(row.id)
@@ -439,6 +458,8 @@ async fn insert_row(
     .bind(row.created)
     .bind(row.modified)
     .bind(render_untrusted(&row.content.body).as_str())
+    .bind(row.status.as_str())
+    .bind(row.original_exact)
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected())
@@ -454,4 +475,83 @@ async fn fetch_note(
         .fetch_one(&mut **tx)
         .await?;
     row.try_into()
+}
+
+/// What re-anchoring a document's notes found, by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReanchorCounts {
+    /// Same quote, same place.
+    pub exact: usize,
+    /// Same quote elsewhere.
+    pub moved: usize,
+    /// Approximate match.
+    pub fuzzy: usize,
+    /// Several places fit.
+    pub ambiguous: usize,
+    /// No place fits.
+    pub orphan: usize,
+}
+
+#[derive(FromRow)]
+struct AnchorRow {
+    id: String,
+    start_cp: i64,
+    end_cp: i64,
+    exact: String,
+    prefix: String,
+    suffix: String,
+    original_exact: String,
+}
+
+/// Re-anchors every note of a document in the new text, inside the import's transaction, so
+/// the document and its notes change together or not at all. No note is deleted: one that
+/// cannot be placed keeps its old anchor and becomes an orphan (or ambiguous).
+pub(crate) async fn reanchor_notes(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    document_id: i64,
+    version: i64,
+    paragraphs: &[&str],
+) -> StoreResult<ReanchorCounts> {
+    let rows: Vec<AnchorRow> = sqlx::query_as(
+        "select id, start_cp, end_cp, exact, prefix, suffix, original_exact from annotations where document_id = $1",
+    )
+    .bind(document_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let text = DocumentText::new(paragraphs);
+    let mut counts = ReanchorCounts::default();
+    for row in rows {
+        let old = Anchor {
+            start: usize::try_from(row.start_cp).unwrap_or(0),
+            end: usize::try_from(row.end_cp).unwrap_or(0),
+            exact: row.exact,
+            prefix: row.prefix,
+            suffix: row.suffix,
+        };
+        let outcome = reanchor(&text, &old, &row.original_exact);
+        match outcome.status {
+            AnchorStatus::Exact => counts.exact += 1,
+            AnchorStatus::Moved => counts.moved += 1,
+            AnchorStatus::Fuzzy => counts.fuzzy += 1,
+            AnchorStatus::Ambiguous => counts.ambiguous += 1,
+            AnchorStatus::Orphan => counts.orphan += 1,
+        }
+        let anchor = outcome.anchor.unwrap_or(old);
+        sqlx::query(
+            "update annotations set anchor_status = $2, start_cp = $3, end_cp = $4, exact = $5,
+               prefix = $6, suffix = $7, document_version = $8
+             where id = $1",
+        )
+        .bind(&row.id)
+        .bind(outcome.status.as_str())
+        .bind(anchor.start as i64)
+        .bind(anchor.end as i64)
+        .bind(&anchor.exact)
+        .bind(&anchor.prefix)
+        .bind(&anchor.suffix)
+        .bind(version)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(counts)
 }

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use sqlx::FromRow;
 
+use super::annotations::ReanchorCounts;
 use super::{Store, StoreError, StoreResult, now_rfc3339};
 use crate::domain::actors::{Actor, ActorKind, Mention};
 use crate::domain::document::{
@@ -40,6 +41,15 @@ pub enum Saved {
     NewVersion(i64),
     /// Same text, re-analysed (e.g. the gazetteer changed).
     Reanalysed,
+}
+
+/// What saving a document did, and what became of its notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SaveOutcome {
+    /// Added, new version, or re-analysed.
+    pub saved: Saved,
+    /// Notes by re-anchoring status (all zero unless the text changed).
+    pub reanchored: ReanchorCounts,
 }
 
 /// A line of the document list.
@@ -198,9 +208,10 @@ impl Store {
         Ok(rows.into_iter().collect())
     }
 
-    /// Inserts or replaces a document in one transaction. The document row is updated in
-    /// place, never deleted, so whatever refers to it survives.
-    pub async fn save_document(&self, doc: &NewDocument<'_>) -> StoreResult<Saved> {
+    /// Inserts or replaces a document in one transaction, re-anchoring its notes in the same
+    /// transaction when the text changed. The document row is updated in place, never
+    /// deleted, so whatever refers to it survives.
+    pub async fn save_document(&self, doc: &NewDocument<'_>) -> StoreResult<SaveOutcome> {
         let now = now_rfc3339();
         let meta = &doc.analysed.parsed.meta;
         let tags =
@@ -284,8 +295,20 @@ impl Store {
             .await?;
         }
         insert_contents(&mut tx, id, doc.analysed).await?;
+        let reanchored = if let Saved::NewVersion(_) = saved {
+            let texts: Vec<&str> = doc
+                .analysed
+                .parsed
+                .blocks
+                .iter()
+                .map(|b| b.text.as_str())
+                .collect();
+            super::annotations::reanchor_notes(&mut tx, id, version, &texts).await?
+        } else {
+            ReanchorCounts::default()
+        };
         tx.commit().await?;
-        Ok(saved)
+        Ok(SaveOutcome { saved, reanchored })
     }
 
     /// Every document with its paragraph count and three most-named actors.

@@ -8,6 +8,7 @@ mod export;
 mod helpers;
 mod import;
 mod pages;
+mod reanchor;
 mod session;
 mod validity;
 mod w3c;
