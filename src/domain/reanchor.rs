@@ -340,11 +340,7 @@ mod tests {
             ),
             (
                 "smart quotes made straight",
-                vec![
-                    V1[0].into(),
-                    V1[1].into(),
-                    V1[2].replace(['“', '”'], "\""),
-                ],
+                vec![V1[0].into(), V1[1].into(), V1[2].replace(['“', '”'], "\"")],
                 "“all-round partnership”",
                 AnchorStatus::Fuzzy,
             ),

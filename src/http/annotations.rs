@@ -25,7 +25,9 @@ use crate::domain::annotation::{
 };
 use crate::domain::slug::Slug;
 use crate::error::AppError;
-use crate::store::annotations::{Conditional, DocumentTextRow, NoteFilter, OwnedNote};
+use crate::store::annotations::{
+    Conditional, Created, DocumentTextRow, IdempotencyKey, NoteFilter, OwnedNote,
+};
 
 /// Notes per `AnnotationPage`.
 pub const PAGE_SIZE: i64 = 100;
@@ -258,9 +260,33 @@ pub async fn options_annotation() -> Response {
         .into_response()
 }
 
+/// The `Idempotency-Key` header: 1 to 255 visible ASCII characters.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<&str>, AppError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .map(|k| k.trim_matches('"'))
+        .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+        .map(Some)
+        .ok_or_else(|| {
+            AppError::client(
+                StatusCode::BAD_REQUEST,
+                "invalid_idempotency_key",
+                "Idempotency-Key must be 1 to 255 visible ASCII characters, such as a UUID.",
+            )
+        })
+}
+
 /// Reads a JSON request body, answering malformed or oversized bodies in our error format.
 fn read_json(body: Result<Bytes, BytesRejection>) -> Result<Value, AppError> {
-    let bytes = body.map_err(|rejection| {
+    parse_json(&read_body(body)?)
+}
+
+fn read_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, AppError> {
+    body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::client(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -274,8 +300,11 @@ fn read_json(body: Result<Bytes, BytesRejection>) -> Result<Value, AppError> {
                 rejection.body_text(),
             )
         }
-    })?;
-    serde_json::from_slice(&bytes).map_err(|e| {
+    })
+}
+
+fn parse_json(bytes: &[u8]) -> Result<Value, AppError> {
+    serde_json::from_slice(bytes).map_err(|e| {
         AppError::client(
             StatusCode::BAD_REQUEST,
             "invalid_json",
@@ -328,12 +357,42 @@ pub async fn create_annotation(
     check_same_origin(&viewer, &method, &headers, state.iris.base())?;
     require_json(&headers)?;
     let doc = document(&state, &slug, &viewer).await?;
-    let value = read_json(body)?;
+    let bytes = read_body(body)?;
+    let value = parse_json(&bytes)?;
     let (content, anchor) = parse_and_anchor(&state, &slug, &doc, &value)?;
-    let note = state
+    let key = idempotency_key(&headers)?;
+    let request_hash = hex::encode(Sha256::digest(&bytes));
+    let key = key.map(|key| IdempotencyKey {
+        key,
+        request_hash: &request_hash,
+    });
+    let created = state
         .store
-        .insert_note(&doc, analyst.id, &new_id()?, &content, &anchor)
+        .insert_note(
+            &doc,
+            analyst.id,
+            &new_id()?,
+            &content,
+            &anchor,
+            key.as_ref(),
+        )
         .await?;
+    let note = match created {
+        Created::New(note) | Created::Replayed(note) => note,
+        Created::ReplayedDeleted => {
+            return Err(AppError::client(
+                StatusCode::CONFLICT,
+                "idempotency_key_used",
+                "This Idempotency-Key already created a note, which has since been deleted.",
+            ));
+        }
+        Created::KeyReused => {
+            return Err(AppError::unprocessable(
+                "idempotency_key_reused",
+                "This Idempotency-Key was already used for a different request; use a new key for a new note.",
+            ));
+        }
+    };
     let id = state.iris.annotation(slug.as_str(), &note.id);
     Ok(ld_response(
         StatusCode::CREATED,

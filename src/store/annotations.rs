@@ -31,6 +31,28 @@ pub struct OwnedNote {
     pub analyst_id: i64,
 }
 
+/// A client's `Idempotency-Key` and the hash of the request it came with.
+#[derive(Debug, Clone, Copy)]
+pub struct IdempotencyKey<'a> {
+    /// The key, as sent.
+    pub key: &'a str,
+    /// SHA-256 of the request body.
+    pub request_hash: &'a str,
+}
+
+/// What creating a note did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Created {
+    /// A new note.
+    New(Note),
+    /// The key was seen with this same request: the note the first request created.
+    Replayed(Note),
+    /// The key was seen with this same request, but that note has since been deleted.
+    ReplayedDeleted,
+    /// The key was seen with a different request.
+    KeyReused,
+}
+
 /// What a conditional update or delete found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Conditional<T> {
@@ -265,9 +287,44 @@ impl Store {
         id: &str,
         content: &NoteContent,
         anchor: &Anchor,
-    ) -> StoreResult<Note> {
+        idempotency: Option<&IdempotencyKey<'_>>,
+    ) -> StoreResult<Created> {
         let now = now_rfc3339();
         let mut tx = self.write().await?;
+        if let Some(key) = idempotency {
+            let seen: Option<(String, String)> = sqlx::query_as(
+                "select request_hash, annotation_id from idempotency_keys where analyst_id = $1 and key = $2",
+            )
+            .bind(analyst_id)
+            .bind(key.key)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((hash, annotation_id)) = seen {
+                if hash != key.request_hash {
+                    return Ok(Created::KeyReused);
+                }
+                let sql = format!("{SELECT_NOTE} where n.id = $1");
+                let row: Option<NoteRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(&annotation_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                return Ok(match row {
+                    Some(row) => Created::Replayed(OwnedNote::try_from(row)?.note),
+                    None => Created::ReplayedDeleted,
+                });
+            }
+            sqlx::query(
+                "insert into idempotency_keys (analyst_id, key, request_hash, annotation_id, created_at)
+                 values ($1, $2, $3, $4, $5)",
+            )
+            .bind(analyst_id)
+            .bind(key.key)
+            .bind(key.request_hash)
+            .bind(id)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        }
         let row = NoteRowIn {
             id,
             document_id: document.id,
@@ -287,7 +344,7 @@ impl Store {
         }
         let note = fetch_note(&mut tx, id).await?;
         tx.commit().await?;
-        Ok(note.note)
+        Ok(Created::New(note.note))
     }
 
     /// Notes on a document that pass `filter`, in text order.

@@ -4,6 +4,7 @@ mod annotations;
 mod api;
 mod browser;
 mod cli;
+mod durability;
 mod export;
 mod helpers;
 mod import;

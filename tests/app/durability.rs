@@ -1,0 +1,351 @@
+//! Acknowledged means durable: a 2xx is sent only after the commit, so killing the server
+//! with SIGKILL at any moment loses no acknowledged note and duplicates none; clients retry
+//! safely with `Idempotency-Key`; every pooled connection runs `synchronous = FULL`.
+//!
+//! The kill loop runs 100 times, or as many as fit in 2 minutes; set `GLOSSA_KILL_LOOPS` for
+//! a longer campaign (e.g. `GLOSSA_KILL_LOOPS=2000 cargo test --test app kill`).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{BASE_URL, SEED, TestApp, repo_corpus};
+
+#[tokio::test]
+async fn every_pooled_connection_syncs_fully() {
+    let app = TestApp::with_seed_and(&[]).await;
+    let mut held = Vec::new();
+    for _ in 0..8 {
+        let mut conn = app.store.pool().acquire().await.unwrap();
+        let level: i64 = sqlx::query_scalar("pragma synchronous")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let journal: String = sqlx::query_scalar("pragma journal_mode")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(
+            (level, journal.as_str()),
+            (2, "wal"),
+            "FULL = 2 on every connection"
+        );
+        held.push(conn);
+    }
+}
+
+#[tokio::test]
+async fn an_idempotency_key_makes_a_retry_return_the_same_note() {
+    let app = TestApp::with_seed_and(&[]).await;
+    let token = app.add_analyst("alice").await;
+    let container = format!("/api/documents/{SEED}/annotations/");
+    let note = |body: &str| {
+        json!({"body": {"value": body}, "target": {"source": format!("{BASE_URL}/documents/{SEED}"),
+            "selector": {"type": "TextQuoteSelector", "exact": "Pyongyang and Moscow"}}})
+    };
+    let key = [("idempotency-key", "9b2f-retry-1")];
+    let first = app
+        .send("POST", &container, Some(&token), Some(&note("once")), &key)
+        .await;
+    let again = app
+        .send("POST", &container, Some(&token), Some(&note("once")), &key)
+        .await;
+    assert_eq!(
+        (first.status, again.status),
+        (StatusCode::CREATED, StatusCode::CREATED)
+    );
+    assert_eq!(first.json()["id"], again.json()["id"]);
+    let total = app
+        .send("GET", &container, Some(&token), None, &[])
+        .await
+        .json()["total"]
+        .clone();
+    assert_eq!(total, 1, "a retry never makes a second note");
+    let other = app
+        .send(
+            "POST",
+            &container,
+            Some(&token),
+            Some(&note("different")),
+            &key,
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let bob = app.add_analyst("bob").await;
+    let bobs = app
+        .send("POST", &container, Some(&bob), Some(&note("once")), &key)
+        .await;
+    assert_ne!(
+        bobs.json()["id"],
+        first.json()["id"],
+        "keys belong to one analyst"
+    );
+    let path = first.json()["id"]
+        .as_str()
+        .unwrap()
+        .strip_prefix(BASE_URL)
+        .unwrap()
+        .to_owned();
+    let etag = first.header("etag").to_owned();
+    app.send("DELETE", &path, Some(&token), None, &[("if-match", &etag)])
+        .await;
+    let replay = app
+        .send("POST", &container, Some(&token), Some(&note("once")), &key)
+        .await;
+    assert_eq!(replay.status, StatusCode::CONFLICT);
+    let bad = app
+        .send(
+            "POST",
+            &container,
+            Some(&token),
+            Some(&note("x")),
+            &[("idempotency-key", "")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+struct Server(Child, String);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn glossa(db: &Path, corpus: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_glossa"));
+    command.arg("--db").arg(db).arg("--corpus").arg(corpus);
+    command
+}
+
+fn start(db: &Path, corpus: &Path) -> Server {
+    let mut child = glossa(db, corpus)
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--base-url",
+            "http://glossa.kill",
+        ])
+        .env("RUST_LOG", "glossa=info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    loop {
+        let line = match lines.next() {
+            Some(Ok(line)) => line,
+            other => {
+                let _ = child.kill();
+                panic!("server did not start: {other:?}");
+            }
+        };
+        if let Some(at) = line.find("serving http://") {
+            let host = line[at + "serving http://".len()..]
+                .trim()
+                .trim_end_matches('/')
+                .to_owned();
+            std::thread::spawn(move || lines.for_each(drop));
+            return Server(child, host);
+        }
+    }
+}
+
+/// One HTTP/1.1 POST on a fresh connection; `None` when the connection failed before a
+/// complete answer (the outcome is unknown to the client).
+fn post(host: &str, path: &str, token: &str, key: &str, body: &str) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect(host).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nIdempotency-Key: {key}\r\nContent-Type: application/ld+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let status: u16 = response.get(9..12)?.parse().ok()?;
+    let body = response.split_once("\r\n\r\n")?.1.to_owned();
+    Some((status, body))
+}
+
+#[derive(Debug, Clone)]
+struct Attempt {
+    key: String,
+    body: String,
+    acked_id: Option<String>,
+}
+
+fn note_json(text: &str) -> String {
+    json!({"body": {"value": text}, "target": {"source": format!("http://glossa.kill/documents/{SEED}"),
+        "selector": {"type": "TextPositionSelector", "start": 10, "end": 30}}})
+    .to_string()
+}
+
+#[test]
+fn acknowledged_notes_survive_kill_9_and_retries_never_duplicate() {
+    let loops: usize = std::env::var("GLOSSA_KILL_LOOPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100);
+    let budget = if std::env::var("GLOSSA_KILL_LOOPS").is_ok() {
+        Duration::MAX
+    } else {
+        Duration::from_secs(120)
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for name in [
+        "actors.toml",
+        "russia-north-korea-chinese-views.txt",
+        "russia-north-korea-chinese-views.toml",
+    ] {
+        std::fs::copy(repo_corpus().join(name), corpus.join(name)).unwrap();
+    }
+    let db = dir.path().join("kill.db");
+    let out = glossa(&db, &corpus)
+        .args(["analyst", "add", "writer"])
+        .output()
+        .unwrap();
+    let token = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .unwrap()
+        .trim()
+        .to_owned();
+    let path = format!("/api/documents/{SEED}/annotations/");
+    let attempts: Arc<Mutex<Vec<Attempt>>> = Arc::default();
+    let started = Instant::now();
+    let mut done = 0;
+    while done < loops && started.elapsed() < budget {
+        let server = start(&db, &corpus);
+        let writers: Vec<_> = (0..4)
+            .map(|w| {
+                let (host, token, path, attempts) = (
+                    server.1.clone(),
+                    token.clone(),
+                    path.clone(),
+                    attempts.clone(),
+                );
+                std::thread::spawn(move || {
+                    for n in 0.. {
+                        let key = format!("loop{done}-w{w}-n{n}");
+                        let text = format!("Note {key}: “quoted” ✓ 🇺🇦\nsecond line");
+                        let outcome = post(&host, &path, &token, &key, &note_json(&text));
+                        let acked_id = match &outcome {
+                            Some((201, body)) => serde_json::from_str::<serde_json::Value>(body)
+                                .ok()
+                                .and_then(|v| v["id"].as_str().map(str::to_owned)),
+                            _ => None,
+                        };
+                        let stop = outcome.is_none();
+                        attempts.lock().unwrap().push(Attempt {
+                            key,
+                            body: text,
+                            acked_id,
+                        });
+                        if stop {
+                            break;
+                        }
+                    }
+                })
+            })
+            .collect();
+        // A pseudo-random moment between 20 and 200 ms, different every loop.
+        std::thread::sleep(Duration::from_millis(20 + (done as u64 * 7919) % 180));
+        drop(server);
+        for writer in writers {
+            writer.join().unwrap();
+        }
+        done += 1;
+    }
+    let acknowledged_during = attempts
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|a| a.acked_id.is_some())
+        .count();
+    eprintln!(
+        "kill -9 loops: {done} in {:.1?}, {acknowledged_during} notes acknowledged",
+        started.elapsed()
+    );
+    assert!(done >= 10, "only {done} loops ran");
+    assert!(
+        acknowledged_during >= done,
+        "the writers wrote ({acknowledged_during} acknowledged)"
+    );
+
+    let server = start(&db, &corpus);
+    let attempts = attempts.lock().unwrap().clone();
+    let mut acknowledged = 0;
+    for attempt in &attempts {
+        acknowledged += usize::from(attempt.acked_id.is_some());
+        let retry = post(
+            &server.1,
+            &path,
+            &token,
+            &attempt.key,
+            &note_json(&attempt.body),
+        );
+        let (status, body) = retry.expect("the restarted server answers");
+        assert_eq!(status, 201, "{}: {body}", attempt.key);
+        let id = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        if let Some(acked) = &attempt.acked_id {
+            assert_eq!(
+                &id, acked,
+                "a retry of an acknowledged note returns that note"
+            );
+        }
+    }
+    drop(server);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = glossa::store::Store::open(&db).await.unwrap();
+        let integrity: String = sqlx::query_scalar("pragma integrity_check")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(integrity, "ok");
+        let rows: Vec<(String, String)> = sqlx::query_as("select id, body from annotations")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            rows.len(),
+            attempts.len(),
+            "one note per key: nothing lost, nothing duplicated"
+        );
+        let stored: std::collections::HashMap<String, String> = rows.into_iter().collect();
+        for attempt in attempts.iter().filter(|a| a.acked_id.is_some()) {
+            let id = attempt
+                .acked_id
+                .as_ref()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap();
+            assert_eq!(
+                stored.get(id),
+                Some(&attempt.body),
+                "acknowledged note {id} is stored byte for byte"
+            );
+        }
+    });
+    eprintln!(
+        "{acknowledged} acknowledged notes of {} attempts, all stored",
+        attempts.len()
+    );
+}
