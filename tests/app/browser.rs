@@ -5,12 +5,10 @@
 //! (`.ci/run` installs them). Without them the test reports a skip, unless
 //! `GLOSSA_REQUIRE_TOOLS=1` makes that a failure.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-use crate::helpers::repo_corpus;
+use crate::helpers::{glossa_command, repo_corpus, start_server};
 
 fn tools_home() -> PathBuf {
     std::env::var_os("GLOSSA_TOOLS_HOME")
@@ -32,14 +30,8 @@ fn browser_tools_present() -> bool {
             .is_ok_and(|o| o.status.success())
 }
 
-fn glossa(db: &Path, corpus: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_glossa"));
-    command.arg("--db").arg(db).arg("--corpus").arg(corpus);
-    command
-}
-
 fn add_analyst(db: &Path, corpus: &Path, name: &str) -> String {
-    let out = glossa(db, corpus)
+    let out = glossa_command(db, corpus)
         .args(["analyst", "add", name])
         .output()
         .unwrap();
@@ -52,40 +44,6 @@ fn add_analyst(db: &Path, corpus: &Path, name: &str) -> String {
     let token = stdout.lines().last().unwrap().trim().to_owned();
     assert_eq!(token.len(), 64, "a 256-bit hex token: {stdout}");
     token
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start(db: &Path, corpus: &Path) -> (Server, String) {
-    let mut server = Server(
-        glossa(db, corpus)
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .env("RUST_LOG", "glossa=info")
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut lines = BufReader::new(server.0.stderr.take().unwrap()).lines();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        assert!(Instant::now() < deadline, "server did not start");
-        let line = lines.next().expect("server exited").unwrap();
-        if let Some(at) = line.find("serving http://") {
-            let url = line[at + "serving ".len()..]
-                .trim()
-                .trim_end_matches('/')
-                .to_owned();
-            std::thread::spawn(move || lines.for_each(drop));
-            return (server, url);
-        }
-    }
 }
 
 #[test]
@@ -113,7 +71,8 @@ fn analysts_take_notes_in_chromium_with_mouse_and_keyboard() {
     let db = dir.path().join("e2e.db");
     let alice = add_analyst(&db, &corpus, "alice");
     let bob = add_analyst(&db, &corpus, "bob");
-    let (_server, url) = start(&db, &corpus);
+    let server = start_server(&db, &corpus, &[]);
+    let url = format!("http://{}", server.host);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/notes.cjs");
     let out = Command::new("node")
         .arg(script)

@@ -5,17 +5,18 @@
 //! The kill loop runs 100 times, or as many as fit in 2 minutes; set `GLOSSA_KILL_LOOPS` for
 //! a longer campaign (e.g. `GLOSSA_KILL_LOOPS=2000 cargo test --test app kill`).
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{BASE_URL, SEED, TestApp, repo_corpus};
+use crate::helpers::{
+    BASE_URL, RunningServer, SEED, TestApp, glossa_command, repo_corpus, start_server,
+};
 
 #[tokio::test]
 async fn every_pooled_connection_syncs_fully() {
@@ -111,52 +112,8 @@ async fn an_idempotency_key_makes_a_retry_return_the_same_note() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 
-struct Server(Child, String);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn glossa(db: &Path, corpus: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_glossa"));
-    command.arg("--db").arg(db).arg("--corpus").arg(corpus);
-    command
-}
-
-fn start(db: &Path, corpus: &Path) -> Server {
-    let mut child = glossa(db, corpus)
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--base-url",
-            "http://glossa.kill",
-        ])
-        .env("RUST_LOG", "glossa=info")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    loop {
-        let line = match lines.next() {
-            Some(Ok(line)) => line,
-            other => {
-                let _ = child.kill();
-                panic!("server did not start: {other:?}");
-            }
-        };
-        if let Some(at) = line.find("serving http://") {
-            let host = line[at + "serving http://".len()..]
-                .trim()
-                .trim_end_matches('/')
-                .to_owned();
-            std::thread::spawn(move || lines.for_each(drop));
-            return Server(child, host);
-        }
-    }
+fn start(db: &Path, corpus: &Path) -> RunningServer {
+    start_server(db, corpus, &["--base-url", "http://glossa.kill"])
 }
 
 /// One HTTP/1.1 POST on a fresh connection; `None` when the connection failed before a
@@ -213,7 +170,7 @@ fn acknowledged_notes_survive_kill_9_and_retries_never_duplicate() {
         std::fs::copy(repo_corpus().join(name), corpus.join(name)).unwrap();
     }
     let db = dir.path().join("kill.db");
-    let out = glossa(&db, &corpus)
+    let out = glossa_command(&db, &corpus)
         .args(["analyst", "add", "writer"])
         .output()
         .unwrap();
@@ -232,7 +189,7 @@ fn acknowledged_notes_survive_kill_9_and_retries_never_duplicate() {
         let writers: Vec<_> = (0..4)
             .map(|w| {
                 let (host, token, path, attempts) = (
-                    server.1.clone(),
+                    server.host.clone(),
                     token.clone(),
                     path.clone(),
                     attempts.clone(),
@@ -291,7 +248,7 @@ fn acknowledged_notes_survive_kill_9_and_retries_never_duplicate() {
     for attempt in &attempts {
         acknowledged += usize::from(attempt.acked_id.is_some());
         let retry = post(
-            &server.1,
+            &server.host,
             &path,
             &token,
             &attempt.key,

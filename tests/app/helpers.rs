@@ -212,3 +212,59 @@ pub fn assert_inert(html: &Html) {
         assert!(select(html, tag).is_empty(), "page contains <{tag}>");
     }
 }
+
+/// The real `glossa` binary with a database and a corpus.
+pub fn glossa_command(db: &std::path::Path, corpus: &std::path::Path) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_glossa"));
+    command.arg("--db").arg(db).arg("--corpus").arg(corpus);
+    command
+}
+
+/// A running `glossa serve`, killed (SIGKILL) when dropped.
+pub struct RunningServer {
+    child: std::process::Child,
+    /// `127.0.0.1:PORT`
+    pub host: String,
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `glossa serve` on a free port with `extra` flags and waits until it listens.
+pub fn start_server(
+    db: &std::path::Path,
+    corpus: &std::path::Path,
+    extra: &[&str],
+) -> RunningServer {
+    use std::io::BufRead;
+    let mut server = RunningServer {
+        child: glossa_command(db, corpus)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(extra)
+            .env("RUST_LOG", "glossa=info")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+        host: String::new(),
+    };
+    let stderr = server.child.stderr.take().unwrap();
+    let mut lines = std::io::BufReader::new(stderr).lines();
+    loop {
+        let line = lines
+            .next()
+            .expect("the server exited before listening")
+            .unwrap();
+        if let Some(at) = line.find("serving http://") {
+            server.host = line[at + "serving http://".len()..]
+                .trim()
+                .trim_end_matches('/')
+                .to_owned();
+            std::thread::spawn(move || lines.for_each(drop));
+            return server;
+        }
+    }
+}
