@@ -14,7 +14,9 @@ use crate::domain::annotation::Iris;
 use crate::domain::slug::Slug;
 use crate::export::{export_html, file_name};
 use crate::http::auth::{hash_secret, new_secret};
-use crate::http::{AppState, serve};
+use crate::http::limits::Limits;
+use crate::http::server::{ConnectionLimits, serve};
+use crate::http::{AppState, router};
 use crate::interchange::import_notes_file;
 use crate::store::Store;
 use crate::store::annotations::NoteFilter;
@@ -172,8 +174,13 @@ async fn run_serve(config: &Config) -> Result<ExitCode, String> {
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!("glossa is serving http://{addr}/");
-    let state = AppState::new(store, &config.public_base_url(addr), config.require_sign_in);
-    serve(listener, state)
+    let state = AppState::new(store, &config.public_base_url(addr), config.require_sign_in)
+        .with_limits(Limits::new(config.writes_per_minute));
+    let limits = ConnectionLimits {
+        header_timeout: std::time::Duration::from_secs(config.header_timeout.max(1)),
+        max_connections: config.max_connections.max(1),
+    };
+    serve(listener, router(state), limits)
         .await
         .map_err(|e| format!("server failed: {e}"))?;
     Ok(ExitCode::SUCCESS)

@@ -27,6 +27,25 @@ pub struct Config {
     /// Require sign-in to read documents and notes, not only to write.
     #[arg(long, env = "GLOSSA_REQUIRE_SIGN_IN", global = true)]
     pub require_sign_in: bool,
+    /// Seconds a connection has to send its first byte and each request's headers.
+    #[arg(
+        long,
+        env = "GLOSSA_HEADER_TIMEOUT",
+        default_value_t = 10,
+        global = true
+    )]
+    pub header_timeout: u64,
+    /// Note creations, edits and deletions each analyst may make per minute.
+    #[arg(long, env = "GLOSSA_WRITES_PER_MINUTE", default_value_t = crate::http::limits::DEFAULT_WRITES_PER_MINUTE, global = true)]
+    pub writes_per_minute: u32,
+    /// Most connections open at once.
+    #[arg(
+        long,
+        env = "GLOSSA_MAX_CONNECTIONS",
+        default_value_t = 1024,
+        global = true
+    )]
+    pub max_connections: usize,
 }
 
 impl Config {

@@ -27,6 +27,14 @@ pub enum AppError {
         /// What to fix.
         message: String,
     },
+    /// Too many requests from this analyst or address; try again after `retry_after` seconds.
+    #[error("{message}")]
+    TooManyRequests {
+        /// Seconds until a request will be accepted.
+        retry_after: u64,
+        /// What happened.
+        message: String,
+    },
     /// Something broke on our side; the cause is logged, never sent.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -66,11 +74,21 @@ impl AppError {
         AppError::client(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
+    /// 429 after waiting `wait`.
+    pub fn rate_limited(wait: std::time::Duration, what: &str) -> AppError {
+        let retry_after = wait.as_secs().max(1);
+        AppError::TooManyRequests {
+            retry_after,
+            message: format!("Too many {what}; try again in {retry_after} seconds."),
+        }
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Client { status, .. } => *status,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -80,6 +98,7 @@ impl AppError {
         match self {
             AppError::NotFound(_) => "not_found",
             AppError::Client { code, .. } => code,
+            AppError::TooManyRequests { .. } => "rate_limited",
             AppError::Internal(_) => "internal",
         }
     }
@@ -124,6 +143,12 @@ impl IntoResponse for AppError {
         self.log();
         let body = json!({"error": {"code": self.code(), "message": self.public_message()}});
         let mut response = (self.status(), Json(body)).into_response();
+        if let AppError::TooManyRequests { retry_after, .. } = &self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(*retry_after),
+            );
+        }
         if self.status() == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,

@@ -355,6 +355,7 @@ pub async fn create_annotation(
 ) -> Result<Response, AppError> {
     let analyst = viewer.require()?.clone();
     check_same_origin(&viewer, &method, &headers, state.iris.base())?;
+    limit_writes(&state, analyst.id)?;
     require_json(&headers)?;
     let doc = document(&state, &slug, &viewer).await?;
     let bytes = read_body(body)?;
@@ -404,6 +405,15 @@ pub async fn create_annotation(
             (header::ALLOW, RESOURCE_ALLOW.to_owned()),
         ],
     ))
+}
+
+/// One token of the analyst's write budget, or 429.
+fn limit_writes(state: &AppState, analyst_id: i64) -> Result<(), AppError> {
+    state
+        .limits
+        .writes
+        .take(&format!("analyst:{analyst_id}"))
+        .map_err(|wait| AppError::rate_limited(wait, "note changes"))
 }
 
 /// Loads a note the viewer may see: someone else's private note is reported as missing, so
@@ -518,7 +528,7 @@ pub async fn update_annotation(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
-    viewer.require()?;
+    limit_writes(&state, viewer.require()?.id)?;
     check_same_origin(&viewer, &method, &headers, state.iris.base())?;
     require_json(&headers)?;
     let (doc, owned) = visible_note(&state, &path, &viewer).await?;
@@ -552,7 +562,7 @@ pub async fn delete_annotation(
     method: Method,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    viewer.require()?;
+    limit_writes(&state, viewer.require()?.id)?;
     check_same_origin(&viewer, &method, &headers, state.iris.base())?;
     let (_, owned) = visible_note(&state, &path, &viewer).await?;
     let revision = writable(&viewer, &owned, &headers)?;

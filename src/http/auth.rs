@@ -75,6 +75,16 @@ impl FromRequestParts<AppState> for Viewer {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+            // Failed tokens are limited per peer address (the socket's, not a header's).
+            let peer = parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map_or_else(|| "local".to_owned(), |c| c.0.ip().to_string());
+            state
+                .limits
+                .bad_tokens
+                .check(&peer)
+                .map_err(|wait| AppError::rate_limited(wait, "failed sign-ins"))?;
             let token = value
                 .to_str()
                 .ok()
@@ -83,13 +93,12 @@ impl FromRequestParts<AppState> for Viewer {
                 .ok_or_else(|| {
                     AppError::unauthorized("The Authorization header must be `Bearer <token>`.")
                 })?;
-            let analyst = state
-                .store
-                .analyst_by_token(&hash_secret(token))
-                .await?
-                .ok_or_else(|| {
-                    AppError::unauthorized("This token is not valid (unknown or revoked).")
-                })?;
+            let Some(analyst) = state.store.analyst_by_token(&hash_secret(token)).await? else {
+                let _ = state.limits.bad_tokens.take(&peer);
+                return Err(AppError::unauthorized(
+                    "This token is not valid (unknown or revoked).",
+                ));
+            };
             return Ok(Viewer {
                 analyst: Some(analyst),
                 credential: Some(Credential::Bearer),

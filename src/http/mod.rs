@@ -4,7 +4,13 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::{get, post};
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::domain::annotation::Iris;
@@ -15,8 +21,10 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod extract;
+pub mod limits;
 pub mod openapi;
 pub mod pages;
+pub mod server;
 pub mod session;
 
 /// What handlers share.
@@ -28,6 +36,8 @@ pub struct AppState {
     pub iris: Iris,
     /// Whether reading needs a signed-in analyst.
     pub require_sign_in: bool,
+    /// Rate limits, shared by every request.
+    pub limits: std::sync::Arc<limits::Limits>,
 }
 
 impl AppState {
@@ -37,7 +47,14 @@ impl AppState {
             store,
             iris: Iris::new(base_url),
             require_sign_in,
+            limits: std::sync::Arc::default(),
         }
+    }
+
+    /// The same state with other rate limits.
+    pub fn with_limits(mut self, limits: limits::Limits) -> AppState {
+        self.limits = std::sync::Arc::new(limits);
+        self
     }
 
     /// With `--require-sign-in`, refuses anonymous readers (401).
@@ -59,6 +76,27 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 
 /// Page scripts and styles come only from this origin; nothing may frame the reader.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// How long a handler may run before the client gets a 503.
+pub const HANDLER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Turns a panic in a handler into a generic 500 with our JSON error body; the panic is
+/// logged, and nothing internal reaches the client.
+pub fn catch_panics()
+-> CatchPanicLayer<fn(Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response> {
+    CatchPanicLayer::custom(
+        panic_response as fn(Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response,
+    )
+}
+
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    crate::error::AppError::Internal(anyhow::anyhow!("handler panicked: {detail}")).into_response()
+}
 
 /// Every URL glossa answers.
 pub fn router(state: AppState) -> Router {
@@ -96,6 +134,11 @@ pub fn router(state: AppState) -> Router {
         .fallback(pages::page_not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            HANDLER_TIMEOUT,
+        ))
+        .layer(catch_panics())
         .layer(security_header(
             header::CONTENT_SECURITY_POLICY,
             CONTENT_SECURITY_POLICY,
@@ -111,35 +154,4 @@ fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLa
 
 async fn healthz() -> &'static str {
     "ok"
-}
-
-/// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
-    }
-    tracing::info!("shutting down; finishing requests in flight");
 }

@@ -110,10 +110,16 @@ impl IntoResponse for HtmlError {
             status,
             message: error.public_message(),
         };
-        match page.render() {
+        let mut response = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, error.public_message()).into_response(),
+        };
+        if let AppError::TooManyRequests { retry_after, .. } = error {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, retry_after.into());
         }
+        response
     }
 }
 

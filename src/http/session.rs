@@ -81,11 +81,19 @@ pub async fn create_session(
     }
     let next = safe_next(form.next.as_deref());
     let name = form.name.trim();
+    // Failed attempts are limited per analyst name, so guessing one analyst's token is slow
+    // whatever address the guesses come from.
+    state
+        .limits
+        .failed_sign_ins
+        .check(name)
+        .map_err(|wait| AppError::rate_limited(wait, "failed sign-ins for this name"))?;
     let Some(analyst) = state
         .store
         .analyst_by_name_and_token(name, &hash_secret(form.token.trim()))
         .await?
     else {
+        let _ = state.limits.failed_sign_ins.take(name);
         let page = LoginPage {
             layout: Layout::new(&Viewer { analyst: None, credential: None }),
             next,

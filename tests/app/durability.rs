@@ -113,7 +113,17 @@ async fn an_idempotency_key_makes_a_retry_return_the_same_note() {
 }
 
 fn start(db: &Path, corpus: &Path) -> RunningServer {
-    start_server(db, corpus, &["--base-url", "http://glossa.kill"])
+    // The write limit would slow the writers down; this test is about durability.
+    start_server(
+        db,
+        corpus,
+        &[
+            "--base-url",
+            "http://glossa.kill",
+            "--writes-per-minute",
+            "10000000",
+        ],
+    )
 }
 
 /// One HTTP/1.1 POST on a fresh connection; `None` when the connection failed before a

@@ -7,6 +7,7 @@ mod cli;
 mod durability;
 mod export;
 mod helpers;
+mod hostile;
 mod import;
 mod pages;
 mod reanchor;
