@@ -163,7 +163,9 @@ async fn run_import(config: &Config) -> Result<ExitCode, String> {
 
 async fn run_serve(config: &Config) -> Result<ExitCode, String> {
     let store = open_store(config).await?;
-    if config.corpus.is_dir() {
+    if !store.is_writable() {
+        tracing::warn!("not importing the corpus: the database is read-only");
+    } else if config.corpus.is_dir() {
         let report = import(config, &store).await?;
         tracing::info!("import: {report}");
     } else {

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::store::StoreError;
+use crate::store::{StorageFault, StoreError};
 
 /// A failed request.
 #[derive(Debug, thiserror::Error)]
@@ -123,11 +123,30 @@ impl AppError {
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
-        match e {
-            StoreError::Conflict(message) => {
+        let fault = e.fault();
+        if fault.is_some() {
+            tracing::error!(error = %e, "storage fault");
+        }
+        match (e, fault) {
+            (_, Some(StorageFault::Full)) => AppError::client(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "insufficient_storage",
+                "The server's disk is full, so nothing was saved. Keep your text and try again once space is freed.",
+            ),
+            (_, Some(StorageFault::ReadOnly)) => AppError::client(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "read_only",
+                "The database is read-only at the moment, so nothing was saved; reading still works.",
+            ),
+            (_, Some(StorageFault::Busy)) => AppError::client(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "The database is busy; nothing was saved. Try again in a moment.",
+            ),
+            (StoreError::Conflict(message), None) => {
                 AppError::client(StatusCode::CONFLICT, "conflict", message)
             }
-            other => AppError::Internal(other.into()),
+            (other, None) => AppError::Internal(other.into()),
         }
     }
 }

@@ -152,6 +152,10 @@ fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLa
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 
-async fn healthz() -> &'static str {
-    "ok"
+/// `GET /healthz`: `ok`, or 503 with `degraded: …` when reads or writes fail.
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
+    match state.store.health().await {
+        None => "ok".into_response(),
+        Some(reason) => (StatusCode::SERVICE_UNAVAILABLE, format!("degraded: {reason}")).into_response(),
+    }
 }

@@ -34,6 +34,33 @@ pub enum StoreError {
     Malformed(String),
 }
 
+/// A storage fault a client should hear about in its own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageFault {
+    /// The disk is full (`SQLITE_FULL`).
+    Full,
+    /// The database cannot be written (`SQLITE_READONLY`, a read-only file system).
+    ReadOnly,
+    /// Another writer held the lock for longer than the busy timeout.
+    Busy,
+}
+
+impl StoreError {
+    /// The storage fault behind this error, if it is one.
+    pub fn fault(&self) -> Option<StorageFault> {
+        let StoreError::Sqlx(sqlx::Error::Database(e)) = self else {
+            return None;
+        };
+        // SQLite's extended result codes keep the primary code in the low byte.
+        match e.code()?.parse::<i32>().ok()? & 0xff {
+            13 => Some(StorageFault::Full),
+            8 => Some(StorageFault::ReadOnly),
+            5 | 6 => Some(StorageFault::Busy),
+            _ => None,
+        }
+    }
+}
+
 /// Result of store operations.
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -41,11 +68,33 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    writable: bool,
 }
 
 impl Store {
     /// Opens (creating if missing) the database at `path` and applies pending migrations.
+    /// A database that cannot be written (a read-only file system) is opened read-only, so
+    /// reading goes on while writes answer 503; [`Store::is_writable`] says which.
     pub async fn open(path: &Path) -> StoreResult<Store> {
+        match Store::open_read_write(path).await {
+            Err(e) if e.fault() == Some(StorageFault::ReadOnly) && path.exists() => {
+                tracing::warn!(path = %path.display(), "the database is read-only; serving it for reading only");
+                Store::open_read_only(path).await
+            }
+            other => other,
+        }
+    }
+
+    async fn open_read_only(path: &Path) -> StoreResult<Store> {
+        let options = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(path)
+            .read_only(true)
+            .immutable(true);
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        Ok(Store { pool, writable: false })
+    }
+
+    async fn open_read_write(path: &Path) -> StoreResult<Store> {
         if !path.exists() {
             let shown = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
             tracing::info!(path = %shown.display(), "creating a new, empty database");
@@ -63,7 +112,27 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store { pool, writable: true })
+    }
+
+    /// Whether the database was opened for writing.
+    pub fn is_writable(&self) -> bool {
+        self.writable
+    }
+
+    /// `None` when reads and writes work; otherwise what is wrong. Reads a row, and checks
+    /// that the write lock can be taken.
+    pub async fn health(&self) -> Option<String> {
+        if let Err(e) = sqlx::query_scalar::<_, i64>("select count(*) from documents").fetch_one(&self.pool).await {
+            return Some(format!("reads fail: {e}"));
+        }
+        if !self.writable {
+            return Some("the database is read-only: notes cannot be saved".into());
+        }
+        match self.write().await {
+            Ok(tx) => tx.rollback().await.err().map(|e| format!("writes fail: {e}")),
+            Err(e) => Some(format!("writes fail: {e}")),
+        }
     }
 
     /// The connection pool, for tests and health checks.
