@@ -153,6 +153,7 @@ async fn import(config: &Config, store: &Store) -> Result<ImportReport, String> 
 async fn run_import(config: &Config) -> Result<ExitCode, String> {
     let store = open_store(config).await?;
     let report = import(config, &store).await?;
+    store.close().await;
     println!("import: {report}");
     Ok(if report.problems.is_empty() {
         ExitCode::SUCCESS
@@ -176,8 +177,12 @@ async fn run_serve(config: &Config) -> Result<ExitCode, String> {
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!("glossa is serving http://{addr}/");
-    let state = AppState::new(store, &config.public_base_url(addr), config.require_sign_in)
-        .with_limits(Limits::new(config.writes_per_minute));
+    let state = AppState::new(
+        store.clone(),
+        &config.public_base_url(addr),
+        config.require_sign_in,
+    )
+    .with_limits(Limits::new(config.writes_per_minute));
     let limits = ConnectionLimits {
         header_timeout: std::time::Duration::from_secs(config.header_timeout.max(1)),
         max_connections: config.max_connections.max(1),
@@ -185,6 +190,7 @@ async fn run_serve(config: &Config) -> Result<ExitCode, String> {
     serve(listener, router(state), limits)
         .await
         .map_err(|e| format!("server failed: {e}"))?;
+    store.close().await;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -232,6 +238,7 @@ async fn run_analyst(config: &Config, action: AnalystAction) -> Result<ExitCode,
             );
         }
     }
+    store.close().await;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -287,7 +294,9 @@ async fn run_export(
 
 async fn run_notes_import(config: &Config, file: &std::path::Path) -> Result<ExitCode, String> {
     let store = open_store(config).await?;
-    let done = import_notes_file(&store, file).await?;
+    let done = import_notes_file(&store, file).await;
+    store.close().await;
+    let done = done?;
     println!(
         "notes import: {} added, {} already present, {} orphaned, {} new analysts (without a token)",
         done.restored.added, done.restored.unchanged, done.orphans, done.restored.new_analysts

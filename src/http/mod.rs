@@ -153,9 +153,15 @@ fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLa
 }
 
 /// `GET /healthz`: `ok`, or 503 with `degraded: …` when reads or writes fail.
-async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::response::Response {
     match state.store.health().await {
         None => "ok".into_response(),
-        Some(reason) => (StatusCode::SERVICE_UNAVAILABLE, format!("degraded: {reason}")).into_response(),
+        Some(reason) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("degraded: {reason}"),
+        )
+            .into_response(),
     }
 }

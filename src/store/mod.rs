@@ -46,13 +46,18 @@ pub enum StorageFault {
 }
 
 impl StoreError {
-    /// The storage fault behind this error, if it is one.
-    pub fn fault(&self) -> Option<StorageFault> {
+    /// SQLite's primary result code, for errors SQLite reported.
+    fn sqlite_code(&self) -> Option<i32> {
         let StoreError::Sqlx(sqlx::Error::Database(e)) = self else {
             return None;
         };
-        // SQLite's extended result codes keep the primary code in the low byte.
-        match e.code()?.parse::<i32>().ok()? & 0xff {
+        // Extended result codes keep the primary code in the low byte.
+        Some(e.code()?.parse::<i32>().ok()? & 0xff)
+    }
+
+    /// The storage fault behind this error, if it is one.
+    pub fn fault(&self) -> Option<StorageFault> {
+        match self.sqlite_code()? {
             13 => Some(StorageFault::Full),
             8 => Some(StorageFault::ReadOnly),
             5 | 6 => Some(StorageFault::Busy),
@@ -77,7 +82,8 @@ impl Store {
     /// reading goes on while writes answer 503; [`Store::is_writable`] says which.
     pub async fn open(path: &Path) -> StoreResult<Store> {
         match Store::open_read_write(path).await {
-            Err(e) if e.fault() == Some(StorageFault::ReadOnly) && path.exists() => {
+            // SQLITE_READONLY, or SQLITE_CANTOPEN when the WAL files cannot be created.
+            Err(e) if matches!(e.sqlite_code(), Some(8 | 14)) && path.exists() => {
                 tracing::warn!(path = %path.display(), "the database is read-only; serving it for reading only");
                 Store::open_read_only(path).await
             }
@@ -90,8 +96,14 @@ impl Store {
             .filename(path)
             .read_only(true)
             .immutable(true);
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-        Ok(Store { pool, writable: false })
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        Ok(Store {
+            pool,
+            writable: false,
+        })
     }
 
     async fn open_read_write(path: &Path) -> StoreResult<Store> {
@@ -112,7 +124,16 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store { pool, writable: true })
+        Ok(Store {
+            pool,
+            writable: true,
+        })
+    }
+
+    /// Closes every connection, so SQLite checkpoints the WAL into the database file and
+    /// removes it: the file then holds everything, even on a read-only copy.
+    pub async fn close(&self) {
+        self.pool.close().await;
     }
 
     /// Whether the database was opened for writing.
@@ -123,14 +144,21 @@ impl Store {
     /// `None` when reads and writes work; otherwise what is wrong. Reads a row, and checks
     /// that the write lock can be taken.
     pub async fn health(&self) -> Option<String> {
-        if let Err(e) = sqlx::query_scalar::<_, i64>("select count(*) from documents").fetch_one(&self.pool).await {
+        if let Err(e) = sqlx::query_scalar::<_, i64>("select count(*) from documents")
+            .fetch_one(&self.pool)
+            .await
+        {
             return Some(format!("reads fail: {e}"));
         }
         if !self.writable {
             return Some("the database is read-only: notes cannot be saved".into());
         }
         match self.write().await {
-            Ok(tx) => tx.rollback().await.err().map(|e| format!("writes fail: {e}")),
+            Ok(tx) => tx
+                .rollback()
+                .await
+                .err()
+                .map(|e| format!("writes fail: {e}")),
             Err(e) => Some(format!("writes fail: {e}")),
         }
     }

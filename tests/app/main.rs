@@ -12,5 +12,6 @@ mod import;
 mod pages;
 mod reanchor;
 mod session;
+mod storage;
 mod validity;
 mod w3c;
