@@ -7,7 +7,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{SqlitePool, Transaction};
+use sqlx::{Connection, SqlitePool, Transaction};
 
 pub mod actors;
 pub mod analysts;
@@ -121,6 +121,11 @@ impl Store {
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            // After SQLITE_FULL or an I/O error SQLite has already rolled the transaction
+            // back, so sqlx's own rollback fails and the connection would stay "in a
+            // transaction" for good, failing every later write. Such a connection is closed
+            // instead of returned to the pool.
+            .after_release(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;

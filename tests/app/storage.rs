@@ -142,15 +142,24 @@ fn a_full_disk_answers_507_keeps_serving_reads_and_recovers_without_a_restart() 
         .as_i64()
         .unwrap();
     assert_eq!(total, saved, "no partial write");
+    for _ in 0..10 {
+        let (status, answer) = request(&server.host, "POST", NOTES, &token, &note(&body));
+        assert_eq!(
+            status, 507,
+            "every write on a full disk says so, none fails otherwise: {answer}"
+        );
+    }
     std::fs::remove_file(&filler).unwrap();
-    let (status, answer) = request(
-        &server.host,
-        "POST",
-        NOTES,
-        &token,
-        &note("after the space came back"),
-    );
-    assert_eq!(status, 201, "writes work again without a restart: {answer}");
+    for i in 0..10 {
+        let (status, answer) = request(
+            &server.host,
+            "POST",
+            NOTES,
+            &token,
+            &note(&format!("space is back {i}")),
+        );
+        assert_eq!(status, 201, "writes work again without a restart: {answer}");
+    }
 }
 
 #[test]
