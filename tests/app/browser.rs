@@ -142,3 +142,83 @@ async fn the_export_opens_offline_prints_every_note_and_passes_axe() {
     assert!(results["pdf_bytes"].as_u64().unwrap() > 10_000);
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
 }
+
+#[test]
+fn no_payload_runs_in_chromium_in_pages_or_exports() {
+    if !browser_tools_present() {
+        assert!(
+            std::env::var("GLOSSA_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "Chromium, node or playwright-core/axe-core is missing but GLOSSA_REQUIRE_TOOLS=1"
+        );
+        eprintln!("skipped: Chromium, node or playwright-core not found (run .ci/run)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for entry in std::fs::read_dir(repo_corpus()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, corpus.join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(
+        corpus.join("payloads.md"),
+        crate::payloads::hostile_markdown(),
+    )
+    .unwrap();
+    let db = dir.path().join("xss.db");
+    let token = add_analyst(&db, &corpus, "mallory");
+    let server = start_server(&db, &corpus, &["--base-url", "http://glossa.xss"]);
+    let bearer = format!("Bearer {token}");
+    let headers = [
+        ("Authorization", bearer.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    for (i, payload) in crate::payloads::payloads().into_iter().enumerate() {
+        let tag: String = payload
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(64)
+            .collect();
+        let note = serde_json::json!({"visibility": "public", "body": [{"value": payload}, {"value": tag, "purpose": "tagging"}],
+            "target": {"source": "http://glossa.xss/documents/payloads", "selector": {"type": "TextPositionSelector", "start": i * 20, "end": i * 20 + 9}}});
+        let path = "/api/documents/payloads/annotations/";
+        let (status, body) =
+            crate::helpers::http_request(&server.host, "POST", path, &headers, &note.to_string())
+                .unwrap();
+        assert!(
+            status == 201 || status == 422,
+            "payload {i}: {status} {body}"
+        );
+    }
+    let mut targets = vec![
+        format!("http://{}/", server.host),
+        format!("http://{}/documents/payloads", server.host),
+    ];
+    for slug in ["payloads", "russia-north-korea-chinese-views"] {
+        let (status, html) = crate::helpers::http_request(
+            &server.host,
+            "GET",
+            &format!("/documents/{slug}/export.html"),
+            &[],
+            "",
+        )
+        .unwrap();
+        assert_eq!(status, 200);
+        let file = dir.path().join(format!("{slug}.html"));
+        std::fs::write(&file, html).unwrap();
+        targets.push(file.to_string_lossy().into_owned());
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/payloads.cjs");
+    let out = Command::new("node")
+        .arg(script)
+        .args(&targets)
+        .env("GLOSSA_TOOLS_HOME", tools_home())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "a payload ran:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

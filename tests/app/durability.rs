@@ -5,8 +5,6 @@
 //! The kill loop runs 100 times, or as many as fit in 2 minutes; set `GLOSSA_KILL_LOOPS` for
 //! a longer campaign (e.g. `GLOSSA_KILL_LOOPS=2000 cargo test --test app kill`).
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -15,7 +13,7 @@ use axum::http::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{
-    BASE_URL, RunningServer, SEED, TestApp, glossa_command, repo_corpus, start_server,
+    BASE_URL, RunningServer, SEED, TestApp, glossa_command, http_request, repo_corpus, start_server,
 };
 
 #[tokio::test]
@@ -126,23 +124,14 @@ fn start(db: &Path, corpus: &Path) -> RunningServer {
     )
 }
 
-/// One HTTP/1.1 POST on a fresh connection; `None` when the connection failed before a
-/// complete answer (the outcome is unknown to the client).
 fn post(host: &str, path: &str, token: &str, key: &str, body: &str) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect(host).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .ok()?;
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nIdempotency-Key: {key}\r\nContent-Type: application/ld+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    let status: u16 = response.get(9..12)?.parse().ok()?;
-    let body = response.split_once("\r\n\r\n")?.1.to_owned();
-    Some((status, body))
+    let bearer = format!("Bearer {token}");
+    let headers = [
+        ("Authorization", bearer.as_str()),
+        ("Idempotency-Key", key),
+        ("Content-Type", "application/ld+json"),
+    ];
+    http_request(host, "POST", path, &headers, body)
 }
 
 #[derive(Debug, Clone)]

@@ -10,6 +10,7 @@ mod helpers;
 mod hostile;
 mod import;
 mod pages;
+mod payloads;
 mod reanchor;
 mod session;
 mod storage;

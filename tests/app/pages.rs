@@ -351,3 +351,16 @@ async fn every_response_carries_security_headers() {
         assert_eq!(page.header("x-content-type-options"), "nosniff", "{uri}");
     }
 }
+
+/// Percent-encodes a string for one URL path segment.
+pub fn url_path(segment: &str) -> String {
+    segment
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}

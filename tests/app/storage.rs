@@ -4,14 +4,13 @@
 //! The tmpfs tests need root and `mount` (CI runs as root). Elsewhere they report a skip,
 //! unless `GLOSSA_REQUIRE_TOOLS=1` makes that a failure.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{glossa_command, repo_corpus, start_server};
+use crate::helpers::{glossa_command, http_request, repo_corpus, start_server};
 
 struct Tmpfs(PathBuf);
 
@@ -49,23 +48,12 @@ impl Drop for Tmpfs {
 }
 
 fn request(host: &str, method: &str, path: &str, token: &str, body: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(host).unwrap();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let status = response[9..12].parse().unwrap();
-    (
-        status,
-        response
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_owned())
-            .unwrap_or_default(),
-    )
+    let bearer = format!("Bearer {token}");
+    let headers = [
+        ("Authorization", bearer.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    http_request(host, method, path, &headers, body).expect("the server answers")
 }
 
 const NOTES: &str = "/api/documents/russia-north-korea-chinese-views/annotations/";
