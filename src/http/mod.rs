@@ -20,6 +20,7 @@ pub mod annotations;
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod cache;
 pub mod extract;
 pub mod limits;
 pub mod openapi;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub require_sign_in: bool,
     /// Rate limits, shared by every request.
     pub limits: std::sync::Arc<limits::Limits>,
+    /// Rendered pages.
+    pub pages: std::sync::Arc<cache::PageCache>,
 }
 
 impl AppState {
@@ -48,6 +51,7 @@ impl AppState {
             iris: Iris::new(base_url),
             require_sign_in,
             limits: std::sync::Arc::default(),
+            pages: std::sync::Arc::default(),
         }
     }
 

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::AppState;
@@ -147,15 +147,59 @@ struct IndexPage {
 pub async fn list_documents(
     State(state): State<AppState>,
     viewer: Result<Viewer, AppError>,
-) -> Result<Html<String>, HtmlError> {
+    headers: HeaderMap,
+) -> Result<Response, HtmlError> {
     let viewer = viewer?;
     require_reader(&state, &viewer, "/")?;
-    let documents = state.store.list_documents().await?;
-    let page = IndexPage {
-        layout: Layout::new(&viewer),
-        documents,
+    cached(&state, "/", &viewer, &headers, || async {
+        let documents = state.store.list_documents().await?;
+        let page = IndexPage {
+            layout: Layout::new(&viewer),
+            documents,
+        };
+        Ok(page.render()?)
+    })
+    .await
+}
+
+/// Serves `path` for `viewer` from the page cache when it is current, rendering it with
+/// `render` otherwise; answers `If-None-Match` with 304.
+async fn cached<F, Fut>(
+    state: &AppState,
+    path: &str,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    render: F,
+) -> Result<Response, HtmlError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<String, HtmlError>>,
+{
+    let generation = state.store.generation().await?;
+    let who = viewer.analyst_id();
+    let page = match state.pages.get(path, who, generation) {
+        Some(page) => page,
+        None => state.pages.put(path, who, generation, render().await?),
     };
-    Ok(Html(page.render()?))
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == page.etag));
+    // Pages differ per viewer, so only the browser may keep them, and it must ask again.
+    let common = [
+        (header::ETAG, page.etag.clone()),
+        (header::CACHE_CONTROL, "private, no-cache".to_owned()),
+        (header::VARY, "Cookie, Authorization".to_owned()),
+    ];
+    if fresh {
+        return Ok((StatusCode::NOT_MODIFIED, common).into_response());
+    }
+    Ok((
+        common,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        page.body,
+    )
+        .into_response())
 }
 
 #[derive(Template)]
@@ -204,9 +248,26 @@ pub async fn show_document(
     State(state): State<AppState>,
     slug: Result<DocumentSlug, AppError>,
     viewer: Result<Viewer, AppError>,
-) -> Result<Html<String>, HtmlError> {
+    headers: HeaderMap,
+) -> Result<Response, HtmlError> {
     let viewer = viewer?;
-    let (doc, notes) = document_with_notes(&state, slug, &viewer).await?;
+    let path = match &slug {
+        Ok(DocumentSlug(slug)) => format!("/documents/{slug}"),
+        Err(_) => String::new(),
+    };
+    require_reader(&state, &viewer, &path)?;
+    cached(&state, &path, &viewer, &headers, || {
+        render_document(&state, slug, &viewer)
+    })
+    .await
+}
+
+async fn render_document(
+    state: &AppState,
+    slug: Result<DocumentSlug, AppError>,
+    viewer: &Viewer,
+) -> Result<String, HtmlError> {
+    let (doc, notes) = document_with_notes(state, slug, viewer).await?;
     let notes: Vec<ViewedNote> = notes
         .into_iter()
         .map(|note| ViewedNote {
@@ -228,7 +289,7 @@ pub async fn show_document(
         version: doc.version,
         article,
     };
-    Ok(Html(page.render()?))
+    Ok(page.render()?)
 }
 
 /// Fallback for unknown pages.

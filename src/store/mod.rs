@@ -178,6 +178,12 @@ impl Store {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
+    /// The generation counter: it moves whenever a document or a note changes.
+    pub async fn generation(&self) -> StoreResult<i64> {
+        let value: Option<String> = self.setting("generation").await?;
+        Ok(value.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
     /// Reads a setting.
     pub async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
         Ok(

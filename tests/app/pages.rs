@@ -364,3 +364,61 @@ pub fn url_path(segment: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn cached_pages_revalidate_with_304_and_never_cross_viewers() {
+    let app = TestApp::with_seed_and(&[]).await;
+    let alice = app.add_analyst("alice").await;
+    let bob = app.add_analyst("bob").await;
+    let uri = format!("/documents/{SEED}");
+    let first = app.get(&uri).await;
+    let etag = first.header("etag").to_owned();
+    assert!(first.header("cache-control").contains("no-cache"));
+    let again = app
+        .request(
+            Request::get(&uri)
+                .header("if-none-match", &etag)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    let note = serde_json::json!({"visibility": "private", "body": {"value": "alice only"},
+        "target": {"source": format!("{}/documents/{SEED}", crate::helpers::BASE_URL), "selector": {"type": "TextQuoteSelector", "exact": "Pyongyang and Moscow"}}});
+    let created = app
+        .send(
+            "POST",
+            &format!("/api/documents/{SEED}/annotations/"),
+            Some(&alice),
+            Some(&note),
+            &[],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let stale = app
+        .request(
+            Request::get(&uri)
+                .header("if-none-match", &etag)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(
+        stale.status,
+        StatusCode::OK,
+        "a note write changes the page's ETag"
+    );
+    for _ in 0..2 {
+        let mine = app.send("GET", &uri, Some(&alice), None, &[]).await;
+        assert!(mine.body.contains("alice only"));
+        let theirs = app.send("GET", &uri, Some(&bob), None, &[]).await;
+        assert!(
+            !theirs.body.contains("alice only"),
+            "bob never gets alice's cached page"
+        );
+        assert!(
+            !app.get(&uri).await.body.contains("alice only"),
+            "nor does an anonymous reader"
+        );
+    }
+}
