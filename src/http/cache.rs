@@ -25,10 +25,13 @@ pub struct CachedPage {
     pub etag: String,
 }
 
+/// A page's path and its viewer (`None` for anonymous readers).
+type PageKey = (String, Option<i64>);
+
 /// The page cache.
 #[derive(Debug, Default)]
 pub struct PageCache {
-    pages: Mutex<HashMap<(String, Option<i64>), (i64, CachedPage)>>,
+    pages: Mutex<HashMap<PageKey, (i64, CachedPage)>>,
 }
 
 impl PageCache {

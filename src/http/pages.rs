@@ -282,7 +282,7 @@ async fn render_document(
     let page = DocumentPage {
         document_iri: state.iris.document(&doc.slug),
         signed_in: viewer.analyst.is_some(),
-        layout: Layout::new(&viewer),
+        layout: Layout::new(viewer),
         slug: doc.slug,
         title: doc.title,
         meta: doc.analysed.parsed.meta,
