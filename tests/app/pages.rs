@@ -383,31 +383,50 @@ async fn cached_pages_revalidate_with_304_and_never_cross_viewers() {
         )
         .await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
-    let note = serde_json::json!({"visibility": "private", "body": {"value": "alice only"},
-        "target": {"source": format!("{}/documents/{SEED}", crate::helpers::BASE_URL), "selector": {"type": "TextQuoteSelector", "exact": "Pyongyang and Moscow"}}});
+    let note = |visibility: &str, text: &str| {
+        serde_json::json!({"visibility": visibility, "body": {"value": text},
+            "target": {"source": format!("{}/documents/{SEED}", crate::helpers::BASE_URL), "selector": {"type": "TextQuoteSelector", "exact": "Pyongyang and Moscow"}}})
+    };
+    let container = format!("/api/documents/{SEED}/annotations/");
+    let revalidate = |etag: String| {
+        Request::get(&uri)
+            .header("if-none-match", etag)
+            .body(Body::empty())
+            .unwrap()
+    };
     let created = app
         .send(
             "POST",
-            &format!("/api/documents/{SEED}/annotations/"),
+            &container,
             Some(&alice),
-            Some(&note),
+            Some(&note("private", "alice only")),
             &[],
         )
         .await;
     assert_eq!(created.status, StatusCode::CREATED);
-    let stale = app
-        .request(
-            Request::get(&uri)
-                .header("if-none-match", &etag)
-                .body(Body::empty())
-                .unwrap(),
+    let same = app.request(revalidate(etag.clone())).await;
+    assert_eq!(
+        same.status,
+        StatusCode::NOT_MODIFIED,
+        "a private note leaves the anonymous page as it was"
+    );
+    let public = app
+        .send(
+            "POST",
+            &container,
+            Some(&alice),
+            Some(&note("public", "for everyone")),
+            &[],
         )
         .await;
+    assert_eq!(public.status, StatusCode::CREATED);
+    let stale = app.request(revalidate(etag)).await;
     assert_eq!(
         stale.status,
         StatusCode::OK,
-        "a note write changes the page's ETag"
+        "a public note changes the page and its ETag"
     );
+    assert!(stale.body.contains("for everyone"));
     for _ in 0..2 {
         let mine = app.send("GET", &uri, Some(&alice), None, &[]).await;
         assert!(mine.body.contains("alice only"));
