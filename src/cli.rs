@@ -52,6 +52,18 @@ enum Command {
         #[arg(long)]
         analyst: Option<String>,
     },
+    /// Write a generated corpus (the seed's sentences reshuffled) for measuring at scale.
+    GenCorpus {
+        /// How many documents.
+        #[arg(long, default_value_t = 1000)]
+        docs: usize,
+        /// Directory to write them to (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Seed of the generator: the same seed gives the same corpus.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Move notes between databases.
     Notes {
         #[command(subcommand)]
@@ -103,6 +115,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Serve => run_serve(&cli.config).await,
         Command::Import => run_import(&cli.config).await,
         Command::Analyst { action } => run_analyst(&cli.config, action).await,
+        Command::GenCorpus { docs, out, seed } => gen_corpus(docs, &out, seed),
         Command::Notes {
             action: NotesAction::Import { file },
         } => run_notes_import(&cli.config, &file).await,
@@ -300,6 +313,25 @@ async fn run_notes_import(config: &Config, file: &std::path::Path) -> Result<Exi
     println!(
         "notes import: {} added, {} already present, {} orphaned, {} new analysts (without a token)",
         done.restored.added, done.restored.unchanged, done.orphans, done.restored.new_analysts
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn gen_corpus(docs: usize, out: &std::path::Path, seed: u64) -> Result<ExitCode, String> {
+    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let gazetteer = out.join(crate::corpus::GAZETTEER_FILE);
+    std::fs::write(&gazetteer, include_str!("../corpus/actors.toml"))
+        .map_err(|e| format!("cannot write {}: {e}", gazetteer.display()))?;
+    let mut bytes = 0;
+    for (name, text) in crate::corpus::generate::generate(docs, seed) {
+        bytes += text.len();
+        let path = out.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    println!(
+        "gen-corpus: {docs} documents, {:.1} MB, in {}",
+        bytes as f64 / 1e6,
+        out.display()
     );
     Ok(ExitCode::SUCCESS)
 }

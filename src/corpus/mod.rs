@@ -13,6 +13,7 @@ use crate::domain::document::{AnalysedDocument, ParsedDocument};
 use crate::domain::slug::Slug;
 
 pub mod formats;
+pub mod generate;
 pub mod import;
 pub mod metadata;
 

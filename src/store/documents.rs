@@ -212,15 +212,36 @@ impl Store {
     /// transaction when the text changed. The document row is updated in place, never
     /// deleted, so whatever refers to it survives.
     pub async fn save_document(&self, doc: &NewDocument<'_>) -> StoreResult<SaveOutcome> {
+        Ok(self.save_documents(std::slice::from_ref(doc)).await?[0])
+    }
+
+    /// Saves several documents in one transaction (one sync to disk for the lot, which is
+    /// what makes a large import fast); each is saved as [`Store::save_document`] describes.
+    pub async fn save_documents(&self, docs: &[NewDocument<'_>]) -> StoreResult<Vec<SaveOutcome>> {
         let now = now_rfc3339();
+        let mut tx = self.write().await?;
+        let mut outcomes = Vec::with_capacity(docs.len());
+        for doc in docs {
+            outcomes.push(save_in(&mut tx, doc, &now).await?);
+        }
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+}
+
+async fn save_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    doc: &NewDocument<'_>,
+    now: &str,
+) -> StoreResult<SaveOutcome> {
+    {
         let meta = &doc.analysed.parsed.meta;
         let tags =
             serde_json::to_string(&meta.tags).map_err(|e| StoreError::Malformed(e.to_string()))?;
-        let mut tx = self.write().await?;
         let existing: Option<(i64, String, i64)> =
             sqlx::query_as("select id, content_hash, version from documents where slug = $1")
                 .bind(doc.slug)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?;
         let (id, version, saved) = match existing {
             None => {
@@ -239,8 +260,8 @@ impl Store {
                 .bind(doc.format)
                 .bind(doc.content_hash)
                 .bind(doc.analysis_hash)
-                .bind(&now)
-                .fetch_one(&mut *tx)
+                .bind(now)
+                .fetch_one(&mut **tx)
                 .await?;
                 (id, 1, Saved::Added)
             }
@@ -267,16 +288,16 @@ impl Store {
                 .bind(doc.content_hash)
                 .bind(doc.analysis_hash)
                 .bind(version)
-                .bind(&now)
-                .execute(&mut *tx)
+                .bind(now)
+                .execute(&mut **tx)
                 .await?;
                 sqlx::query("delete from paragraphs where document_id = $1")
                     .bind(id)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                 sqlx::query("delete from footnotes where document_id = $1")
                     .bind(id)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                 (id, version, saved)
             }
@@ -290,11 +311,11 @@ impl Store {
             .bind(version)
             .bind(doc.content_hash)
             .bind(doc.source_text)
-            .bind(&now)
-            .execute(&mut *tx)
+            .bind(now)
+            .execute(&mut **tx)
             .await?;
         }
-        insert_contents(&mut tx, id, doc.analysed).await?;
+        insert_contents(tx, id, doc.analysed).await?;
         let reanchored = if let Saved::NewVersion(_) = saved {
             let texts: Vec<&str> = doc
                 .analysed
@@ -303,14 +324,15 @@ impl Store {
                 .iter()
                 .map(|b| b.text.as_str())
                 .collect();
-            super::annotations::reanchor_notes(&mut tx, id, version, &texts).await?
+            super::annotations::reanchor_notes(tx, id, version, &texts).await?
         } else {
             ReanchorCounts::default()
         };
-        tx.commit().await?;
         Ok(SaveOutcome { saved, reanchored })
     }
+}
 
+impl Store {
     /// Every document with its paragraph count and three most-named actors.
     pub async fn list_documents(&self) -> StoreResult<Vec<DocumentSummary>> {
         let rows: Vec<SummaryRow> = sqlx::query_as(
@@ -522,73 +544,132 @@ impl Store {
     }
 }
 
+/// Rows per multi-row `insert`, well under SQLite's limit on bound parameters.
+const ROWS_PER_INSERT: usize = 1000;
+
+/// Inserts `rows` into `table (columns)` with multi-row statements: one statement per
+/// thousand rows instead of one per row, which is most of the import's time otherwise.
+async fn insert_rows<T>(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    table_and_columns: &'static str,
+    rows: &[T],
+    bind: impl Fn(&mut sqlx::query_builder::Separated<'_, sqlx::Sqlite, &'static str>, &T) + Copy,
+) -> StoreResult<()> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut query =
+            sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("insert into {table_and_columns} "));
+        query.push_values(chunk, |mut separated, row| bind(&mut separated, row));
+        query.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 async fn insert_contents(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     document_id: i64,
     analysed: &AnalysedDocument,
 ) -> StoreResult<()> {
     let parsed = &analysed.parsed;
-    let mut seen: HashMap<u32, i64> = HashMap::new();
-    for (i, (block, mentions)) in parsed.blocks.iter().zip(&analysed.mentions).enumerate() {
-        let paragraph_id: i64 = sqlx::query_scalar(
-            "insert into paragraphs (document_id, ordinal, kind, text) values ($1, $2, $3, $4) returning id",
-        )
-        .bind(document_id)
-        .bind(i as i64 + 1)
-        .bind(block.kind.as_str())
-        .bind(&block.text)
+    // The write lock is held (BEGIN IMMEDIATE), so ids can be assigned here and every
+    // paragraph inserted in one statement.
+    let last_id: i64 = sqlx::query_scalar("select coalesce(max(id), 0) from paragraphs")
         .fetch_one(&mut **tx)
         .await?;
+    let ids: Vec<i64> = (1..=parsed.blocks.len() as i64)
+        .map(|k| last_id + k)
+        .collect();
+    let paragraphs: Vec<(i64, i64, &str, &str)> = parsed
+        .blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (ids[i], i as i64 + 1, b.kind.as_str(), b.text.as_str()))
+        .collect();
+    insert_rows(
+        tx,
+        "paragraphs (id, document_id, ordinal, kind, text)",
+        &paragraphs,
+        |q, p| {
+            q.push_bind(p.0)
+                .push_bind(document_id)
+                .push_bind(p.1)
+                .push_bind(p.2)
+                .push_bind(p.3);
+        },
+    )
+    .await?;
+    let mut formats = Vec::new();
+    let mut refs = Vec::new();
+    let mut mentions = Vec::new();
+    let mut seen: HashMap<u32, i64> = HashMap::new();
+    for ((block, found), &paragraph_id) in parsed.blocks.iter().zip(&analysed.mentions).zip(&ids) {
         for f in &block.formats {
             let (style, href) = style_name(&f.style);
-            sqlx::query(
-                "insert into paragraph_formats (paragraph_id, start_cp, end_cp, style, href)
-                 values ($1, $2, $3, $4, $5)",
-            )
-            .bind(paragraph_id)
-            .bind(f.start as i64)
-            .bind(f.end as i64)
-            .bind(style)
-            .bind(href)
-            .execute(&mut **tx)
-            .await?;
+            formats.push((paragraph_id, f.start as i64, f.end as i64, style, href));
         }
         for r in &block.footnote_refs {
             let occurrence = seen.entry(r.number).or_insert(0);
             *occurrence += 1;
-            sqlx::query(
-                "insert into footnote_refs (paragraph_id, number, occurrence, offset_cp) values ($1, $2, $3, $4)",
-            )
-            .bind(paragraph_id)
-            .bind(r.number as i64)
-            .bind(*occurrence)
-            .bind(r.offset as i64)
-            .execute(&mut **tx)
-            .await?;
+            refs.push((paragraph_id, r.number as i64, *occurrence, r.offset as i64));
         }
-        for m in mentions {
-            sqlx::query(
-                "insert into mentions (paragraph_id, actor_id, start_cp, end_cp, matched) values ($1, $2, $3, $4, $5)",
-            )
-            .bind(paragraph_id)
-            .bind(&m.actor_id)
-            .bind(m.start as i64)
-            .bind(m.end as i64)
-            .bind(&m.matched)
-            .execute(&mut **tx)
-            .await?;
+        for m in found {
+            mentions.push((
+                paragraph_id,
+                m.actor_id.as_str(),
+                m.start as i64,
+                m.end as i64,
+                m.matched.as_str(),
+            ));
         }
     }
-    for f in &parsed.footnotes {
-        sqlx::query(
-            "insert into footnotes (document_id, number, label, content_html) values ($1, $2, $3, $4)",
-        )
-        .bind(document_id)
-        .bind(f.number as i64)
-        .bind(&f.label)
-        .bind(f.content.as_ref().map(SafeHtml::as_str))
-        .execute(&mut **tx)
-        .await?;
-    }
+    insert_rows(
+        tx,
+        "paragraph_formats (paragraph_id, start_cp, end_cp, style, href)",
+        &formats,
+        |q, f| {
+            q.push_bind(f.0)
+                .push_bind(f.1)
+                .push_bind(f.2)
+                .push_bind(f.3)
+                .push_bind(f.4);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "footnote_refs (paragraph_id, number, occurrence, offset_cp)",
+        &refs,
+        |q, r| {
+            q.push_bind(r.0)
+                .push_bind(r.1)
+                .push_bind(r.2)
+                .push_bind(r.3);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "mentions (paragraph_id, actor_id, start_cp, end_cp, matched)",
+        &mentions,
+        |q, m| {
+            q.push_bind(m.0)
+                .push_bind(m.1)
+                .push_bind(m.2)
+                .push_bind(m.3)
+                .push_bind(m.4);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "footnotes (document_id, number, label, content_html)",
+        &parsed.footnotes,
+        |q, f| {
+            q.push_bind(document_id)
+                .push_bind(f.number as i64)
+                .push_bind(f.label.clone())
+                .push_bind(f.content.as_ref().map(|c| c.as_str().to_owned()));
+        },
+    )
+    .await?;
     Ok(())
 }
