@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# bench-http.sh — glossa under load, side by side with nginx and raw SQLite, in one run.
+#
+# Starts a release glossa on a temporary copy of the corpus plus DOCS generated documents,
+# pinned to one core (taskset) with one runtime worker, and drives it with wrk pinned to the
+# other core, in A/B/A/B rounds against the references:
+#   - the seed article page with 50 notes   vs nginx serving the very same bytes from a file
+#   - a conditional GET answered 304        vs nginx's 200 for the same page
+#   - the JSON API: the document, and its annotation container
+#   - note creation, 16 concurrent writers  vs raw SQLite inserts (one transaction each, same
+#                                              disk, WAL, synchronous=FULL, 16 threads)
+# and reports p50/p99, peak RSS of the server, and start-to-first-response on the existing
+# database. Prints one summary table; exits non-zero only if it could not run.
+#
+# Needs: cargo, wrk, nginx, python3, curl, taskset (apt-get install wrk nginx-light curl).
+# Env: DOCS (10000) ROUNDS (3) DURATION (5s) CONNS (64).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DOCS="${DOCS:-10000}" ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-5s}" CONNS="${CONNS:-64}"
+for tool in wrk nginx python3 curl taskset; do
+  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "bench-http: $tool is missing (apt-get install wrk nginx-light curl util-linux)" >&2; exit 2; }
+done
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+cargo build --release --quiet
+BIN="$PWD/target/release/glossa"
+TMP="$(mktemp -d /tmp/glossa-bench.XXXXXX)"
+chmod 755 "$TMP"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+to_ms() { awk -v v="$1" 'BEGIN{ if (v ~ /us$/) {sub(/us$/,"",v); printf "%.2f", v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v); printf "%.2f", v} else if (v ~ /s$/) {sub(/s$/,"",v); printf "%.2f", v*1000} else printf "nan"}'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{ if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2 }'; }
+
+# wrk URL [extra wrk args...] -> sets RPS P50 P99 ERRORS
+run_wrk() {
+  local url="$1"; shift
+  local out
+  out="$(taskset -c 0 wrk -t1 -c"$CONNS" -d"$DURATION" --latency "$@" "$url" 2>&1)"
+  RPS="$(awk '/^Requests\/sec:/{print $2}' <<<"$out")"
+  P50="$(to_ms "$(awk '$1=="50%"{print $2}' <<<"$out")")"
+  P99="$(to_ms "$(awk '$1=="99%"{print $2}' <<<"$out")")"
+  ERRORS="$(awk '/Non-2xx or 3xx responses:/{print $NF}' <<<"$out")"; ERRORS="${ERRORS:-0}"
+  local sock; sock="$(awk -F'[ ,]+' '/Socket errors:/{print $4+$6+$8+$10}' <<<"$out")"; ERRORS=$((ERRORS + ${sock:-0}))
+  [ -n "$RPS" ] || { echo "$out" >&2; exit 2; }
+}
+
+echo "== data: corpus + $DOCS generated documents" >&2
+"$BIN" gen-corpus --docs "$DOCS" --out "$TMP/corpus" >&2
+cp corpus/* "$TMP/corpus/"
+DB="$TMP/bench.db"
+IMPORT_OUT="$("$BIN" --db "$DB" --corpus "$TMP/corpus" import 2>/dev/null)"
+CORPUS_MB="$(du -sm --apparent-size "$TMP/corpus" | cut -f1)"
+IMPORT_S="$(awk '{for(i=1;i<=NF;i++) if ($i=="in") print $(i+1)}' <<<"$IMPORT_OUT" | sed -E 's/ms$/\/1000/; s/s$//' | bc -l)"
+REIMPORT_OUT="$("$BIN" --db "$DB" --corpus "$TMP/corpus" import 2>/dev/null)"
+REIMPORT_S="$(awk '{for(i=1;i<=NF;i++) if ($i=="in") print $(i+1)}' <<<"$REIMPORT_OUT" | sed -E 's/ms$/\/1000/; s/s$//' | bc -l)"
+TOKEN="$("$BIN" --db "$DB" analyst add bench 2>/dev/null | tail -1)"
+
+PORT="$(free_port)"
+START_NS="$(date +%s%N)"
+TOKIO_WORKER_THREADS=1 taskset -c 1 "$BIN" --db "$DB" --corpus "$TMP/corpus" --addr "127.0.0.1:$PORT" \
+  --base-url http://bench.glossa --writes-per-minute 100000000 --max-connections 4096 2>"$TMP/server.log" &
+SERVER=$!; PIDS+=("$SERVER")
+until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do sleep 0.005; done
+FIRST_MS=$(( ($(date +%s%N) - START_NS) / 1000000 ))
+BASE="http://127.0.0.1:$PORT"
+SEED=russia-north-korea-chinese-views
+for i in $(seq 0 49); do
+  curl -sf -o /dev/null -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    "$BASE/api/documents/$SEED/annotations/" \
+    -d "{\"visibility\":\"public\",\"body\":[{\"value\":\"Bench note $i with **Markdown**.\"},{\"value\":\"bench\",\"purpose\":\"tagging\"}],\"target\":{\"source\":\"http://bench.glossa/documents/$SEED\",\"selector\":{\"type\":\"TextPositionSelector\",\"start\":$((i*150)),\"end\":$((i*150+40))}}}"
+done
+mkdir -p "$TMP/www"
+curl -sf "$BASE/documents/$SEED" -o "$TMP/www/page.html"
+ETAG="$(curl -sfI "$BASE/documents/$SEED" | awk 'tolower($1)=="etag:"{print $2}' | tr -d '\r')"
+
+NPORT="$(free_port)"
+mkdir -p "$TMP/nginx/logs" "$TMP/nginx/tmp"
+cat >"$TMP/nginx/nginx.conf" <<EOF
+daemon off; master_process on; worker_processes 1; pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  include /etc/nginx/mime.types; access_log off; sendfile on; tcp_nopush on; tcp_nodelay on;
+  keepalive_requests 1000000; open_file_cache max=100 inactive=60s;
+  client_body_temp_path $TMP/nginx/tmp/body; proxy_temp_path $TMP/nginx/tmp/proxy;
+  fastcgi_temp_path $TMP/nginx/tmp/fastcgi; uwsgi_temp_path $TMP/nginx/tmp/uwsgi; scgi_temp_path $TMP/nginx/tmp/scgi;
+  server { listen 127.0.0.1:$NPORT; root $TMP/www; }
+}
+EOF
+taskset -c 1 "$NGINX" -c "$TMP/nginx/nginx.conf" -p "$TMP/nginx" &
+PIDS+=($!)
+until curl -sf "http://127.0.0.1:$NPORT/page.html" >/dev/null; do sleep 0.01; done
+
+declare -A R
+pair() {  # name glossa_url nginx_url [wrk args...]
+  local name="$1" a="$2" b="$3"; shift 3
+  local ra=() rb=() pa=() pb=() qa=() qb=() errs=0
+  for _ in $(seq "$ROUNDS"); do
+    run_wrk "$a" "$@"; ra+=("$RPS"); pa+=("$P50"); qa+=("$P99"); errs=$((errs + ERRORS))
+    if [ -n "$b" ]; then run_wrk "$b"; rb+=("$RPS"); pb+=("$P50"); qb+=("$P99"); fi
+  done
+  R[$name.rps]="$(median "${ra[@]}")"; R[$name.p50]="$(median "${pa[@]}")"; R[$name.p99]="$(median "${qa[@]}")"; R[$name.err]="$errs"
+  if [ -n "$b" ]; then
+    R[$name.ref]="$(median "${rb[@]}")"; R[$name.refp99]="$(median "${qb[@]}")"
+    R[$name.ratio]="$(awk -v a="${R[$name.rps]}" -v b="${R[$name.ref]}" 'BEGIN{printf "%.2f", a/b}')"
+  fi
+}
+
+echo "== load: $ROUNDS rounds of $DURATION, $CONNS connections" >&2
+pair page "$BASE/documents/$SEED" "http://127.0.0.1:$NPORT/page.html"
+pair cond "$BASE/documents/$SEED" "http://127.0.0.1:$NPORT/page.html" -H "If-None-Match: $ETAG"
+pair apidoc "$BASE/api/documents/$SEED" ""
+pair apinotes "$BASE/api/documents/$SEED/annotations/" ""
+cat >"$TMP/post.lua" <<EOF
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $TOKEN"
+wrk.body = '{"body":{"value":"A note written under load."},"target":{"source":"http://bench.glossa/documents/$SEED","selector":{"type":"TextPositionSelector","start":100,"end":140}}}'
+EOF
+SAVED_CONNS="$CONNS"; CONNS=16
+pair create "$BASE/api/documents/$SEED/annotations/" "" -s "$TMP/post.lua"
+CONNS="$SAVED_CONNS"
+RSS_KB="$(awk '/VmHWM/{print $2}' "/proc/$SERVER/status")"
+
+# Raw SQLite: 16 threads, one transaction per insert, WAL + synchronous=FULL, same disk.
+RAW_RPS="$(taskset -c 1 python3 - "$TMP/raw.db" "${DURATION%s}" <<'PY'
+import sqlite3, sys, threading, time
+path, seconds = sys.argv[1], float(sys.argv[2])
+setup = sqlite3.connect(path)
+setup.execute("pragma journal_mode=wal")
+setup.execute("create table notes (id integer primary key, body text not null, created text not null)")
+setup.commit()
+count = [0]
+lock = threading.Lock()
+stop = time.time() + seconds
+def writer():
+    c = sqlite3.connect(path, timeout=30, isolation_level=None)
+    c.execute("pragma synchronous=full")
+    n = 0
+    while time.time() < stop:
+        c.execute("begin immediate")
+        c.execute("insert into notes (body, created) values (?, datetime('now'))", ("A note written under load.",))
+        c.execute("commit")
+        n += 1
+    with lock:
+        count[0] += n
+threads = [threading.Thread(target=writer) for _ in range(16)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(f"{count[0] / seconds:.1f}")
+PY
+)"
+R[create.ref]="$RAW_RPS"
+R[create.ratio]="$(awk -v a="${R[create.rps]}" -v b="$RAW_RPS" 'BEGIN{printf "%.2f", a/b}')"
+MBPS="$(awk -v mb="$CORPUS_MB" -v s="$IMPORT_S" 'BEGIN{printf "%.1f", mb/s}')"
+
+cat <<EOF
+
+glossa load benchmark — $(nproc) cores, $(uname -m), server on CPU 1 (1 worker), wrk on CPU 0
+medians of $ROUNDS rounds of $DURATION; $CONNS connections (16 for note creation)
+
+| what | glossa | reference (same run) | ratio | p50 ms | p99 ms | errors |
+|---|---|---|---|---|---|---|
+| article page, 50 notes | ${R[page.rps]} req/s | nginx, same bytes: ${R[page.ref]} req/s | ${R[page.ratio]} | ${R[page.p50]} | ${R[page.p99]} | ${R[page.err]} |
+| conditional GET → 304 | ${R[cond.rps]} req/s | nginx 200: ${R[cond.ref]} req/s | ${R[cond.ratio]} | ${R[cond.p50]} | ${R[cond.p99]} | ${R[cond.err]} |
+| JSON: document | ${R[apidoc.rps]} req/s | | | ${R[apidoc.p50]} | ${R[apidoc.p99]} | ${R[apidoc.err]} |
+| JSON: annotation container | ${R[apinotes.rps]} req/s | | | ${R[apinotes.p50]} | ${R[apinotes.p99]} | ${R[apinotes.err]} |
+| note creation, 16 writers | ${R[create.rps]} notes/s | raw SQLite: ${RAW_RPS} inserts/s | ${R[create.ratio]} | ${R[create.p50]} | ${R[create.p99]} | ${R[create.err]} |
+
+| what | measured |
+|---|---|
+| import of $((DOCS + 1)) documents ($CORPUS_MB MB) | ${IMPORT_S} s = $MBPS MB/s |
+| re-import, unchanged | ${REIMPORT_S} s |
+| peak RSS of the server under load | $((RSS_KB / 1024)) MB |
+| start to first response, existing database | ${FIRST_MS} ms |
+EOF
