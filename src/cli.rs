@@ -196,6 +196,18 @@ async fn run_serve(config: &Config) -> Result<ExitCode, String> {
         config.require_sign_in,
     )
     .with_limits(Limits::new(config.writes_per_minute));
+    // Other processes (`glossa import`, `glossa notes import`) write too; their changes reach
+    // cached pages within a quarter of a second.
+    let watched = store.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_millis(250));
+        loop {
+            every.tick().await;
+            if let Err(e) = watched.refresh_generation().await {
+                tracing::warn!(error = %e, "cannot read the generation counter");
+            }
+        }
+    });
     let limits = ConnectionLimits {
         header_timeout: std::time::Duration::from_secs(config.header_timeout.max(1)),
         max_connections: config.max_connections.max(1),

@@ -47,7 +47,7 @@ pub async fn import_notes_file(store: &Store, path: &Path) -> Result<NotesImport
         .enumerate()
         .map(|(i, item)| parse_imported(item).map_err(|e| format!("annotation {}: {e}", i + 1)))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut texts: HashMap<String, DocumentText> = HashMap::new();
+    let mut texts: HashMap<String, std::sync::Arc<DocumentText>> = HashMap::new();
     let mut restored = Vec::with_capacity(notes.len());
     let mut orphans = 0;
     for note in &notes {
@@ -62,7 +62,7 @@ pub async fn import_notes_file(store: &Store, path: &Path) -> Result<NotesImport
                         note.slug
                     )
                 })?;
-            texts.insert(note.slug.clone(), DocumentText::new(&row.paragraphs));
+            texts.insert(note.slug.clone(), row.text);
         }
         let (anchor, anchored) = anchor_for(note, &texts[&note.slug]);
         orphans += usize::from(!anchored);

@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use super::AppState;
 use super::auth::{Viewer, check_same_origin, new_id, require_json};
 use super::extract::DocumentSlug;
-use crate::domain::anchor::{DocumentText, resolve};
+use crate::domain::anchor::resolve;
 use crate::domain::annotation::{
     Note, NoteContent, PageInfo, PageLd, Visibility, collection_jsonld, page_jsonld, parse_note,
     to_jsonld,
@@ -326,8 +326,7 @@ fn parse_and_anchor(
 ) -> Result<(NoteContent, crate::domain::anchor::Anchor), AppError> {
     let content = parse_note(value, &state.iris.document(slug.as_str()))
         .map_err(|e| AppError::unprocessable(e.code, e.to_string()))?;
-    let text = DocumentText::new(&doc.paragraphs);
-    let anchor = resolve(&text, &content.selectors)
+    let anchor = resolve(&doc.text, &content.selectors)
         .map_err(|e| AppError::unprocessable("anchor_mismatch", format!("target.selector: {e}")))?;
     Ok((content, anchor))
 }

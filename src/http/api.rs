@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::response::IntoResponse;
 use serde::Serialize;
 
 use super::AppState;
@@ -180,14 +181,32 @@ pub async fn show_document(
     State(state): State<AppState>,
     DocumentSlug(slug): DocumentSlug,
     viewer: Viewer,
-) -> Result<Json<DocumentJson>, AppError> {
+) -> Result<axum::response::Response, AppError> {
     state.check_reader(&viewer)?;
-    let doc = state
-        .store
-        .load_document(slug.as_str())
-        .await?
-        .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
-    Ok(Json(doc.into()))
+    // The same for every reader, so one cached copy per generation serves them all.
+    let key = format!("/api/documents/{slug}");
+    let generation = state.store.generation();
+    let page = match state.pages.get(&key, None, generation) {
+        Some(page) => page,
+        None => {
+            let doc = state
+                .store
+                .load_document(slug.as_str())
+                .await?
+                .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
+            let json = serde_json::to_string(&DocumentJson::from(doc))
+                .map_err(|e| AppError::Internal(e.into()))?;
+            state.pages.put(&key, None, generation, json)
+        }
+    };
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/json"),
+            (axum::http::header::ETAG, page.etag.as_str()),
+        ],
+        page.body,
+    )
+        .into_response())
 }
 
 /// `GET /api/actors` response.

@@ -175,7 +175,7 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<String, HtmlError>>,
 {
-    let generation = state.store.generation().await?;
+    let generation = state.store.generation();
     let who = viewer.analyst_id();
     let page = match state.pages.get(path, who, generation) {
         Some(page) => page,

@@ -87,7 +87,7 @@ impl Store {
                 .await?;
             }
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -105,7 +105,7 @@ impl Store {
         .bind(keep)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(done.rows_affected())
     }
 

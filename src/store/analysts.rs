@@ -51,7 +51,7 @@ impl Store {
             }
             other => other?,
         };
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(analyst)
     }
 
@@ -83,7 +83,7 @@ impl Store {
         .bind(name)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -137,7 +137,7 @@ impl Store {
             .bind(expires_at)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -160,7 +160,7 @@ impl Store {
             .bind(id_hash)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 }

@@ -12,14 +12,14 @@ use crate::domain::markdown::render_untrusted;
 use crate::domain::reanchor::{AnchorStatus, reanchor};
 
 /// The text a note is anchored in: a document's current version.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct DocumentTextRow {
     /// Row id.
     pub id: i64,
     /// Current version.
     pub version: i64,
-    /// Paragraph texts in order.
-    pub paragraphs: Vec<String>,
+    /// The document text with its indexes, shared while the version stands.
+    pub text: std::sync::Arc<DocumentText>,
 }
 
 /// A note plus its author's row id, for ownership checks.
@@ -252,7 +252,7 @@ impl Store {
                 summary.unchanged += 1;
             }
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(summary)
     }
 
@@ -266,17 +266,18 @@ impl Store {
         else {
             return Ok(None);
         };
-        let paragraphs = sqlx::query_scalar(
+        if let Some(text) = self.cached_text(id, version) {
+            return Ok(Some(DocumentTextRow { id, version, text }));
+        }
+        let paragraphs: Vec<String> = sqlx::query_scalar(
             "select text from paragraphs where document_id = $1 order by ordinal",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(Some(DocumentTextRow {
-            id,
-            version,
-            paragraphs,
-        }))
+        let text = std::sync::Arc::new(DocumentText::new(&paragraphs));
+        self.cache_text(id, version, text.clone());
+        Ok(Some(DocumentTextRow { id, version, text }))
     }
 
     /// Stores a new note; returns it as stored.
@@ -343,7 +344,7 @@ impl Store {
             )));
         }
         let note = fetch_note(&mut tx, id).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(Created::New(note.note))
     }
 
@@ -442,7 +443,7 @@ impl Store {
             });
         }
         let note = fetch_note(&mut tx, id).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(Conditional::Done(note.note))
     }
 
@@ -468,7 +469,7 @@ impl Store {
                 Conditional::Missing
             }
         };
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(outcome)
     }
 }

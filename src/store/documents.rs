@@ -224,7 +224,7 @@ impl Store {
         for doc in docs {
             outcomes.push(save_in(&mut tx, doc, &now).await?);
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(outcomes)
     }
 }

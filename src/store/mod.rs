@@ -69,11 +69,23 @@ impl StoreError {
 /// Result of store operations.
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Document texts for anchoring, by document id, with the version each belongs to.
+type TextCache =
+    std::collections::HashMap<i64, (i64, std::sync::Arc<crate::domain::anchor::DocumentText>)>;
+
 /// The database: a pool of SQLite connections in WAL mode.
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
     writable: bool,
+    /// Moves after every commit made through this store, so cached pages expire at once.
+    local_writes: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The database's own counter (see `migrations/0006_generation.sql`), as last read by
+    /// [`Store::refresh_generation`]: it catches writes made by other processes.
+    database_generation: std::sync::Arc<std::sync::atomic::AtomicI64>,
+    /// Document texts for anchoring, by document id, with the version they belong to:
+    /// building one (grapheme boundaries included) costs more than saving a note.
+    texts: std::sync::Arc<std::sync::Mutex<TextCache>>,
 }
 
 impl Store {
@@ -100,10 +112,7 @@ impl Store {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        Ok(Store {
-            pool,
-            writable: false,
-        })
+        Ok(Store::with_pool(pool, false))
     }
 
     async fn open_read_write(path: &Path) -> StoreResult<Store> {
@@ -129,10 +138,71 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store {
+        Ok(Store::with_pool(pool, true))
+    }
+
+    fn with_pool(pool: SqlitePool, writable: bool) -> Store {
+        Store {
             pool,
-            writable: true,
-        })
+            writable,
+            local_writes: std::sync::Arc::default(),
+            database_generation: std::sync::Arc::default(),
+            texts: std::sync::Arc::default(),
+        }
+    }
+
+    fn cached_text(
+        &self,
+        id: i64,
+        version: i64,
+    ) -> Option<std::sync::Arc<crate::domain::anchor::DocumentText>> {
+        let texts = self.texts.lock().unwrap_or_else(|e| e.into_inner());
+        texts
+            .get(&id)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, text)| text.clone())
+    }
+
+    fn cache_text(
+        &self,
+        id: i64,
+        version: i64,
+        text: std::sync::Arc<crate::domain::anchor::DocumentText>,
+    ) {
+        let mut texts = self.texts.lock().unwrap_or_else(|e| e.into_inner());
+        if texts.len() > 256 {
+            texts.clear();
+        }
+        texts.insert(id, (version, text));
+    }
+
+    /// Commits, then moves the generation so that no page rendered before is served again.
+    async fn commit(&self, tx: Transaction<'static, sqlx::Sqlite>) -> StoreResult<()> {
+        tx.commit().await?;
+        self.local_writes
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        Ok(())
+    }
+
+    /// A number that changes whenever a document or a note may have changed: at once for
+    /// writes made through this store, and, for other processes' writes, as soon as
+    /// [`Store::refresh_generation`] has read the database's counter.
+    pub fn generation(&self) -> i64 {
+        let local = self.local_writes.load(std::sync::atomic::Ordering::Acquire) as i64;
+        let database = self
+            .database_generation
+            .load(std::sync::atomic::Ordering::Acquire);
+        database.wrapping_mul(1 << 32).wrapping_add(local)
+    }
+
+    /// Reads the database's generation counter, which triggers move on every write by any
+    /// process; the server calls this a few times a second.
+    pub async fn refresh_generation(&self) -> StoreResult<()> {
+        let value: Option<String> = self.setting("generation").await?;
+        let counter = value.and_then(|v| v.parse().ok()).unwrap_or(0);
+        self.database_generation
+            .store(counter, std::sync::atomic::Ordering::Release);
+        Ok(())
     }
 
     /// Closes every connection, so SQLite checkpoints the WAL into the database file and
@@ -178,12 +248,6 @@ impl Store {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
-    /// The generation counter: it moves whenever a document or a note changes.
-    pub async fn generation(&self) -> StoreResult<i64> {
-        let value: Option<String> = self.setting("generation").await?;
-        Ok(value.and_then(|v| v.parse().ok()).unwrap_or(0))
-    }
-
     /// Reads a setting.
     pub async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
         Ok(
@@ -205,7 +269,7 @@ impl Store {
         .bind(value)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 }
