@@ -9,13 +9,14 @@ use std::time::{Duration, Instant};
 
 use indicatif::ProgressBar;
 
-use super::{FileProblem, SourceFile, analysis_hash, load_gazetteer, scan};
+use super::{ANALYSIS_VERSION, FileProblem, SourceFile, analysis_hash, load_gazetteer, scan};
 use crate::domain::actors::Gazetteer;
 use crate::domain::document::AnalysedDocument;
 use crate::store::documents::{NewDocument, Saved};
 use crate::store::{Store, StoreError};
 
 const GAZETTEER_HASH_KEY: &str = "gazetteer_hash";
+const ANALYSIS_KEY: &str = "analysis_version";
 
 /// What an import did.
 #[derive(Debug, Default)]
@@ -87,27 +88,49 @@ pub async fn import_corpus(
     if gazetteer_changed {
         store.sync_actors(&gazetteer).await?;
     }
-    let stored = store.analysis_hashes().await?;
+    let stored = store.document_states().await?;
+    let analysis_changed = store.setting(ANALYSIS_KEY).await?.as_deref() != Some(ANALYSIS_VERSION);
     let mut report = ImportReport {
         problems: scan.problems,
         ..ImportReport::default()
     };
-    progress.set_length(scan.files.len() as u64);
-    let mut changed = Vec::new();
-    for file in &scan.files {
-        let content_hash = file.content_hash();
-        let hash = analysis_hash(&content_hash, &gazetteer_hash);
-        if stored.get(file.slug.as_str()) == Some(&hash) {
-            report.unchanged += 1;
-            progress.inc(1);
-        } else {
-            changed.push((file, content_hash, hash));
+    progress.set_length(scan.entries.len() as u64);
+    let mut refreshed_prints = Vec::new();
+    // Batches keep memory flat: only one batch of files is held at a time.
+    for batch in scan.entries.chunks(BATCH) {
+        let mut changed = Vec::new();
+        for entry in batch {
+            let known = stored.get(entry.slug.as_str());
+            let trusted = !gazetteer_changed && !analysis_changed && !entry.recent;
+            if trusted && known.is_some_and(|k| k.1 == entry.fingerprint) {
+                report.unchanged += 1;
+                progress.inc(1);
+                continue;
+            }
+            let file = match entry.load() {
+                Ok(file) => file,
+                Err(message) => {
+                    report.problems.push(FileProblem {
+                        path: entry.path.clone(),
+                        message,
+                    });
+                    progress.inc(1);
+                    continue;
+                }
+            };
+            let content_hash = file.content_hash();
+            let hash = analysis_hash(&content_hash, &gazetteer_hash);
+            if known.is_some_and(|k| k.0 == hash) {
+                report.unchanged += 1;
+                progress.inc(1);
+                refreshed_prints.push((entry.slug.to_string(), entry.fingerprint.clone()));
+            } else {
+                changed.push((file, content_hash, hash, entry));
+            }
         }
-    }
-    for batch in changed.chunks(BATCH) {
-        let analysed = analyse_in_parallel(batch.iter().map(|c| c.0), &gazetteer);
-        let mut docs = Vec::with_capacity(batch.len());
-        for ((file, content_hash, hash), analysed) in batch.iter().zip(&analysed) {
+        let analysed = analyse_in_parallel(changed.iter().map(|c| &c.0), &gazetteer);
+        let mut docs = Vec::with_capacity(changed.len());
+        for ((file, content_hash, hash, entry), analysed) in changed.iter().zip(&analysed) {
             progress.inc(1);
             let (analysed, title) = match analysed {
                 Ok(done) => done,
@@ -132,6 +155,7 @@ pub async fn import_corpus(
                 content_hash,
                 analysis_hash: hash,
                 source_text: &file.text,
+                fingerprint: &entry.fingerprint,
                 analysed,
             });
         }
@@ -149,6 +173,10 @@ pub async fn import_corpus(
                 ));
             }
         }
+    }
+    store.set_fingerprints(&refreshed_prints).await?;
+    if analysis_changed {
+        store.set_setting(ANALYSIS_KEY, ANALYSIS_VERSION).await?;
     }
     if gazetteer_changed {
         store.prune_actors(&gazetteer).await?;

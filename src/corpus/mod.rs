@@ -103,47 +103,84 @@ impl std::fmt::Display for FileProblem {
     }
 }
 
+/// A corpus document found on disk, not read yet.
+#[derive(Debug, Clone)]
+pub struct SourceEntry {
+    /// Slug from the file name.
+    pub slug: Slug,
+    /// Path of the document file.
+    pub path: PathBuf,
+    /// Format, from the extension.
+    pub format: SourceFormat,
+    /// Size and modification time of the file and its sidecar.
+    pub fingerprint: String,
+    /// Whether a file was modified so recently that a same-size edit in the same clock tick
+    /// could hide behind an equal fingerprint (git's "racy" case): such files are hashed.
+    pub recent: bool,
+}
+
+impl SourceEntry {
+    /// Reads the file (and its sidecar).
+    pub fn load(&self) -> Result<SourceFile, String> {
+        let text = read_utf8(&self.path)?;
+        let sidecar_path = self.path.with_extension("toml");
+        let sidecar = match self.format {
+            SourceFormat::Txt if sidecar_path.is_file() && !sidecar_path.is_symlink() => {
+                Some(read_utf8(&sidecar_path)?)
+            }
+            _ => None,
+        };
+        Ok(SourceFile {
+            slug: self.slug.clone(),
+            path: self.path.clone(),
+            format: self.format,
+            text,
+            sidecar,
+        })
+    }
+}
+
 /// What a scan of the corpus directory found.
 #[derive(Debug, Default)]
 pub struct Scan {
     /// Usable document files, sorted by slug.
-    pub files: Vec<SourceFile>,
+    pub entries: Vec<SourceEntry>,
     /// Files skipped, with the reason.
     pub problems: Vec<FileProblem>,
 }
 
-/// Reads every document in `dir`. Symbolic links and subdirectories are skipped so that
-/// nothing outside the corpus directory is ever read.
+/// Lists every document in `dir` without reading it. Symbolic links and subdirectories are
+/// skipped so that nothing outside the corpus directory is ever read.
 pub fn scan(dir: &Path) -> std::io::Result<Scan> {
     let mut scan = Scan::default();
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
         .map(|entry| entry.map(|e| e.path()))
         .collect::<Result<_, _>>()?;
-    entries.sort();
-    for path in entries {
+    paths.sort();
+    for path in paths {
         let format = match path.extension().and_then(|e| e.to_str()) {
             Some("txt") => SourceFormat::Txt,
             Some("md") => SourceFormat::Md,
             _ => continue,
         };
-        match read_source(&path, format) {
-            Ok(file) if scan.files.iter().any(|f| f.slug == file.slug) => {
+        match entry(&path, format) {
+            Ok(found) if scan.entries.iter().any(|e| e.slug == found.slug) => {
                 scan.problems.push(FileProblem {
                     path,
                     message: format!(
                         "another file already has the slug `{}`; rename one",
-                        file.slug
+                        found.slug
                     ),
                 });
             }
-            Ok(file) => scan.files.push(file),
+            Ok(found) => scan.entries.push(found),
             Err(message) => scan.problems.push(FileProblem { path, message }),
         }
     }
     Ok(scan)
 }
 
-fn read_source(path: &Path, format: SourceFormat) -> Result<SourceFile, String> {
+fn entry(path: &Path, format: SourceFormat) -> Result<SourceEntry, String> {
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -153,20 +190,34 @@ fn read_source(path: &Path, format: SourceFormat) -> Result<SourceFile, String> 
     if !meta.file_type().is_file() {
         return Err("not a regular file (symbolic links are not followed)".to_owned());
     }
-    let text = read_utf8(path)?;
-    let sidecar_path = path.with_extension("toml");
-    let sidecar = match format {
-        SourceFormat::Txt if sidecar_path.is_file() && !sidecar_path.is_symlink() => {
-            Some(read_utf8(&sidecar_path)?)
-        }
-        _ => None,
+    let recent = |m: &std::fs::Metadata| {
+        m.modified()
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_none_or(|age| age < std::time::Duration::from_secs(2))
     };
-    Ok(SourceFile {
+    let stamp = |m: &std::fs::Metadata| {
+        let modified = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        format!("{}:{modified}", m.len())
+    };
+    let sidecar = match format {
+        SourceFormat::Txt => std::fs::symlink_metadata(path.with_extension("toml")).ok(),
+        SourceFormat::Md => None,
+    };
+    Ok(SourceEntry {
         slug,
         path: path.to_owned(),
         format,
-        text,
-        sidecar,
+        fingerprint: format!(
+            "{}|{}",
+            stamp(&meta),
+            sidecar.as_ref().map(stamp).unwrap_or_default()
+        ),
+        recent: recent(&meta) || sidecar.as_ref().is_some_and(recent),
     })
 }
 

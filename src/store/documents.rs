@@ -28,6 +28,8 @@ pub struct NewDocument<'a> {
     pub analysis_hash: &'a str,
     /// The source file, kept per version.
     pub source_text: &'a str,
+    /// Size and modification time of the files.
+    pub fingerprint: &'a str,
     /// The parsed and analysed document.
     pub analysed: &'a AnalysedDocument,
 }
@@ -199,13 +201,33 @@ fn to_usize(n: i64) -> StoreResult<usize> {
 }
 
 impl Store {
-    /// `slug → analysis_hash` for every stored document.
-    pub async fn analysis_hashes(&self) -> StoreResult<HashMap<String, String>> {
-        let rows: Vec<(String, String)> =
-            sqlx::query_as("select slug, analysis_hash from documents")
+    /// `slug → (analysis_hash, fingerprint)` for every stored document.
+    pub async fn document_states(&self) -> StoreResult<HashMap<String, (String, String)>> {
+        let rows: Vec<(String, String, String)> =
+            sqlx::query_as("select slug, analysis_hash, fingerprint from documents")
                 .fetch_all(&self.pool)
                 .await?;
-        Ok(rows.into_iter().collect())
+        Ok(rows
+            .into_iter()
+            .map(|(slug, hash, print)| (slug, (hash, print)))
+            .collect())
+    }
+
+    /// Records new file fingerprints of documents whose content did not change.
+    pub async fn set_fingerprints(&self, prints: &[(String, String)]) -> StoreResult<()> {
+        if prints.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.write().await?;
+        for (slug, print) in prints {
+            sqlx::query("update documents set fingerprint = $2 where slug = $1")
+                .bind(slug)
+                .bind(print)
+                .execute(&mut *tx)
+                .await?;
+        }
+        self.commit(tx).await?;
+        Ok(())
     }
 
     /// Inserts or replaces a document in one transaction, re-anchoring its notes in the same
@@ -247,8 +269,8 @@ async fn save_in(
             None => {
                 let id: i64 = sqlx::query_scalar(
                     "insert into documents (slug, title, author, published, source_url, language, tags,
-                       format, content_hash, analysis_hash, version, imported_at, updated_at)
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11) returning id",
+                       format, content_hash, analysis_hash, version, imported_at, updated_at, fingerprint)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $12) returning id",
                 )
                 .bind(doc.slug)
                 .bind(doc.title)
@@ -261,6 +283,7 @@ async fn save_in(
                 .bind(doc.content_hash)
                 .bind(doc.analysis_hash)
                 .bind(now)
+                .bind(doc.fingerprint)
                 .fetch_one(&mut **tx)
                 .await?;
                 (id, 1, Saved::Added)
@@ -274,7 +297,7 @@ async fn save_in(
                 sqlx::query(
                     "update documents set title = $2, author = $3, published = $4, source_url = $5,
                        language = $6, tags = $7, format = $8, content_hash = $9, analysis_hash = $10,
-                       version = $11, updated_at = $12
+                       version = $11, updated_at = $12, fingerprint = $13
                      where id = $1",
                 )
                 .bind(id)
@@ -289,6 +312,7 @@ async fn save_in(
                 .bind(doc.analysis_hash)
                 .bind(version)
                 .bind(now)
+                .bind(doc.fingerprint)
                 .execute(&mut **tx)
                 .await?;
                 sqlx::query("delete from paragraphs where document_id = $1")

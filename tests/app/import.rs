@@ -148,3 +148,14 @@ The West Bank and West Africa are not the West.3 Kim Jong Un met Putin in June 2
         "this corpus has no seed"
     );
 }
+
+#[tokio::test]
+async fn a_same_size_edit_right_after_an_import_is_still_noticed() {
+    let app = TestApp::with_files(&[("memo.txt", "Moscow said so.\nBeijing agreed.\n")]).await;
+    app.write_files(&[("memo.txt", "Beijing agreed.\nMoscow said so.\n")]);
+    let report = app.import().await;
+    assert_eq!(
+        report.updated, 1,
+        "same size, maybe the same timestamp: the content hash decides"
+    );
+}
