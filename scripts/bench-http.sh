@@ -53,9 +53,10 @@ cp corpus/* "$TMP/corpus/"
 DB="$TMP/bench.db"
 IMPORT_OUT="$("$BIN" --db "$DB" --corpus "$TMP/corpus" import 2>/dev/null)"
 CORPUS_MB="$(du -sm --apparent-size "$TMP/corpus" | cut -f1)"
-IMPORT_S="$(awk '{for(i=1;i<=NF;i++) if ($i=="in") print $(i+1)}' <<<"$IMPORT_OUT" | sed -E 's/ms$/\/1000/; s/s$//' | bc -l)"
+seconds() { awk '{for(i=1;i<=NF;i++) if ($i=="in") { v=$(i+1); if (v ~ /ms$/) { sub(/ms$/,"",v); v=v/1000 } else sub(/s$/,"",v); printf "%.2f", v } }' <<<"$1"; }
+IMPORT_S="$(seconds "$IMPORT_OUT")"
 REIMPORT_OUT="$("$BIN" --db "$DB" --corpus "$TMP/corpus" import 2>/dev/null)"
-REIMPORT_S="$(awk '{for(i=1;i<=NF;i++) if ($i=="in") print $(i+1)}' <<<"$REIMPORT_OUT" | sed -E 's/ms$/\/1000/; s/s$//' | bc -l)"
+REIMPORT_S="$(seconds "$REIMPORT_OUT")"
 TOKEN="$("$BIN" --db "$DB" analyst add bench 2>/dev/null | tail -1)"
 
 PORT="$(free_port)"

@@ -77,6 +77,8 @@ type TextCache =
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// The single connection every write transaction runs on.
+    writer: SqlitePool,
     writable: bool,
     /// Moves after every commit made through this store, so cached pages expire at once.
     local_writes: std::sync::Arc<std::sync::atomic::AtomicU64>,
@@ -128,21 +130,19 @@ impl Store {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            // After SQLITE_FULL or an I/O error SQLite has already rolled the transaction
-            // back, so sqlx's own rollback fails and the connection would stay "in a
-            // transaction" for good, failing every later write. Such a connection is closed
-            // instead of returned to the pool.
-            .after_release(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
-            .connect_with(options)
-            .await?;
+        let pool = pool_options(8).connect_with(options.clone()).await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store::with_pool(pool, true))
+        // One writer connection: writers queue here in order instead of contending for
+        // SQLite's lock, whose busy handler sleeps for milliseconds at a time.
+        let writer = pool_options(1).connect_with(options).await?;
+        let mut store = Store::with_pool(pool, true);
+        store.writer = writer;
+        Ok(store)
     }
 
     fn with_pool(pool: SqlitePool, writable: bool) -> Store {
         Store {
+            writer: pool.clone(),
             pool,
             writable,
             local_writes: std::sync::Arc::default(),
@@ -208,6 +208,7 @@ impl Store {
     /// Closes every connection, so SQLite checkpoints the WAL into the database file and
     /// removes it: the file then holds everything, even on a read-only copy.
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 
@@ -245,7 +246,7 @@ impl Store {
 
     /// Starts a write transaction that takes the write lock at once.
     async fn write(&self) -> StoreResult<Transaction<'static, sqlx::Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
     }
 
     /// Reads a setting.
@@ -272,6 +273,15 @@ impl Store {
         self.commit(tx).await?;
         Ok(())
     }
+}
+
+fn pool_options(connections: u32) -> SqlitePoolOptions {
+    SqlitePoolOptions::new()
+        .max_connections(connections)
+        // After SQLITE_FULL or an I/O error SQLite has already rolled the transaction back,
+        // so sqlx's own rollback fails and the connection would stay "in a transaction" for
+        // good, failing every later write. Such a connection is closed instead of reused.
+        .after_release(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
 }
 
 /// Current UTC time as RFC 3339, the format of every stored timestamp.
