@@ -1,14 +1,14 @@
 //! The store and the page renderer under load, each beside a reference in the same run:
-//! - importing generated documents vs. reading and hashing the same files (the floor);
 //! - laying out the seed with 0, 100 and 2,000 notes vs. with none (the ratio is the cost of
 //!   the notes);
 //! - creating a note through the store (one durable transaction) vs. a bare durable insert on
 //!   the same database file.
 //!
+//! Import throughput is measured on 10,000 documents by `scripts/bench-http.sh`.
+//!
 //! Run: `cargo bench --bench store`.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use glossa::corpus::import::import_corpus;
@@ -20,7 +20,6 @@ use glossa::domain::document::{AnalysedDocument, Metadata};
 use glossa::domain::markdown::render_untrusted;
 use glossa::domain::reanchor::AnchorStatus;
 use glossa::store::Store;
-use sha2::{Digest, Sha256};
 
 const SEED: &str = include_str!("../corpus/russia-north-korea-chinese-views.txt");
 const GAZETTEER: &str = include_str!("../corpus/actors.toml");
@@ -83,49 +82,9 @@ fn benches(c: &mut Criterion) {
     let corpus = dir.path().join("corpus");
     std::fs::create_dir(&corpus).expect("corpus dir");
     std::fs::write(corpus.join("actors.toml"), GAZETTEER).expect("gazetteer");
-    let mut bytes = 0;
-    for (name, text) in glossa::corpus::generate::generate(500, 7) {
-        bytes += text.len();
+    for (name, text) in glossa::corpus::generate::generate(50, 7) {
         std::fs::write(corpus.join(name), text).expect("write");
     }
-    let mut group = c.benchmark_group("import");
-    group
-        .sample_size(10)
-        .throughput(criterion::Throughput::Bytes(bytes as u64));
-    group.bench_function("reference: read and hash 500 generated files", |b| {
-        b.iter(|| {
-            for entry in std::fs::read_dir(&corpus).expect("dir") {
-                black_box(Sha256::digest(
-                    std::fs::read(entry.expect("entry").path()).expect("read"),
-                ));
-            }
-        })
-    });
-    group.bench_function(
-        "import_corpus (500 generated documents, fresh database)",
-        |b| {
-            b.iter_custom(|iterations| {
-                let mut total = Duration::ZERO;
-                for i in 0..iterations {
-                    let db = dir.path().join(format!("import-{i}.db"));
-                    let store = runtime.block_on(Store::open(&db)).expect("store");
-                    let started = Instant::now();
-                    runtime
-                        .block_on(import_corpus(
-                            &store,
-                            &corpus,
-                            &indicatif::ProgressBar::hidden(),
-                        ))
-                        .expect("import");
-                    total += started.elapsed();
-                    runtime.block_on(store.close());
-                }
-                total
-            })
-        },
-    );
-    group.finish();
-
     let db = dir.path().join("notes.db");
     let store = runtime.block_on(Store::open(&db)).expect("store");
     runtime

@@ -27,7 +27,7 @@ pub struct DocumentText {
     paragraph_starts: Vec<usize>,
     paragraph_lens: Vec<usize>,
     /// Whether each code point offset (0..=len) is a grapheme boundary.
-    boundaries: Vec<bool>,
+    boundaries: std::sync::OnceLock<Vec<bool>>,
 }
 
 /// The separator between paragraphs in the document text.
@@ -52,28 +52,29 @@ impl DocumentText {
             cp += len;
             text.push_str(p);
         }
-        let byte_at = super::text::cp_byte_index(&text);
-        let mut boundaries = vec![false; byte_at.len()];
-        let cps = super::text::byte_to_cp_offsets(
-            &text,
-            &text
-                .grapheme_indices(true)
-                .map(|(b, _)| b)
-                .collect::<Vec<_>>(),
-        );
-        for cp in cps {
-            boundaries[cp] = true;
-        }
-        if let Some(last) = boundaries.last_mut() {
-            *last = true;
-        }
         DocumentText {
+            byte_at: super::text::cp_byte_index(&text),
             text,
-            byte_at,
             paragraph_starts,
             paragraph_lens,
-            boundaries,
+            boundaries: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Grapheme boundaries, computed the first time an anchor is checked: rendering a page
+    /// never needs them.
+    fn boundaries(&self) -> &[bool] {
+        self.boundaries.get_or_init(|| {
+            let mut boundaries = vec![false; self.byte_at.len()];
+            let starts: Vec<usize> = self.text.grapheme_indices(true).map(|(b, _)| b).collect();
+            for cp in super::text::byte_to_cp_offsets(&self.text, &starts) {
+                boundaries[cp] = true;
+            }
+            if let Some(last) = boundaries.last_mut() {
+                *last = true;
+            }
+            boundaries
+        })
     }
 
     /// Length in code points.
@@ -113,7 +114,7 @@ impl DocumentText {
 
     /// Whether offset `cp` falls between two grapheme clusters.
     pub fn is_boundary(&self, cp: usize) -> bool {
-        self.boundaries.get(cp).copied().unwrap_or(false)
+        self.boundaries().get(cp).copied().unwrap_or(false)
     }
 
     /// The parts of `start..end` that fall in each paragraph, as
