@@ -4,7 +4,8 @@
 //! - creating a note through the store (one durable transaction) vs. a bare durable insert on
 //!   the same database file.
 //!
-//! Import throughput is measured on 10,000 documents by `scripts/bench-http.sh`.
+//! - importing 500 generated documents into a fresh database (MB/s) vs. reading and hashing
+//!   the same files.
 //!
 //! Run: `cargo bench --bench store`.
 
@@ -82,9 +83,51 @@ fn benches(c: &mut Criterion) {
     let corpus = dir.path().join("corpus");
     std::fs::create_dir(&corpus).expect("corpus dir");
     std::fs::write(corpus.join("actors.toml"), GAZETTEER).expect("gazetteer");
-    for (name, text) in glossa::corpus::generate::generate(50, 7) {
+    let mut bytes = 0;
+    for (name, text) in glossa::corpus::generate::generate(500, 7) {
+        bytes += text.len();
         std::fs::write(corpus.join(name), text).expect("write");
     }
+    let mut group = c.benchmark_group("import");
+    group
+        .sample_size(10)
+        .throughput(criterion::Throughput::Bytes(bytes as u64));
+    group.bench_function("reference: read and hash the same 500 files", |b| {
+        b.iter(|| {
+            for entry in std::fs::read_dir(&corpus).expect("dir") {
+                let bytes = std::fs::read(entry.expect("entry").path()).expect("read");
+                black_box(<sha2::Sha256 as sha2::Digest>::digest(bytes));
+            }
+        })
+    });
+    let mut run = 0;
+    group.bench_function(
+        "import_corpus (500 generated documents, fresh database)",
+        |b| {
+            b.iter_custom(|iterations| {
+                let mut total = std::time::Duration::ZERO;
+                for _ in 0..iterations {
+                    run += 1;
+                    let db = dir.path().join(format!("import-{run}.db"));
+                    let store = runtime.block_on(Store::open(&db)).expect("store");
+                    let started = std::time::Instant::now();
+                    let report = runtime
+                        .block_on(import_corpus(
+                            &store,
+                            &corpus,
+                            &indicatif::ProgressBar::hidden(),
+                        ))
+                        .expect("import");
+                    total += started.elapsed();
+                    assert_eq!(report.added, 500, "{report}");
+                    runtime.block_on(store.close());
+                }
+                total
+            })
+        },
+    );
+    group.finish();
+
     let db = dir.path().join("notes.db");
     let store = runtime.block_on(Store::open(&db)).expect("store");
     runtime
