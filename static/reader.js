@@ -247,18 +247,21 @@
     target: { source: documentIri, selector },
   });
 
+  // Replaces a note with the editor's fields and `selector`, if it is still at `etag`.
+  const putNote = (id, etag, selector) => fetch(`${container}${id}`, {
+    method: "PUT",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/ld+json", "If-Match": etag },
+    body: JSON.stringify(annotationJson(selector)),
+  });
+
   const save = async () => {
     let response;
     if (editing.aside) {
       const quote = editing.aside.querySelector(".note-quote").textContent;
       const current = await fetch(`${container}${editing.id}`, { credentials: "same-origin" });
       const selector = current.ok ? (await current.json()).target.selector : [{ type: "TextQuoteSelector", exact: quote }];
-      response = await fetch(`${container}${editing.id}`, {
-        method: "PUT",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/ld+json", "If-Match": editing.etag },
-        body: JSON.stringify(annotationJson(selector)),
-      });
+      response = await putNote(editing.id, editing.etag, selector);
     } else {
       const { start, end, exact } = editing.target;
       response = await fetch(container, {
@@ -296,15 +299,10 @@
     field("note-tags").value = aside.dataset.tags;
     field("note-motivation").value = aside.dataset.motivation;
     field("note-visibility").value = aside.dataset.visibility;
-    const response = await fetch(`${container}${aside.dataset.annotationId}`, {
-      method: "PUT",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/ld+json", "If-Match": aside.dataset.etag },
-      body: JSON.stringify(annotationJson([
-        { type: "TextQuoteSelector", exact: target.exact },
-        { type: "TextPositionSelector", start: target.start, end: target.end },
-      ])),
-    });
+    const response = await putNote(aside.dataset.annotationId, aside.dataset.etag, [
+      { type: "TextQuoteSelector", exact: target.exact },
+      { type: "TextPositionSelector", start: target.start, end: target.end },
+    ]);
     if (!response.ok) {
       const message = await explain(response);
       announce(message);

@@ -30,6 +30,31 @@ fn browser_tools_present() -> bool {
             .is_ok_and(|o| o.status.success())
 }
 
+/// Whether the browser tools are here; without them the test is skipped, unless CI asked
+/// for them.
+fn browser_or_skip() -> bool {
+    if browser_tools_present() {
+        return true;
+    }
+    assert!(
+        std::env::var("GLOSSA_REQUIRE_TOOLS").as_deref() != Ok("1"),
+        "Chromium, node or playwright-core/axe-core is missing but GLOSSA_REQUIRE_TOOLS=1"
+    );
+    eprintln!("skipped: Chromium, node or playwright-core not found (run .ci/run)");
+    false
+}
+
+/// A copy of the repository's corpus in `dir`.
+fn copy_corpus(dir: &Path) -> PathBuf {
+    let corpus = dir.join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for entry in std::fs::read_dir(repo_corpus()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, corpus.join(path.file_name().unwrap())).unwrap();
+    }
+    corpus
+}
+
 fn add_analyst(db: &Path, corpus: &Path, name: &str) -> String {
     let out = glossa_command(db, corpus)
         .args(["analyst", "add", name])
@@ -48,21 +73,11 @@ fn add_analyst(db: &Path, corpus: &Path, name: &str) -> String {
 
 #[test]
 fn analysts_take_notes_in_chromium_with_mouse_and_keyboard() {
-    if !browser_tools_present() {
-        assert!(
-            std::env::var("GLOSSA_REQUIRE_TOOLS").as_deref() != Ok("1"),
-            "Chromium, node or playwright-core/axe-core is missing but GLOSSA_REQUIRE_TOOLS=1"
-        );
-        eprintln!("skipped: Chromium, node or playwright-core not found (run .ci/run)");
+    if !browser_or_skip() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    for entry in std::fs::read_dir(repo_corpus()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, corpus.join(path.file_name().unwrap())).unwrap();
-    }
+    let corpus = copy_corpus(dir.path());
     std::fs::write(
         corpus.join("emoji-flags.txt"),
         "🇺🇦 🇷🇺 👩‍👩‍👧 Kyiv and Moscow traded accusations; 😀 Beijing watched.\nSecond paragraph.\n",
@@ -96,12 +111,7 @@ fn analysts_take_notes_in_chromium_with_mouse_and_keyboard() {
 
 #[tokio::test]
 async fn the_export_opens_offline_prints_every_note_and_passes_axe() {
-    if !browser_tools_present() {
-        assert!(
-            std::env::var("GLOSSA_REQUIRE_TOOLS").as_deref() != Ok("1"),
-            "Chromium, node or playwright-core/axe-core is missing but GLOSSA_REQUIRE_TOOLS=1"
-        );
-        eprintln!("skipped: Chromium, node or playwright-core not found (run .ci/run)");
+    if !browser_or_skip() {
         return;
     }
     let (app, alice, _) = crate::export::annotated_seed().await;
@@ -145,21 +155,11 @@ async fn the_export_opens_offline_prints_every_note_and_passes_axe() {
 
 #[test]
 fn no_payload_runs_in_chromium_in_pages_or_exports() {
-    if !browser_tools_present() {
-        assert!(
-            std::env::var("GLOSSA_REQUIRE_TOOLS").as_deref() != Ok("1"),
-            "Chromium, node or playwright-core/axe-core is missing but GLOSSA_REQUIRE_TOOLS=1"
-        );
-        eprintln!("skipped: Chromium, node or playwright-core not found (run .ci/run)");
+    if !browser_or_skip() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    for entry in std::fs::read_dir(repo_corpus()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, corpus.join(path.file_name().unwrap())).unwrap();
-    }
+    let corpus = copy_corpus(dir.path());
     std::fs::write(
         corpus.join("payloads.md"),
         crate::payloads::hostile_markdown(),
