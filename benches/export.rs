@@ -38,13 +38,7 @@ fn seed() -> StoredDocument {
 
 /// 1,000 notes spread over the text, of varying length, some overlapping.
 pub fn notes(doc: &StoredDocument, count: usize) -> Vec<Note> {
-    let texts: Vec<&str> = doc
-        .analysed
-        .parsed
-        .blocks
-        .iter()
-        .map(|b| b.text.as_str())
-        .collect();
+    let texts = doc.analysed.parsed.paragraph_texts();
     let text = DocumentText::new(&texts);
     (0..count)
         .map(|i| {

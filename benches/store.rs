@@ -26,7 +26,7 @@ const SEED: &str = include_str!("../corpus/russia-north-korea-chinese-views.txt"
 const GAZETTEER: &str = include_str!("../corpus/actors.toml");
 
 fn notes(doc: &AnalysedDocument, count: usize) -> Vec<ViewedNote> {
-    let texts: Vec<&str> = doc.parsed.blocks.iter().map(|b| b.text.as_str()).collect();
+    let texts = doc.parsed.paragraph_texts();
     let text = DocumentText::new(&texts);
     (0..count)
         .map(|i| {

@@ -274,7 +274,7 @@ struct PlacedNotes {
 }
 
 fn place_notes(doc: &AnalysedDocument, notes: &[ViewedNote], numbered: bool) -> PlacedNotes {
-    let texts: Vec<&str> = doc.parsed.blocks.iter().map(|b| b.text.as_str()).collect();
+    let texts = doc.parsed.paragraph_texts();
     let text = DocumentText::new(&texts);
     let mut placed = PlacedNotes {
         highlights: Vec::new(),

@@ -152,6 +152,13 @@ pub struct ParsedDocument {
     pub warnings: Vec<String>,
 }
 
+impl ParsedDocument {
+    /// Every block's plain text, in order: what the document text is made of.
+    pub fn paragraph_texts(&self) -> Vec<&str> {
+        self.blocks.iter().map(|b| b.text.as_str()).collect()
+    }
+}
+
 /// A parsed document with the actors each block names: what the store keeps.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnalysedDocument {

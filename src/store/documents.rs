@@ -341,13 +341,7 @@ async fn save_in(
         }
         insert_contents(tx, id, doc.analysed).await?;
         let reanchored = if let Saved::NewVersion(_) = saved {
-            let texts: Vec<&str> = doc
-                .analysed
-                .parsed
-                .blocks
-                .iter()
-                .map(|b| b.text.as_str())
-                .collect();
+            let texts = doc.analysed.parsed.paragraph_texts();
             super::annotations::reanchor_notes(tx, id, version, &texts).await?
         } else {
             ReanchorCounts::default()
