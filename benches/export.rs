@@ -56,10 +56,11 @@ pub fn notes(doc: &StoredDocument, count: usize) -> Vec<Note> {
                 body: format!("Note {i}: *check* the **source** and compare with [the record](https://example.org/{i})."),
                 tags: vec!["sanctions".into(), format!("t{}", i % 10)],
                 visibility: Visibility::Team,
-                anchor,
+                anchor: Some(anchor),
                 created: "2026-01-01T00:00:00Z".into(),
                 modified: "2026-01-01T00:00:00Z".into(),
                 revision: 1,
+                kept: Default::default(),
             }
         })
         .collect()
@@ -76,7 +77,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| serde_json::to_string(&collection(black_box(&notes), &iris, SLUG)))
     });
     group.bench_function("export_html (seed, 1,000 notes)", |b| {
-        b.iter(|| export_html(black_box(&doc), black_box(&notes), &iris, now))
+        b.iter(|| export_html(black_box(&doc), black_box(&notes), &iris, now, "team"))
     });
     group.finish();
 }

@@ -45,10 +45,11 @@ fn notes(doc: &AnalysedDocument, count: usize) -> Vec<ViewedNote> {
                     visibility: Visibility::Team,
                     status: AnchorStatus::Exact,
                     original_exact: anchor.exact.clone(),
-                    anchor,
+                    anchor: Some(anchor),
                     created: "2026-01-01T00:00:00Z".into(),
                     modified: "2026-01-01T00:00:00Z".into(),
                     revision: 1,
+                    kept: Default::default(),
                 },
             }
         })
@@ -150,7 +151,8 @@ fn benches(c: &mut Criterion) {
         body: "A note.".into(),
         tags: vec![],
         visibility: Visibility::Team,
-        selectors: Default::default(),
+        selectors: Some(Default::default()),
+        kept: Default::default(),
     };
     runtime
         .block_on(
@@ -189,7 +191,7 @@ fn benches(c: &mut Criterion) {
                     analyst.id,
                     &format!("{n:032x}"),
                     &content,
-                    &anchor,
+                    Some(&anchor),
                     None,
                 ))
                 .expect("note")

@@ -12,14 +12,13 @@ use crate::config::Config;
 use crate::corpus::import::{ImportReport, import_corpus};
 use crate::domain::annotation::Iris;
 use crate::domain::slug::Slug;
-use crate::export::{export_html, file_name};
+use crate::export::{ExportScope, export_html, file_name};
 use crate::http::auth::{hash_secret, new_secret};
 use crate::http::limits::Limits;
 use crate::http::server::{ConnectionLimits, serve};
 use crate::http::{AppState, router};
 use crate::interchange::import_notes_file;
 use crate::store::Store;
-use crate::store::annotations::NoteFilter;
 
 /// glossa: an annotated reader for geopolitical commentary.
 #[derive(Debug, Parser)]
@@ -44,8 +43,9 @@ enum Command {
         /// Output file (default: SLUG-annotated.html; `-` for standard output).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Which notes: `public`; `team` (public and team notes, or with --analyst everything
-        /// that analyst sees in the page); `mine` (only --analyst's notes).
+        /// Which notes: `public` (public notes only); `team` (public and team notes, what every
+        /// analyst may read; nobody's private notes); `mine` (those, and --analyst's private
+        /// notes), as the page's download offers.
         #[arg(long, value_enum, default_value_t = ExportVisibility::Team)]
         visibility: ExportVisibility,
         /// The analyst whose view to export.
@@ -291,22 +291,27 @@ async fn run_export(
         ),
         None => None,
     };
-    let filter = match (visibility, analyst_id) {
-        (ExportVisibility::Public, _) => NoteFilter::Public,
-        (ExportVisibility::Team, None) => NoteFilter::Team,
-        (ExportVisibility::Team, Some(id)) => NoteFilter::Viewer(id),
-        (ExportVisibility::Mine, Some(id)) => NoteFilter::Author(id),
-        (ExportVisibility::Mine, None) => {
-            return Err("--visibility mine needs --analyst NAME".into());
-        }
+    let scope = match visibility {
+        ExportVisibility::Public => ExportScope::Public,
+        ExportVisibility::Team => ExportScope::Team,
+        ExportVisibility::Mine => ExportScope::Mine,
     };
+    let filter = scope
+        .filter(analyst_id)
+        .ok_or("--visibility mine needs --analyst NAME")?;
     let notes = store
         .list_notes(doc.id, filter, 0, i64::MAX)
         .await
         .map_err(|e| e.to_string())?;
     let iris = Iris::new(&config.public_base_url(config.addr));
-    let html = export_html(&doc, &notes, &iris, time::OffsetDateTime::now_utc())
-        .map_err(|e| e.to_string())?;
+    let html = export_html(
+        &doc,
+        &notes,
+        &iris,
+        time::OffsetDateTime::now_utc(),
+        &scope.describe(analyst),
+    )
+    .map_err(|e| e.to_string())?;
     let out = out.unwrap_or_else(|| PathBuf::from(file_name(&doc.slug)));
     if out.as_os_str() == "-" {
         print!("{html}");

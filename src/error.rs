@@ -50,6 +50,14 @@ impl AppError {
         ))
     }
 
+    /// 404 for a note that does not exist, or that the viewer may not see (a private note of
+    /// someone else is reported the same way, so its existence does not leak).
+    pub fn note_not_found() -> AppError {
+        AppError::NotFound(
+            "No note with this id on this document (it may have been deleted).".into(),
+        )
+    }
+
     /// A client error with this status, code and message.
     pub fn client(status: StatusCode, code: &'static str, message: impl Into<String>) -> AppError {
         AppError::Client {

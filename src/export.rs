@@ -13,6 +13,8 @@ use crate::domain::article::{ArticleOptions, ArticleView, ViewedNote, render_art
 use crate::domain::document::{BlockKind, Metadata};
 use crate::domain::html::SafeHtml;
 use crate::domain::reanchor::AnchorStatus;
+use crate::domain::wording::counted;
+use crate::store::annotations::NoteFilter;
 use crate::store::documents::StoredDocument;
 
 /// The export's stylesheet, inlined.
@@ -36,7 +38,8 @@ struct ExportPage<'a> {
     css: SafeHtml,
     collection: SafeHtml,
     article: ArticleView,
-    note_count: usize,
+    note_count: String,
+    scope: &'a str,
     source_iri: String,
 }
 
@@ -47,6 +50,56 @@ impl ExportPage<'_> {
 
     fn kind_name(kind: &crate::domain::actors::ActorKind) -> &'static str {
         kind.as_str()
+    }
+
+    fn count(n: usize, noun: &str) -> String {
+        counted(n as u64, noun)
+    }
+}
+
+/// Which notes an export carries. The default, `Team`, is what every reader of the file on
+/// the team may see; the choice is written into the file's header line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportScope {
+    /// Public notes only: safe to hand to anyone.
+    Public,
+    /// Public and team notes: what every analyst may read. Nobody's private notes.
+    Team,
+    /// Public and team notes, and the exporting analyst's private notes.
+    Mine,
+}
+
+impl ExportScope {
+    /// `public`, `team` or `mine`.
+    pub fn parse(name: &str) -> Option<ExportScope> {
+        match name {
+            "public" => Some(ExportScope::Public),
+            "team" => Some(ExportScope::Team),
+            "mine" => Some(ExportScope::Mine),
+            _ => None,
+        }
+    }
+
+    /// The notes to read; `Mine` needs the analyst, and is `None` without one.
+    pub fn filter(self, analyst_id: Option<i64>) -> Option<NoteFilter> {
+        match (self, analyst_id) {
+            (ExportScope::Public, _) => Some(NoteFilter::Public),
+            (ExportScope::Team, _) => Some(NoteFilter::Team),
+            (ExportScope::Mine, Some(id)) => Some(NoteFilter::Viewer(id)),
+            (ExportScope::Mine, None) => None,
+        }
+    }
+
+    /// The words the header line uses for the choice.
+    pub fn describe(self, analyst: Option<&str>) -> String {
+        match (self, analyst) {
+            (ExportScope::Public, _) => "public notes only".to_owned(),
+            (ExportScope::Team, _) => "public and team notes, no private notes".to_owned(),
+            (ExportScope::Mine, Some(name)) => {
+                format!("public and team notes, and {name}'s private notes")
+            }
+            (ExportScope::Mine, None) => "public and team notes, and private notes".to_owned(),
+        }
     }
 }
 
@@ -86,6 +139,7 @@ pub fn export_html(
     notes: &[Note],
     iris: &Iris,
     exported_at: OffsetDateTime,
+    scope: &str,
 ) -> Result<String, askama::Error> {
     let viewed: Vec<ViewedNote> = notes
         .iter()
@@ -110,7 +164,8 @@ pub fn export_html(
         csp: EXPORT_CSP,
         css: SafeHtml::from_trusted(EXPORT_CSS.to_owned()),
         collection: script_safe_json(&collection(notes, iris, &doc.slug)),
-        note_count: notes.len(),
+        note_count: counted(notes.len() as u64, "note"),
+        scope,
         source_iri: iris.document(&doc.slug),
         article,
     }

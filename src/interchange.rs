@@ -88,15 +88,17 @@ pub async fn import_notes_file(store: &Store, path: &Path) -> Result<NotesImport
 }
 
 /// The note's anchor in the current text, or, when it no longer fits, the one it was
-/// exported with, so the orphan still shows the words it was written on.
-fn anchor_for(note: &ImportedNote, text: &DocumentText) -> (Anchor, bool) {
-    if let Ok(anchor) = resolve(text, &note.content.selectors) {
-        return (anchor, true);
+/// exported with, so the orphan still shows the words it was written on. A page note has
+/// none, and always fits.
+fn anchor_for(note: &ImportedNote, text: &DocumentText) -> (Option<Anchor>, bool) {
+    let Some(selectors) = &note.content.selectors else {
+        return (None, true);
+    };
+    if let Ok(anchor) = resolve(text, selectors) {
+        return (Some(anchor), true);
     }
-    let quote = note.content.selectors.quote.clone().unwrap_or_default();
-    let (start, end) = note
-        .content
-        .selectors
+    let quote = selectors.quote.clone().unwrap_or_default();
+    let (start, end) = selectors
         .position
         .filter(|(s, e)| s < e)
         .unwrap_or((0, quote.exact.chars().count().max(1)));
@@ -111,5 +113,5 @@ fn anchor_for(note: &ImportedNote, text: &DocumentText) -> (Anchor, bool) {
             suffix: quote.suffix.unwrap_or_default(),
         }
     };
-    (fallback, false)
+    (Some(fallback), false)
 }

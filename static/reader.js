@@ -16,6 +16,35 @@
   const announce = (message) => {
     if (status) status.textContent = message;
   };
+  const textColumn = () => article.querySelector(".text");
+
+  // ---- A visible hint, for what a status line alone would hide --------------------------
+  const hint = document.getElementById("reader-hint");
+  let hintTimer = null;
+  // `parts` are strings, or [text, href] pairs that become links; nothing is parsed as HTML.
+  const showHint = (parts, { sticky = false } = {}) => {
+    if (!hint) return;
+    hint.replaceChildren(...parts.map((part) => {
+      if (typeof part === "string") return document.createTextNode(part);
+      if (part[1] === "kbd") {
+        const key = document.createElement("kbd");
+        key.textContent = part[0];
+        return key;
+      }
+      const link = document.createElement("a");
+      link.textContent = part[0];
+      link.href = part[1];
+      return link;
+    }));
+    hint.hidden = false;
+    announce(hint.textContent);
+    clearTimeout(hintTimer);
+    if (!sticky) hintTimer = setTimeout(hideHint, 9000);
+  };
+  const hideHint = () => {
+    if (hint) hint.hidden = true;
+    clearTimeout(hintTimer);
+  };
 
   // ---- Actor legend ------------------------------------------------------------------
   const muted = new Set();
@@ -82,7 +111,7 @@
   // Text nodes a block's plain text is made of: everything but footnote marker digits.
   const textNodes = (block) => {
     const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT, {
-      acceptNode: (node) => (node.parentElement.closest("sup.fn-ref") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+      acceptNode: (node) => (node.parentElement.closest("sup.fn-ref, a.note-ref") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
     });
     const nodes = [];
     while (walker.nextNode()) nodes.push(walker.currentNode);
@@ -101,13 +130,23 @@
     }
     return length;
   };
+  // The DOM boundary at UTF-16 offset `at` of the block's plain text.
+  const boundaryAt = (block, at) => {
+    let seen = 0;
+    const nodes = textNodes(block);
+    for (const node of nodes) {
+      if (at <= seen + node.data.length) return [node, at - seen];
+      seen += node.data.length;
+    }
+    const last = nodes[nodes.length - 1];
+    return last ? [last, last.data.length] : [block, 0];
+  };
   const documentOffset = (node, offset) => {
     const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
     const block = element && element.closest(".text .block");
     if (!block) return null;
-    const all = blocks();
     let start = 0;
-    for (const other of all) {
+    for (const other of blocks()) {
       if (other === block) break;
       start += codePoints(plainText(other)) + 2;
     }
@@ -130,51 +169,278 @@
     return { start, end, exact: chars.slice(start, end).join("") };
   };
 
-  // ---- Notes: highlight ↔ margin, keyboard navigation ---------------------------------------
-  const notes = () => Array.from(article.querySelectorAll("aside.note"));
-  const focusNote = (aside) => {
-    for (const mark of article.querySelectorAll("mark.note-highlight.active")) mark.classList.remove("active");
-    for (const mark of article.querySelectorAll(`mark.note-highlight[data-annotation-id="${aside.dataset.annotationId}"]`)) {
-      mark.classList.add("active");
+  // Copying from the text copies the text: not paragraph numbers, notes or buttons.
+  document.addEventListener("copy", (event) => {
+    const selection = window.getSelection();
+    if (!selection || selection.isCollapsed || selection.rangeCount === 0) return;
+    const range = selection.getRangeAt(0);
+    const inText = blocks().filter((block) => range.intersectsNode(block));
+    if (inText.length === 0 || !textColumn().contains(range.commonAncestorContainer)) return;
+    const pieces = inText.map((block) => {
+      const text = plainText(block);
+      const from = block.contains(range.startContainer) ? utf16Before(block, range.startContainer, range.startOffset) : 0;
+      const to = block.contains(range.endContainer) ? utf16Before(block, range.endContainer, range.endOffset) : text.length;
+      return text.slice(from, to);
+    });
+    event.clipboardData.setData("text/plain", pieces.join("\n\n"));
+    event.preventDefault();
+  });
+
+  // ---- The margin: each note beside its quote, never pushing the text apart --------------
+  // Wide screens: notes are placed at their quote's height, each pushed down only by the note
+  // above it. When that leaves a note far below its quote, notes shrink to their first lines,
+  // and then the notes of a crowded paragraph fold behind a "n more notes" button. The active
+  // note (clicked, or reached by its highlight) sits exactly at its quote; the notes around it
+  // move out of its way. Narrow screens: each paragraph's notes fold behind a button below it.
+  const wide = window.matchMedia("(min-width: 56rem)");
+  const GAP = 10;
+  let activeId = null;
+  const expandedParagraphs = new Set();
+  const notesIn = (root) => Array.from(root.querySelectorAll(".margin article.note"));
+  const firstMark = (id) => article.querySelector(`.text mark.note-highlight[data-annotation-id="${id}"]`);
+
+  const addMoreButtons = (root) => {
+    for (const note of root.querySelectorAll("article.note")) {
+      if (note.querySelector(".note-more")) continue;
+      const more = document.createElement("button");
+      more.type = "button";
+      more.className = "note-more";
+      more.textContent = "Show all";
+      more.setAttribute("aria-label", `Show all of ${note.getAttribute("aria-label")}`);
+      more.addEventListener("click", (event) => {
+        event.stopPropagation();
+        activate(note, { focus: true });
+      });
+      note.querySelector(".note-meta").append(more);
     }
-    aside.focus();
-    aside.scrollIntoView({ block: "nearest" });
+  };
+
+  const foldButton = (margin) => {
+    let button = margin.querySelector(":scope > .more-notes");
+    if (!button) {
+      button = document.createElement("button");
+      button.type = "button";
+      button.className = "more-notes";
+      button.addEventListener("click", () => {
+        expandedParagraphs.add(margin.dataset.paragraph);
+        const first = margin.querySelector("article.note.folded");
+        layoutNotes();
+        if (first) activate(first, { focus: true });
+      });
+      margin.append(button);
+    }
+    return button;
+  };
+
+  // Tops (px from the text column's top) for `items` ({el, want, h}) so none overlap;
+  // `anchor` (an index) sits exactly at its wanted top and the others make room.
+  const stack = (items, anchor) => {
+    const tops = items.map((item) => item.want);
+    const from = anchor === -1 ? 0 : anchor;
+    for (let i = from + 1; i < items.length; i++) {
+      tops[i] = Math.max(items[i].want, tops[i - 1] + items[i - 1].h + GAP);
+    }
+    if (anchor === -1) {
+      tops[0] = Math.max(0, items[0].want);
+      for (let i = 1; i < items.length; i++) tops[i] = Math.max(items[i].want, tops[i - 1] + items[i - 1].h + GAP);
+      return tops;
+    }
+    for (let i = anchor - 1; i >= 0; i--) {
+      tops[i] = Math.min(items[i].want, tops[i + 1] - items[i].h - GAP);
+    }
+    if (tops[0] < 0) {
+      tops[0] = 0;
+      for (let i = 1; i < items.length; i++) tops[i] = Math.max(tops[i], tops[i - 1] + items[i - 1].h + GAP);
+    }
+    return tops;
+  };
+
+  const layoutWide = (text) => {
+    const notes = notesIn(text);
+    const limit = window.innerHeight * 0.6;
+    const base = text.getBoundingClientRect().top;
+    const wanted = (note) => {
+      const mark = firstMark(note.dataset.annotationId);
+      const row = note.closest(".row");
+      const box = (mark && mark.getClientRects()[0]) || (row && row.getBoundingClientRect());
+      return box ? box.top - base : 0;
+    };
+    for (const note of notes) note.classList.remove("folded", "compact");
+    for (const button of text.querySelectorAll(".more-notes")) button.hidden = true;
+    const measure = () => notes.filter((n) => !n.classList.contains("folded")).map((el) => ({ el, want: wanted(el), h: el.offsetHeight }));
+    const worst = (items, tops) => Math.max(0, ...items.map((item, i) => tops[i] - item.want));
+    let items = measure();
+    if (items.length === 0) {
+      text.style.minHeight = "";
+      return;
+    }
+    if (worst(items, stack(items, -1)) > limit) {
+      for (const note of notes) note.classList.add("compact");
+      items = measure();
+      let tops = stack(items, -1);
+      // Fold what still lands too far below its quote, a paragraph's later notes together.
+      for (let i = 0; i < items.length; i++) {
+        const note = items[i].el;
+        const paragraph = note.closest(".margin").dataset.paragraph;
+        if (tops[i] - items[i].want <= limit || note.dataset.annotationId === activeId || expandedParagraphs.has(paragraph)) continue;
+        const margin = note.closest(".margin");
+        const rest = Array.from(margin.querySelectorAll("article.note")).slice(Array.from(margin.querySelectorAll("article.note")).indexOf(note));
+        for (const folded of rest) folded.classList.add("folded");
+        const button = foldButton(margin);
+        button.textContent = `${rest.length} more ${rest.length === 1 ? "note" : "notes"} on paragraph ${paragraph}`;
+        button.hidden = false;
+        items = measure();
+        tops = stack(items, -1);
+      }
+    }
+    items = measure();
+    for (const button of text.querySelectorAll(".more-notes:not([hidden])")) {
+      const margin = button.closest(".margin");
+      const last = Array.from(margin.querySelectorAll("article.note:not(.folded)")).pop();
+      const want = last ? wanted(last) + 1 : wanted(margin.querySelector("article.note"));
+      items.push({ el: button, want, h: button.offsetHeight });
+    }
+    items.sort((a, b) => a.want - b.want);
+    const anchor = items.findIndex((item) => item.el.dataset && item.el.dataset.annotationId === activeId);
+    const tops = stack(items, anchor);
+    let bottom = 0;
+    items.forEach((item, i) => {
+      item.el.style.top = `${Math.round(tops[i])}px`;
+      bottom = Math.max(bottom, tops[i] + item.h);
+    });
+    text.style.minHeight = "";
+    if (bottom > text.offsetHeight) text.style.minHeight = `${Math.ceil(bottom)}px`;
+  };
+
+  const layoutNarrow = (text) => {
+    text.style.minHeight = "";
+    for (const note of notesIn(text)) {
+      note.classList.remove("folded", "compact");
+      note.style.top = "";
+    }
+    for (const margin of text.querySelectorAll(".margin")) {
+      const count = margin.querySelectorAll("article.note").length;
+      if (count === 0) continue;
+      let toggle = margin.querySelector(":scope > .margin-toggle");
+      if (!toggle) {
+        toggle = document.createElement("button");
+        toggle.type = "button";
+        toggle.className = "margin-toggle";
+        margin.id = margin.id || `margin-${margin.dataset.paragraph}`;
+        toggle.setAttribute("aria-controls", margin.id);
+        toggle.addEventListener("click", () => {
+          const open = toggle.getAttribute("aria-expanded") !== "true";
+          if (open) expandedParagraphs.add(margin.dataset.paragraph);
+          else expandedParagraphs.delete(margin.dataset.paragraph);
+          layoutNotes();
+        });
+        margin.prepend(toggle);
+      }
+      const open = expandedParagraphs.has(margin.dataset.paragraph);
+      margin.classList.toggle("collapsed", !open);
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.textContent = open ? `Hide ${count === 1 ? "note" : "notes"}` : `Show ${count} ${count === 1 ? "note" : "notes"} on paragraph ${margin.dataset.paragraph}`;
+    }
+  };
+
+  const layoutNotes = () => {
+    const text = textColumn();
+    if (!text) return;
+    const placed = wide.matches;
+    text.classList.toggle("notes-placed", placed);
+    for (const toggle of text.querySelectorAll(".margin-toggle")) toggle.hidden = placed;
+    for (const button of text.querySelectorAll(".more-notes")) button.hidden = true;
+    if (placed) {
+      for (const margin of text.querySelectorAll(".margin.collapsed")) margin.classList.remove("collapsed");
+      layoutWide(text);
+    } else {
+      layoutNarrow(text);
+    }
+  };
+  let layoutQueued = false;
+  const queueLayout = () => {
+    if (layoutQueued) return;
+    layoutQueued = true;
+    requestAnimationFrame(() => {
+      layoutQueued = false;
+      layoutNotes();
+    });
+  };
+  const resizes = new ResizeObserver(queueLayout);
+  const observe = () => {
+    resizes.disconnect();
+    for (const block of blocks()) resizes.observe(block);
+  };
+  wide.addEventListener("change", queueLayout);
+  window.addEventListener("resize", queueLayout);
+  if (document.fonts) document.fonts.ready.then(queueLayout);
+
+  // ---- Notes: highlight ↔ margin, keyboard navigation ---------------------------------------
+  const allNotes = () => Array.from(article.querySelectorAll("article.note"));
+  const markActive = (id) => {
+    for (const mark of article.querySelectorAll("mark.note-highlight.active")) mark.classList.remove("active");
+    for (const mark of article.querySelectorAll(`mark.note-highlight[data-annotation-id="${id}"]`)) mark.classList.add("active");
+    for (const note of article.querySelectorAll("article.note.active")) note.classList.toggle("active", note.dataset.annotationId === id);
+    const note = document.getElementById(`note-${id}`);
+    if (note) note.classList.add("active");
+  };
+  // Makes a note the active one: unfolded, at full length, beside its quote, and in view.
+  const activate = (note, { focus = false, toQuote = false } = {}) => {
+    const id = note.dataset.annotationId;
+    activeId = id;
+    const margin = note.closest(".margin");
+    if (margin) expandedParagraphs.add(margin.dataset.paragraph);
+    markActive(id);
+    layoutNotes();
+    const mark = firstMark(id);
+    if (toQuote && mark) mark.scrollIntoView({ block: "center" });
+    if (focus) note.focus({ preventScroll: true });
+    if (!toQuote) note.scrollIntoView({ block: "nearest" });
   };
   const moveBetweenNotes = (step) => {
-    const all = notes();
+    const all = allNotes();
     if (all.length === 0) return;
-    const current = all.indexOf(document.activeElement.closest ? document.activeElement.closest("aside.note") : null);
+    const current = all.indexOf(document.activeElement.closest ? document.activeElement.closest("article.note") : null);
     const next = current === -1 ? (step > 0 ? 0 : all.length - 1) : (current + step + all.length) % all.length;
-    focusNote(all[next]);
+    activate(all[next], { focus: true });
   };
   const bindNotes = (root) => {
     for (const mark of root.querySelectorAll("mark.note-highlight")) {
       mark.addEventListener("click", () => {
-        const aside = document.getElementById(`note-${mark.dataset.annotationId}`);
-        if (aside) focusNote(aside);
+        const note = document.getElementById(`note-${mark.dataset.annotationId}`);
+        if (note) activate(note, { focus: true });
+      });
+    }
+    for (const note of root.querySelectorAll(".text article.note")) {
+      note.addEventListener("click", (event) => {
+        if (event.target.closest("a, button")) return;
+        activate(note, { toQuote: true });
       });
     }
     for (const actions of root.querySelectorAll(".note-actions")) {
       actions.hidden = false;
-      const aside = actions.closest("aside.note");
-      actions.querySelector(".note-edit").addEventListener("click", () => openEditor({ aside }));
-      actions.querySelector(".note-delete").addEventListener("click", () => deleteNote(aside));
+      const note = actions.closest("article.note");
+      actions.querySelector(".note-edit").addEventListener("click", () => openEditor({ note }));
+      actions.querySelector(".note-delete").addEventListener("click", () => deleteNote(note));
       const reattach = actions.querySelector(".note-reattach");
       if (reattach) {
         // Keep the reader's selection when the button is pressed.
         reattach.addEventListener("mousedown", (event) => event.preventDefault());
-        reattach.addEventListener("click", () => reattachNote(aside));
+        reattach.addEventListener("click", () => reattachNote(note));
       }
     }
+    addMoreButtons(root);
   };
   bindNotes(article);
+  observe();
+  layoutNotes();
 
-  // Re-renders the text, margins and orphans from the server, so there is one renderer.
+  // Re-renders the notes and the text from the server, so there is one renderer.
   const refresh = async () => {
     const response = await fetch(window.location.pathname, { credentials: "same-origin" });
     if (!response.ok) throw new Error(`reload failed (${response.status})`);
     const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
-    for (const selector of [".text", ".orphans"]) {
+    for (const selector of [".page-notes", ".text", ".orphans"]) {
       const now = article.querySelector(selector);
       const next = fresh.querySelector(`article.document ${selector}`);
       if (now && next) now.replaceWith(document.adoptNode(next));
@@ -182,16 +448,138 @@
       else if (now) now.remove();
     }
     applyMutes();
-    bindFootnotes(article.querySelector(".text"));
+    bindFootnotes(textColumn());
     bindNotes(article);
+    bindPageNoteButton();
+    observe();
+    layoutNotes();
   };
 
+  // ---- Selecting a passage from the keyboard ----------------------------------------------
+  // v starts a selection in the focused (or first visible) paragraph: ←/→ move by word,
+  // Shift+←/→ extend, Home/End jump, ↑/↓ change paragraph, Enter writes a note, Escape stops.
+  const segmenter = typeof Intl.Segmenter === "function" ? new Intl.Segmenter(undefined, { granularity: "word" }) : null;
+  const wordsOf = (text) => {
+    if (segmenter) {
+      return Array.from(segmenter.segment(text)).filter((s) => s.isWordLike).map((s) => [s.index, s.index + s.segment.length]);
+    }
+    return Array.from(text.matchAll(/\S+/gu)).map((m) => [m.index, m.index + m[0].length]);
+  };
+  let keySelect = null;
+  const showKeySelection = () => {
+    const { block, words, anchor, focus } = keySelect;
+    const [from, to] = [Math.min(anchor, focus), Math.max(anchor, focus)];
+    const range = document.createRange();
+    range.setStart(...boundaryAt(block, words[from][0]));
+    range.setEnd(...boundaryAt(block, words[to][1]));
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    const box = range.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) block.scrollIntoView({ block: "nearest" });
+    announce(`Selected: ${range.toString()}`);
+  };
+  const startKeySelection = (block) => {
+    const words = wordsOf(plainText(block));
+    if (words.length === 0) return false;
+    if (keySelect) keySelect.block.classList.remove("selecting-here");
+    keySelect = { block, words, anchor: 0, focus: 0 };
+    article.classList.add("selecting");
+    block.classList.add("selecting-here");
+    block.tabIndex = -1;
+    block.focus({ preventScroll: true });
+    showKeySelection();
+    showHint([
+      ["←", "kbd"], " ", ["→", "kbd"], " move by word, ", ["Shift", "kbd"], " extends, ",
+      ["↑", "kbd"], " ", ["↓", "kbd"], " change paragraph, ",
+      ...(signedIn ? [["Enter", "kbd"], " writes a note on the selection, "] : []),
+      ["Esc", "kbd"], " stops.",
+    ], { sticky: true });
+    return true;
+  };
+  const stopKeySelection = ({ keepSelection = false } = {}) => {
+    if (!keySelect) return;
+    keySelect.block.classList.remove("selecting-here");
+    article.classList.remove("selecting");
+    keySelect = null;
+    hideHint();
+    if (!keepSelection) window.getSelection().removeAllRanges();
+  };
+  const paragraphToStart = () => {
+    const active = document.activeElement;
+    const row = active && active.closest && active.closest(".row");
+    if (row) return row.querySelector(".block");
+    const note = active && active.closest && active.closest("article.note");
+    const mark = note && firstMark(note.dataset.annotationId);
+    if (mark) return mark.closest(".block");
+    return blocks().find((block) => block.getBoundingClientRect().bottom > 0) || blocks()[0];
+  };
+  const keySelectionKeys = (event) => {
+    const state = keySelect;
+    const last = state.words.length - 1;
+    const move = (to) => {
+      state.focus = Math.max(0, Math.min(last, to));
+      if (!event.shiftKey) state.anchor = state.focus;
+      showKeySelection();
+    };
+    switch (event.key) {
+      case "ArrowRight": move(state.focus + 1); break;
+      case "ArrowLeft": move(state.focus - 1); break;
+      case "Home": move(0); break;
+      case "End": move(last); break;
+      case "ArrowDown":
+      case "ArrowUp": {
+        const all = blocks();
+        const next = all[all.indexOf(state.block) + (event.key === "ArrowDown" ? 1 : -1)];
+        if (next) startKeySelection(next);
+        break;
+      }
+      case "Enter": {
+        if (!signedIn) return false;
+        const target = selectionTarget();
+        stopKeySelection({ keepSelection: true });
+        if (target) openEditor({ target });
+        break;
+      }
+      case "Escape": stopKeySelection(); break;
+      case "Tab": stopKeySelection({ keepSelection: true }); return false;
+      default: return false;
+    }
+    return true;
+  };
+
+  const typing = (event) => event.target.closest("input, textarea, select, [contenteditable]") || event.ctrlKey || event.metaKey || event.altKey;
+  const readerKeys = (event) => {
+    if (keySelect) {
+      if (keySelectionKeys(event)) event.preventDefault();
+      return true;
+    }
+    if (typing(event)) return true;
+    if (event.key === "v") {
+      const block = paragraphToStart();
+      if (block && startKeySelection(block)) event.preventDefault();
+    } else if (event.key === "j") moveBetweenNotes(1);
+    else if (event.key === "k") moveBetweenNotes(-1);
+    else if (event.key === "Escape") {
+      hideTip();
+      hideHint();
+    } else return false;
+    return true;
+  };
+
+  const signInLink = () => `/login?next=${encodeURIComponent(window.location.pathname)}`;
   if (!signedIn) {
-    document.addEventListener("keydown", (event) => {
-      if (event.target.closest("input, textarea, select")) return;
-      if (event.key === "j") moveBetweenNotes(1);
-      if (event.key === "k") moveBetweenNotes(-1);
-      if (event.key === "Escape") hideTip();
+    document.addEventListener("keydown", readerKeys);
+    // Selecting text when signed out says how to annotate it.
+    let told = false;
+    document.addEventListener("selectionchange", () => {
+      if (keySelect) return;
+      if (selectionTarget()) {
+        if (!told) showHint(["Sign in to add a note to this passage: ", ["sign in", signInLink()], "."]);
+        told = true;
+      } else {
+        told = false;
+      }
     });
     return;
   }
@@ -202,6 +590,9 @@
   const field = (id) => document.getElementById(id);
   const errorLine = dialog.querySelector(".form-error");
   const addButton = document.getElementById("add-note");
+  const draftLine = document.createElement("p");
+  draftLine.className = "draft-note";
+  dialog.querySelector(".form-error").before(draftLine);
   let editing = null;
 
   const showError = (message) => {
@@ -211,7 +602,7 @@
   };
   const explain = async (response) => {
     if (response.status === 412) return "This note was changed elsewhere — reload to see it.";
-    if (response.status === 401) return "Your session has ended — sign in again.";
+    if (response.status === 401) return "Your session has ended — sign in again. Your draft is kept.";
     try {
       const body = await response.json();
       return body.error.message;
@@ -220,21 +611,84 @@
     }
   };
 
-  const openEditor = ({ aside, target }) => {
-    editing = aside ? { aside, id: aside.dataset.annotationId, etag: aside.dataset.etag } : { target };
-    dialog.querySelector("h2").textContent = aside ? "Edit note" : "New note";
-    dialog.querySelector(".note-form-quote").textContent = aside ? aside.querySelector(".note-quote").textContent : target.exact;
-    field("note-body").value = aside ? aside.dataset.body : "";
-    field("note-tags").value = aside ? aside.dataset.tags : "";
-    field("note-motivation").value = aside ? aside.dataset.motivation : "commenting";
-    field("note-visibility").value = aside ? aside.dataset.visibility : "team";
+  // Drafts live in localStorage per document and passage (or note), until saved.
+  const draftKey = () => {
+    if (editing.note) return `glossa.draft.${slug}.note.${editing.id}`;
+    if (editing.target) return `glossa.draft.${slug}.passage.${editing.target.start}-${editing.target.end}`;
+    return `glossa.draft.${slug}.page`;
+  };
+  const formState = () => ({
+    body: field("note-body").value,
+    tags: field("note-tags").value,
+    motivation: field("note-motivation").value,
+    visibility: field("note-visibility").value,
+  });
+  const fill = (state) => {
+    field("note-body").value = state.body;
+    field("note-tags").value = state.tags;
+    field("note-motivation").value = state.motivation;
+    field("note-visibility").value = state.visibility;
+  };
+  const saveDraft = () => {
+    if (!editing) return;
+    const state = formState();
+    const unchanged = JSON.stringify(state) === JSON.stringify(editing.original);
+    try {
+      if (unchanged) localStorage.removeItem(draftKey());
+      else localStorage.setItem(draftKey(), JSON.stringify(state));
+    } catch {
+      // A full or disabled storage must not stop the analyst from writing.
+    }
+  };
+  const hasDraft = () => editing && JSON.stringify(formState()) !== JSON.stringify(editing.original);
+  for (const id of ["note-body", "note-tags", "note-motivation", "note-visibility"]) {
+    field(id).addEventListener("input", saveDraft);
+    field(id).addEventListener("change", saveDraft);
+  }
+
+  const openEditor = ({ note, target }) => {
+    hideHint();
+    editing = note
+      ? { note, id: note.dataset.annotationId, etag: note.dataset.etag }
+      : target ? { target } : { page: true };
+    editing.original = note
+      ? { body: note.dataset.body, tags: note.dataset.tags, motivation: note.dataset.motivation, visibility: note.dataset.visibility }
+      : { body: "", tags: "", motivation: "commenting", visibility: "team" };
+    const title = note ? "Edit note" : target ? "New note" : "New note on the whole document";
+    dialog.querySelector("h2").textContent = title;
+    const quote = note ? (note.querySelector(".note-quote")?.textContent || "") : target ? target.exact : "";
+    const quoteBox = dialog.querySelector(".note-form-quote");
+    quoteBox.textContent = quote;
+    quoteBox.hidden = quote === "";
+    let draft = null;
+    try {
+      draft = JSON.parse(localStorage.getItem(draftKey()) || "null");
+    } catch {
+      draft = null;
+    }
+    fill(draft || editing.original);
+    draftLine.textContent = draft ? "Your unsaved draft is back. It stays on this device until you save." : "";
     errorLine.hidden = true;
     addButton.hidden = true;
     dialog.showModal();
     field("note-body").focus();
   };
+  // Closing with unsaved words asks first; the draft is kept either way.
+  const closeEditor = () => {
+    if (hasDraft()) {
+      saveDraft();
+      if (!window.confirm("Close the editor? Your draft stays on this device and comes back when you open a note on the same passage.")) return;
+    }
+    dialog.close();
+    editing = null;
+  };
+  dialog.addEventListener("cancel", (event) => {
+    event.preventDefault();
+    closeEditor();
+  });
+  dialog.querySelector(".note-cancel").addEventListener("click", closeEditor);
 
-  const annotationJson = (selector) => ({
+  const annotationJson = (target) => ({
     "@context": "http://www.w3.org/ns/anno.jsonld",
     type: "Annotation",
     motivation: field("note-motivation").value,
@@ -244,99 +698,110 @@
       ...field("note-tags").value.split(",").map((t) => t.trim()).filter(Boolean)
         .map((tag) => ({ type: "TextualBody", value: tag, purpose: "tagging" })),
     ],
-    target: { source: documentIri, selector },
+    target,
+  });
+  const passage = ({ start, end, exact }) => ({
+    source: documentIri,
+    selector: [
+      { type: "TextQuoteSelector", exact },
+      { type: "TextPositionSelector", start, end },
+    ],
   });
 
-  // Replaces a note with the editor's fields and `selector`, if it is still at `etag`.
-  const putNote = (id, etag, selector) => fetch(`${container}${id}`, {
+  // Replaces a note with the editor's fields and `target`, if it is still at `etag`.
+  const putNote = (id, etag, target) => fetch(`${container}${id}`, {
     method: "PUT",
     credentials: "same-origin",
     headers: { "Content-Type": "application/ld+json", "If-Match": etag },
-    body: JSON.stringify(annotationJson(selector)),
+    body: JSON.stringify(annotationJson(target)),
   });
 
   const save = async () => {
     let response;
-    if (editing.aside) {
-      const quote = editing.aside.querySelector(".note-quote").textContent;
+    if (editing.note) {
       const current = await fetch(`${container}${editing.id}`, { credentials: "same-origin" });
-      const selector = current.ok ? (await current.json()).target.selector : [{ type: "TextQuoteSelector", exact: quote }];
-      response = await putNote(editing.id, editing.etag, selector);
+      if (!current.ok) {
+        showError(await explain(current));
+        return;
+      }
+      response = await putNote(editing.id, editing.etag, (await current.json()).target);
     } else {
-      const { start, end, exact } = editing.target;
       response = await fetch(container, {
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/ld+json" },
-        body: JSON.stringify(annotationJson([
-          { type: "TextQuoteSelector", exact },
-          { type: "TextPositionSelector", start, end },
-        ])),
+        body: JSON.stringify(annotationJson(editing.target ? passage(editing.target) : documentIri)),
       });
     }
     if (!response.ok) {
-      showError(await explain(response));
+      saveDraft();
+      showError(`${await explain(response)} Your draft is kept.`);
       return;
     }
     const saved = await response.json();
+    const wasEdit = Boolean(editing.note);
+    localStorage.removeItem(draftKey());
+    editing = null;
     dialog.close();
+    window.getSelection().removeAllRanges();
     await refresh();
-    const aside = document.getElementById(`note-${saved.id.split("/").pop()}`);
-    if (aside) focusNote(aside);
-    announce(editing.aside ? "Note saved." : "Note added.");
+    const note = document.getElementById(`note-${saved.id.split("/").pop()}`);
+    if (note) activate(note, { focus: true });
+    announce(wasEdit ? "Note saved." : "Note added.");
   };
 
   // An orphaned note is re-attached to the passage selected now; its text stays the same.
-  const reattachNote = async (aside) => {
+  const reattachNote = async (note) => {
     const target = selectionTarget();
     if (!target) {
-      const message = "Select the passage this note belongs to, then press Re-attach.";
-      announce(message);
-      window.alert(message);
+      showHint(["Select the passage this note belongs to (drag, or press ", ["v", "kbd"], "), then press Re-attach."]);
       return;
     }
-    field("note-body").value = aside.dataset.body;
-    field("note-tags").value = aside.dataset.tags;
-    field("note-motivation").value = aside.dataset.motivation;
-    field("note-visibility").value = aside.dataset.visibility;
-    const response = await putNote(aside.dataset.annotationId, aside.dataset.etag, [
-      { type: "TextQuoteSelector", exact: target.exact },
-      { type: "TextPositionSelector", start: target.start, end: target.end },
-    ]);
+    fill({ body: note.dataset.body, tags: note.dataset.tags, motivation: note.dataset.motivation, visibility: note.dataset.visibility });
+    const response = await putNote(note.dataset.annotationId, note.dataset.etag, passage(target));
     if (!response.ok) {
-      const message = await explain(response);
-      announce(message);
-      window.alert(message);
+      showHint([await explain(response)]);
       return;
     }
     await refresh();
     announce("Note re-attached.");
   };
 
-  const deleteNote = async (aside) => {
+  const deleteNote = async (note) => {
     if (!window.confirm("Delete this note?")) return;
-    const response = await fetch(`${container}${aside.dataset.annotationId}`, {
+    const response = await fetch(`${container}${note.dataset.annotationId}`, {
       method: "DELETE",
       credentials: "same-origin",
-      headers: { "If-Match": aside.dataset.etag },
+      headers: { "If-Match": note.dataset.etag },
     });
     if (!response.ok) {
-      const message = await explain(response);
-      announce(message);
-      window.alert(message);
+      showHint([await explain(response)]);
       return;
     }
+    activeId = null;
     await refresh();
     announce("Note deleted.");
   };
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    save().catch((error) => showError(`Could not save: ${error.message}`));
+    save().catch((error) => {
+      saveDraft();
+      showError(`Could not save: ${error.message}. Your draft is kept.`);
+    });
   });
-  dialog.querySelector(".note-cancel").addEventListener("click", () => dialog.close());
+
+  const bindPageNoteButton = () => {
+    const button = document.getElementById("add-page-note");
+    if (!button) return;
+    button.closest(".page-note-add").hidden = false;
+    button.addEventListener("click", () => openEditor({}));
+  };
+  bindPageNoteButton();
 
   // The "Add note" control follows the selection, for mouse and keyboard selections alike.
+  // On a phone it is docked to the edge of the screen away from the selection, so it never
+  // covers the selected line (nor the phone's own selection menu beside it).
   let pending = null;
   const placeAddButton = () => {
     pending = selectionTarget();
@@ -345,9 +810,19 @@
       return;
     }
     const box = window.getSelection().getRangeAt(0).getBoundingClientRect();
+    addButton.hidden = false;
+    if (!wide.matches) {
+      addButton.classList.add("docked");
+      const lowerHalf = (box.top + box.bottom) / 2 > window.innerHeight / 2;
+      addButton.style.top = lowerHalf ? "1rem" : "";
+      addButton.style.bottom = lowerHalf ? "" : "1rem";
+      addButton.style.left = "";
+      return;
+    }
+    addButton.classList.remove("docked");
+    addButton.style.bottom = "";
     addButton.style.top = `${window.scrollY + box.bottom + 6}px`;
     addButton.style.left = `${window.scrollX + Math.max(8, box.left)}px`;
-    addButton.hidden = false;
   };
   document.addEventListener("selectionchange", () => {
     if (!dialog.open) placeAddButton();
@@ -358,18 +833,21 @@
   });
 
   document.addEventListener("keydown", (event) => {
-    if (dialog.open || event.target.closest("input, textarea, select") || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.key === "n") {
+    if (dialog.open) return;
+    if (!keySelect && !typing(event) && event.key === "n") {
       const target = selectionTarget();
+      event.preventDefault();
       if (target) {
-        event.preventDefault();
         openEditor({ target });
       } else {
-        announce("Select some text first, then press n to add a note.");
+        showHint([
+          "Select a passage first: drag over it, or press ", ["v", "kbd"],
+          " to select with the keyboard (", ["←", "kbd"], " ", ["→", "kbd"], " move by word, ",
+          ["Shift", "kbd"], " extends, ", ["Enter", "kbd"], " writes the note).",
+        ]);
       }
+      return;
     }
-    if (event.key === "j") moveBetweenNotes(1);
-    if (event.key === "k") moveBetweenNotes(-1);
-    if (event.key === "Escape") hideTip();
+    readerKeys(event);
   });
 })();

@@ -150,7 +150,7 @@ proptest! {
             end: a.max(b),
             kind: match kind {
                 0 => SpanKind::Note { id: "n".into() },
-                1 => SpanKind::Actor { actor_id: "RUS".into(), tone: 1, label: "<Russia>".into() },
+                1 => SpanKind::Actor { actor_id: "RUS".into(), tone: 1, label: "<Russia>".into(), name: Some("<Russia>".into()) },
                 2 => SpanKind::Format(FormatStyle::Link("https://e.org/?a=<b>".into())),
                 _ => SpanKind::Format(FormatStyle::Emphasis),
             },

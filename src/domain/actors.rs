@@ -96,7 +96,13 @@ pub struct Actor {
     pub role: Option<String>,
     /// Every name it goes by; the display name is always among them.
     pub aliases: Vec<Alias>,
+    /// Its colour: a palette slot 1–[`PALETTE_SIZE`], the same in every document, or 0 for
+    /// the neutral tone that actors beyond the palette share (told apart by their labels).
+    pub tone: u8,
 }
+
+/// How many actors can have a colour of their own (the Okabe–Ito palette).
+pub const PALETTE_SIZE: u8 = 8;
 
 /// An actor named in a text: code points `start..end` read `matched`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +140,7 @@ struct ActorEntry {
     role: Option<String>,
     #[serde(default)]
     aliases: Vec<AliasEntry>,
+    tone: Option<u8>,
 }
 
 #[derive(Deserialize)]
@@ -198,6 +205,7 @@ impl Gazetteer {
                 )));
             }
         }
+        let actors = assign_tones(actors)?;
         let (texts, patterns) = compile_patterns(&actors)?;
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
@@ -297,8 +305,42 @@ impl TryFrom<ActorEntry> for Actor {
             affiliation: entry.affiliation,
             role: entry.role,
             aliases,
+            tone: entry.tone.unwrap_or(0),
         })
     }
+}
+
+/// Colours come from the gazetteer, never from a document, so an actor has the same colour
+/// everywhere and keeps it as documents are added. A `tone` given in the file is kept (each
+/// at most once); the tones left over go to the first actors in file order that have none.
+fn assign_tones(mut actors: Vec<Actor>) -> Result<Vec<Actor>, GazetteerError> {
+    let mut taken = [false; PALETTE_SIZE as usize + 1];
+    for actor in &actors {
+        match actor.tone {
+            0 => {}
+            tone if tone > PALETTE_SIZE => {
+                return Err(GazetteerError(format!(
+                    "actor `{}` has tone {tone}; tones run from 1 to {PALETTE_SIZE}",
+                    actor.id
+                )));
+            }
+            tone if taken[tone as usize] => {
+                return Err(GazetteerError(format!(
+                    "tone {tone} is given to more than one actor (again to `{}`); each colour names one actor",
+                    actor.id
+                )));
+            }
+            tone => taken[tone as usize] = true,
+        }
+    }
+    let mut free = (1..=PALETTE_SIZE).filter(|t| !taken[*t as usize]);
+    for actor in actors.iter_mut().filter(|a| a.tone == 0) {
+        match free.next() {
+            Some(tone) => actor.tone = tone,
+            None => break,
+        }
+    }
+    Ok(actors)
 }
 
 fn validate_id(actor: &Actor) -> Result<(), GazetteerError> {
@@ -546,5 +588,29 @@ mod tests {
             let err = Gazetteer::parse(toml).unwrap_err().to_string();
             assert!(err.contains(hint), "{err:?} should mention {hint:?}");
         }
+    }
+
+    #[test]
+    fn tones_come_from_the_gazetteer_and_name_one_actor_each() {
+        let actor = |id: &str, tone: Option<u8>| {
+            let tone = tone.map_or(String::new(), |t| format!("tone = {t}\n"));
+            format!("[[actor]]\nid = \"{id}\"\nname = \"{id} name\"\nkind = \"state\"\n{tone}")
+        };
+        let file: String = [
+            actor("AAA", None),
+            actor("BBB", Some(1)),
+            actor("CCC", None),
+        ]
+        .concat();
+        let gazetteer = Gazetteer::parse(&file).unwrap();
+        let tones: Vec<(&str, u8)> = gazetteer.actors().iter().map(|a| (a.id.as_str(), a.tone)).collect();
+        assert_eq!(tones, vec![("AAA", 2), ("BBB", 1), ("CCC", 3)]);
+        let many: String = "ABCDEFGHIJ".chars().map(|c| actor(&format!("{c}{c}{c}"), None)).collect();
+        let gazetteer = Gazetteer::parse(&many).unwrap();
+        assert_eq!(gazetteer.actors()[7].tone, 8);
+        assert_eq!(gazetteer.actors()[8].tone, 0, "beyond the palette: the neutral tone");
+        let twice = [actor("AAA", Some(2)), actor("BBB", Some(2))].concat();
+        assert!(Gazetteer::parse(&twice).unwrap_err().to_string().contains("tone 2"));
+        assert!(Gazetteer::parse(&actor("AAA", Some(9))).unwrap_err().to_string().contains("1 to 8"));
     }
 }

@@ -4,15 +4,12 @@
 use std::collections::HashMap;
 
 use super::actors::{Actor, ActorKind};
-use super::anchor::DocumentText;
+use super::anchor::{Anchor, DocumentText};
 use super::annotation::{Note, Visibility};
 use super::document::{AnalysedDocument, BlockKind, FootnoteRef};
 use super::html::SafeHtml;
 use super::reanchor::AnchorStatus;
 use super::spans::{self, Marker, MarkerKind, Span, SpanKind};
-
-/// How many actors get a colour of their own; the rest share a neutral tone.
-pub const PALETTE_SIZE: usize = 8;
 
 /// A rendered, numbered block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +28,29 @@ impl MarginNote {
     /// Whether the text changed under a note that still has a place (moved or fuzzy).
     pub fn text_changed(&self) -> bool {
         matches!(self.status, AnchorStatus::Moved | AnchorStatus::Fuzzy)
+    }
+
+    /// Whether only its author may read it.
+    pub fn is_private(&self) -> bool {
+        self.visibility == Visibility::Private
+    }
+
+    /// Whether it is on the whole document rather than a passage.
+    pub fn is_page_note(&self) -> bool {
+        self.quote.is_empty()
+    }
+
+    /// A name that tells this note from every other on the page, for assistive technology:
+    /// "Note 3 by alice on “Pyongyang and Moscow”".
+    pub fn label(&self) -> String {
+        let on = if self.is_page_note() {
+            "on the whole document".to_owned()
+        } else {
+            let words: Vec<&str> = self.quote.split_whitespace().take(6).collect();
+            let more = if self.quote.split_whitespace().count() > 6 { "…" } else { "" };
+            format!("on “{}{more}”", words.join(" "))
+        };
+        format!("Note {} by {} {on}", self.number, self.creator)
     }
 }
 
@@ -97,7 +117,7 @@ pub struct LegendEntry {
     pub name: String,
     /// Kind of actor.
     pub kind: ActorKind,
-    /// Palette slot, 1–8, or 0 for the neutral tone.
+    /// Palette slot, 1–8, or 0 for the neutral tone: the actor's, from the gazetteer.
     pub tone: u8,
     /// Mentions in this document.
     pub mentions: usize,
@@ -116,6 +136,27 @@ pub struct ArticleView {
     pub legend: Vec<LegendEntry>,
     /// Notes whose quote is no longer in the text.
     pub orphans: Vec<MarginNote>,
+    /// Notes on the whole document (page notes), oldest first.
+    pub page_notes: Vec<MarginNote>,
+}
+
+impl ArticleView {
+    /// The first note a reader meets: on the document, then beside the text, then orphaned.
+    pub fn first_note_id(&self) -> Option<&str> {
+        self.page_notes
+            .iter()
+            .chain(self.paragraphs.iter().flat_map(|p| &p.notes))
+            .chain(&self.orphans)
+            .map(|n| n.id.as_str())
+            .next()
+    }
+
+    /// Every note shown, in reading order.
+    pub fn note_count(&self) -> usize {
+        self.page_notes.len()
+            + self.paragraphs.iter().map(|p| p.notes.len()).sum::<usize>()
+            + self.orphans.len()
+    }
 }
 
 /// How an article is laid out: for the live page or for the standalone export.
@@ -151,6 +192,7 @@ pub struct ViewedNote {
 
 fn margin_note(viewed: &ViewedNote, number: usize, anchored: bool) -> MarginNote {
     let note = &viewed.note;
+    let anchor = note.anchor.as_ref();
     MarginNote {
         id: note.id.clone(),
         creator: note.creator.clone(),
@@ -160,7 +202,7 @@ fn margin_note(viewed: &ViewedNote, number: usize, anchored: bool) -> MarginNote
         visibility: note.visibility,
         tags: note.tags.clone(),
         body_html: note.body_html.clone(),
-        quote: note.anchor.exact.clone(),
+        quote: note.quote().to_owned(),
         own: viewed.own,
         etag: note.etag(),
         body: note.body.clone(),
@@ -173,10 +215,11 @@ fn margin_note(viewed: &ViewedNote, number: usize, anchored: bool) -> MarginNote
         } else {
             note.status
         },
-        original_quote: (note.original_exact != note.anchor.exact)
-            .then(|| note.original_exact.clone()),
-        context_before: note.anchor.prefix.clone(),
-        context_after: note.anchor.suffix.clone(),
+        original_quote: anchor
+            .filter(|a| a.exact != note.original_exact)
+            .map(|_| note.original_exact.clone()),
+        context_before: anchor.map(|a| a.prefix.clone()).unwrap_or_default(),
+        context_after: anchor.map(|a| a.suffix.clone()).unwrap_or_default(),
         modified: note.modified.clone(),
     }
 }
@@ -191,7 +234,6 @@ pub fn render_article(
 ) -> ArticleView {
     let by_id: HashMap<&str, &Actor> = actors.iter().map(|a| (a.id.as_str(), a)).collect();
     let legend = legend(doc, &by_id);
-    let tones: HashMap<&str, u8> = legend.iter().map(|e| (e.id.as_str(), e.tone)).collect();
     let mut occurrences: HashMap<u32, u32> = HashMap::new();
     let mut cited: HashMap<u32, Vec<u32>> = HashMap::new();
     let placed = place_notes(doc, notes, options.number_notes);
@@ -224,8 +266,9 @@ pub fn render_article(
                 end: m.end,
                 kind: SpanKind::Actor {
                     actor_id: m.actor_id.clone(),
-                    tone: tones.get(m.actor_id.as_str()).copied().unwrap_or(0),
+                    tone: by_id.get(m.actor_id.as_str()).map_or(0, |a| a.tone),
                     label: mention_label(&m.actor_id, &m.matched, &by_id),
+                    name: unsaid_name(&m.actor_id, &m.matched, &by_id),
                 },
             }));
             ranges.extend(
@@ -258,6 +301,7 @@ pub fn render_article(
         footnotes,
         legend,
         orphans: placed.orphans,
+        page_notes: placed.page_notes,
     }
 }
 
@@ -271,6 +315,8 @@ struct PlacedNotes {
     margins: Vec<Vec<MarginNote>>,
     /// Notes whose quote is no longer where it was.
     orphans: Vec<MarginNote>,
+    /// Notes on the whole document.
+    page_notes: Vec<MarginNote>,
 }
 
 fn place_notes(doc: &AnalysedDocument, notes: &[ViewedNote], numbered: bool) -> PlacedNotes {
@@ -281,15 +327,28 @@ fn place_notes(doc: &AnalysedDocument, notes: &[ViewedNote], numbered: bool) -> 
         markers: Vec::new(),
         margins: vec![Vec::new(); texts.len()],
         orphans: Vec::new(),
+        page_notes: Vec::new(),
     };
     let mut in_text = Vec::new();
     let mut orphans = Vec::new();
+    let mut on_page = Vec::new();
     for viewed in notes {
-        match locate(&text, &viewed.note) {
-            Some(range) => in_text.push((range, viewed)),
-            None => orphans.push(viewed),
+        match viewed.note.anchor.as_ref() {
+            None => on_page.push(viewed),
+            Some(anchor) => match locate(&text, &viewed.note, anchor) {
+                Some(range) => in_text.push((range, viewed)),
+                None => orphans.push(viewed),
+            },
         }
     }
+    // Page notes come first, as they are shown: above the text.
+    on_page.sort_by(|a, b| a.note.created.cmp(&b.note.created));
+    let first = on_page.len();
+    placed.page_notes = on_page
+        .into_iter()
+        .enumerate()
+        .map(|(k, v)| margin_note(v, k + 1, true))
+        .collect();
     in_text.sort_by_key(|((start, end), _)| (*start, *end));
     for (i, ((start, end), viewed)) in in_text.iter().enumerate() {
         let pieces = text.paragraph_ranges(*start, *end);
@@ -306,17 +365,17 @@ fn place_notes(doc: &AnalysedDocument, notes: &[ViewedNote], numbered: bool) -> 
                 paragraph,
                 Marker {
                     at: end,
-                    number: i as u32 + 1,
+                    number: (first + i) as u32 + 1,
                     kind: MarkerKind::Note,
                 },
             ));
         }
-        placed.margins[text.paragraph_at(*start)].push(margin_note(viewed, i + 1, true));
+        placed.margins[text.paragraph_at(*start)].push(margin_note(viewed, first + i + 1, true));
     }
     placed.orphans = orphans
         .into_iter()
         .enumerate()
-        .map(|(k, v)| margin_note(v, in_text.len() + k + 1, false))
+        .map(|(k, v)| margin_note(v, first + in_text.len() + k + 1, false))
         .collect();
     placed
 }
@@ -324,8 +383,7 @@ fn place_notes(doc: &AnalysedDocument, notes: &[ViewedNote], numbered: bool) -> 
 /// Where a placed note's quote is in the current text. The import re-anchors notes in the
 /// same transaction as the text, so a placed anchor always fits; the check is a guard, and a
 /// note that fails it is listed with the orphans rather than highlighting the wrong words.
-fn locate(text: &DocumentText, note: &Note) -> Option<(usize, usize)> {
-    let anchor = &note.anchor;
+fn locate(text: &DocumentText, note: &Note, anchor: &Anchor) -> Option<(usize, usize)> {
     let fits = anchor.end <= text.len() && text.slice(anchor.start, anchor.end) == anchor.exact;
     (note.status.is_placed() && fits).then_some((anchor.start, anchor.end))
 }
@@ -366,7 +424,7 @@ fn legend(doc: &AnalysedDocument, by_id: &HashMap<&str, &Actor>) -> Vec<LegendEn
                 id: id.to_owned(),
                 name: actor.map_or_else(|| id.to_owned(), |a| a.name.clone()),
                 kind: actor.map_or(ActorKind::Group, |a| a.kind),
-                tone: 0,
+                tone: actor.map_or(0, |a| a.tone),
                 mentions,
                 description: actor.and_then(|a| describe(a, by_id)),
             }
@@ -377,9 +435,6 @@ fn legend(doc: &AnalysedDocument, by_id: &HashMap<&str, &Actor>) -> Vec<LegendEn
             .cmp(&a.mentions)
             .then_with(|| a.name.cmp(&b.name))
     });
-    for (i, entry) in entries.iter_mut().enumerate().take(PALETTE_SIZE) {
-        entry.tone = i as u8 + 1;
-    }
     entries
 }
 
@@ -410,6 +465,14 @@ fn mention_label(actor_id: &str, matched: &str, by_id: &HashMap<&str, &Actor>) -
         label = format!("{label} (as “{matched}”)");
     }
     label
+}
+
+/// The actor's name when the words used do not already say it: "Moscow" and "DPRK" need
+/// it, "Russia", "Russian" and "Putin" (for "Vladimir Putin") do not.
+fn unsaid_name(actor_id: &str, matched: &str, by_id: &HashMap<&str, &Actor>) -> Option<String> {
+    let actor = by_id.get(actor_id)?;
+    let said = matched.starts_with(&actor.name) || actor.name.ends_with(matched);
+    (!said).then(|| actor.name.clone())
 }
 
 #[cfg(test)]
@@ -451,7 +514,7 @@ mod tests {
         );
         let html = view.paragraphs[0].html.as_str();
         assert!(
-            html.contains(r#"data-actor="RUS" title="Russia (as “Moscow”)">Moscow</mark>"#),
+            html.contains(r#"data-actor="RUS" title="Russia (as “Moscow”)" data-name="Russia">Moscow</mark>"#),
             "{html}"
         );
         assert!(html.contains(r#"title="Russia">Russia</mark>"#), "{html}");

@@ -81,8 +81,66 @@ pub fn render_untrusted(markdown: &str) -> SafeHtml {
 
 fn render_events<'a>(events: impl Iterator<Item = Event<'a>>) -> SafeHtml {
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events);
+    pulldown_cmark::html::push_html(&mut html, links_made_safe(events).into_iter());
     SafeHtml::from_trusted(SANITISER.clean(&html).to_string())
+}
+
+/// Links, decided before any HTML exists: a link whose target is not [`is_safe_link`]
+/// becomes its plain text (ammonia would leave an `<a>` without `href`, which is not valid
+/// HTML and reads as a link that goes nowhere), and bare `http(s)` URLs in text become links.
+fn links_made_safe<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
+    let mut out = Vec::new();
+    let mut links: Vec<bool> = Vec::new();
+    let mut in_code_block = false;
+    let finder = {
+        let mut finder = linkify::LinkFinder::new();
+        finder.kinds(&[linkify::LinkKind::Url]);
+        finder
+    };
+    // The parser splits text at every possible delimiter (`_`, `*`); URLs are found in whole runs.
+    for event in pulldown_cmark::TextMergeStream::new(events) {
+        match event {
+            Event::Start(Tag::Link { ref dest_url, .. }) => {
+                let keep = is_safe_link(dest_url);
+                links.push(keep);
+                if keep {
+                    out.push(event);
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if links.pop().unwrap_or(false) {
+                    out.push(event);
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code_block = true;
+                out.push(event);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                out.push(event);
+            }
+            Event::Text(text) if links.is_empty() && !in_code_block => {
+                for span in finder.spans(&text) {
+                    let piece: CowStr<'a> = span.as_str().to_owned().into();
+                    if span.kind().is_some() && is_safe_link(span.as_str()) {
+                        out.push(Event::Start(Tag::Link {
+                            link_type: pulldown_cmark::LinkType::Autolink,
+                            dest_url: piece.clone(),
+                            title: "".into(),
+                            id: "".into(),
+                        }));
+                        out.push(Event::Text(piece));
+                        out.push(Event::End(TagEnd::Link));
+                    } else {
+                        out.push(Event::Text(piece));
+                    }
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
@@ -437,6 +495,27 @@ mod tests {
         );
         assert!(!html.contains("<img") && !html.contains("<style"), "{html}");
         assert!(html.contains(r#"href="https://ok.org""#), "{html}");
+    }
+
+    #[test]
+    fn refused_links_become_their_text_and_bare_urls_become_links() {
+        let cases = [
+            ("[click](javascript:alert(1))", "<p>click</p>\n"),
+            ("[x](/local) and [y](data:text/html,z)", "<p>x and y</p>\n"),
+            (
+                "See https://example.org/a_(b)?q=1.",
+                "<p>See <a href=\"https://example.org/a_(b)?q=1\" rel=\"nofollow noopener noreferrer\">https://example.org/a_(b)?q=1</a>.</p>\n",
+            ),
+            (
+                "[named](https://e.org) stays",
+                "<p><a href=\"https://e.org\" rel=\"nofollow noopener noreferrer\">named</a> stays</p>\n",
+            ),
+            ("`https://in.code` stays code", "<p><code>https://in.code</code> stays code</p>\n"),
+            ("javascript:alert(1) is text", "<p>javascript:alert(1) is text</p>\n"),
+        ];
+        for (markdown, html) in cases {
+            assert_eq!(render_untrusted(markdown).as_str(), html, "{markdown}");
+        }
     }
 
     #[test]

@@ -24,3 +24,5 @@ pub mod slug;
 pub mod spans;
 /// Code point offsets.
 pub mod text;
+/// Counts in words ("1 footnote", "20 footnotes").
+pub mod wording;

@@ -25,6 +25,10 @@ pub enum SpanKind {
         tone: u8,
         /// Text label, e.g. "Russia (as “Moscow”)".
         label: String,
+        /// The actor's name, when the words used do not already say it ("Russia" for
+        /// "Moscow", nothing for "Russia" or "Russian"): what the page writes after the
+        /// mention for readers who do not rely on colour.
+        name: Option<String>,
     },
     /// The quote of an analyst's note.
     Note {
@@ -100,6 +104,7 @@ impl SpanKind {
                 actor_id,
                 tone,
                 label,
+                name,
             } => {
                 out.push_str("<mark class=\"actor tone-");
                 out.push_str(&tone.to_string());
@@ -107,6 +112,10 @@ impl SpanKind {
                 escape_into(out, actor_id);
                 out.push_str("\" title=\"");
                 escape_into(out, label);
+                if let Some(name) = name {
+                    out.push_str("\" data-name=\"");
+                    escape_into(out, name);
+                }
                 out.push_str("\">");
             }
             SpanKind::Note { id } => {
@@ -232,6 +241,7 @@ mod tests {
                 actor_id: id.into(),
                 tone: 1,
                 label: id.into(),
+                name: None,
             },
         }
     }

@@ -7,21 +7,21 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::AppState;
-use super::auth::{Viewer, check_same_origin, new_id, require_json};
-use super::extract::DocumentSlug;
-use crate::domain::anchor::resolve;
+use super::auth::Viewer;
+use super::etag;
+use super::extract::{AnnotationPath, DocumentSlug, NoteWriter};
+use crate::domain::anchor::{Anchor, resolve};
 use crate::domain::annotation::{
-    Note, NoteContent, PageInfo, PageLd, Visibility, collection_jsonld, page_jsonld, parse_note,
-    to_jsonld,
+    Note, NoteContent, NoteId, PageInfo, PageLd, Visibility, collection_jsonld, page_jsonld,
+    parse_note, to_jsonld,
 };
 use crate::domain::slug::Slug;
 use crate::error::AppError;
@@ -37,39 +37,6 @@ const CONTAINER_LINK: &str = "<http://www.w3.org/ns/ldp#BasicContainer>; rel=\"t
 const RESOURCE_LINK: &str = "<http://www.w3.org/ns/ldp#Resource>; rel=\"type\"";
 const CONTAINER_ALLOW: &str = "GET, HEAD, OPTIONS, POST";
 const RESOURCE_ALLOW: &str = "GET, HEAD, OPTIONS, PUT, DELETE";
-
-/// `{slug}` and `{id}` of an annotation URL; a malformed id names no note (404).
-#[derive(Debug, Clone)]
-pub struct AnnotationPath {
-    /// Document slug.
-    pub slug: Slug,
-    /// Note id.
-    pub id: String,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for AnnotationPath {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let (slug, id) = Path::<(String, String)>::from_request_parts(parts, state)
-            .await
-            .map(|Path(p)| p)
-            .unwrap_or_default();
-        let slug = Slug::parse(&slug).map_err(|_| AppError::document_not_found(&slug))?;
-        if id.len() != 32
-            || !id
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-        {
-            return Err(note_not_found());
-        }
-        Ok(AnnotationPath { slug, id })
-    }
-}
-
-fn note_not_found() -> AppError {
-    AppError::NotFound("No note with this id on this document (it may have been deleted).".into())
-}
 
 /// `?page=N` of the container.
 #[derive(Debug, Deserialize)]
@@ -200,17 +167,14 @@ pub async fn list_annotations(
         }
     }
     .map_err(|e| AppError::Internal(e.into()))?;
-    let etag = format!(
-        "\"{}\"",
-        hex::encode(&Sha256::digest(body.as_bytes())[..12])
-    );
+    let etag = etag::of_bytes(body.as_bytes());
     let extra = [
         (header::LINK, CONTAINER_LINK.to_owned()),
         (header::ALLOW, CONTAINER_ALLOW.to_owned()),
         (header::ETAG, etag.clone()),
         (header::CONTENT_LOCATION, container),
     ];
-    if if_none_match(&headers, &etag) {
+    if etag::none_match_hits(&headers, &etag) {
         let mut response = StatusCode::NOT_MODIFIED.into_response();
         for (name, value) in extra {
             if let Ok(value) = HeaderValue::from_str(&value) {
@@ -220,13 +184,6 @@ pub async fn list_annotations(
         return Ok(response);
     }
     Ok(ld_text_response(StatusCode::OK, body, &extra))
-}
-
-fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
-    headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
 }
 
 /// `OPTIONS` on the container.
@@ -280,11 +237,6 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<&str>, AppError> {
         })
 }
 
-/// Reads a JSON request body, answering malformed or oversized bodies in our error format.
-fn read_json(body: Result<Bytes, BytesRejection>) -> Result<Value, AppError> {
-    parse_json(&read_body(body)?)
-}
-
 fn read_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, AppError> {
     body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -317,16 +269,21 @@ fn parse_json(bytes: &[u8]) -> Result<Value, AppError> {
     })
 }
 
-/// Parses and anchors a note against the document's current text.
+/// Parses and anchors a note against the document's current text; a page note has no
+/// anchor.
 fn parse_and_anchor(
     state: &AppState,
     slug: &Slug,
     doc: &DocumentTextRow,
     value: &Value,
-) -> Result<(NoteContent, crate::domain::anchor::Anchor), AppError> {
+) -> Result<(NoteContent, Option<Anchor>), AppError> {
     let content = parse_note(value, &state.iris.document(slug.as_str()))
         .map_err(|e| AppError::unprocessable(e.code, e.to_string()))?;
-    let anchor = resolve(&doc.text, &content.selectors)
+    let anchor = content
+        .selectors
+        .as_ref()
+        .map(|selectors| resolve(&doc.text, selectors))
+        .transpose()
         .map_err(|e| AppError::unprocessable("anchor_mismatch", format!("target.selector: {e}")))?;
     Ok((content, anchor))
 }
@@ -347,16 +304,11 @@ fn parse_and_anchor(
 pub async fn create_annotation(
     State(state): State<AppState>,
     DocumentSlug(slug): DocumentSlug,
-    viewer: Viewer,
-    method: Method,
+    writer: NoteWriter,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
-    let analyst = viewer.require()?.clone();
-    check_same_origin(&viewer, &method, &headers, state.iris.base())?;
-    limit_writes(&state, analyst.id)?;
-    require_json(&headers)?;
-    let doc = document(&state, &slug, &viewer).await?;
+    let doc = document(&state, &slug, &writer.viewer).await?;
     let bytes = read_body(body)?;
     let value = parse_json(&bytes)?;
     let (content, anchor) = parse_and_anchor(&state, &slug, &doc, &value)?;
@@ -370,10 +322,10 @@ pub async fn create_annotation(
         .store
         .insert_note(
             &doc,
-            analyst.id,
-            &new_id()?,
+            writer.analyst.id,
+            new_note_id()?.as_str(),
             &content,
-            &anchor,
+            anchor.as_ref(),
             key.as_ref(),
         )
         .await?;
@@ -406,13 +358,8 @@ pub async fn create_annotation(
     ))
 }
 
-/// One token of the analyst's write budget, or 429.
-fn limit_writes(state: &AppState, analyst_id: i64) -> Result<(), AppError> {
-    state
-        .limits
-        .writes
-        .take(&format!("analyst:{analyst_id}"))
-        .map_err(|wait| AppError::rate_limited(wait, "note changes"))
+fn new_note_id() -> Result<NoteId, AppError> {
+    NoteId::random().map_err(|e| AppError::Internal(anyhow::anyhow!("no randomness: {e}")))
 }
 
 /// Loads a note the viewer may see: someone else's private note is reported as missing, so
@@ -425,9 +372,9 @@ async fn visible_note(
     let doc = document(state, &path.slug, viewer).await?;
     let owned = state
         .store
-        .get_note(doc.id, &path.id)
+        .get_note(doc.id, path.id.as_str())
         .await?
-        .ok_or_else(note_not_found)?;
+        .ok_or_else(AppError::note_not_found)?;
     let visible = match owned.note.visibility {
         Visibility::Public => true,
         Visibility::Team => viewer.analyst.is_some(),
@@ -436,7 +383,7 @@ async fn visible_note(
     if visible {
         Ok((doc, owned))
     } else {
-        Err(note_not_found())
+        Err(AppError::note_not_found())
     }
 }
 
@@ -464,7 +411,7 @@ pub async fn show_annotation(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let (_, owned) = visible_note(&state, &path, &viewer).await?;
-    if if_none_match(&headers, &owned.note.etag()) {
+    if etag::none_match_hits(&headers, &owned.note.etag()) {
         return Ok((
             StatusCode::NOT_MODIFIED,
             [(header::ETAG, owned.note.etag())],
@@ -474,37 +421,30 @@ pub async fn show_annotation(
     Ok(note_response(&state, &owned.note, StatusCode::OK))
 }
 
-/// Checks authorship and `If-Match`, returning the revision the client saw.
-fn writable(viewer: &Viewer, owned: &OwnedNote, headers: &HeaderMap) -> Result<i64, AppError> {
-    let analyst = viewer.require()?;
-    if analyst.id != owned.analyst_id {
+/// Only the author changes a note, and only from the revision they read (`If-Match`).
+fn check_author(writer: &NoteWriter, owned: &OwnedNote, headers: &HeaderMap) -> Result<(), AppError> {
+    if writer.analyst.id != owned.analyst_id {
         return Err(AppError::forbidden(
             "Only the note's author may change or delete it.",
         ));
     }
-    let if_match = headers
-        .get(header::IF_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| {
-            AppError::client(
-                StatusCode::PRECONDITION_REQUIRED,
-                "precondition_required",
-                "Send the note's ETag in If-Match, so a change made elsewhere is not overwritten.",
-            )
-        })?;
-    if if_match.split(',').any(|t| t.trim() == owned.note.etag()) {
-        Ok(owned.note.revision)
-    } else {
-        Err(stale())
-    }
+    etag::require_match(headers, &owned.note.etag())
 }
 
-fn stale() -> AppError {
-    AppError::client(
-        StatusCode::PRECONDITION_FAILED,
-        "precondition_failed",
-        "This note was changed elsewhere since you read it; reload it and try again.",
-    )
+/// The protocol keeps a note's `canonical` IRI without change: a replacement may leave it
+/// out (it stays) but may not give another.
+fn keep_canonical(content: &mut NoteContent, stored: &Note) -> Result<(), AppError> {
+    match (&content.kept.canonical, &stored.kept.canonical) {
+        (Some(new), Some(old)) if new != old => Err(AppError::unprocessable(
+            "canonical_changed",
+            format!("`canonical` is {old} and cannot change; send it unchanged or leave it out"),
+        )),
+        (None, Some(old)) => {
+            content.kept.canonical = Some(old.clone());
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 /// `PUT /api/documents/{slug}/annotations/{id}`: replaces a note; needs `If-Match`.
@@ -522,26 +462,29 @@ fn stale() -> AppError {
 pub async fn update_annotation(
     State(state): State<AppState>,
     path: AnnotationPath,
-    viewer: Viewer,
-    method: Method,
+    writer: NoteWriter,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
-    limit_writes(&state, viewer.require()?.id)?;
-    check_same_origin(&viewer, &method, &headers, state.iris.base())?;
-    require_json(&headers)?;
-    let (doc, owned) = visible_note(&state, &path, &viewer).await?;
-    let revision = writable(&viewer, &owned, &headers)?;
-    let value = read_json(body)?;
-    let (content, anchor) = parse_and_anchor(&state, &path.slug, &doc, &value)?;
+    let (doc, owned) = visible_note(&state, &path, &writer.viewer).await?;
+    check_author(&writer, &owned, &headers)?;
+    let value = parse_json(&read_body(body)?)?;
+    let (mut content, anchor) = parse_and_anchor(&state, &path.slug, &doc, &value)?;
+    keep_canonical(&mut content, &owned.note)?;
     match state
         .store
-        .update_note(&path.id, revision, &content, &anchor, doc.version)
+        .update_note(
+            path.id.as_str(),
+            owned.note.revision,
+            &content,
+            anchor.as_ref(),
+            doc.version,
+        )
         .await?
     {
         Conditional::Done(note) => Ok(note_response(&state, &note, StatusCode::OK)),
-        Conditional::Stale => Err(stale()),
-        Conditional::Missing => Err(note_not_found()),
+        Conditional::Stale => Err(etag::stale()),
+        Conditional::Missing => Err(AppError::note_not_found()),
     }
 }
 
@@ -557,17 +500,18 @@ pub async fn update_annotation(
 pub async fn delete_annotation(
     State(state): State<AppState>,
     path: AnnotationPath,
-    viewer: Viewer,
-    method: Method,
+    writer: NoteWriter,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    limit_writes(&state, viewer.require()?.id)?;
-    check_same_origin(&viewer, &method, &headers, state.iris.base())?;
-    let (_, owned) = visible_note(&state, &path, &viewer).await?;
-    let revision = writable(&viewer, &owned, &headers)?;
-    match state.store.delete_note(&path.id, revision).await? {
+    let (_, owned) = visible_note(&state, &path, &writer.viewer).await?;
+    check_author(&writer, &owned, &headers)?;
+    match state
+        .store
+        .delete_note(path.id.as_str(), owned.note.revision)
+        .await?
+    {
         Conditional::Done(()) => Ok(StatusCode::NO_CONTENT.into_response()),
-        Conditional::Stale => Err(stale()),
-        Conditional::Missing => Err(note_not_found()),
+        Conditional::Stale => Err(etag::stale()),
+        Conditional::Missing => Err(AppError::note_not_found()),
     }
 }

@@ -21,14 +21,6 @@ pub fn new_secret() -> Result<String, AppError> {
     Ok(hex::encode(bytes))
 }
 
-/// 128 random bits as hex: note ids.
-pub fn new_id() -> Result<String, AppError> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
-    Ok(hex::encode(bytes))
-}
-
 /// What is stored for a token or session id: its SHA-256. Secrets are 256 random bits, so a
 /// fast hash is safe here; slow password hashes are for secrets people choose.
 pub fn hash_secret(secret: &str) -> String {

@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use axum::body::Bytes;
-use sha2::{Digest, Sha256};
 
 /// Pages kept before the cache starts afresh.
 const CAPACITY: usize = 1024;
@@ -50,10 +49,7 @@ impl PageCache {
         generation: i64,
         html: String,
     ) -> CachedPage {
-        let etag = format!(
-            "\"{}\"",
-            hex::encode(&Sha256::digest(html.as_bytes())[..12])
-        );
+        let etag = super::etag::of_bytes(html.as_bytes());
         let page = CachedPage {
             body: Bytes::from(html),
             etag,

@@ -1,10 +1,15 @@
 //! Request extractors that answer in glossa's own error format.
 
 use axum::extract::{FromRequestParts, Path};
+use axum::http::Method;
 use axum::http::request::Parts;
 
+use super::AppState;
+use super::auth::{Viewer, check_same_origin, require_json};
+use crate::domain::annotation::NoteId;
 use crate::domain::slug::Slug;
 use crate::error::AppError;
+use crate::store::analysts::Analyst;
 
 /// The `{slug}` path parameter, validated. axum percent-decodes paths (`..%2F` arrives as
 /// `../`), so the allow-list check here is what keeps hostile paths away from the store.
@@ -23,5 +28,61 @@ impl<S: Send + Sync> FromRequestParts<S> for DocumentSlug {
         Slug::parse(&raw)
             .map(DocumentSlug)
             .map_err(|_| AppError::document_not_found(&raw))
+    }
+}
+
+/// `{slug}` and `{id}` of an annotation URL; an id that is not a note id names no note (404).
+#[derive(Debug, Clone)]
+pub struct AnnotationPath {
+    /// Document slug.
+    pub slug: Slug,
+    /// Note id.
+    pub id: NoteId,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for AnnotationPath {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let (slug, id) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map(|Path(p)| p)
+            .unwrap_or_default();
+        let slug = Slug::parse(&slug).map_err(|_| AppError::document_not_found(&slug))?;
+        let id = NoteId::parse(&id).ok_or_else(AppError::note_not_found)?;
+        Ok(AnnotationPath { slug, id })
+    }
+}
+
+/// An analyst allowed to write notes, checked in one fixed order for every note write:
+/// signed in (401), the request made by glossa's own pages when it rides on a cookie (403),
+/// within the analyst's write budget (429), and, for a request with a body, JSON (415).
+#[derive(Debug, Clone)]
+pub struct NoteWriter {
+    /// Who writes.
+    pub analyst: Analyst,
+    /// The full viewer, for visibility checks.
+    pub viewer: Viewer,
+}
+
+impl FromRequestParts<AppState> for NoteWriter {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let viewer = Viewer::from_request_parts(parts, state).await?;
+        let analyst = viewer.require()?.clone();
+        check_same_origin(&viewer, &parts.method, &parts.headers, state.iris.base())?;
+        state
+            .limits
+            .writes
+            .take(&format!("analyst:{}", analyst.id))
+            .map_err(|wait| AppError::rate_limited(wait, "note changes"))?;
+        if matches!(parts.method, Method::POST | Method::PUT) {
+            require_json(&parts.headers)?;
+        }
+        Ok(NoteWriter { analyst, viewer })
     }
 }

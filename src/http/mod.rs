@@ -21,6 +21,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod cache;
+pub mod etag;
 pub mod extract;
 pub mod limits;
 pub mod openapi;
@@ -126,6 +127,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::list_documents))
         .route("/documents/{slug}", get(pages::show_document))
+        .route("/documents/{slug}/", get(pages::redirect_document))
         .route("/documents/{slug}/export.html", get(pages::export_document))
         .route(
             "/login",

@@ -15,8 +15,9 @@ use crate::domain::annotation::Visibility;
 use crate::domain::article::{ArticleOptions, ArticleView, ViewedNote, render_article};
 use crate::domain::document::{BlockKind, Metadata};
 use crate::domain::reanchor::AnchorStatus;
+use crate::domain::wording::counted;
 use crate::error::AppError;
-use crate::export;
+use crate::export::{self, ExportScope};
 use crate::store::annotations::NoteFilter;
 use crate::store::documents::{DocumentSummary, StoredDocument};
 
@@ -30,6 +31,8 @@ pub struct Layout {
     pub icon: String,
     /// The signed-in analyst's name.
     pub analyst: Option<String>,
+    /// This page's path, percent-encoded, for "Sign in" to come back to.
+    pub next: String,
 }
 
 impl Layout {
@@ -40,7 +43,14 @@ impl Layout {
             js: assets::url("reader.js"),
             icon: assets::url("favicon.svg"),
             analyst: viewer.analyst.as_ref().map(|a| a.name.clone()),
+            next: "/".to_owned(),
         }
+    }
+
+    /// The same layout on the page at `path`, so that signing in comes back to it.
+    pub fn at(mut self, path: &str) -> Layout {
+        self.next = url_encode(path);
+        self
     }
 
     fn anonymous() -> Layout {
@@ -141,6 +151,18 @@ pub fn url_encode(value: &str) -> String {
 struct IndexPage {
     layout: Layout,
     documents: Vec<DocumentSummary>,
+    /// Notes the viewer may see, per document slug.
+    notes: std::collections::HashMap<String, i64>,
+}
+
+impl IndexPage {
+    fn count(n: &i64, noun: &str) -> String {
+        counted(u64::try_from(*n).unwrap_or(0), noun)
+    }
+
+    fn notes_on(&self, slug: &str) -> String {
+        Self::count(self.notes.get(slug).unwrap_or(&0), "note")
+    }
 }
 
 /// `GET /`: the documents.
@@ -153,9 +175,14 @@ pub async fn list_documents(
     require_reader(&state, &viewer, "/")?;
     cached(&state, "/", &viewer, &headers, || async {
         let documents = state.store.list_documents().await?;
+        let notes = state
+            .store
+            .note_counts(NoteFilter::for_viewer(viewer.analyst_id()))
+            .await?;
         let page = IndexPage {
             layout: Layout::new(&viewer),
             documents,
+            notes,
         };
         Ok(page.render()?)
     })
@@ -223,6 +250,10 @@ impl DocumentPage {
     fn visibility_name(visibility: &Visibility) -> &'static str {
         visibility.as_str()
     }
+
+    fn count(n: usize, noun: &str) -> String {
+        counted(n as u64, noun)
+    }
 }
 
 /// A document and the notes this viewer may read, for the reader and its export.
@@ -282,7 +313,7 @@ async fn render_document(
     let page = DocumentPage {
         document_iri: state.iris.document(&doc.slug),
         signed_in: viewer.analyst.is_some(),
-        layout: Layout::new(viewer),
+        layout: Layout::new(viewer).at(&format!("/documents/{}", doc.slug)),
         slug: doc.slug,
         title: doc.title,
         meta: doc.analysed.parsed.meta,
@@ -299,16 +330,51 @@ pub async fn page_not_found() -> HtmlError {
     ))
 }
 
-/// `GET /documents/{slug}/export.html`: the annotated article as a download, with the notes
-/// the viewer may see.
+/// `?visibility=` of an export.
+#[derive(Debug, serde::Deserialize)]
+pub struct ExportQuery {
+    visibility: Option<String>,
+}
+
+/// `GET /documents/{slug}/export.html[?visibility=public|team|mine]`: the annotated article
+/// as a download. The notes are what the reader chose, never more than they may see:
+/// `team` (public and team notes, what every analyst may read) unless they ask otherwise,
+/// and public notes only for a reader who is not signed in.
 pub async fn export_document(
     State(state): State<AppState>,
     slug: Result<DocumentSlug, AppError>,
     viewer: Result<Viewer, AppError>,
+    query: Result<axum::extract::Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, HtmlError> {
     let viewer = viewer?;
-    let (doc, notes) = document_with_notes(&state, slug, &viewer).await?;
-    let html = export::export_html(&doc, &notes, &state.iris, time::OffsetDateTime::now_utc())?;
+    let asked = match query.ok().and_then(|q| q.0.visibility) {
+        None => ExportScope::Team,
+        Some(name) => ExportScope::parse(&name).ok_or_else(|| {
+            AppError::client(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                "`visibility` must be public, team or mine.",
+            )
+        })?,
+    };
+    let analyst = viewer.analyst.as_ref();
+    let scope = if analyst.is_some() { asked } else { ExportScope::Public };
+    let DocumentSlug(slug) = slug?;
+    require_reader(&state, &viewer, &format!("/documents/{slug}"))?;
+    let doc = state
+        .store
+        .load_document(slug.as_str())
+        .await?
+        .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
+    let filter = scope.filter(analyst.map(|a| a.id)).unwrap_or(NoteFilter::Public);
+    let notes = state.store.list_notes(doc.id, filter, 0, i64::MAX).await?;
+    let html = export::export_html(
+        &doc,
+        &notes,
+        &state.iris,
+        time::OffsetDateTime::now_utc(),
+        &scope.describe(analyst.map(|a| a.name.as_str())),
+    )?;
     let disposition = format!("attachment; filename=\"{}\"", export::file_name(&doc.slug));
     Ok((
         [
@@ -319,4 +385,12 @@ pub async fn export_document(
         html,
     )
         .into_response())
+}
+
+/// `GET /documents/{slug}/`: the reader's address has no trailing slash.
+pub async fn redirect_document(
+    slug: Result<DocumentSlug, AppError>,
+) -> Result<Response, HtmlError> {
+    let DocumentSlug(slug) = slug?;
+    Ok(Redirect::permanent(&format!("/documents/{slug}")).into_response())
 }

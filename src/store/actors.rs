@@ -24,6 +24,7 @@ struct ActorRow {
     wikidata: Option<String>,
     affiliation: Option<String>,
     role: Option<String>,
+    tone: i64,
     mentions: i64,
     documents: i64,
 }
@@ -62,11 +63,11 @@ impl Store {
             .await?;
         for actor in gazetteer.actors() {
             sqlx::query(
-                "insert into actors (id, name, kind, wikidata, affiliation, role)
-                 values ($1, $2, $3, $4, $5, $6)
+                "insert into actors (id, name, kind, wikidata, affiliation, role, tone)
+                 values ($1, $2, $3, $4, $5, $6, $7)
                  on conflict (id) do update set name = excluded.name, kind = excluded.kind,
                    wikidata = excluded.wikidata, affiliation = excluded.affiliation,
-                   role = excluded.role",
+                   role = excluded.role, tone = excluded.tone",
             )
             .bind(&actor.id)
             .bind(&actor.name)
@@ -74,6 +75,7 @@ impl Store {
             .bind(&actor.wikidata)
             .bind(&actor.affiliation)
             .bind(&actor.role)
+            .bind(i64::from(actor.tone))
             .execute(&mut *tx)
             .await?;
             for alias in &actor.aliases {
@@ -112,7 +114,7 @@ impl Store {
     /// Every stored actor with its aliases and mention counts, most-named first.
     pub async fn list_actors(&self) -> StoreResult<Vec<ActorRecord>> {
         let rows: Vec<ActorRow> = sqlx::query_as(
-            "select a.id, a.name, a.kind, a.wikidata, a.affiliation, a.role,
+            "select a.id, a.name, a.kind, a.wikidata, a.affiliation, a.role, a.tone,
                     count(m.actor_id) as mentions,
                     count(distinct p.document_id) as documents
              from actors a
@@ -148,6 +150,7 @@ impl Store {
                         affiliation: row.affiliation,
                         role: row.role,
                         aliases,
+                        tone: u8::try_from(row.tone).unwrap_or(0),
                     },
                     mentions: row.mentions,
                     documents: row.documents,

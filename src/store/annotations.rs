@@ -6,7 +6,7 @@ use sqlx::FromRow;
 use super::{Store, StoreError, StoreResult, now_rfc3339};
 use crate::domain::anchor::Anchor;
 use crate::domain::anchor::DocumentText;
-use crate::domain::annotation::{ImportedNote, Note, NoteContent, Visibility};
+use crate::domain::annotation::{ImportedNote, KeptFields, Note, NoteContent, Visibility};
 use crate::domain::html::SafeHtml;
 use crate::domain::markdown::render_untrusted;
 use crate::domain::reanchor::{AnchorStatus, reanchor};
@@ -75,20 +75,25 @@ struct NoteRow {
     body_html: Option<String>,
     tags: String,
     visibility: String,
-    start_cp: i64,
-    end_cp: i64,
-    exact: String,
-    prefix: String,
-    suffix: String,
+    start_cp: Option<i64>,
+    end_cp: Option<i64>,
+    exact: Option<String>,
+    prefix: Option<String>,
+    suffix: Option<String>,
     anchor_status: String,
     original_exact: String,
     created: String,
     modified: String,
     revision: i64,
+    canonical: Option<String>,
+    via: String,
+    body_language: Option<String>,
+    body_purpose: Option<String>,
 }
 
 const SELECT_NOTE: &str = "select n.id, d.slug, a.name as creator, n.analyst_id, n.motivation, n.body, n.body_html, n.tags,
-        n.visibility, n.start_cp, n.end_cp, n.exact, n.prefix, n.suffix, n.anchor_status, n.original_exact, n.created, n.modified, n.revision
+        n.visibility, n.start_cp, n.end_cp, n.exact, n.prefix, n.suffix, n.anchor_status, n.original_exact, n.created, n.modified, n.revision,
+        n.canonical, n.via, n.body_language, n.body_purpose
     from annotations n join documents d on d.id = n.document_id join analysts a on a.id = n.analyst_id";
 
 /// Which notes to read. Every listing goes through one of these, so visibility is decided in
@@ -139,12 +144,21 @@ impl TryFrom<NoteRow> for OwnedNote {
             note: Note {
                 visibility: Visibility::parse(&r.visibility).ok_or_else(|| bad("visibility"))?,
                 tags: serde_json::from_str(&r.tags).map_err(|_| bad("tags"))?,
-                anchor: Anchor {
-                    start: usize::try_from(r.start_cp).map_err(|_| bad("start"))?,
-                    end: usize::try_from(r.end_cp).map_err(|_| bad("end"))?,
-                    exact: r.exact,
-                    prefix: r.prefix,
-                    suffix: r.suffix,
+                anchor: match (r.start_cp, r.end_cp) {
+                    (Some(start), Some(end)) => Some(Anchor {
+                        start: usize::try_from(start).map_err(|_| bad("start"))?,
+                        end: usize::try_from(end).map_err(|_| bad("end"))?,
+                        exact: r.exact.unwrap_or_default(),
+                        prefix: r.prefix.unwrap_or_default(),
+                        suffix: r.suffix.unwrap_or_default(),
+                    }),
+                    _ => None,
+                },
+                kept: KeptFields {
+                    canonical: r.canonical,
+                    via: serde_json::from_str(&r.via).map_err(|_| bad("via"))?,
+                    body_language: r.body_language,
+                    body_purpose: r.body_purpose,
                 },
                 status: AnchorStatus::parse(&r.anchor_status),
                 original_exact: r.original_exact,
@@ -169,13 +183,18 @@ fn tags_json(tags: &[String]) -> StoreResult<String> {
     serde_json::to_string(tags).map_err(|e| StoreError::Malformed(e.to_string()))
 }
 
+fn via_json(via: &[String]) -> StoreResult<String> {
+    serde_json::to_string(via).map_err(|e| StoreError::Malformed(e.to_string()))
+}
+
 /// A note to restore, anchored (or not) against the current text.
 #[derive(Debug, Clone)]
 pub struct RestoredNote<'a> {
     /// The note as exported.
     pub note: &'a ImportedNote,
-    /// Where it sits now; for an orphan, where it sat when it was exported.
-    pub anchor: Anchor,
+    /// Where it sits now; for an orphan, where it sat when it was exported; `None` for a
+    /// page note.
+    pub anchor: Option<Anchor>,
     /// Exact when it anchors in the current text, orphan when not.
     pub status: AnchorStatus,
 }
@@ -232,17 +251,18 @@ impl Store {
                 }
             };
             let row = NoteRowIn {
-                id: &note.id,
+                id: note.id.as_str(),
                 document_id,
                 analyst_id,
                 document_version: version,
                 content: &note.content,
-                anchor: &restored.anchor,
+                anchor: restored.anchor.as_ref(),
                 status: restored.status,
                 original_exact: note
                     .original_quote
                     .as_deref()
-                    .unwrap_or(&restored.anchor.exact),
+                    .or(restored.anchor.as_ref().map(|a| a.exact.as_str()))
+                    .unwrap_or_default(),
                 created: &note.created,
                 modified: &note.modified,
             };
@@ -287,7 +307,7 @@ impl Store {
         analyst_id: i64,
         id: &str,
         content: &NoteContent,
-        anchor: &Anchor,
+        anchor: Option<&Anchor>,
         idempotency: Option<&IdempotencyKey<'_>>,
     ) -> StoreResult<Created> {
         let now = now_rfc3339();
@@ -334,7 +354,7 @@ impl Store {
             content,
             anchor,
             status: AnchorStatus::Exact,
-            original_exact: &anchor.exact,
+            original_exact: anchor.map_or("", |a| a.exact.as_str()),
             created: &now,
             modified: &now,
         };
@@ -386,6 +406,25 @@ impl Store {
             .await?)
     }
 
+    /// How many notes that pass `filter` each document has, by slug (documents without any
+    /// are left out).
+    pub async fn note_counts(
+        &self,
+        filter: NoteFilter,
+    ) -> StoreResult<std::collections::HashMap<String, i64>> {
+        let sql = format!(
+            "select d.slug, count(*) from annotations n join documents d on d.id = n.document_id
+             where ($1 is null or n.document_id = $1) and {} group by d.slug",
+            filter.condition()
+        );
+        let rows: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(None::<i64>)
+            .bind(filter.analyst())
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// One note of a document, whoever may read it; callers check visibility.
     pub async fn get_note(&self, document_id: i64, id: &str) -> StoreResult<Option<OwnedNote>> {
         let sql = format!("{SELECT_NOTE} where n.document_id = $1 and n.id = $2");
@@ -403,7 +442,7 @@ impl Store {
         id: &str,
         revision: i64,
         content: &NoteContent,
-        anchor: &Anchor,
+        anchor: Option<&Anchor>,
         document_version: i64,
     ) -> StoreResult<Conditional<Note>> {
         let mut tx = self.write().await?;
@@ -411,7 +450,8 @@ impl Store {
             "update annotations set motivation = $3, body = $4, tags = $5, visibility = $6,
                start_cp = $7, end_cp = $8, exact = $9, prefix = $10, suffix = $11,
                document_version = $12, modified = $13, body_html = $14, anchor_status = 'exact',
-               original_exact = $9, revision = revision + 1
+               original_exact = coalesce($9, ''), revision = revision + 1, canonical = $15,
+               via = $16, body_language = $17, body_purpose = $18
              where id = $1 and revision = $2",
         )
         .bind(id)
@@ -420,14 +460,18 @@ impl Store {
         .bind(&content.body)
         .bind(tags_json(&content.tags)?)
         .bind(content.visibility.as_str())
-        .bind(anchor.start as i64)
-        .bind(anchor.end as i64)
-        .bind(&anchor.exact)
-        .bind(&anchor.prefix)
-        .bind(&anchor.suffix)
+        .bind(anchor.map(|a| a.start as i64))
+        .bind(anchor.map(|a| a.end as i64))
+        .bind(anchor.map(|a| a.exact.as_str()))
+        .bind(anchor.map(|a| a.prefix.as_str()))
+        .bind(anchor.map(|a| a.suffix.as_str()))
         .bind(document_version)
         .bind(now_rfc3339())
         .bind(render_untrusted(&content.body).as_str())
+        .bind(content.kept.canonical.as_deref())
+        .bind(via_json(&content.kept.via)?)
+        .bind(content.kept.body_language.as_deref())
+        .bind(content.kept.body_purpose.as_deref())
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -481,7 +525,7 @@ struct NoteRowIn<'a> {
     analyst_id: i64,
     document_version: i64,
     content: &'a NoteContent,
-    anchor: &'a Anchor,
+    anchor: Option<&'a Anchor>,
     status: AnchorStatus,
     original_exact: &'a str,
     created: &'a str,
@@ -496,8 +540,9 @@ async fn insert_row(
     let done = sqlx::query(
         "insert into annotations (id, document_id, analyst_id, motivation, body, tags, visibility,
            start_cp, end_cp, exact, prefix, suffix, document_version, created, modified, body_html,
-           anchor_status, original_exact)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+           anchor_status, original_exact, canonical, via, body_language, body_purpose)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+           $19, $20, $21, $22)
          on conflict (id) do nothing",
     )
     .bind(row.id)
@@ -507,17 +552,21 @@ async fn insert_row(
     .bind(&row.content.body)
     .bind(tags_json(&row.content.tags)?)
     .bind(row.content.visibility.as_str())
-    .bind(row.anchor.start as i64)
-    .bind(row.anchor.end as i64)
-    .bind(&row.anchor.exact)
-    .bind(&row.anchor.prefix)
-    .bind(&row.anchor.suffix)
+    .bind(row.anchor.map(|a| a.start as i64))
+    .bind(row.anchor.map(|a| a.end as i64))
+    .bind(row.anchor.map(|a| a.exact.as_str()))
+    .bind(row.anchor.map(|a| a.prefix.as_str()))
+    .bind(row.anchor.map(|a| a.suffix.as_str()))
     .bind(row.document_version)
     .bind(row.created)
     .bind(row.modified)
     .bind(render_untrusted(&row.content.body).as_str())
     .bind(row.status.as_str())
     .bind(row.original_exact)
+    .bind(row.content.kept.canonical.as_deref())
+    .bind(via_json(&row.content.kept.via)?)
+    .bind(row.content.kept.body_language.as_deref())
+    .bind(row.content.kept.body_purpose.as_deref())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected())
@@ -571,7 +620,8 @@ pub(crate) async fn reanchor_notes(
     paragraphs: &[&str],
 ) -> StoreResult<ReanchorCounts> {
     let rows: Vec<AnchorRow> = sqlx::query_as(
-        "select id, start_cp, end_cp, exact, prefix, suffix, original_exact from annotations where document_id = $1",
+        "select id, start_cp, end_cp, exact, prefix, suffix, original_exact from annotations
+         where document_id = $1 and start_cp is not null",
     )
     .bind(document_id)
     .fetch_all(&mut **tx)

@@ -173,6 +173,7 @@ struct ActorRow {
     wikidata: Option<String>,
     affiliation: Option<String>,
     role: Option<String>,
+    tone: i64,
 }
 
 fn style_name(style: &FormatStyle) -> (&'static str, Option<&str>) {
@@ -534,7 +535,7 @@ impl Store {
 
     async fn load_mentioned_actors(&self, document_id: i64) -> StoreResult<Vec<Actor>> {
         let rows: Vec<ActorRow> = sqlx::query_as(
-            "select id, name, kind, wikidata, affiliation, role from actors
+            "select id, name, kind, wikidata, affiliation, role, tone from actors
              where id in (select m.actor_id from mentions m join paragraphs p on p.id = m.paragraph_id
                           where p.document_id = $1)
                 or id in (select a.affiliation from actors a
@@ -556,6 +557,7 @@ impl Store {
                     affiliation: r.affiliation,
                     role: r.role,
                     aliases: Vec::new(),
+                    tone: u8::try_from(r.tone).unwrap_or(0),
                 })
             })
             .collect()

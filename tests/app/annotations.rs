@@ -318,7 +318,7 @@ async fn visibility_and_ownership_rules_hold() {
     );
     let html = app.get(&format!("/documents/{SEED}")).await.html();
     assert_eq!(
-        select(&html, "aside.note").len(),
+        select(&html, "article.note").len(),
         1,
         "the page shows anonymous readers only the public note"
     );
@@ -515,7 +515,7 @@ async fn notes_appear_in_the_page_margin_with_highlights_and_no_markup_from_thei
     );
     let aside = select(
         &html,
-        &format!(".margin[data-paragraph=\"1\"] aside.note[data-annotation-id=\"{id}\"]"),
+        &format!(".margin[data-paragraph=\"1\"] article.note[data-annotation-id=\"{id}\"]"),
     );
     assert_eq!(aside.len(), 1);
     let shown = text(&aside[0]);
@@ -523,7 +523,7 @@ async fn notes_appear_in_the_page_margin_with_highlights_and_no_markup_from_thei
         shown.contains("alice") && shown.contains("<svg onload=alert(4)>"),
         "{shown}"
     );
-    assert_eq!(select(&html, "aside.note .note-body strong").len(), 1);
+    assert_eq!(select(&html, "article.note .note-body strong").len(), 1);
 }
 
 #[tokio::test]
@@ -546,7 +546,7 @@ async fn a_note_can_span_paragraphs_and_footnote_markers() {
     assert_eq!(select(&html, "#p1 mark.note-highlight").len(), 1);
     assert_eq!(select(&html, "#p2 mark.note-highlight").len(), 1);
     assert_eq!(
-        select(&html, ".margin[data-paragraph=\"1\"] aside.note").len(),
+        select(&html, ".margin[data-paragraph=\"1\"] article.note").len(),
         1
     );
     let mut over_marker = note("against the other. Commentators", "over a marker", "public");

@@ -118,7 +118,7 @@ async fn the_export_opens_offline_prints_every_note_and_passes_axe() {
     let export = app
         .send(
             "GET",
-            "/documents/russia-north-korea-chinese-views/export.html",
+            "/documents/russia-north-korea-chinese-views/export.html?visibility=mine",
             Some(&alice),
             None,
             &[],

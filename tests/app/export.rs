@@ -248,7 +248,7 @@ async fn the_export_holds_text_footnotes_actors_and_numbered_sidenotes() {
         1,
         "Markdown bodies are rendered"
     );
-    let in_p1 = select(&html, "#p1 ~ .sidenotes aside.sidenote");
+    let in_p1 = select(&html, ".para:has(> #p1) > .sidenotes > aside.sidenote");
     assert_eq!(in_p1.len(), 2, "notes sit beside their paragraph");
 }
 
@@ -270,25 +270,55 @@ async fn the_export_follows_the_page_visibility_rules() {
         )
         .await
         .unwrap();
-    let signed_in = app
-        .request(
-            Request::get(format!("/documents/{SEED}/export.html"))
-                .header("cookie", "glossa_session=s-alice")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .html();
-    let notes: Vec<String> = select(&signed_in, "aside.sidenote .sn-body")
-        .iter()
-        .map(text)
-        .collect();
+    let export = |visibility: &'static str| {
+        let app = &app;
+        async move {
+            app.request(
+                Request::get(format!("/documents/{SEED}/export.html{visibility}"))
+                    .header("cookie", "glossa_session=s-alice")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .html()
+        }
+    };
+    let bodies = |html: &scraper::Html| -> Vec<String> {
+        select(html, "aside.sidenote .sn-body")
+            .iter()
+            .map(text)
+            .collect()
+    };
+    let header = |html: &scraper::Html| text(&select(html, ".export-line")[0]);
+    let default = export("").await;
+    assert_eq!(
+        bodies(&default).len(),
+        10,
+        "by default: what every analyst may see, public and team notes"
+    );
+    assert!(!bodies(&default).iter().any(|n| n.contains("Private reminder")));
+    assert!(header(&default).contains("public and team notes, no private notes"), "{}", header(&default));
+    let mine = export("?visibility=mine").await;
+    let notes = bodies(&mine);
     assert_eq!(notes.len(), 11, "public + team + alice's private note");
     assert!(notes.iter().any(|n| n.contains("Private reminder")));
     assert!(
         !notes.iter().any(|n| n.contains("Sept 2024 address")),
         "bob's private note stays out"
     );
+    assert!(header(&mine).contains("and alice's private notes"), "{}", header(&mine));
+    let public = export("?visibility=public").await;
+    assert!(header(&public).contains("public notes only"), "{}", header(&public));
+    assert!(bodies(&public).len() < 10);
+    let bad = app
+        .request(
+            Request::get(format!("/documents/{SEED}/export.html?visibility=everything"))
+                .header("cookie", "glossa_session=s-alice")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(bad.status, 400);
 }
 
 #[tokio::test]
@@ -337,7 +367,7 @@ async fn notes_round_trip_through_the_export_into_a_fresh_database() {
     let (app, alice, _) = annotated_seed().await;
     let export = app
         .request(
-            Request::get(format!("/documents/{SEED}/export.html"))
+            Request::get(format!("/documents/{SEED}/export.html?visibility=mine"))
                 .header("authorization", format!("Bearer {alice}"))
                 .body(Body::empty())
                 .unwrap(),

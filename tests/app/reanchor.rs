@@ -155,7 +155,7 @@ async fn the_golden_edit_set_loses_no_note() {
             );
             if expected != "exact" {
                 assert!(
-                    text(&select(&html, "aside.note")[0])
+                    text(&select(&html, "article.note")[0])
                         .contains("Text changed since this note was written"),
                     "{name}"
                 );

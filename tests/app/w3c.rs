@@ -126,7 +126,7 @@ async fn emitted_annotations_containers_and_pages_pass_the_w3c_must_assertions()
     let export = app
         .send(
             "GET",
-            &format!("/documents/{SEED}/export.html"),
+            &format!("/documents/{SEED}/export.html?visibility=mine"),
             Some(&token),
             None,
             &[],

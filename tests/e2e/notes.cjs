@@ -97,8 +97,8 @@ async function main() {
     await page.fill('#note-tags', 'metonymy, capitals');
     await page.selectOption('#note-visibility', 'team');
     await page.click('.note-save');
-    await page.waitForSelector('.margin[data-paragraph="1"] aside.note');
-    const first = await page.$eval('.margin[data-paragraph="1"] aside.note', (a) => ({ id: a.dataset.annotationId, text: a.textContent }));
+    await page.waitForSelector('.margin[data-paragraph="1"] article.note');
+    const first = await page.$eval('.margin[data-paragraph="1"] article.note', (a) => ({ id: a.dataset.annotationId, text: a.textContent }));
     check(first.text.includes('metonyms') && first.text.includes('metonymy'), 'the note shows its body and tags');
     const highlighted = await page.$$eval(`mark.note-highlight[data-annotation-id="${first.id}"]`, (m) => m.map((x) => x.textContent).join(''));
     check(highlighted === 'Pyongyang and Moscow', `the quote is highlighted (${highlighted})`);
@@ -116,16 +116,16 @@ async function main() {
     await page.selectOption('#note-visibility', 'private');
     await page.focus('#note-tags');
     await page.keyboard.press('Enter');
-    await page.waitForSelector('.margin[data-paragraph="4"] aside.note');
-    results.keyboard_note = await page.$eval('.margin[data-paragraph="4"] aside.note', (a) => a.dataset.annotationId);
+    await page.waitForSelector('.margin[data-paragraph="4"] article.note');
+    results.keyboard_note = await page.$eval('.margin[data-paragraph="4"] article.note', (a) => a.dataset.annotationId);
 
     // After a reload both notes are still there.
     await page.reload();
-    check((await page.$$('aside.note')).length === 2, 'both notes survive a reload');
+    check((await page.$$('article.note')).length === 2, 'both notes survive a reload');
 
     // j moves to the first note; Tab reaches its Edit button; edit from the keyboard.
     await page.keyboard.press('j');
-    check(await page.evaluate(() => document.activeElement.matches('aside.note')), 'j focuses a note');
+    check(await page.evaluate(() => document.activeElement.matches('article.note')), 'j focuses a note');
     await page.keyboard.press('Tab');
     check(await page.evaluate(() => document.activeElement.matches('.note-edit')), 'Tab reaches Edit');
     await page.keyboard.press('Enter');
@@ -133,7 +133,7 @@ async function main() {
     await page.fill('#note-body', 'Edited: capitals stand for governments.');
     await page.focus('#note-tags');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelector('.margin[data-paragraph="1"] aside.note')?.textContent.includes('Edited: capitals'));
+    await page.waitForFunction(() => document.querySelector('.margin[data-paragraph="1"] article.note')?.textContent.includes('Edited: capitals'));
 
     // A change made elsewhere: the page's edit gets 412 and says so.
     const id = results.mouse_note;
@@ -155,7 +155,7 @@ async function main() {
     const bobContext = await browserContext(browser);
     const bob = await bobContext.newPage();
     await signIn(bob, 'bob', bobToken);
-    const bobSees = await bob.$$eval('aside.note', (a) => a.map((x) => x.dataset.annotationId));
+    const bobSees = await bob.$$eval('article.note', (a) => a.map((x) => x.dataset.annotationId));
     check(bobSees.length === 1 && bobSees[0] === id, `bob sees only the team note (${bobSees})`);
     check((await bob.$$('.note-actions:not([hidden])')).length === 0, 'bob cannot edit alice\'s note');
     await bobContext.close();
@@ -173,8 +173,8 @@ async function main() {
     await page.keyboard.type('After the flags.');
     await page.focus('#note-tags');
     await page.keyboard.press('Enter');
-    await page.waitForSelector('.margin[data-paragraph="1"] aside.note');
-    const emojiId = await page.$eval('.margin[data-paragraph="1"] aside.note', (a) => a.dataset.annotationId);
+    await page.waitForSelector('.margin[data-paragraph="1"] article.note');
+    const emojiId = await page.$eval('.margin[data-paragraph="1"] article.note', (a) => a.dataset.annotationId);
     const stored = await api(page, 'GET', `${base}/api/documents/emoji-flags/annotations/${emojiId}`, aliceToken);
     const [quote, position] = stored.json.target.selector;
     results.emoji = { exact: quote.exact, start: position.start, end: position.end };

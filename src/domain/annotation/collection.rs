@@ -1,0 +1,110 @@
+//! Containers and pages: `AnnotationCollection` and `AnnotationPage`.
+
+use serde::Serialize;
+
+use super::jsonld::{AnnotationLd, Iris, to_jsonld};
+use super::model::{ANNO_CONTEXT, Note};
+
+/// Where an `AnnotationPage` sits in its collection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageInfo {
+    /// The page's IRI.
+    pub id: String,
+    /// Position of its first item in the whole collection.
+    pub start_index: i64,
+    /// Notes in the whole collection.
+    pub total: i64,
+    /// The next page's IRI.
+    pub next: Option<String>,
+    /// The previous page's IRI.
+    pub prev: Option<String>,
+}
+
+/// An `AnnotationPage`; `partOf` is embedded, as the W3C schemas expect.
+#[derive(Debug, Serialize)]
+pub struct PageLd<'a> {
+    #[serde(rename = "@context", skip_serializing_if = "Option::is_none")]
+    context: Option<&'static str>,
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "partOf")]
+    part_of: PartOfLd,
+    #[serde(rename = "startIndex")]
+    start_index: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prev: Option<String>,
+    items: Vec<AnnotationLd<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct PartOfLd {
+    id: String,
+    #[serde(rename = "type")]
+    kind: [&'static str; 2],
+    total: i64,
+}
+
+/// A document's notes as a `BasicContainer` + `AnnotationCollection`.
+#[derive(Debug, Serialize)]
+pub struct CollectionLd<'a> {
+    #[serde(rename = "@context")]
+    context: [&'static str; 2],
+    id: String,
+    #[serde(rename = "type")]
+    kind: [&'static str; 2],
+    label: String,
+    total: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first: Option<PageLd<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last: Option<String>,
+}
+
+const CONTAINER_TYPES: [&str; 2] = ["BasicContainer", "AnnotationCollection"];
+
+/// An `AnnotationPage` of `notes` on the document `slug`; with `standalone`, it carries its
+/// own `@context` (served alone rather than inside its collection).
+pub fn page_jsonld<'a>(
+    notes: &'a [Note],
+    iris: &Iris,
+    slug: &str,
+    page: PageInfo,
+    standalone: bool,
+) -> PageLd<'a> {
+    PageLd {
+        context: standalone.then_some(ANNO_CONTEXT),
+        id: page.id,
+        kind: "AnnotationPage",
+        part_of: PartOfLd {
+            id: iris.container(slug),
+            kind: CONTAINER_TYPES,
+            total: page.total,
+        },
+        start_index: page.start_index,
+        next: page.next,
+        prev: page.prev,
+        items: notes.iter().map(|n| to_jsonld(n, iris)).collect(),
+    }
+}
+
+/// The container of a document's notes, with its first page embedded and the IRI of its last.
+pub fn collection_jsonld<'a>(
+    iris: &Iris,
+    slug: &str,
+    total: i64,
+    first: Option<PageLd<'a>>,
+    last: Option<String>,
+) -> CollectionLd<'a> {
+    CollectionLd {
+        context: [ANNO_CONTEXT, "http://www.w3.org/ns/ldp.jsonld"],
+        id: iris.container(slug),
+        kind: CONTAINER_TYPES,
+        label: format!("Notes on {slug}"),
+        total,
+        first,
+        last,
+    }
+}

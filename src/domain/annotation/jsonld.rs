@@ -1,0 +1,258 @@
+//! [`Note`] → W3C Web Annotation JSON-LD, and the IRIs it uses.
+
+use serde::Serialize;
+
+use super::model::{ANNO_CONTEXT, Note};
+
+/// IRIs built from the configured public base URL, never from a request's Host header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Iris {
+    base: String,
+}
+
+impl Iris {
+    /// `base` like `http://127.0.0.1:8080` (a trailing slash is dropped).
+    pub fn new(base: &str) -> Iris {
+        Iris {
+            base: base.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// The base URL without a trailing slash.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The document's IRI: its reader page.
+    pub fn document(&self, slug: &str) -> String {
+        format!("{}/documents/{slug}", self.base)
+    }
+
+    /// The annotation container of a document (ends with `/`).
+    pub fn container(&self, slug: &str) -> String {
+        format!("{}/api/documents/{slug}/annotations/", self.base)
+    }
+
+    /// One annotation.
+    pub fn annotation(&self, slug: &str, id: &str) -> String {
+        format!("{}{id}", self.container(slug))
+    }
+
+    /// An analyst.
+    pub fn analyst(&self, name: &str) -> String {
+        format!("{}/analysts/{name}", self.base)
+    }
+}
+
+/// A note as a W3C Web Annotation in JSON-LD, ready to serialise. Typed rather than built
+/// as a `serde_json::Value`, so writing a thousand of them costs little.
+#[derive(Debug, Serialize)]
+pub struct AnnotationLd<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    motivation: &'a str,
+    created: &'a str,
+    modified: &'a str,
+    creator: CreatorLd<'a>,
+    visibility: &'static str,
+    /// glossa's re-anchoring status: exact, moved, fuzzy, ambiguous or orphan.
+    #[serde(rename = "anchorStatus", skip_serializing_if = "Option::is_none")]
+    anchor_status: Option<&'static str>,
+    /// The author's quote, when the text it anchors to has since changed.
+    #[serde(rename = "originalQuote", skip_serializing_if = "Option::is_none")]
+    original_quote: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    body: Vec<BodyLd<'a>>,
+    target: TargetLd<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    canonical: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    via: Option<OneOrMany<'a>>,
+}
+
+/// One value as itself, several as an array, as the W3C model writes them.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum OneOrMany<'a> {
+    One(&'a str),
+    Many(&'a [String]),
+}
+
+impl<'a> OneOrMany<'a> {
+    fn of(items: &'a [String]) -> Option<OneOrMany<'a>> {
+        match items {
+            [] => None,
+            [one] => Some(OneOrMany::One(one)),
+            many => Some(OneOrMany::Many(many)),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct CreatorLd<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct BodyLd<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    value: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<&'static str>,
+    purpose: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'a str>,
+}
+
+/// A passage of the document, or (for a page note) the document's IRI alone.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum TargetLd<'a> {
+    Passage {
+        source: String,
+        selector: (QuoteLd<'a>, PositionLd),
+    },
+    Document(String),
+}
+
+#[derive(Debug, Serialize)]
+struct QuoteLd<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    exact: &'a str,
+    prefix: &'a str,
+    suffix: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct PositionLd {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    start: usize,
+    end: usize,
+}
+
+/// The note as a W3C Web Annotation in JSON-LD.
+///
+/// The text body carries the `purpose` its client gave, or else the note's motivation,
+/// except for tagging notes, whose text (if any) is `describing`, so that reading it back
+/// never turns the text into a tag. An empty text body is left out. A page note's target is
+/// the document's IRI alone.
+pub fn to_jsonld<'a>(note: &'a Note, iris: &Iris) -> AnnotationLd<'a> {
+    let mut body = Vec::with_capacity(note.tags.len() + 1);
+    if !note.body.is_empty() {
+        let purpose = match (&note.kept.body_purpose, note.motivation.as_str()) {
+            (Some(purpose), _) => purpose.as_str(),
+            (None, "tagging") => "describing",
+            (None, motivation) => motivation,
+        };
+        body.push(BodyLd {
+            kind: "TextualBody",
+            value: &note.body,
+            format: Some("text/markdown"),
+            purpose,
+            language: note.kept.body_language.as_deref(),
+        });
+    }
+    body.extend(note.tags.iter().map(|t| BodyLd {
+        kind: "TextualBody",
+        value: t,
+        format: None,
+        purpose: "tagging",
+        language: None,
+    }));
+    let source = iris.document(&note.document_slug);
+    let target = match &note.anchor {
+        None => TargetLd::Document(source),
+        Some(anchor) => TargetLd::Passage {
+            source,
+            selector: (
+                QuoteLd {
+                    kind: "TextQuoteSelector",
+                    exact: &anchor.exact,
+                    prefix: &anchor.prefix,
+                    suffix: &anchor.suffix,
+                },
+                PositionLd {
+                    kind: "TextPositionSelector",
+                    start: anchor.start,
+                    end: anchor.end,
+                },
+            ),
+        },
+    };
+    AnnotationLd {
+        context: ANNO_CONTEXT,
+        id: iris.annotation(&note.document_slug, &note.id),
+        kind: "Annotation",
+        motivation: &note.motivation,
+        created: &note.created,
+        modified: &note.modified,
+        creator: CreatorLd {
+            id: iris.analyst(&note.creator),
+            kind: "Person",
+            name: &note.creator,
+        },
+        visibility: note.visibility.as_str(),
+        anchor_status: note.anchor.as_ref().map(|_| note.status.as_str()),
+        original_quote: note
+            .anchor
+            .as_ref()
+            .filter(|a| a.exact != note.original_exact)
+            .map(|_| note.original_exact.as_str()),
+        body,
+        target,
+        canonical: note.kept.canonical.as_deref(),
+        via: OneOrMany::of(&note.kept.via),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::anchor::Anchor;
+    use crate::domain::annotation::{KeptFields, Visibility};
+
+    #[test]
+    fn json_ld_carries_every_required_part() {
+        let iris = Iris::new("http://127.0.0.1:8080/");
+        let n = Note {
+            id: "abc".into(),
+            document_slug: "d".into(),
+            creator: "alice".into(),
+            motivation: "commenting".into(),
+            body: "Hi".into(),
+            body_html: crate::domain::markdown::render_untrusted("Hi"),
+            tags: vec!["t".into()],
+            visibility: Visibility::Team,
+            anchor: Some(Anchor {
+                start: 1,
+                end: 2,
+                exact: "x".into(),
+                prefix: "".into(),
+                suffix: "y".into(),
+            }),
+            status: crate::domain::reanchor::AnchorStatus::Exact,
+            original_exact: "x".into(),
+            created: "2026-01-01T00:00:00Z".into(),
+            modified: "2026-01-01T00:00:00Z".into(),
+            revision: 3,
+            kept: KeptFields::default(),
+        };
+        let v = serde_json::to_value(to_jsonld(&n, &iris)).unwrap();
+        assert_eq!(
+            v["id"],
+            "http://127.0.0.1:8080/api/documents/d/annotations/abc"
+        );
+        assert_eq!(v["target"]["source"], "http://127.0.0.1:8080/documents/d");
+        assert_eq!(v["body"][1]["purpose"], "tagging");
+        assert_eq!(n.etag(), "\"abc-3\"");
+    }
+}

@@ -1,0 +1,201 @@
+//! The note model: what a client may set, what is stored, and field errors.
+
+use crate::domain::anchor::{Anchor, Selectors};
+
+/// The JSON-LD context of every annotation.
+pub const ANNO_CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
+/// Longest note body, in code points.
+pub const MAX_BODY_LEN: usize = 20_000;
+/// Most tags on one note.
+pub const MAX_TAGS: usize = 32;
+/// Longest tag, in code points.
+pub const MAX_TAG_LEN: usize = 64;
+/// Longest `canonical` or `via` IRI, in code points.
+pub const MAX_IRI_LEN: usize = 2_000;
+
+/// Why an analyst wrote a note (the W3C motivations).
+pub const MOTIVATIONS: &[&str] = &[
+    "commenting",
+    "highlighting",
+    "questioning",
+    "tagging",
+    "assessing",
+    "bookmarking",
+    "classifying",
+    "describing",
+    "editing",
+    "identifying",
+    "linking",
+    "replying",
+];
+
+/// Who may read a note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Only its author.
+    Private,
+    /// Every signed-in analyst.
+    Team,
+    /// Anyone who can read the document.
+    Public,
+}
+
+impl Visibility {
+    /// Stable lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Private => "private",
+            Visibility::Team => "team",
+            Visibility::Public => "public",
+        }
+    }
+
+    /// Inverse of [`Visibility::as_str`].
+    pub fn parse(name: &str) -> Option<Visibility> {
+        [Visibility::Private, Visibility::Team, Visibility::Public]
+            .into_iter()
+            .find(|v| v.as_str() == name)
+    }
+}
+
+/// What a client may set on a note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteContent {
+    /// One of [`MOTIVATIONS`].
+    pub motivation: String,
+    /// Markdown body (may be empty, e.g. for a highlight).
+    pub body: String,
+    /// Tags, in the order given.
+    pub tags: Vec<String>,
+    /// Who may read it.
+    pub visibility: Visibility,
+    /// The passage it is written on; `None` for a note on the whole document (a page note,
+    /// whose W3C target is the document's IRI alone).
+    pub selectors: Option<Selectors>,
+    /// Model fields glossa keeps as sent.
+    pub kept: KeptFields,
+}
+
+/// W3C model fields glossa does not interpret but must not lose: the protocol says a
+/// `canonical` IRI is kept without change, and a client reading a note back expects what it
+/// sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeptFields {
+    /// `canonical`: the IRI every copy of this annotation shares.
+    pub canonical: Option<String>,
+    /// `via`: the IRIs this annotation was copied from.
+    pub via: Vec<String>,
+    /// `language` of the text body (a BCP 47 tag).
+    pub body_language: Option<String>,
+    /// `purpose` of the text body, when the client gave one.
+    pub body_purpose: Option<String>,
+}
+
+/// A note's id: 32 lowercase hex digits (128 random bits). Parsed at the edge, so a value
+/// that exists is well formed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NoteId(String);
+
+impl NoteId {
+    /// Accepts exactly 32 lowercase hex digits.
+    pub fn parse(text: &str) -> Option<NoteId> {
+        (text.len() == 32
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+        .then(|| NoteId(text.to_owned()))
+    }
+
+    /// A new random id.
+    pub fn random() -> Result<NoteId, getrandom::Error> {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes)?;
+        Ok(NoteId(hex::encode(bytes)))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for NoteId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A field that is wrong, and how.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{field}` {message}")]
+pub struct FieldError {
+    /// Path of the field, e.g. `target.selector[0].start`.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+    /// Machine-readable code.
+    pub code: &'static str,
+}
+
+pub(super) fn invalid(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field: field.into(),
+        message: message.into(),
+        code: "invalid_field",
+    }
+}
+
+pub(super) fn too_long(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field: field.into(),
+        message: message.into(),
+        code: "too_long",
+    }
+}
+
+/// A stored note, ready to be written out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// Opaque id (32 hex digits).
+    pub id: String,
+    /// The document's slug.
+    pub document_slug: String,
+    /// The author's name.
+    pub creator: String,
+    /// One of [`MOTIVATIONS`].
+    pub motivation: String,
+    /// Markdown body.
+    pub body: String,
+    /// The body rendered and sanitised (see [`crate::domain::markdown::render_untrusted`]).
+    pub body_html: crate::domain::html::SafeHtml,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Who may read it.
+    pub visibility: Visibility,
+    /// Where it sits in the current text; `None` for a page note.
+    pub anchor: Option<Anchor>,
+    /// How the anchor stands in the current text.
+    pub status: crate::domain::reanchor::AnchorStatus,
+    /// The quote as its author chose it (differs from `anchor.exact` after a fuzzy match).
+    pub original_exact: String,
+    /// RFC 3339.
+    pub created: String,
+    /// RFC 3339.
+    pub modified: String,
+    /// Bumped on every change; the ETag.
+    pub revision: i64,
+    /// Model fields kept as sent.
+    pub kept: KeptFields,
+}
+
+impl Note {
+    /// The strong ETag of this revision.
+    pub fn etag(&self) -> String {
+        format!("\"{}-{}\"", self.id, self.revision)
+    }
+
+    /// The quoted words, empty for a page note.
+    pub fn quote(&self) -> &str {
+        self.anchor.as_ref().map_or("", |a| a.exact.as_str())
+    }
+}

@@ -1,0 +1,86 @@
+//! Entity tags: how they are made, and the conditional headers that compare against them.
+//! `If-None-Match` lets a reader revalidate with a 304; `If-Match` keeps two analysts from
+//! overwriting each other's edits unknowingly.
+
+use axum::http::{HeaderMap, StatusCode, header};
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+
+/// A strong ETag for a representation: 96 bits of its SHA-256, quoted.
+pub fn of_bytes(bytes: &[u8]) -> String {
+    format!("\"{}\"", hex::encode(&Sha256::digest(bytes)[..12]))
+}
+
+/// Whether the client's `If-None-Match` already names `etag` (or `*`): answer 304.
+pub fn none_match_hits(headers: &HeaderMap, etag: &str) -> bool {
+    header_tags(headers, header::IF_NONE_MATCH).is_some_and(|mut tags| tags.any(|t| t == etag || t == "*"))
+}
+
+/// A write needs `If-Match` naming the current `etag`: missing → 428, stale → 412.
+pub fn require_match(headers: &HeaderMap, etag: &str) -> Result<(), AppError> {
+    let mut tags = header_tags(headers, header::IF_MATCH).ok_or_else(|| {
+        AppError::client(
+            StatusCode::PRECONDITION_REQUIRED,
+            "precondition_required",
+            "Send the note's ETag in If-Match, so a change made elsewhere is not overwritten.",
+        )
+    })?;
+    if tags.any(|t| t == etag) {
+        Ok(())
+    } else {
+        Err(stale())
+    }
+}
+
+/// The 412 answer when a note changed since the client read it.
+pub fn stale() -> AppError {
+    AppError::client(
+        StatusCode::PRECONDITION_FAILED,
+        "precondition_failed",
+        "This note was changed elsewhere since you read it; reload it and try again.",
+    )
+}
+
+fn header_tags(
+    headers: &HeaderMap,
+    name: header::HeaderName,
+) -> Option<impl Iterator<Item = &str>> {
+    let value = headers.get(name)?.to_str().ok()?;
+    Some(value.split(',').map(str::trim))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn with(name: header::HeaderName, value: &'static str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(name, HeaderValue::from_static(value));
+        headers
+    }
+
+    #[test]
+    fn if_none_match_hits_on_the_tag_or_a_star() {
+        assert!(none_match_hits(&with(header::IF_NONE_MATCH, "\"a\", \"b\""), "\"b\""));
+        assert!(none_match_hits(&with(header::IF_NONE_MATCH, "*"), "\"b\""));
+        assert!(!none_match_hits(&with(header::IF_NONE_MATCH, "\"a\""), "\"b\""));
+        assert!(!none_match_hits(&HeaderMap::new(), "\"b\""));
+    }
+
+    #[test]
+    fn if_match_is_required_and_must_be_current() {
+        let status = |r: Result<(), AppError>| r.err().map(|e| e.status());
+        assert_eq!(status(require_match(&HeaderMap::new(), "\"x-1\"")), Some(StatusCode::PRECONDITION_REQUIRED));
+        assert_eq!(status(require_match(&with(header::IF_MATCH, "\"x-0\""), "\"x-1\"")), Some(StatusCode::PRECONDITION_FAILED));
+        assert_eq!(status(require_match(&with(header::IF_MATCH, "\"x-0\", \"x-1\""), "\"x-1\"")), None);
+    }
+
+    #[test]
+    fn tags_are_strong_and_follow_the_bytes() {
+        assert_eq!(of_bytes(b"a"), of_bytes(b"a"));
+        assert_ne!(of_bytes(b"a"), of_bytes(b"b"));
+        assert!(of_bytes(b"a").starts_with('"') && !of_bytes(b"a").starts_with("W/"));
+    }
+}
