@@ -257,7 +257,10 @@
 
   const layoutWide = (text) => {
     const notes = notesIn(text);
-    const limit = window.innerHeight * 0.6;
+    // Notes shrink once one would sit half a screen below its quote, and fold only when one
+    // would still be most of a screen away.
+    const shrinkAt = window.innerHeight * 0.5;
+    const foldAt = window.innerHeight * 0.85;
     const base = text.getBoundingClientRect().top;
     const wanted = (note) => {
       const mark = firstMark(note.dataset.annotationId);
@@ -274,7 +277,7 @@
       text.style.minHeight = "";
       return;
     }
-    if (worst(items, stack(items, -1)) > limit) {
+    if (worst(items, stack(items, -1)) > shrinkAt) {
       for (const note of notes) note.classList.add("compact");
       items = measure();
       let tops = stack(items, -1);
@@ -282,7 +285,7 @@
       for (let i = 0; i < items.length; i++) {
         const note = items[i].el;
         const paragraph = note.closest(".margin").dataset.paragraph;
-        if (tops[i] - items[i].want <= limit || note.dataset.annotationId === activeId || expandedParagraphs.has(paragraph)) continue;
+        if (tops[i] - items[i].want <= foldAt || note.dataset.annotationId === activeId || expandedParagraphs.has(paragraph)) continue;
         const margin = note.closest(".margin");
         const rest = Array.from(margin.querySelectorAll("article.note")).slice(Array.from(margin.querySelectorAll("article.note")).indexOf(note));
         for (const folded of rest) folded.classList.add("folded");

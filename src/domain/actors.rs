@@ -603,14 +603,35 @@ mod tests {
         ]
         .concat();
         let gazetteer = Gazetteer::parse(&file).unwrap();
-        let tones: Vec<(&str, u8)> = gazetteer.actors().iter().map(|a| (a.id.as_str(), a.tone)).collect();
+        let tones: Vec<(&str, u8)> = gazetteer
+            .actors()
+            .iter()
+            .map(|a| (a.id.as_str(), a.tone))
+            .collect();
         assert_eq!(tones, vec![("AAA", 2), ("BBB", 1), ("CCC", 3)]);
-        let many: String = "ABCDEFGHIJ".chars().map(|c| actor(&format!("{c}{c}{c}"), None)).collect();
+        let many: String = "ABCDEFGHIJ"
+            .chars()
+            .map(|c| actor(&format!("{c}{c}{c}"), None))
+            .collect();
         let gazetteer = Gazetteer::parse(&many).unwrap();
         assert_eq!(gazetteer.actors()[7].tone, 8);
-        assert_eq!(gazetteer.actors()[8].tone, 0, "beyond the palette: the neutral tone");
+        assert_eq!(
+            gazetteer.actors()[8].tone,
+            0,
+            "beyond the palette: the neutral tone"
+        );
         let twice = [actor("AAA", Some(2)), actor("BBB", Some(2))].concat();
-        assert!(Gazetteer::parse(&twice).unwrap_err().to_string().contains("tone 2"));
-        assert!(Gazetteer::parse(&actor("AAA", Some(9))).unwrap_err().to_string().contains("1 to 8"));
+        assert!(
+            Gazetteer::parse(&twice)
+                .unwrap_err()
+                .to_string()
+                .contains("tone 2")
+        );
+        assert!(
+            Gazetteer::parse(&actor("AAA", Some(9)))
+                .unwrap_err()
+                .to_string()
+                .contains("1 to 8")
+        );
     }
 }

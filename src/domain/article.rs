@@ -47,7 +47,11 @@ impl MarginNote {
             "on the whole document".to_owned()
         } else {
             let words: Vec<&str> = self.quote.split_whitespace().take(6).collect();
-            let more = if self.quote.split_whitespace().count() > 6 { "…" } else { "" };
+            let more = if self.quote.split_whitespace().count() > 6 {
+                "…"
+            } else {
+                ""
+            };
             format!("on “{}{more}”", words.join(" "))
         };
         format!("Note {} by {} {on}", self.number, self.creator)
@@ -514,7 +518,9 @@ mod tests {
         );
         let html = view.paragraphs[0].html.as_str();
         assert!(
-            html.contains(r#"data-actor="RUS" title="Russia (as “Moscow”)" data-name="Russia">Moscow</mark>"#),
+            html.contains(
+                r#"data-actor="RUS" title="Russia (as “Moscow”)" data-name="Russia">Moscow</mark>"#
+            ),
             "{html}"
         );
         assert!(html.contains(r#"title="Russia">Russia</mark>"#), "{html}");

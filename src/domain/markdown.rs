@@ -87,7 +87,9 @@ fn render_events<'a>(events: impl Iterator<Item = Event<'a>>) -> SafeHtml {
 
 /// Links, decided before any HTML exists: a link whose target is not [`is_safe_link`]
 /// becomes its plain text (ammonia would leave an `<a>` without `href`, which is not valid
-/// HTML and reads as a link that goes nowhere), and bare `http(s)` URLs in text become links.
+/// HTML and reads as a link that goes nowhere), links written as raw HTML lose their tags
+/// for the same reason (links are written in Markdown, where the target is checked), and bare
+/// `http(s)` URLs in text become links. Other raw HTML is left to ammonia's allow-list.
 fn links_made_safe<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
     let mut out = Vec::new();
     let mut links: Vec<bool> = Vec::new();
@@ -120,6 +122,8 @@ fn links_made_safe<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>
                 in_code_block = false;
                 out.push(event);
             }
+            Event::Html(html) => out.push(Event::Html(without_link_tags(&html).into())),
+            Event::InlineHtml(html) => out.push(Event::InlineHtml(without_link_tags(&html).into())),
             Event::Text(text) if links.is_empty() && !in_code_block => {
                 for span in finder.spans(&text) {
                     let piece: CowStr<'a> = span.as_str().to_owned().into();
@@ -170,6 +174,29 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .strip_comments(true);
     builder
 });
+
+/// Raw HTML without its `<a …>` and `</a>` tags (the text between them stays).
+fn without_link_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        let tag = &rest[at + 1..];
+        let name = tag.strip_prefix('/').unwrap_or(tag);
+        let is_link = name.len() > 1
+            && name[..1].eq_ignore_ascii_case("a")
+            && name[1..].starts_with(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/');
+        match (is_link, tag.find('>')) {
+            (true, Some(end)) => rest = &tag[end + 1..],
+            _ => {
+                out.push('<');
+                rest = tag;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
 
 /// Whether a corpus link target may become a link: absolute `http`, `https` or `mailto`.
 pub fn is_safe_link(url: &str) -> bool {
@@ -494,7 +521,10 @@ mod tests {
             "{html}"
         );
         assert!(!html.contains("<img") && !html.contains("<style"), "{html}");
-        assert!(html.contains(r#"href="https://ok.org""#), "{html}");
+        assert!(
+            !html.contains("<a") && html.contains("ok"),
+            "a link written as raw HTML is its text: {html}"
+        );
     }
 
     #[test]
@@ -510,8 +540,14 @@ mod tests {
                 "[named](https://e.org) stays",
                 "<p><a href=\"https://e.org\" rel=\"nofollow noopener noreferrer\">named</a> stays</p>\n",
             ),
-            ("`https://in.code` stays code", "<p><code>https://in.code</code> stays code</p>\n"),
-            ("javascript:alert(1) is text", "<p>javascript:alert(1) is text</p>\n"),
+            (
+                "`https://in.code` stays code",
+                "<p><code>https://in.code</code> stays code</p>\n",
+            ),
+            (
+                "javascript:alert(1) is text",
+                "<p>javascript:alert(1) is text</p>\n",
+            ),
         ];
         for (markdown, html) in cases {
             assert_eq!(render_untrusted(markdown).as_str(), html, "{markdown}");

@@ -422,7 +422,11 @@ pub async fn show_annotation(
 }
 
 /// Only the author changes a note, and only from the revision they read (`If-Match`).
-fn check_author(writer: &NoteWriter, owned: &OwnedNote, headers: &HeaderMap) -> Result<(), AppError> {
+fn check_author(
+    writer: &NoteWriter,
+    owned: &OwnedNote,
+    headers: &HeaderMap,
+) -> Result<(), AppError> {
     if writer.analyst.id != owned.analyst_id {
         return Err(AppError::forbidden(
             "Only the note's author may change or delete it.",

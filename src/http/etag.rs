@@ -14,7 +14,8 @@ pub fn of_bytes(bytes: &[u8]) -> String {
 
 /// Whether the client's `If-None-Match` already names `etag` (or `*`): answer 304.
 pub fn none_match_hits(headers: &HeaderMap, etag: &str) -> bool {
-    header_tags(headers, header::IF_NONE_MATCH).is_some_and(|mut tags| tags.any(|t| t == etag || t == "*"))
+    header_tags(headers, header::IF_NONE_MATCH)
+        .is_some_and(|mut tags| tags.any(|t| t == etag || t == "*"))
 }
 
 /// A write needs `If-Match` naming the current `etag`: missing → 428, stale → 412.
@@ -63,18 +64,36 @@ mod tests {
 
     #[test]
     fn if_none_match_hits_on_the_tag_or_a_star() {
-        assert!(none_match_hits(&with(header::IF_NONE_MATCH, "\"a\", \"b\""), "\"b\""));
+        assert!(none_match_hits(
+            &with(header::IF_NONE_MATCH, "\"a\", \"b\""),
+            "\"b\""
+        ));
         assert!(none_match_hits(&with(header::IF_NONE_MATCH, "*"), "\"b\""));
-        assert!(!none_match_hits(&with(header::IF_NONE_MATCH, "\"a\""), "\"b\""));
+        assert!(!none_match_hits(
+            &with(header::IF_NONE_MATCH, "\"a\""),
+            "\"b\""
+        ));
         assert!(!none_match_hits(&HeaderMap::new(), "\"b\""));
     }
 
     #[test]
     fn if_match_is_required_and_must_be_current() {
         let status = |r: Result<(), AppError>| r.err().map(|e| e.status());
-        assert_eq!(status(require_match(&HeaderMap::new(), "\"x-1\"")), Some(StatusCode::PRECONDITION_REQUIRED));
-        assert_eq!(status(require_match(&with(header::IF_MATCH, "\"x-0\""), "\"x-1\"")), Some(StatusCode::PRECONDITION_FAILED));
-        assert_eq!(status(require_match(&with(header::IF_MATCH, "\"x-0\", \"x-1\""), "\"x-1\"")), None);
+        assert_eq!(
+            status(require_match(&HeaderMap::new(), "\"x-1\"")),
+            Some(StatusCode::PRECONDITION_REQUIRED)
+        );
+        assert_eq!(
+            status(require_match(&with(header::IF_MATCH, "\"x-0\""), "\"x-1\"")),
+            Some(StatusCode::PRECONDITION_FAILED)
+        );
+        assert_eq!(
+            status(require_match(
+                &with(header::IF_MATCH, "\"x-0\", \"x-1\""),
+                "\"x-1\""
+            )),
+            None
+        );
     }
 
     #[test]

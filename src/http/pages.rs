@@ -358,7 +358,11 @@ pub async fn export_document(
         })?,
     };
     let analyst = viewer.analyst.as_ref();
-    let scope = if analyst.is_some() { asked } else { ExportScope::Public };
+    let scope = if analyst.is_some() {
+        asked
+    } else {
+        ExportScope::Public
+    };
     let DocumentSlug(slug) = slug?;
     require_reader(&state, &viewer, &format!("/documents/{slug}"))?;
     let doc = state
@@ -366,7 +370,9 @@ pub async fn export_document(
         .load_document(slug.as_str())
         .await?
         .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
-    let filter = scope.filter(analyst.map(|a| a.id)).unwrap_or(NoteFilter::Public);
+    let filter = scope
+        .filter(analyst.map(|a| a.id))
+        .unwrap_or(NoteFilter::Public);
     let notes = state.store.list_notes(doc.id, filter, 0, i64::MAX).await?;
     let html = export::export_html(
         &doc,
@@ -387,10 +393,15 @@ pub async fn export_document(
         .into_response())
 }
 
-/// `GET /documents/{slug}/`: the reader's address has no trailing slash.
+/// `GET /documents/{slug}/`: the reader's address has no trailing slash; an unknown slug
+/// is a 404 here, not a redirect to one.
 pub async fn redirect_document(
+    State(state): State<AppState>,
     slug: Result<DocumentSlug, AppError>,
 ) -> Result<Response, HtmlError> {
     let DocumentSlug(slug) = slug?;
+    if state.store.document_text(slug.as_str()).await?.is_none() {
+        return Err(AppError::document_not_found(slug.as_str()).into());
+    }
     Ok(Redirect::permanent(&format!("/documents/{slug}")).into_response())
 }

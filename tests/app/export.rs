@@ -296,8 +296,16 @@ async fn the_export_follows_the_page_visibility_rules() {
         10,
         "by default: what every analyst may see, public and team notes"
     );
-    assert!(!bodies(&default).iter().any(|n| n.contains("Private reminder")));
-    assert!(header(&default).contains("public and team notes, no private notes"), "{}", header(&default));
+    assert!(
+        !bodies(&default)
+            .iter()
+            .any(|n| n.contains("Private reminder"))
+    );
+    assert!(
+        header(&default).contains("public and team notes, no private notes"),
+        "{}",
+        header(&default)
+    );
     let mine = export("?visibility=mine").await;
     let notes = bodies(&mine);
     assert_eq!(notes.len(), 11, "public + team + alice's private note");
@@ -306,16 +314,26 @@ async fn the_export_follows_the_page_visibility_rules() {
         !notes.iter().any(|n| n.contains("Sept 2024 address")),
         "bob's private note stays out"
     );
-    assert!(header(&mine).contains("and alice's private notes"), "{}", header(&mine));
+    assert!(
+        header(&mine).contains("and alice's private notes"),
+        "{}",
+        header(&mine)
+    );
     let public = export("?visibility=public").await;
-    assert!(header(&public).contains("public notes only"), "{}", header(&public));
+    assert!(
+        header(&public).contains("public notes only"),
+        "{}",
+        header(&public)
+    );
     assert!(bodies(&public).len() < 10);
     let bad = app
         .request(
-            Request::get(format!("/documents/{SEED}/export.html?visibility=everything"))
-                .header("cookie", "glossa_session=s-alice")
-                .body(Body::empty())
-                .unwrap(),
+            Request::get(format!(
+                "/documents/{SEED}/export.html?visibility=everything"
+            ))
+            .header("cookie", "glossa_session=s-alice")
+            .body(Body::empty())
+            .unwrap(),
         )
         .await;
     assert_eq!(bad.status, 400);

@@ -11,6 +11,7 @@ mod hostile;
 mod import;
 mod pages;
 mod payloads;
+mod reading;
 mod reanchor;
 mod session;
 mod storage;

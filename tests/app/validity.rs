@@ -48,9 +48,40 @@ async fn pages_are_valid_html() {
             "<script>x</script> `code`",
         ),
         ("Moscow have", "Overlapping note."),
+        (
+            "high-level state visits",
+            "[click](javascript:alert(1)) and [data](data:text/html,x) and ![img](https://e.org/i.png)",
+        ),
+        (
+            "mutual assistance",
+            &format!(
+                "See https://example.org/{}end for more.",
+                "long-path-".repeat(20)
+            ),
+        ),
+        (
+            "irked Beijing",
+            "<a href=\"javascript:x\">raw link</a> <iframe src=x></iframe>",
+        ),
+        (
+            "expanding influence in the Korean Peninsula",
+            "Same author, same paragraph: names must still differ.",
+        ),
+        ("", "A note on the whole document."),
     ] {
-        let note = serde_json::json!({"visibility": "public", "body": [{"value": body}, {"value": "tag <b>", "purpose": "tagging"}],
-            "target": {"source": source, "selector": {"type": "TextQuoteSelector", "exact": quote}}});
+        let target = if quote.is_empty() {
+            serde_json::json!(source)
+        } else {
+            serde_json::json!({"source": source, "selector": {"type": "TextQuoteSelector", "exact": quote}})
+        };
+        // The page note is private, so the signed-in page shows how a private note looks.
+        let visibility = if quote.is_empty() {
+            "private"
+        } else {
+            "public"
+        };
+        let note = serde_json::json!({"visibility": visibility, "body": [{"value": body}, {"value": "tag <b>", "purpose": "tagging"}],
+            "target": target});
         let page = app
             .send(
                 "POST",

@@ -92,7 +92,8 @@ pub fn parse_imported(value: &Value) -> Result<ImportedNote, FieldError> {
         .and_then(Value::as_str)
         .ok_or_else(|| invalid("creator.name", "is required"))?
         .to_owned();
-    crate::domain::slug::Slug::parse(&creator).map_err(|e| invalid("creator.name", e.to_string()))?;
+    crate::domain::slug::Slug::parse(&creator)
+        .map_err(|e| invalid("creator.name", e.to_string()))?;
     let timestamp = |field: &str| -> Result<String, FieldError> {
         let t = text(field)?;
         time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)

@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::model::{
-    FieldError, KeptFields, MAX_BODY_LEN, MAX_TAG_LEN, MAX_IRI_LEN, MAX_TAGS, MOTIVATIONS, NoteContent,
-    Visibility, invalid, too_long,
+    FieldError, KeptFields, MAX_BODY_LEN, MAX_IRI_LEN, MAX_TAG_LEN, MAX_TAGS, MOTIVATIONS,
+    NoteContent, Visibility, invalid, too_long,
 };
 use crate::domain::anchor::{Quote, Selectors};
 
@@ -78,7 +78,11 @@ pub fn parse_note(value: &Value, document_iri: &str) -> Result<NoteContent, Fiel
                 .into_iter()
                 .enumerate()
                 .map(|(i, item)| {
-                    let field = if many { format!("via[{i}]") } else { "via".to_owned() };
+                    let field = if many {
+                        format!("via[{i}]")
+                    } else {
+                        "via".to_owned()
+                    };
                     item.as_str()
                         .ok_or_else(|| invalid(field.as_str(), "must be an IRI, as a string"))
                         .and_then(|iri| check_iri(iri, &field))
@@ -103,15 +107,12 @@ pub fn parse_note(value: &Value, document_iri: &str) -> Result<NoteContent, Fiel
 
 /// An absolute IRI: a scheme, a colon, and no white space or control characters.
 fn check_iri(iri: &str, field: &str) -> Result<String, FieldError> {
-    let scheme_len = iri
-        .find(':')
-        .filter(|&n| n > 0)
-        .filter(|&n| {
-            iri[..n].starts_with(|c: char| c.is_ascii_alphabetic())
-                && iri[..n]
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        });
+    let scheme_len = iri.find(':').filter(|&n| n > 0).filter(|&n| {
+        iri[..n].starts_with(|c: char| c.is_ascii_alphabetic())
+            && iri[..n]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
     if scheme_len.is_none() || iri.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(invalid(
             field,
@@ -133,11 +134,15 @@ fn check_language(tag: &str, field: &str) -> Result<String, FieldError> {
     let ok = parts
         .next()
         .is_some_and(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()))
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
     if ok {
         Ok(tag.to_owned())
     } else {
-        Err(invalid(field, "must be a language tag such as en, zh-Hans or pt-BR"))
+        Err(invalid(
+            field,
+            "must be a language tag such as en, zh-Hans or pt-BR",
+        ))
     }
 }
 
@@ -254,7 +259,10 @@ fn parse_bodies(body: Option<&Value>) -> Result<Bodies, FieldError> {
     if bodies.tags.len() > MAX_TAGS {
         return Err(FieldError {
             field: "body".into(),
-            message: format!("has {} tags; at most {MAX_TAGS} are allowed", bodies.tags.len()),
+            message: format!(
+                "has {} tags; at most {MAX_TAGS} are allowed",
+                bodies.tags.len()
+            ),
             code: "too_many_tags",
         });
     }
@@ -521,8 +529,9 @@ mod tests {
             json!({"type": "SpecificResource", "source": DOC}),
             json!({"id": DOC, "type": "Text"}),
         ] {
-            let n = note(json!({"target": target.clone(), "body": {"value": "On the whole piece."}}))
-                .unwrap_or_else(|e| panic!("{target}: {e}"));
+            let n =
+                note(json!({"target": target.clone(), "body": {"value": "On the whole piece."}}))
+                    .unwrap_or_else(|e| panic!("{target}: {e}"));
             assert_eq!(n.selectors, None, "{target}");
         }
         for (target, field) in [
@@ -548,21 +557,45 @@ mod tests {
             n.kept,
             KeptFields {
                 canonical: Some("urn:uuid:dbfb1861-0ecf-41ad-be94-a584e5c4f1df".into()),
-                via: vec!["https://other.example/anno/1".into(), "https://third.example/a/2".into()],
+                via: vec![
+                    "https://other.example/anno/1".into(),
+                    "https://third.example/a/2".into()
+                ],
                 body_language: Some("fr-CA".into()),
                 body_purpose: Some("describing".into()),
             }
         );
         let one = note(json!({"target": DOC, "via": "https://other.example/anno/1"})).unwrap();
-        assert_eq!(one.kept.via, vec!["https://other.example/anno/1".to_string()]);
+        assert_eq!(
+            one.kept.via,
+            vec!["https://other.example/anno/1".to_string()]
+        );
         for (input, field) in [
-            (json!({"target": DOC, "canonical": "not an iri"}), "canonical"),
+            (
+                json!({"target": DOC, "canonical": "not an iri"}),
+                "canonical",
+            ),
             (json!({"target": DOC, "canonical": 7}), "canonical"),
-            (json!({"target": DOC, "via": ["https://ok.example", "relative/path"]}), "via[1]"),
-            (json!({"target": DOC, "body": {"value": "x", "language": "english!"}}), "body.language"),
-            (json!({"target": DOC, "body": {"value": "x", "purpose": "shouting"}}), "body.purpose"),
-            (json!({"target": DOC, "body": {"value": "x", "id": "urn:b"}}), "body.id"),
-            (json!({"target": DOC, "body": [{"value": "x", "created": "2026-01-01T00:00:00Z"}]}), "body[0].created"),
+            (
+                json!({"target": DOC, "via": ["https://ok.example", "relative/path"]}),
+                "via[1]",
+            ),
+            (
+                json!({"target": DOC, "body": {"value": "x", "language": "english!"}}),
+                "body.language",
+            ),
+            (
+                json!({"target": DOC, "body": {"value": "x", "purpose": "shouting"}}),
+                "body.purpose",
+            ),
+            (
+                json!({"target": DOC, "body": {"value": "x", "id": "urn:b"}}),
+                "body.id",
+            ),
+            (
+                json!({"target": DOC, "body": [{"value": "x", "created": "2026-01-01T00:00:00Z"}]}),
+                "body[0].created",
+            ),
         ] {
             let err = note(input.clone()).unwrap_err();
             assert_eq!(err.field, field, "{input}: {err}");
