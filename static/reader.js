@@ -257,57 +257,87 @@
 
   const layoutWide = (text) => {
     const notes = notesIn(text);
+    for (const note of notes) note.classList.remove("folded", "compact");
+    for (const button of text.querySelectorAll(".more-notes")) button.hidden = true;
+    if (notes.length === 0) {
+      text.style.minHeight = "";
+      return;
+    }
     // Notes shrink once one would sit half a screen below its quote, and fold only when one
     // would still be most of a screen away.
     const shrinkAt = window.innerHeight * 0.5;
     const foldAt = window.innerHeight * 0.85;
     const base = text.getBoundingClientRect().top;
-    const wanted = (note) => {
+    const want = new Map(notes.map((note) => {
       const mark = firstMark(note.dataset.annotationId);
-      const row = note.closest(".row");
-      const box = (mark && mark.getClientRects()[0]) || (row && row.getBoundingClientRect());
-      return box ? box.top - base : 0;
+      const box = (mark && mark.getClientRects()[0]) || note.closest(".row").getBoundingClientRect();
+      return [note, box.top - base];
+    }));
+    const heights = new Map();
+    const height = (el) => {
+      if (!heights.has(el)) heights.set(el, el.offsetHeight);
+      return heights.get(el);
     };
-    for (const note of notes) note.classList.remove("folded", "compact");
-    for (const button of text.querySelectorAll(".more-notes")) button.hidden = true;
-    const measure = () => notes.filter((n) => !n.classList.contains("folded")).map((el) => ({ el, want: wanted(el), h: el.offsetHeight }));
-    const worst = (items, tops) => Math.max(0, ...items.map((item, i) => tops[i] - item.want));
-    let items = measure();
-    if (items.length === 0) {
-      text.style.minHeight = "";
-      return;
-    }
-    if (worst(items, stack(items, -1)) > shrinkAt) {
+    const folded = new Set();
+    const marginOf = (note) => note.closest(".margin");
+    const isActive = (el) => el.dataset.annotationId === activeId && activeId !== null;
+    const mayFold = (note) => !isActive(note) && !expandedParagraphs.has(marginOf(note).dataset.paragraph);
+    // The visible notes and each paragraph's "n more notes" button, in margin order.
+    const items = () => {
+      for (const note of notes) note.classList.toggle("folded", folded.has(note));
+      const list = notes.filter((n) => !folded.has(n)).map((el) => ({ el, want: want.get(el) }));
+      for (const margin of text.querySelectorAll(".margin")) {
+        const hidden = Array.from(margin.querySelectorAll("article.note")).filter((n) => folded.has(n));
+        const button = margin.querySelector(":scope > .more-notes");
+        if (hidden.length === 0) {
+          if (button) button.hidden = true;
+          continue;
+        }
+        const more = foldButton(margin);
+        more.textContent = `${hidden.length} more ${hidden.length === 1 ? "note" : "notes"} on paragraph ${margin.dataset.paragraph}`;
+        more.hidden = false;
+        list.push({ el: more, want: want.get(hidden[0]) });
+      }
+      list.sort((x, y) => x.want - y.want || (x.el.compareDocumentPosition(y.el) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+      for (const item of list) item.h = height(item.el);
+      return list;
+    };
+    const worst = (list, tops) => Math.max(0, ...list.map((item, i) => tops[i] - item.want));
+    let list = items();
+    let tops = stack(list, -1);
+    if (worst(list, tops) > shrinkAt) {
       for (const note of notes) note.classList.add("compact");
-      items = measure();
-      let tops = stack(items, -1);
-      // Fold what still lands too far below its quote, a paragraph's later notes together.
-      for (let i = 0; i < items.length; i++) {
-        const note = items[i].el;
-        const paragraph = note.closest(".margin").dataset.paragraph;
-        if (tops[i] - items[i].want <= foldAt || note.dataset.annotationId === activeId || expandedParagraphs.has(paragraph)) continue;
-        const margin = note.closest(".margin");
-        const rest = Array.from(margin.querySelectorAll("article.note")).slice(Array.from(margin.querySelectorAll("article.note")).indexOf(note));
-        for (const folded of rest) folded.classList.add("folded");
-        const button = foldButton(margin);
-        button.textContent = `${rest.length} more ${rest.length === 1 ? "note" : "notes"} on paragraph ${paragraph}`;
-        button.hidden = false;
-        items = measure();
-        tops = stack(items, -1);
+      heights.clear();
+      list = items();
+      tops = stack(list, -1);
+    }
+    // Fold what still lands too far below its quote, a paragraph's later notes together.
+    for (;;) {
+      const far = list.findIndex((item, i) => item.el.matches("article.note") && tops[i] - item.want > foldAt && mayFold(item.el));
+      if (far === -1) break;
+      const margin = marginOf(list[far].el);
+      const siblings = Array.from(margin.querySelectorAll("article.note"));
+      for (const note of siblings.slice(siblings.indexOf(list[far].el))) if (mayFold(note)) folded.add(note);
+      list = items();
+      tops = stack(list, -1);
+    }
+    // The active note sits at its quote; notes above it that cannot make room fold, the
+    // farthest first.
+    const activeIndex = () => list.findIndex((item) => isActive(item.el));
+    let anchor = activeIndex();
+    if (anchor !== -1) {
+      tops = stack(list, anchor);
+      while (tops[anchor] > list[anchor].want + 2) {
+        const victim = list.slice(0, anchor).map((item) => item.el).find((el) => el.matches("article.note") && mayFold(el));
+        if (!victim) break;
+        folded.add(victim);
+        list = items();
+        anchor = activeIndex();
+        tops = stack(list, anchor);
       }
     }
-    items = measure();
-    for (const button of text.querySelectorAll(".more-notes:not([hidden])")) {
-      const margin = button.closest(".margin");
-      const last = Array.from(margin.querySelectorAll("article.note:not(.folded)")).pop();
-      const want = last ? wanted(last) + 1 : wanted(margin.querySelector("article.note"));
-      items.push({ el: button, want, h: button.offsetHeight });
-    }
-    items.sort((a, b) => a.want - b.want);
-    const anchor = items.findIndex((item) => item.el.dataset && item.el.dataset.annotationId === activeId);
-    const tops = stack(items, anchor);
     let bottom = 0;
-    items.forEach((item, i) => {
+    list.forEach((item, i) => {
       item.el.style.top = `${Math.round(tops[i])}px`;
       bottom = Math.max(bottom, tops[i] + item.h);
     });
@@ -392,7 +422,7 @@
     const id = note.dataset.annotationId;
     activeId = id;
     const margin = note.closest(".margin");
-    if (margin) expandedParagraphs.add(margin.dataset.paragraph);
+    if (margin && !wide.matches) expandedParagraphs.add(margin.dataset.paragraph);
     markActive(id);
     layoutNotes();
     const mark = firstMark(id);

@@ -109,6 +109,43 @@ fn analysts_take_notes_in_chromium_with_mouse_and_keyboard() {
     assert_eq!(results["axe_violations"].as_array().unwrap().len(), 0);
 }
 
+/// Nine notes on two paragraphs (one a bare 200-character URL, one hostile) at 1440, 1024,
+/// 390 and 320 px: the text keeps its flow, notes sit near their quotes, nothing widens the
+/// page, and on a phone the Add note button stays clear of the selection.
+#[test]
+fn many_notes_never_push_the_text_apart_in_chromium() {
+    if !browser_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = copy_corpus(dir.path());
+    let db = dir.path().join("reading.db");
+    let alice = add_analyst(&db, &corpus, "alice");
+    let server = start_server(&db, &corpus, &[]);
+    let url = format!("http://{}", server.host);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/reading.cjs");
+    let out = Command::new("node")
+        .arg(script)
+        .args([&url, &alice])
+        .env("GLOSSA_TOOLS_HOME", tools_home())
+        .env("SCREENSHOT_DIR", dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "browser test failed:\n{}\n{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    for width in ["1440", "1024"] {
+        let gap = results["widths"][width]["gap"].as_f64().unwrap();
+        let bare = results["widths"][width]["bareGap"].as_f64().unwrap();
+        assert!(gap <= 1.5 * bare, "{width}: {gap} px against {bare} px");
+    }
+    assert!(results["export_header"].as_str().unwrap().contains("public notes only"));
+}
+
 #[tokio::test]
 async fn the_export_opens_offline_prints_every_note_and_passes_axe() {
     if !browser_or_skip() {
