@@ -19,7 +19,8 @@ function check(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-// Sidenote boxes: inside the page width, not overlapping, next to or right below their paragraph.
+// Sidenote boxes: inside the page width, not overlapping, next to or right below their
+// paragraph; and the paragraphs keep their natural spacing.
 async function layout(page) {
   return page.evaluate(() => {
     const width = document.documentElement.clientWidth;
@@ -39,7 +40,13 @@ async function layout(page) {
       }
       boxes.push({ id: note.id, r, para: para.top, h: r.height });
     }
-    return { count: boxes.length, problems };
+    // No gaps in the text: paragraphs follow each other as they would with no notes at all.
+    const blocks = Array.from(document.querySelectorAll('.para .block')).map((b) => b.getBoundingClientRect());
+    const gaps = blocks.slice(1).map((b, i) => b.top - blocks[i].bottom);
+    const widest = Math.max(...gaps);
+    const narrowest = Math.min(...gaps);
+    if (widest > 1.5 * narrowest + 1) problems.push(`the notes push paragraphs apart: gaps from ${narrowest} to ${widest} px`);
+    return { count: boxes.length, problems, gaps: [narrowest, widest] };
   });
 }
 
