@@ -291,7 +291,7 @@ fn parse_and_anchor(
 /// `POST /api/documents/{slug}/annotations/`: creates a note; 201 with `Location` and `ETag`.
 #[utoipa::path(post, path = "/api/documents/{slug}/annotations/", tag = "annotations",
     params(("slug" = String, Path, description = "Document slug")),
-    request_body(content = Object, content_type = "application/ld+json", description = "A W3C Web Annotation: motivation, body (TextualBody, tags with purpose tagging), target with TextQuoteSelector and/or TextPositionSelector, visibility"),
+    request_body(content = Object, content_type = "application/ld+json", description = "A W3C Web Annotation: motivation, body (TextualBody with optional language and purpose, tags with purpose tagging), target (the document IRI alone for a note on the whole document, or a SpecificResource with TextQuoteSelector and/or TextPositionSelector), visibility, and optionally canonical and via (kept as sent)"),
     responses((status = 201, description = "Created; Location and ETag headers", body = Object, content_type = "application/ld+json"),
               (status = 400, description = "Malformed JSON", body = super::openapi::ErrorEnvelope),
               (status = 401, description = "No or bad credentials", body = super::openapi::ErrorEnvelope),

@@ -60,6 +60,8 @@ async fn emitted_annotations_containers_and_pages_pass_the_w3c_must_assertions()
                "target": {"source": source, "selector": [{"type": "TextQuoteSelector", "exact": "UN sanctions"}, {"type": "TextPositionSelector", "start": 4040, "end": 4052}]}}),
         json!({"motivation": "questioning", "body": {"value": "Who says? 🇺🇦 “quotes” <b>"}, "target": {"source": source, "selector": {"type": "TextQuoteSelector", "exact": "Chinese observers contend"}}}),
         json!({"motivation": "assessing", "visibility": "private", "body": {"value": "Low confidence."}, "target": {"source": source, "selector": {"type": "TextQuoteSelector", "exact": "Sino-Russian cooperation"}}}),
+        json!({"motivation": "commenting", "body": {"type": "TextualBody", "value": "On the whole piece.", "language": "en"}, "target": source,
+               "canonical": "urn:uuid:dbfb1861-0ecf-41ad-be94-a584e5c4f1df", "via": ["https://other.example/anno/1", "https://other.example/anno/2"]}),
     ];
     let dir = tempfile::tempdir().unwrap();
     let mut annotations = Vec::new();
