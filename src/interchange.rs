@@ -35,13 +35,7 @@ pub async fn import_notes_file(store: &Store, path: &Path) -> Result<NotesImport
     } else {
         text.as_str()
     };
-    let value: Value = serde_json::from_str(json).map_err(|e| {
-        format!(
-            "not valid JSON: {e} (line {}, column {})",
-            e.line(),
-            e.column()
-        )
-    })?;
+    let value: Value = serde_json::from_str(json).map_err(|e| format!("not valid JSON: {e}"))?;
     let notes = annotation_items(&value)?
         .into_iter()
         .enumerate()

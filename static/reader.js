@@ -199,6 +199,14 @@
   const notesIn = (root) => Array.from(root.querySelectorAll(".margin article.note"));
   const firstMark = (id) => article.querySelector(`.text mark.note-highlight[data-annotation-id="${id}"]`);
 
+  // "Show all" is offered only on a note that shows less than all of itself.
+  const markClipped = (notes) => {
+    for (const note of notes) {
+      const body = note.querySelector(".note-body");
+      const hidden = note.querySelector(".note-tags, .note-actions:not([hidden]), .note-status");
+      note.classList.toggle("clipped", body.scrollHeight > body.clientHeight + 1 || (note.classList.contains("compact") && hidden !== null));
+    }
+  };
   const addMoreButtons = (root) => {
     for (const note of root.querySelectorAll("article.note")) {
       if (note.querySelector(".note-more")) continue;
@@ -263,10 +271,10 @@
       text.style.minHeight = "";
       return;
     }
-    // Notes shrink once one would sit half a screen below its quote, and fold only when one
-    // would still be most of a screen away.
-    const shrinkAt = window.innerHeight * 0.5;
-    const foldAt = window.innerHeight * 0.85;
+    // Notes shrink once one would sit a quarter of a screen below its quote, and fold only
+    // when one would still be more than half a screen away.
+    const shrinkAt = window.innerHeight * 0.25;
+    const foldAt = window.innerHeight * 0.6;
     const base = text.getBoundingClientRect().top;
     const want = new Map(notes.map((note) => {
       const mark = firstMark(note.dataset.annotationId);
@@ -294,7 +302,9 @@
           continue;
         }
         const more = foldButton(margin);
-        more.textContent = `${hidden.length} more ${hidden.length === 1 ? "note" : "notes"} on paragraph ${margin.dataset.paragraph}`;
+        const all = hidden.length === margin.querySelectorAll("article.note").length;
+        const noun = hidden.length === 1 ? "note" : "notes";
+        more.textContent = `${all ? "Show" : `${hidden.length} more`} ${all ? `${hidden.length} ${noun}` : noun} on paragraph ${margin.dataset.paragraph}`;
         more.hidden = false;
         list.push({ el: more, want: want.get(hidden[0]) });
       }
@@ -307,6 +317,7 @@
     let tops = stack(list, -1);
     if (worst(list, tops) > shrinkAt) {
       for (const note of notes) note.classList.add("compact");
+      markClipped(notes);
       heights.clear();
       list = items();
       tops = stack(list, -1);
@@ -336,11 +347,14 @@
         tops = stack(list, anchor);
       }
     }
+    // Each note is positioned within its paragraph's row; tops are from the column's top.
     let bottom = 0;
     list.forEach((item, i) => {
-      item.el.style.top = `${Math.round(tops[i])}px`;
+      const row = item.el.offsetParent ? item.el.offsetParent.getBoundingClientRect().top - base : 0;
+      item.el.style.top = `${Math.round(tops[i] - row)}px`;
       bottom = Math.max(bottom, tops[i] + item.h);
     });
+    markClipped(notes);
     text.style.minHeight = "";
     if (bottom > text.offsetHeight) text.style.minHeight = `${Math.ceil(bottom)}px`;
   };
@@ -372,11 +386,19 @@
       const open = expandedParagraphs.has(margin.dataset.paragraph);
       margin.classList.toggle("collapsed", !open);
       toggle.setAttribute("aria-expanded", String(open));
-      toggle.textContent = open ? `Hide ${count === 1 ? "note" : "notes"}` : `Show ${count} ${count === 1 ? "note" : "notes"} on paragraph ${margin.dataset.paragraph}`;
+      const noun = count === 1 ? "note" : "notes";
+      toggle.textContent = open ? `Hide ${noun} on paragraph ${margin.dataset.paragraph}` : `Show ${count} ${noun} on paragraph ${margin.dataset.paragraph}`;
     }
   };
 
+  const clipPageNotes = () => {
+    for (const note of article.querySelectorAll(".page-notes article.note")) {
+      const body = note.querySelector(".note-body");
+      note.classList.toggle("clipped", body.scrollHeight > 9.5 * parseFloat(getComputedStyle(body).fontSize) + 1);
+    }
+  };
   const layoutNotes = () => {
+    clipPageNotes();
     const text = textColumn();
     if (!text) return;
     const placed = wide.matches;
@@ -425,10 +447,17 @@
     if (margin && !wide.matches) expandedParagraphs.add(margin.dataset.paragraph);
     markActive(id);
     layoutNotes();
+    // The note now sits beside its quote: bring the quote into view only if it is not.
     const mark = firstMark(id);
-    if (toQuote && mark) mark.scrollIntoView({ block: "center" });
+    if (mark) {
+      const box = mark.getBoundingClientRect();
+      const noteBox = note.getBoundingClientRect();
+      const visible = box.top >= 0 && box.bottom <= window.innerHeight && noteBox.top >= 0 && noteBox.top < window.innerHeight;
+      if (toQuote || !visible) mark.scrollIntoView({ block: "center" });
+    } else {
+      note.scrollIntoView({ block: "nearest" });
+    }
     if (focus) note.focus({ preventScroll: true });
-    if (!toQuote) note.scrollIntoView({ block: "nearest" });
   };
   const moveBetweenNotes = (step) => {
     const all = allNotes();
@@ -600,15 +629,27 @@
     return true;
   };
 
-  const signInLink = () => `/login?next=${encodeURIComponent(window.location.pathname)}`;
+  // Signing in comes back to the same place, paragraph anchor included.
+  const signInLink = () => `/login?next=${encodeURIComponent(window.location.pathname + window.location.hash)}`;
+  const accountLink = document.querySelector('.site-account a[href^="/login"]');
+  if (accountLink) accountLink.addEventListener("click", () => { accountLink.href = signInLink(); });
   if (!signedIn) {
-    document.addEventListener("keydown", readerKeys);
+    const tellToSignIn = () => showHint([["Sign in", signInLink()], " to add a note to this passage."]);
+    document.addEventListener("keydown", (event) => {
+      if (keySelect && event.key === "Enter") {
+        event.preventDefault();
+        stopKeySelection({ keepSelection: true });
+        tellToSignIn();
+        return;
+      }
+      readerKeys(event);
+    });
     // Selecting text when signed out says how to annotate it.
     let told = false;
     document.addEventListener("selectionchange", () => {
       if (keySelect) return;
       if (selectionTarget()) {
-        if (!told) showHint(["Sign in to add a note to this passage: ", ["sign in", signInLink()], "."]);
+        if (!told) tellToSignIn();
         told = true;
       } else {
         told = false;
@@ -710,7 +751,8 @@
   const closeEditor = () => {
     if (hasDraft()) {
       saveDraft();
-      if (!window.confirm("Close the editor? Your draft stays on this device and comes back when you open a note on the same passage.")) return;
+      const where = editing.note ? "edit this note" : editing.target ? "write on this passage" : "write a note on the whole document";
+      if (!window.confirm(`Close the editor? Your draft is kept on this device and comes back when you next ${where}.`)) return;
     }
     dialog.close();
     editing = null;
@@ -750,6 +792,11 @@
   });
 
   const save = async () => {
+    const empty = field("note-body").value.trim() === "" && field("note-tags").value.trim() === "";
+    if (empty && field("note-motivation").value !== "highlighting") {
+      showError("Write a note or a tag, or choose “highlighting” to mark the passage without words.");
+      return;
+    }
     let response;
     if (editing.note) {
       const current = await fetch(`${container}${editing.id}`, { credentials: "same-origin" });
@@ -802,6 +849,9 @@
 
   const deleteNote = async (note) => {
     if (!window.confirm("Delete this note?")) return;
+    const place = allNotes().indexOf(note);
+    const row = note.closest(".row");
+    const paragraph = row ? row.querySelector("a.pnum").dataset.n : null;
     const response = await fetch(`${container}${note.dataset.annotationId}`, {
       method: "DELETE",
       credentials: "same-origin",
@@ -813,6 +863,11 @@
     }
     activeId = null;
     await refresh();
+    // Keep the reader's place: the next note, or else the paragraph the note was on.
+    const left = allNotes();
+    const next = left[Math.min(place, left.length - 1)];
+    if (next) activate(next, { focus: true });
+    else if (paragraph) article.querySelector(`a.pnum[data-n="${paragraph}"]`)?.focus();
     announce("Note deleted.");
   };
 
@@ -852,10 +907,12 @@
       addButton.style.left = "";
       return;
     }
+    // Wide screens: in the margin at the selection's first line, off the text.
     addButton.classList.remove("docked");
     addButton.style.bottom = "";
-    addButton.style.top = `${window.scrollY + box.bottom + 6}px`;
-    addButton.style.left = `${window.scrollX + Math.max(8, box.left)}px`;
+    const column = textColumn().querySelector(".block").getBoundingClientRect();
+    addButton.style.top = `${window.scrollY + box.top}px`;
+    addButton.style.left = `${window.scrollX + column.right + 12}px`;
   };
   document.addEventListener("selectionchange", () => {
     if (!dialog.open) placeAddButton();

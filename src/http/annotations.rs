@@ -256,15 +256,12 @@ fn read_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, AppError> {
 }
 
 fn parse_json(bytes: &[u8]) -> Result<Value, AppError> {
+    // serde_json's message already ends with "at line L column C".
     serde_json::from_slice(bytes).map_err(|e| {
         AppError::client(
             StatusCode::BAD_REQUEST,
             "invalid_json",
-            format!(
-                "The body is not valid JSON: {e} (line {}, column {}).",
-                e.line(),
-                e.column()
-            ),
+            format!("The body is not valid JSON: {e}."),
         )
     })
 }

@@ -256,7 +256,17 @@ pub async fn list_actors(
     Ok(Json(ActorList { actors }))
 }
 
-/// Fallback for unknown API paths.
+/// A known API address asked with a method it does not take: 405 in the JSON error format
+/// (axum keeps the `Allow` header).
+pub async fn api_method_not_allowed() -> AppError {
+    AppError::client(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "This address does not take this method; the Allow header lists the ones it takes.",
+    )
+}
+
+/// Fallback for unknown API addresses.
 pub async fn api_not_found() -> AppError {
     AppError::NotFound(
         "There is no API endpoint at this address; see README.md for the list.".into(),

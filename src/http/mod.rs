@@ -123,6 +123,7 @@ pub fn router(state: AppState) -> Router {
         .route("/actors", get(api::list_actors))
         .route("/openapi.json", get(openapi::show_openapi))
         .fallback(api::api_not_found)
+        .method_not_allowed_fallback(api::api_method_not_allowed)
         .layer(security_header(header::CACHE_CONTROL, "no-store"));
     Router::new()
         .route("/", get(pages::list_documents))

@@ -143,7 +143,12 @@ fn many_notes_never_push_the_text_apart_in_chromium() {
         let bare = results["widths"][width]["bareGap"].as_f64().unwrap();
         assert!(gap <= 1.5 * bare, "{width}: {gap} px against {bare} px");
     }
-    assert!(results["export_header"].as_str().unwrap().contains("public notes only"));
+    assert!(
+        results["export_header"]
+            .as_str()
+            .unwrap()
+            .contains("public notes only")
+    );
 }
 
 #[tokio::test]

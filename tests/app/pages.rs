@@ -24,7 +24,7 @@ async fn the_index_lists_the_seed_with_its_facts_and_most_named_actors() {
     let meta = text(&select(&html, ".document-meta")[0]);
     assert!(meta.contains("14 paragraphs"), "{meta}");
     assert!(
-        meta.contains("Undated") && meta.contains("Source not stated"),
+        meta.contains("Date not stated") && meta.contains("Source not stated"),
         "{meta}"
     );
     let top: Vec<_> = select(&html, ".top-actors .actor-chip")

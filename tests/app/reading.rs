@@ -411,3 +411,52 @@ async fn a_private_note_says_so_in_words() {
         .collect();
     assert_eq!(labels, vec!["Note 1 by alice on “Pyongyang and Moscow”"]);
 }
+
+#[tokio::test]
+async fn bad_requests_get_json_errors_that_say_what_to_fix() {
+    let app = TestApp::with_seed_and(&[]).await;
+    let alice = app.add_analyst("alice").await;
+    let patch = app
+        .send("PATCH", &container(), Some(&alice), Some(&json!({})), &[])
+        .await;
+    assert_eq!(patch.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(patch.json()["error"]["code"], "method_not_allowed");
+    assert!(patch.header("allow").contains("POST"));
+
+    let broken = app
+        .request(
+            Request::post(container())
+                .header("authorization", format!("Bearer {alice}"))
+                .header("content-type", "application/ld+json")
+                .body(Body::from("{\"target\": "))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(broken.status, StatusCode::BAD_REQUEST);
+    let message = broken.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        message.matches("column").count(),
+        1,
+        "the position is given once: {message}"
+    );
+
+    for (note, field) in [
+        (
+            json!({"@context": "http://schema.org/", "target": document_iri()}),
+            "@context",
+        ),
+        (
+            json!({"target": document_iri(), "body": {"value": "\u{202E}gnp.exe"}}),
+            "body.value",
+        ),
+    ] {
+        let page = app
+            .send("POST", &container(), Some(&alice), Some(&note), &[])
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{note}");
+        assert!(page.body.contains(&format!("`{field}`")), "{}", page.body);
+    }
+}

@@ -40,12 +40,24 @@ async function layout(page) {
       }
       boxes.push({ id: note.id, r, para: para.top, h: r.height });
     }
-    // No gaps in the text: paragraphs follow each other as they would with no notes at all.
-    const blocks = Array.from(document.querySelectorAll('.para .block')).map((b) => b.getBoundingClientRect());
-    const gaps = blocks.slice(1).map((b, i) => b.top - blocks[i].bottom);
-    const widest = Math.max(...gaps);
-    const narrowest = Math.min(...gaps);
-    if (widest > 1.5 * narrowest + 1) problems.push(`the notes push paragraphs apart: gaps from ${narrowest} to ${widest} px`);
+    // No gaps in the text: the blank space between paragraphs (less the notes that follow a
+    // paragraph, where they do) is what it would be with no notes at all.
+    const paras = Array.from(document.querySelectorAll('.text .para'));
+    const blank = paras.slice(1).map((para, i) => {
+      const before = paras[i].querySelector('.block').getBoundingClientRect();
+      const notes = paras[i].querySelector('.sidenotes');
+      const below = notes && notes.getBoundingClientRect().top >= before.bottom - 1 ? notes.getBoundingClientRect().bottom : before.bottom;
+      return para.querySelector('.block').getBoundingClientRect().top - Math.max(before.bottom, below);
+    });
+    const widest = Math.max(...blank);
+    const narrowest = Math.min(...blank);
+    if (widest > 1.5 * Math.max(narrowest, 8) + 1) problems.push(`the notes push paragraphs apart: blank space from ${narrowest} to ${widest} px`);
+    // Paragraph numbers stay at their paragraph's first line.
+    for (const para of paras) {
+      const number = para.querySelector('.pnum').getBoundingClientRect();
+      const block = para.querySelector('.block').getBoundingClientRect();
+      if (Math.abs(number.top - block.top) > 12) problems.push(`paragraph number ${para.querySelector('.pnum').dataset.n} is ${number.top - block.top} px off its paragraph`);
+    }
     return { count: boxes.length, problems, gaps: [narrowest, widest] };
   });
 }

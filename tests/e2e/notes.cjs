@@ -60,7 +60,7 @@ async function main() {
     // A draft survives Escape (which asks first) and a reload, and comes back on the same passage.
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !document.getElementById('note-editor').open);
-    check(dialogs.some((m) => m.includes('Your draft stays')), `closing with a draft asks first (${dialogs})`);
+    check(dialogs.some((m) => m.includes('Your draft is kept')), `closing with a draft asks first (${dialogs})`);
     await page.reload();
     await keySelect(page, 4, 'unprecedented sanctions from the West');
     await page.keyboard.press('Enter');
@@ -134,6 +134,7 @@ async function main() {
     check(await page.evaluate(() => document.activeElement.matches('.note-delete')), 'Tab reaches Delete');
     await page.keyboard.press('Enter');
     await page.waitForFunction((gone) => !document.getElementById(`note-${gone}`), results.keyboard_note);
+    check(await page.evaluate(() => document.activeElement.matches('article.note, a.pnum')), 'after a delete the keyboard stays in place');
 
     // Emoji and flags: UTF-16 offsets in the page become code points on the server.
     await page.goto(EMOJI);

@@ -108,10 +108,14 @@ async function main() {
         measured.worst = Math.max(...shown.map((o) => o.below));
         if (folded > 0) {
           // Folded notes are one click away, in order, and land near their quotes.
+          const paragraph = await page.evaluate(() => document.querySelector('.more-notes:not([hidden])').closest('.margin').dataset.paragraph);
           await page.click('.more-notes:not([hidden])');
-          const opened = await noteOffsets(page);
-          check(opened.filter((o) => o.folded).length < folded, 'the fold opens');
-          for (const o of opened.filter((x) => !x.folded)) check(o.below <= 900, `unfolded note ${o.below} px away`);
+          const opened = await page.evaluate((n) => Array.from(document.querySelectorAll(`.margin[data-paragraph="${n}"] article.note`)).map((note) => {
+            const mark = document.querySelector(`.text mark.note-highlight[data-annotation-id="${note.dataset.annotationId}"]`);
+            return { folded: note.classList.contains('folded'), below: note.getBoundingClientRect().top - mark.getClientRects()[0].top };
+          }), paragraph);
+          check(opened.every((o) => !o.folded), `the fold of paragraph ${paragraph} opens (${JSON.stringify(opened)})`);
+          for (const o of opened) check(o.below <= 900, `unfolded note ${o.below} px away`);
         }
         // Clicking a highlight brings its note beside it; clicking a note scrolls to its quote.
         const target = offsets[offsets.length - 1].id;
@@ -132,6 +136,22 @@ async function main() {
           return box.top >= 0 && box.bottom <= innerHeight;
         }, target);
         check(quoteInView, 'clicking a note scrolls to its quote');
+        // Clicking a highlight the reader can see never scrolls it, or its note, away.
+        for (const id of offsets.slice(5).map((o) => o.id)) {
+          await page.evaluate(() => {
+            const top = document.getElementById('p2').getBoundingClientRect().top + window.scrollY;
+            window.scrollTo(0, top - 150);
+          });
+          const mark = `.text mark.note-highlight[data-annotation-id="${id}"]`;
+          await page.click(mark);
+          const seen = await page.evaluate(([mark, id]) => {
+            const quote = document.querySelector(mark).getBoundingClientRect();
+            const note = document.getElementById(`note-${id}`).getBoundingClientRect();
+            return { quote: quote.top, note: note.top, bottom: note.bottom, height: innerHeight };
+          }, [mark, id]);
+          check(seen.quote >= 0 && seen.quote < seen.height && seen.note >= 0 && seen.note < seen.height && Math.abs(seen.note - seen.quote) < 4,
+            `at ${width} px a clicked highlight and its note stay in view, side by side (${JSON.stringify(seen)})`);
+        }
       } else {
         // Phones: each paragraph's notes fold behind one button below it.
         measured.gap = await paragraphGap(page);
@@ -209,6 +229,33 @@ async function main() {
     const header = require('fs').readFileSync(file, 'utf8').match(/<p class="export-line">([^<]*)<\/p>/)[1];
     check(header.includes('public notes only'), `the export says which notes it holds (${header})`);
     results.export_header = header;
+
+    // Printed, every note is whole and follows its paragraph; numbers stay with their paragraphs.
+    await reader.goto(SEED);
+    await reader.emulateMedia({ media: 'print' });
+    const printed = await reader.evaluate(() => {
+      const problems = [];
+      for (const note of document.querySelectorAll('.text article.note')) {
+        const body = note.querySelector('.note-body');
+        if (getComputedStyle(note).display === 'none') problems.push(`${note.id} is not printed`);
+        if (body.scrollHeight > body.clientHeight + 1) problems.push(`${note.id} is cut`);
+        const block = note.closest('.row').querySelector('.block').getBoundingClientRect();
+        if (note.getBoundingClientRect().top < block.bottom - 1) problems.push(`${note.id} is not below its paragraph`);
+      }
+      for (const number of document.querySelectorAll('.text a.pnum')) {
+        const block = number.closest('.row').querySelector('.block').getBoundingClientRect();
+        if (Math.abs(number.getBoundingClientRect().top - block.top) > 12) problems.push(`paragraph number ${number.dataset.n} is off its paragraph`);
+      }
+      return problems;
+    });
+    check(printed.length === 0, `printing the reader: ${printed.join('; ')}`);
+    await reader.emulateMedia({ media: 'screen' });
+
+    // Signed in on the narrowest phones nothing widens the page either.
+    await reader.setViewportSize({ width: 320, height: 640 });
+    await reader.goto(SEED);
+    check((await overflow(reader)) <= 0, `signed in at 320 px the page is ${await overflow(reader)} px too wide`);
+    await reader.setViewportSize({ width: 1440, height: 900 });
 
     // The page with ordinary and hostile notes is accessible.
     await reader.goto(SEED);

@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::model::{
-    FieldError, KeptFields, MAX_BODY_LEN, MAX_IRI_LEN, MAX_TAG_LEN, MAX_TAGS, MOTIVATIONS,
-    NoteContent, Visibility, invalid, too_long,
+    ANNO_CONTEXT, FieldError, KeptFields, MAX_BODY_LEN, MAX_IRI_LEN, MAX_TAG_LEN, MAX_TAGS,
+    MOTIVATIONS, NoteContent, Visibility, invalid, too_long,
 };
 use crate::domain::anchor::{Quote, Selectors};
 
@@ -38,6 +38,18 @@ pub fn parse_note(value: &Value, document_iri: &str) -> Result<NoteContent, Fiel
         .as_object()
         .ok_or_else(|| invalid("(root)", "must be a JSON object"))?;
     known_fields(object, TOP_LEVEL, "")?;
+    if let Some(context) = object.get("@context") {
+        let names_w3c = context == ANNO_CONTEXT
+            || context
+                .as_array()
+                .is_some_and(|a| a.iter().any(|c| c == ANNO_CONTEXT));
+        if !names_w3c {
+            return Err(invalid(
+                "@context",
+                format!("must be (or include) \"{ANNO_CONTEXT}\", or be left out"),
+            ));
+        }
+    }
     if let Some(kind) = object.get("type") {
         let ok = kind == "Annotation"
             || kind
@@ -269,8 +281,21 @@ fn parse_bodies(body: Option<&Value>) -> Result<Bodies, FieldError> {
     Ok(bodies)
 }
 
+/// Explicit bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069)
+/// make text display other than it reads ("gnp.exe" shown as "exe.png"); the marks that
+/// right-to-left writing needs (U+200E, U+200F, U+061C) are not among them.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 fn normalise_body(value: &str, path: &str) -> Result<String, FieldError> {
     let body = value.replace("\r\n", "\n");
+    if body.chars().any(is_bidi_control) {
+        return Err(invalid(
+            format!("{path}value"),
+            "contains a bidirectional override or isolate (U+202A–U+202E, U+2066–U+2069), which would show other text than was written; remove it",
+        ));
+    }
     if body
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
@@ -295,8 +320,11 @@ fn check_tag(tag: &str, field: &str) -> Result<String, FieldError> {
     if tag.is_empty() {
         return Err(invalid(field, "is an empty tag"));
     }
-    if tag.chars().any(char::is_control) {
-        return Err(invalid(field, "contains a control character; remove it"));
+    if tag.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+        return Err(invalid(
+            field,
+            "contains a control or bidirectional override character; remove it",
+        ));
     }
     let len = tag.chars().count();
     if len > MAX_TAG_LEN {
@@ -427,7 +455,7 @@ fn parse_target(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::annotation::ANNO_CONTEXT;
+
     use serde_json::json;
 
     const DOC: &str = "http://h/documents/d";
@@ -595,6 +623,18 @@ mod tests {
             (
                 json!({"target": DOC, "body": [{"value": "x", "created": "2026-01-01T00:00:00Z"}]}),
                 "body[0].created",
+            ),
+            (
+                json!({"target": DOC, "@context": "http://schema.org/"}),
+                "@context",
+            ),
+            (
+                json!({"target": DOC, "body": {"value": "\u{202E}gnp.exe"}}),
+                "body.value",
+            ),
+            (
+                json!({"target": DOC, "body": {"value": "\u{2067}evil", "purpose": "tagging"}}),
+                "body.value",
             ),
         ] {
             let err = note(input.clone()).unwrap_err();
