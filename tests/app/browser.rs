@@ -44,6 +44,30 @@ fn browser_or_skip() -> bool {
     false
 }
 
+/// Runs the browser script `tests/e2e/{name}` with `args` and returns the JSON line it
+/// prints last, failing the test with its output if it fails.
+fn run_script(name: &str, args: &[&str], screenshots: Option<&Path>) -> serde_json::Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/e2e")
+        .join(name);
+    let mut command = Command::new("node");
+    command
+        .arg(script)
+        .args(args)
+        .env("GLOSSA_TOOLS_HOME", tools_home());
+    if let Some(dir) = screenshots {
+        command.env("SCREENSHOT_DIR", dir);
+    }
+    let out = command.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{name} failed:\n{}\n{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap()
+}
+
 /// A copy of the repository's corpus in `dir`.
 fn copy_corpus(dir: &Path) -> PathBuf {
     let corpus = dir.join("corpus");
@@ -88,20 +112,7 @@ fn analysts_take_notes_in_chromium_with_mouse_and_keyboard() {
     let bob = add_analyst(&db, &corpus, "bob");
     let server = start_server(&db, &corpus, &[]);
     let url = format!("http://{}", server.host);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/notes.cjs");
-    let out = Command::new("node")
-        .arg(script)
-        .args([&url, &alice, &bob])
-        .env("GLOSSA_TOOLS_HOME", tools_home())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "browser test failed:\n{stderr}\n{stdout}"
-    );
-    let results: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    let results = run_script("notes.cjs", &[&url, &alice, &bob], None);
     // 🇺🇦 (2) + space + 🇷🇺 (2) + space + 👩‍👩‍👧 (5) + space = 12 code points before "Kyiv";
     // in UTF-16 the same prefix is 20 units, so an unconverted offset would be wrong.
     assert_eq!(results["emoji"]["start"], 12);
@@ -123,21 +134,7 @@ fn many_notes_never_push_the_text_apart_in_chromium() {
     let alice = add_analyst(&db, &corpus, "alice");
     let server = start_server(&db, &corpus, &[]);
     let url = format!("http://{}", server.host);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/reading.cjs");
-    let out = Command::new("node")
-        .arg(script)
-        .args([&url, &alice])
-        .env("GLOSSA_TOOLS_HOME", tools_home())
-        .env("SCREENSHOT_DIR", dir.path())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "browser test failed:\n{}\n{stdout}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let results: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    let results = run_script("reading.cjs", &[&url, &alice], Some(dir.path()));
     for width in ["1440", "1024"] {
         let gap = results["widths"][width]["gap"].as_f64().unwrap();
         let bare = results["widths"][width]["bareGap"].as_f64().unwrap();
@@ -171,21 +168,11 @@ async fn the_export_opens_offline_prints_every_note_and_passes_axe() {
     std::fs::write(&file, export).unwrap();
     let pdf = std::env::var_os("GLOSSA_EXPORT_PDF")
         .map_or_else(|| app.dir.path().join("export.pdf"), PathBuf::from);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/export.cjs");
-    let out = Command::new("node")
-        .arg(script)
-        .arg(&file)
-        .arg(&pdf)
-        .env("GLOSSA_TOOLS_HOME", tools_home())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "export browser test failed:\n{}\n{stdout}",
-        String::from_utf8_lossy(&out.stderr)
+    let results = run_script(
+        "export.cjs",
+        &[&file.to_string_lossy(), &pdf.to_string_lossy()],
+        None,
     );
-    let results: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
     assert_eq!(
         results["screen"]["count"], 11,
         "every note alice may see is a sidenote"

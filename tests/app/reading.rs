@@ -32,6 +32,18 @@ fn page_note() -> Value {
     })
 }
 
+/// `uri` as the browser of the analyst signed in with `session` sees it.
+async fn get_signed_in(app: &TestApp, uri: &str, session: &str) -> scraper::Html {
+    app.request(
+        Request::get(uri)
+            .header("cookie", format!("glossa_session={session}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+    .html()
+}
+
 async fn session_for(app: &TestApp, token: &str, session: &str) {
     let analyst = app
         .store
@@ -301,29 +313,11 @@ async fn the_document_list_counts_the_notes_each_viewer_may_see() {
     let count = |html: scraper::Html| text(&select(&html, ".document-card .note-count")[0]);
     assert_eq!(count(app.get("/").await.html()), "1 note");
     session_for(&app, &alice, "s-alice").await;
-    let signed_in = app
-        .request(
-            Request::get("/")
-                .header("cookie", "glossa_session=s-alice")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .html();
-    assert_eq!(count(signed_in), "3 notes");
+    assert_eq!(count(get_signed_in(&app, "/", "s-alice").await), "3 notes");
     let bob = app.add_analyst("bob").await;
     session_for(&app, &bob, "s-bob").await;
-    let as_bob = app
-        .request(
-            Request::get("/")
-                .header("cookie", "glossa_session=s-bob")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .html();
     assert_eq!(
-        count(as_bob),
+        count(get_signed_in(&app, "/", "s-bob").await),
         "2 notes",
         "alice's private note is not counted for bob"
     );
@@ -386,15 +380,7 @@ async fn a_private_note_says_so_in_words() {
         .await;
     assert_eq!(page.status, StatusCode::CREATED, "{}", page.body);
     session_for(&app, &alice, "s-alice").await;
-    let html = app
-        .request(
-            Request::get(format!("/documents/{SEED}"))
-                .header("cookie", "glossa_session=s-alice")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .html();
+    let html = get_signed_in(&app, &format!("/documents/{SEED}"), "s-alice").await;
     let shown = &select(&html, "article.note.private")[0];
     assert!(
         text(shown).contains("Private: only its author sees it"),

@@ -84,23 +84,15 @@ pub fn parse_note(value: &Value, document_iri: &str) -> Result<NoteContent, Fiel
     };
     let via = match object.get("via") {
         None => Vec::new(),
-        Some(value) => {
-            let many = value.is_array();
-            one_or_many(value)
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| {
-                    let field = if many {
-                        format!("via[{i}]")
-                    } else {
-                        "via".to_owned()
-                    };
-                    item.as_str()
-                        .ok_or_else(|| invalid(field.as_str(), "must be an IRI, as a string"))
-                        .and_then(|iri| check_iri(iri, &field))
-                })
-                .collect::<Result<_, _>>()?
-        }
+        Some(value) => items_with_paths(value, "via")
+            .into_iter()
+            .map(|(path, item)| {
+                let field = path.trim_end_matches('.');
+                item.as_str()
+                    .ok_or_else(|| invalid(field, "must be an IRI, as a string"))
+                    .and_then(|iri| check_iri(iri, field))
+            })
+            .collect::<Result<_, _>>()?,
     };
     Ok(NoteContent {
         motivation,
@@ -175,10 +167,16 @@ fn known_fields(
     }
 }
 
-fn one_or_many(value: &Value) -> Vec<&Value> {
+/// The items of a field that holds one value or an array, each with the path its errors
+/// name: `body.` for a single value, `body[1].` for the second item of an array.
+fn items_with_paths<'a>(value: &'a Value, field: &str) -> Vec<(String, &'a Value)> {
     match value {
-        Value::Array(items) => items.iter().collect(),
-        other => vec![other],
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (format!("{field}[{i}]."), item))
+            .collect(),
+        other => vec![(format!("{field}."), other)],
     }
 }
 
@@ -209,12 +207,7 @@ fn parse_bodies(body: Option<&Value>) -> Result<Bodies, FieldError> {
     let Some(body) = body else {
         return Ok(bodies);
     };
-    for (i, item) in one_or_many(body).into_iter().enumerate() {
-        let path = if body.is_array() {
-            format!("body[{i}].")
-        } else {
-            "body.".to_owned()
-        };
+    for (path, item) in items_with_paths(body, "body") {
         let object = item
             .as_object()
             .ok_or_else(|| invalid(path.trim_end_matches('.'), "must be a TextualBody object"))?;
@@ -399,12 +392,7 @@ fn parse_target(
         return Ok(None);
     };
     let mut selectors = Selectors::default();
-    for (i, item) in one_or_many(selector).into_iter().enumerate() {
-        let path = if selector.is_array() {
-            format!("target.selector[{i}].")
-        } else {
-            "target.selector.".to_owned()
-        };
+    for (path, item) in items_with_paths(selector, "target.selector") {
         let object = item
             .as_object()
             .ok_or_else(|| invalid(path.trim_end_matches('.'), "must be a selector object"))?;
