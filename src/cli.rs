@@ -36,6 +36,9 @@ enum Command {
     Serve,
     /// Import new and changed corpus documents into the database, then exit.
     Import,
+    /// Apply the database's pending migrations, say which it is at, then exit (for rolling
+    /// deployments: migrate once, then start the new servers).
+    Migrate,
     /// Write a document with its notes as one self-contained annotated HTML file.
     Export {
         /// The document's slug.
@@ -114,6 +117,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => run_serve(&cli.config).await,
         Command::Import => run_import(&cli.config).await,
+        Command::Migrate => run_migrate(&cli.config).await,
         Command::Analyst { action } => run_analyst(&cli.config, action).await,
         Command::GenCorpus { docs, out, seed } => gen_corpus(docs, &out, seed),
         Command::Notes {
@@ -139,6 +143,18 @@ async fn open_store(config: &Config) -> Result<Store, String> {
     Store::open(&config.db)
         .await
         .map_err(|e| format!("cannot open the database {}: {e}", config.db.display()))
+}
+
+async fn run_migrate(config: &Config) -> Result<ExitCode, String> {
+    let store = open_store(config).await?;
+    let version = store.schema_version().await.map_err(|e| e.to_string())?;
+    println!(
+        "migrate: {} is at schema version {version} ({} migrations known)",
+        config.db.display(),
+        crate::store::MIGRATOR.iter().count()
+    );
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn import(config: &Config, store: &Store) -> Result<ImportReport, String> {

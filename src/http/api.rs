@@ -17,7 +17,63 @@ use crate::store::documents::{DocumentSummary, StoredDocument};
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct DocumentList {
     /// Every document.
-    pub documents: Vec<DocumentSummary>,
+    pub documents: Vec<DocumentSummaryJson>,
+}
+
+/// A line of the document list, as the API writes it. Kept apart from the store's row, so
+/// the database and the wire format can change independently.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DocumentSummaryJson {
+    /// URL slug.
+    slug: String,
+    /// Display title.
+    title: String,
+    /// Author, if given.
+    author: Option<String>,
+    /// Publication date, if given.
+    published: Option<String>,
+    /// Source URL, if given.
+    source: Option<String>,
+    /// Number of paragraphs.
+    paragraphs: i64,
+    /// Current version.
+    version: i64,
+    /// The three most-named actors, most first.
+    top_actors: Vec<TopActorJson>,
+}
+
+/// An actor and how often a document names it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TopActorJson {
+    /// Actor id.
+    id: String,
+    /// Display name.
+    name: String,
+    /// Number of mentions.
+    mentions: i64,
+}
+
+impl From<DocumentSummary> for DocumentSummaryJson {
+    fn from(d: DocumentSummary) -> DocumentSummaryJson {
+        DocumentSummaryJson {
+            slug: d.slug,
+            title: d.title,
+            author: d.author,
+            published: d.published,
+            source: d.source,
+            paragraphs: d.paragraphs,
+            version: d.version,
+            top_actors: d
+                .top_actors
+                .into_iter()
+                .map(|a| TopActorJson {
+                    id: a.id,
+                    name: a.name,
+                    mentions: a.mentions,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// `GET /api/documents`
@@ -28,8 +84,9 @@ pub async fn list_documents(
     viewer: Viewer,
 ) -> Result<Json<DocumentList>, AppError> {
     state.check_reader(&viewer)?;
+    let documents = state.store.list_documents().await?;
     Ok(Json(DocumentList {
-        documents: state.store.list_documents().await?,
+        documents: documents.into_iter().map(Into::into).collect(),
     }))
 }
 

@@ -78,13 +78,14 @@ impl Store {
             .bind(i64::from(actor.tone))
             .execute(&mut *tx)
             .await?;
-            for alias in &actor.aliases {
+            for (ordinal, alias) in actor.aliases.iter().enumerate() {
                 sqlx::query(
-                    "insert into actor_aliases (alias, actor_id, rule) values ($1, $2, $3)",
+                    "insert into actor_aliases (alias, actor_id, rule, ordinal) values ($1, $2, $3, $4)",
                 )
                 .bind(&alias.text)
                 .bind(&actor.id)
                 .bind(rule_name(alias.rule))
+                .bind(ordinal as i64)
                 .execute(&mut *tx)
                 .await?;
             }
@@ -125,10 +126,11 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        let aliases: Vec<AliasRow> =
-            sqlx::query_as("select actor_id, alias, rule from actor_aliases order by rowid")
-                .fetch_all(&self.pool)
-                .await?;
+        let aliases: Vec<AliasRow> = sqlx::query_as(
+            "select actor_id, alias, rule from actor_aliases order by actor_id, ordinal",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.into_iter()
             .map(|row| {
                 let kind = ActorKind::parse(&row.kind)

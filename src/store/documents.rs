@@ -55,7 +55,7 @@ pub struct SaveOutcome {
 }
 
 /// A line of the document list.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentSummary {
     /// URL slug.
     pub slug: String,
@@ -76,7 +76,7 @@ pub struct DocumentSummary {
 }
 
 /// An actor and how often a document names it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActorCount {
     /// Actor id.
     pub id: String,
@@ -473,7 +473,7 @@ impl Store {
         for r in ranges(
             "select f.paragraph_id, f.start_cp, f.end_cp, f.style as label, f.href as extra
              from paragraph_formats f join paragraphs p on p.id = f.paragraph_id
-             where p.document_id = $1 order by f.rowid",
+             where p.document_id = $1 order by f.paragraph_id, f.ordinal",
         )
         .await?
         {
@@ -584,47 +584,61 @@ async fn insert_rows<T>(
     Ok(())
 }
 
+/// Inserts a document's paragraphs and returns their ids in paragraph order. The database
+/// assigns the ids (`returning`), so nothing depends on holding a lock while counting them.
+async fn insert_paragraphs(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    document_id: i64,
+    blocks: &[crate::domain::document::Block],
+) -> StoreResult<Vec<i64>> {
+    let mut ids = vec![0; blocks.len()];
+    let numbered: Vec<(usize, &crate::domain::document::Block)> =
+        blocks.iter().enumerate().collect();
+    for chunk in numbered.chunks(ROWS_PER_INSERT) {
+        let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "insert into paragraphs (document_id, ordinal, kind, text) ",
+        );
+        query.push_values(chunk, |mut row, (i, block)| {
+            row.push_bind(document_id)
+                .push_bind(*i as i64 + 1)
+                .push_bind(block.kind.as_str())
+                .push_bind(block.text.as_str());
+        });
+        query.push(" returning id, ordinal");
+        let rows: Vec<(i64, i64)> = query.build_query_as().fetch_all(&mut **tx).await?;
+        for (id, ordinal) in rows {
+            let slot = usize::try_from(ordinal - 1)
+                .ok()
+                .and_then(|i| ids.get_mut(i))
+                .ok_or_else(|| StoreError::Malformed(format!("paragraph ordinal {ordinal}")))?;
+            *slot = id;
+        }
+    }
+    Ok(ids)
+}
+
 async fn insert_contents(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     document_id: i64,
     analysed: &AnalysedDocument,
 ) -> StoreResult<()> {
     let parsed = &analysed.parsed;
-    // The write lock is held (BEGIN IMMEDIATE), so ids can be assigned here and every
-    // paragraph inserted in one statement.
-    let last_id: i64 = sqlx::query_scalar("select coalesce(max(id), 0) from paragraphs")
-        .fetch_one(&mut **tx)
-        .await?;
-    let ids: Vec<i64> = (1..=parsed.blocks.len() as i64)
-        .map(|k| last_id + k)
-        .collect();
-    let paragraphs: Vec<(i64, i64, &str, &str)> = parsed
-        .blocks
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (ids[i], i as i64 + 1, b.kind.as_str(), b.text.as_str()))
-        .collect();
-    insert_rows(
-        tx,
-        "paragraphs (id, document_id, ordinal, kind, text)",
-        &paragraphs,
-        |q, p| {
-            q.push_bind(p.0)
-                .push_bind(document_id)
-                .push_bind(p.1)
-                .push_bind(p.2)
-                .push_bind(p.3);
-        },
-    )
-    .await?;
+    let ids = insert_paragraphs(tx, document_id, &parsed.blocks).await?;
     let mut formats = Vec::new();
     let mut refs = Vec::new();
     let mut mentions = Vec::new();
     let mut seen: HashMap<u32, i64> = HashMap::new();
     for ((block, found), &paragraph_id) in parsed.blocks.iter().zip(&analysed.mentions).zip(&ids) {
-        for f in &block.formats {
+        for (ordinal, f) in block.formats.iter().enumerate() {
             let (style, href) = style_name(&f.style);
-            formats.push((paragraph_id, f.start as i64, f.end as i64, style, href));
+            formats.push((
+                paragraph_id,
+                f.start as i64,
+                f.end as i64,
+                style,
+                href,
+                ordinal as i64,
+            ));
         }
         for r in &block.footnote_refs {
             let occurrence = seen.entry(r.number).or_insert(0);
@@ -643,14 +657,15 @@ async fn insert_contents(
     }
     insert_rows(
         tx,
-        "paragraph_formats (paragraph_id, start_cp, end_cp, style, href)",
+        "paragraph_formats (paragraph_id, start_cp, end_cp, style, href, ordinal)",
         &formats,
         |q, f| {
             q.push_bind(f.0)
                 .push_bind(f.1)
                 .push_bind(f.2)
                 .push_bind(f.3)
-                .push_bind(f.4);
+                .push_bind(f.4)
+                .push_bind(f.5);
         },
     )
     .await?;

@@ -249,6 +249,15 @@ impl Store {
         Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
     }
 
+    /// The latest migration applied to the database.
+    pub async fn schema_version(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(
+            "select coalesce(max(version), 0) from _sqlx_migrations where success",
+        )
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
     /// Reads a setting.
     pub async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
         Ok(
