@@ -1,21 +1,19 @@
 //! All SQL lives here. Queries are runtime-checked (`query_as` + `FromRow`) with `$n`
-//! placeholders so that a PostgreSQL store can follow; every write runs in an explicit
-//! `BEGIN IMMEDIATE` transaction so concurrent writers wait instead of failing mid-way.
+//! placeholders, ids come back through `returning` and order is kept in columns, so the
+//! same statements serve a PostgreSQL store; what only SQLite does (its PRAGMAs, the single
+//! writer connection, `BEGIN IMMEDIATE`, its result codes) lives in [`sqlite`].
 
 use std::path::Path;
-use std::str::FromStr;
-use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Connection, SqlitePool, Transaction};
+use sqlx::{SqlitePool, Transaction};
 
 pub mod actors;
 pub mod analysts;
 pub mod annotations;
 pub mod documents;
+pub mod sqlite;
 
-/// The embedded migrations from `migrations/`.
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+pub use sqlite::MIGRATOR;
 
 /// A storage failure; mapped to a generic 500 at the HTTP edge and logged.
 #[derive(Debug, thiserror::Error)]
@@ -46,21 +44,10 @@ pub enum StorageFault {
 }
 
 impl StoreError {
-    /// SQLite's primary result code, for errors SQLite reported.
-    fn sqlite_code(&self) -> Option<i32> {
-        let StoreError::Sqlx(sqlx::Error::Database(e)) = self else {
-            return None;
-        };
-        // Extended result codes keep the primary code in the low byte.
-        Some(e.code()?.parse::<i32>().ok()? & 0xff)
-    }
-
     /// The storage fault behind this error, if it is one.
     pub fn fault(&self) -> Option<StorageFault> {
-        match self.sqlite_code()? {
-            13 => Some(StorageFault::Full),
-            8 => Some(StorageFault::ReadOnly),
-            5 | 6 => Some(StorageFault::Busy),
+        match self {
+            StoreError::Sqlx(e) => sqlite::fault(e),
             _ => None,
         }
     }
@@ -82,7 +69,7 @@ pub struct Store {
     writable: bool,
     /// Moves after every commit made through this store, so cached pages expire at once.
     local_writes: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    /// The database's own counter (see `migrations/0006_generation.sql`), as last read by
+    /// The database's own counter (see `migrations/sqlite/0006_generation.sql`), as last read by
     /// [`Store::refresh_generation`]: it catches writes made by other processes.
     database_generation: std::sync::Arc<std::sync::atomic::AtomicI64>,
     /// Document texts for anchoring, by document id, with the version they belong to:
@@ -95,49 +82,18 @@ impl Store {
     /// A database that cannot be written (a read-only file system) is opened read-only, so
     /// reading goes on while writes answer 503; [`Store::is_writable`] says which.
     pub async fn open(path: &Path) -> StoreResult<Store> {
-        match Store::open_read_write(path).await {
-            // SQLITE_READONLY, or SQLITE_CANTOPEN when the WAL files cannot be created.
-            Err(e) if matches!(e.sqlite_code(), Some(8 | 14)) && path.exists() => {
-                tracing::warn!(path = %path.display(), "the database is read-only; serving it for reading only");
-                Store::open_read_only(path).await
+        match sqlite::open_read_write(path).await {
+            Ok((pool, writer)) => {
+                let mut store = Store::with_pool(pool, true);
+                store.writer = writer;
+                Ok(store)
             }
-            other => other,
+            Err(e) if sqlite::cannot_write(&e) && path.exists() => {
+                tracing::warn!(path = %path.display(), "the database is read-only; serving it for reading only");
+                Ok(Store::with_pool(sqlite::open_read_only(path).await?, false))
+            }
+            Err(e) => Err(e),
         }
-    }
-
-    async fn open_read_only(path: &Path) -> StoreResult<Store> {
-        let options = SqliteConnectOptions::from_str("sqlite:")?
-            .filename(path)
-            .read_only(true)
-            .immutable(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        Ok(Store::with_pool(pool, false))
-    }
-
-    async fn open_read_write(path: &Path) -> StoreResult<Store> {
-        if !path.exists() {
-            let shown = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
-            tracing::info!(path = %shown.display(), "creating a new, empty database");
-        }
-        let options = SqliteConnectOptions::from_str("sqlite:")?
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // FULL: an acknowledged write survives power loss, not only a process crash.
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = pool_options(8).connect_with(options.clone()).await?;
-        MIGRATOR.run(&pool).await?;
-        // One writer connection: writers queue here in order instead of contending for
-        // SQLite's lock, whose busy handler sleeps for milliseconds at a time.
-        let writer = pool_options(1).connect_with(options).await?;
-        let mut store = Store::with_pool(pool, true);
-        store.writer = writer;
-        Ok(store)
     }
 
     fn with_pool(pool: SqlitePool, writable: bool) -> Store {
@@ -244,9 +200,9 @@ impl Store {
         &self.pool
     }
 
-    /// Starts a write transaction that takes the write lock at once.
+    /// Starts a write transaction on the writer connection.
     async fn write(&self) -> StoreResult<Transaction<'static, sqlx::Sqlite>> {
-        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+        Ok(sqlite::begin_write(&self.writer).await?)
     }
 
     /// The latest migration applied to the database.
@@ -282,15 +238,6 @@ impl Store {
         self.commit(tx).await?;
         Ok(())
     }
-}
-
-fn pool_options(connections: u32) -> SqlitePoolOptions {
-    SqlitePoolOptions::new()
-        .max_connections(connections)
-        // After SQLITE_FULL or an I/O error SQLite has already rolled the transaction back,
-        // so sqlx's own rollback fails and the connection would stay "in a transaction" for
-        // good, failing every later write. Such a connection is closed instead of reused.
-        .after_release(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
 }
 
 /// Current UTC time as RFC 3339, the format of every stored timestamp.
@@ -336,5 +283,59 @@ mod tests {
         store.set_setting("k", "v1").await.unwrap();
         store.set_setting("k", "v2").await.unwrap();
         assert_eq!(store.setting("k").await.unwrap().as_deref(), Some("v2"));
+    }
+
+    #[tokio::test]
+    async fn notes_written_before_page_notes_existed_survive_the_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true);
+        let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+        let before_page_notes = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(
+                MIGRATOR.iter().filter(|m| m.version < 8).cloned().collect(),
+            ),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        before_page_notes.run(&pool).await.unwrap();
+        for statement in [
+            "insert into documents (id, slug, title, format, content_hash, analysis_hash, imported_at, updated_at)
+             values (1, 'd', 'D', 'txt', 'h', 'a', 't', 't')",
+            "insert into paragraphs (id, document_id, ordinal, kind, text) values (1, 1, 1, 'paragraph', 'Moscow and Seoul')",
+            "insert into analysts (id, name, token_hash, created_at) values (1, 'alice', 'x', 't')",
+            "insert into annotations (id, document_id, analyst_id, motivation, body, visibility, start_cp, end_cp,
+               exact, prefix, suffix, document_version, created, modified, anchor_status, original_exact)
+             values ('0123456789abcdef0123456789abcdef', 1, 1, 'commenting', 'Old note.', 'team', 0, 6,
+               'Moscow', '', ' and Seoul', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'moved', 'Moscow')",
+        ] {
+            sqlx::query(statement).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+
+        let store = Store::open(&path).await.unwrap();
+        let notes = store
+            .list_notes(1, annotations::NoteFilter::Team, 0, 10)
+            .await
+            .unwrap();
+        assert_eq!(notes.len(), 1);
+        let note = &notes[0];
+        assert_eq!(
+            note.anchor.as_ref().map(|a| a.exact.as_str()),
+            Some("Moscow")
+        );
+        assert_eq!(note.status, crate::domain::reanchor::AnchorStatus::Moved);
+        assert_eq!(note.kept, crate::domain::annotation::KeptFields::default());
+        let generation = store.setting("generation").await.unwrap();
+        sqlx::query("update annotations set body = 'Edited.'")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        assert_ne!(
+            store.setting("generation").await.unwrap(),
+            generation,
+            "the rebuilt table still moves the generation"
+        );
     }
 }
