@@ -200,12 +200,15 @@
   const firstMark = (id) => article.querySelector(`.text mark.note-highlight[data-annotation-id="${id}"]`);
 
   // "Show all" is offered only on a note that shows less than all of itself.
+  // All reads first, then all writes: interleaving them would lay the page out once per note.
   const markClipped = (notes) => {
-    for (const note of notes) {
+    const clipped = notes.map((note) => {
+      if (note.classList.contains("folded")) return false;
       const body = note.querySelector(".note-body");
       const hidden = note.querySelector(".note-tags, .note-actions:not([hidden]), .note-status");
-      note.classList.toggle("clipped", body.scrollHeight > body.clientHeight + 1 || (note.classList.contains("compact") && hidden !== null));
-    }
+      return body.scrollHeight > body.clientHeight + 1 || (note.classList.contains("compact") && hidden !== null);
+    });
+    notes.forEach((note, i) => note.classList.toggle("clipped", clipped[i]));
   };
   const addMoreButtons = (root) => {
     for (const note of root.querySelectorAll("article.note")) {
@@ -265,7 +268,13 @@
 
   const layoutWide = (text) => {
     const notes = notesIn(text);
-    for (const note of notes) note.classList.remove("folded", "compact");
+    // Past a few screens of notes the margin will be crowded anyway: notes start compact and
+    // hidden, so that only the ones that will be shown are ever laid out.
+    const many = notes.length > 40;
+    for (const note of notes) {
+      note.classList.toggle("folded", many);
+      note.classList.toggle("compact", many);
+    }
     for (const button of text.querySelectorAll(".more-notes")) button.hidden = true;
     if (notes.length === 0) {
       text.style.minHeight = "";
@@ -276,20 +285,49 @@
     const shrinkAt = window.innerHeight * 0.25;
     const foldAt = window.innerHeight * 0.6;
     const base = text.getBoundingClientRect().top;
+    // One pass over the highlights, not one search per note: pages may hold thousands.
+    const marks = new Map();
+    for (const mark of text.querySelectorAll("mark.note-highlight")) {
+      if (!marks.has(mark.dataset.annotationId)) marks.set(mark.dataset.annotationId, mark);
+    }
     const want = new Map(notes.map((note) => {
-      const mark = firstMark(note.dataset.annotationId);
+      const mark = marks.get(note.dataset.annotationId);
       const box = (mark && mark.getClientRects()[0]) || note.closest(".row").getBoundingClientRect();
       return [note, box.top - base];
     }));
+    const order = new Map(notes.map((note, i) => [note, i]));
     const heights = new Map();
+    let buttonHeight = 0;
+    // Every fold button is one line high: measuring each new one would lay the page out again.
     const height = (el) => {
+      if (el.classList.contains("more-notes") && buttonHeight > 0) return buttonHeight;
       if (!heights.has(el)) heights.set(el, el.offsetHeight);
+      if (el.classList.contains("more-notes")) buttonHeight = heights.get(el);
       return heights.get(el);
     };
     const folded = new Set();
     const marginOf = (note) => note.closest(".margin");
     const isActive = (el) => el.dataset.annotationId === activeId && activeId !== null;
     const mayFold = (note) => !isActive(note) && !expandedParagraphs.has(marginOf(note).dataset.paragraph);
+    if (many) {
+      // A first guess from one compact note's height: what lands too far below its quote
+      // folds, with the rest of its paragraph's notes. The passes below correct it.
+      notes[0].classList.remove("folded");
+      const guess = notes[0].offsetHeight;
+      const foldedParagraphs = new Set();
+      let bottom = -Infinity;
+      for (const note of notes) {
+        const paragraph = marginOf(note).dataset.paragraph;
+        const top = Math.max(want.get(note), bottom + GAP);
+        if (mayFold(note) && (foldedParagraphs.has(paragraph) || top - want.get(note) > foldAt)) {
+          folded.add(note);
+          if (!foldedParagraphs.has(paragraph)) bottom = top + 2 * GAP;
+          foldedParagraphs.add(paragraph);
+        } else {
+          bottom = top + guess;
+        }
+      }
+    }
     // The visible notes and each paragraph's "n more notes" button, in margin order.
     const items = () => {
       for (const note of notes) note.classList.toggle("folded", folded.has(note));
@@ -306,9 +344,10 @@
         const noun = hidden.length === 1 ? "note" : "notes";
         more.textContent = `${all ? "Show" : `${hidden.length} more`} ${all ? `${hidden.length} ${noun}` : noun} on paragraph ${margin.dataset.paragraph}`;
         more.hidden = false;
-        list.push({ el: more, want: want.get(hidden[0]) });
+        list.push({ el: more, want: want.get(hidden[0]), at: order.get(hidden[hidden.length - 1]) + 0.5 });
       }
-      list.sort((x, y) => x.want - y.want || (x.el.compareDocumentPosition(y.el) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+      for (const item of list) if (item.at === undefined) item.at = order.get(item.el);
+      list.sort((x, y) => x.want - y.want || x.at - y.at);
       for (const item of list) item.h = height(item.el);
       return list;
     };
@@ -317,7 +356,6 @@
     let tops = stack(list, -1);
     if (worst(list, tops) > shrinkAt) {
       for (const note of notes) note.classList.add("compact");
-      markClipped(notes);
       heights.clear();
       list = items();
       tops = stack(list, -1);
@@ -339,19 +377,25 @@
     if (anchor !== -1) {
       tops = stack(list, anchor);
       while (tops[anchor] > list[anchor].want + 2) {
-        const victim = list.slice(0, anchor).map((item) => item.el).find((el) => el.matches("article.note") && mayFold(el));
-        if (!victim) break;
-        folded.add(victim);
+        // Fold, from the top, as many notes as free the room the active note lacks.
+        let lacking = tops[anchor] - list[anchor].want;
+        const before = list.slice(0, anchor).filter((item) => item.el.matches("article.note") && mayFold(item.el));
+        if (before.length === 0) break;
+        for (const item of before) {
+          folded.add(item.el);
+          lacking -= item.h + GAP;
+          if (lacking <= 0) break;
+        }
         list = items();
         anchor = activeIndex();
         tops = stack(list, anchor);
       }
     }
     // Each note is positioned within its paragraph's row; tops are from the column's top.
+    const rows = list.map((item) => (item.el.offsetParent ? item.el.offsetParent.getBoundingClientRect().top - base : 0));
     let bottom = 0;
     list.forEach((item, i) => {
-      const row = item.el.offsetParent ? item.el.offsetParent.getBoundingClientRect().top - base : 0;
-      item.el.style.top = `${Math.round(tops[i] - row)}px`;
+      item.el.style.top = `${Math.round(tops[i] - rows[i])}px`;
       bottom = Math.max(bottom, tops[i] + item.h);
     });
     markClipped(notes);

@@ -257,6 +257,40 @@ async function main() {
     check((await overflow(reader)) <= 0, `signed in at 320 px the page is ${await overflow(reader)} px too wide`);
     await reader.setViewportSize({ width: 1440, height: 900 });
 
+    // Sixty more notes across the text: the crowded margin still shows notes beside their
+    // quotes, never on top of each other, and a folded note opens beside its quote.
+    const doc = await (await reader.request.get(`${base}/api/documents/${SEED_SLUG}`)).json();
+    const chars = Array.from(doc.paragraphs.map((p) => p.text).join('\n\n'));
+    for (let i = 0; i < 60; i++) {
+      let start = Math.floor((i / 60) * (chars.length - 20));
+      while (/\s/u.test(chars[start])) start++;
+      const made = await api(reader, 'POST', CONTAINER, aliceToken, {
+        visibility: 'public', body: { value: `Crowd note ${i}.` },
+        target: { source: SEED, selector: { type: 'TextPositionSelector', start, end: start + 6 } },
+      });
+      check(made.status === 201, `crowd note ${i}: ${made.status}`);
+    }
+    await reader.goto(SEED);
+    const crowd = await reader.evaluate(() => {
+      const shown = Array.from(document.querySelectorAll('.text article.note:not(.folded)')).map((note) => {
+        const box = note.getBoundingClientRect();
+        const mark = document.querySelector(`.text mark.note-highlight[data-annotation-id="${note.dataset.annotationId}"]`);
+        return { top: box.top, bottom: box.bottom, below: box.top - mark.getClientRects()[0].top };
+      });
+      const overlaps = shown.filter((a, i) => shown.some((b, j) => i !== j && a.top < b.bottom && b.top < a.bottom)).length;
+      return { shown: shown.length, folded: document.querySelectorAll('.text article.note.folded').length, overlaps, worst: Math.max(...shown.map((x) => x.below)) };
+    });
+    check(crowd.overlaps === 0 && crowd.worst <= 900 && crowd.folded > 0, `a crowded margin: ${JSON.stringify(crowd)}`);
+    results.crowd = crowd;
+    const hiddenId = await reader.evaluate(() => document.querySelector('.text article.note.folded').dataset.annotationId);
+    await reader.click(`.text mark.note-highlight[data-annotation-id="${hiddenId}"]`);
+    const opened = await reader.evaluate((id) => {
+      const note = document.getElementById(`note-${id}`);
+      const mark = document.querySelector(`.text mark.note-highlight[data-annotation-id="${id}"]`);
+      return { folded: note.classList.contains('folded'), below: note.getBoundingClientRect().top - mark.getClientRects()[0].top };
+    }, hiddenId);
+    check(!opened.folded && Math.abs(opened.below) < 4, `a folded note's highlight opens it beside the quote (${JSON.stringify(opened)})`);
+
     // The page with ordinary and hostile notes is accessible.
     await reader.goto(SEED);
     results.axe_1440 = await axeViolations(reader);
