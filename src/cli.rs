@@ -43,7 +43,7 @@ enum Command {
     Export {
         /// The document's slug.
         slug: String,
-        /// Output file (default: SLUG-annotated.html; `-` for standard output).
+        /// Output file (default: SLUG-annotated-VISIBILITY.html; `-` for standard output).
         #[arg(long)]
         out: Option<PathBuf>,
         /// Which notes: `public` (public notes only); `team` (public and team notes, what every
@@ -328,7 +328,7 @@ async fn run_export(
         &scope.describe(analyst),
     )
     .map_err(|e| e.to_string())?;
-    let out = out.unwrap_or_else(|| PathBuf::from(file_name(&doc.slug)));
+    let out = out.unwrap_or_else(|| PathBuf::from(file_name(&doc.slug, scope)));
     if out.as_os_str() == "-" {
         print!("{html}");
     } else {

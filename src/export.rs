@@ -103,10 +103,22 @@ impl ExportScope {
     }
 }
 
-/// The server-built file name of a document's export; slugs are `[a-z0-9-]`, so it is safe
-/// in a `Content-Disposition` header and on every file system.
-pub fn file_name(slug: &str) -> String {
-    format!("{slug}-annotated.html")
+impl ExportScope {
+    /// `public`, `team` or `mine`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportScope::Public => "public",
+            ExportScope::Team => "team",
+            ExportScope::Mine => "mine",
+        }
+    }
+}
+
+/// The server-built file name of a document's export, naming the notes it holds so that
+/// downloads of two choices do not collide; slugs are `[a-z0-9-]`, so it is safe in a
+/// `Content-Disposition` header and on every file system.
+pub fn file_name(slug: &str, scope: ExportScope) -> String {
+    format!("{slug}-annotated-{}.html", scope.as_str())
 }
 
 /// The notes as an `AnnotationCollection` whose first (and only) page holds them all.
@@ -188,6 +200,9 @@ mod tests {
 
     #[test]
     fn file_names_come_from_the_slug() {
-        assert_eq!(file_name("seed-doc"), "seed-doc-annotated.html");
+        assert_eq!(
+            file_name("seed-doc", ExportScope::Team),
+            "seed-doc-annotated-team.html"
+        );
     }
 }

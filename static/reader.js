@@ -232,37 +232,25 @@
       button = document.createElement("button");
       button.type = "button";
       button.className = "more-notes";
+      button.setAttribute("aria-expanded", "false");
       button.addEventListener("click", () => {
         expandedParagraphs.add(margin.dataset.paragraph);
         const first = margin.querySelector("article.note.folded");
         layoutNotes();
-        if (first) activate(first, { focus: true });
+        if (first) activate(first, { focus: true, keepOpen: true });
       });
       margin.append(button);
     }
     return button;
   };
 
-  // Tops (px from the text column's top) for `items` ({el, want, h}) so none overlap;
-  // `anchor` (an index) sits exactly at its wanted top and the others make room.
-  const stack = (items, anchor) => {
-    const tops = items.map((item) => item.want);
-    const from = anchor === -1 ? 0 : anchor;
-    for (let i = from + 1; i < items.length; i++) {
-      tops[i] = Math.max(items[i].want, tops[i - 1] + items[i - 1].h + GAP);
-    }
-    if (anchor === -1) {
-      tops[0] = Math.max(0, items[0].want);
-      for (let i = 1; i < items.length; i++) tops[i] = Math.max(items[i].want, tops[i - 1] + items[i - 1].h + GAP);
-      return tops;
-    }
-    for (let i = anchor - 1; i >= 0; i--) {
-      tops[i] = Math.min(items[i].want, tops[i + 1] - items[i].h - GAP);
-    }
-    if (tops[0] < 0) {
-      tops[0] = 0;
-      for (let i = 1; i < items.length; i++) tops[i] = Math.max(tops[i], tops[i - 1] + items[i - 1].h + GAP);
-    }
+  // Tops (px from the text column's top) for `items` ({el, want, h}), in order: each at its
+  // wanted top or just below the item above, so no note ever sits above its quote.
+  const stack = (items) => {
+    const tops = [];
+    items.forEach((item, i) => {
+      tops.push(i === 0 ? Math.max(0, item.want) : Math.max(item.want, tops[i - 1] + items[i - 1].h + GAP));
+    });
     return tops;
   };
 
@@ -342,7 +330,9 @@
         const more = foldButton(margin);
         const all = hidden.length === margin.querySelectorAll("article.note").length;
         const noun = hidden.length === 1 ? "note" : "notes";
-        more.textContent = `${all ? "Show" : `${hidden.length} more`} ${all ? `${hidden.length} ${noun}` : noun} on paragraph ${margin.dataset.paragraph}`;
+        more.textContent = all
+          ? `${hidden.length} ${noun} on paragraph ${margin.dataset.paragraph} ▸`
+          : `${hidden.length} more ${noun} on paragraph ${margin.dataset.paragraph} ▸`;
         more.hidden = false;
         list.push({ el: more, want: want.get(hidden[0]), at: order.get(hidden[hidden.length - 1]) + 0.5 });
       }
@@ -353,12 +343,12 @@
     };
     const worst = (list, tops) => Math.max(0, ...list.map((item, i) => tops[i] - item.want));
     let list = items();
-    let tops = stack(list, -1);
+    let tops = stack(list);
     if (worst(list, tops) > shrinkAt) {
       for (const note of notes) note.classList.add("compact");
       heights.clear();
       list = items();
-      tops = stack(list, -1);
+      tops = stack(list);
     }
     // Fold what still lands too far below its quote, a paragraph's later notes together.
     for (;;) {
@@ -368,28 +358,23 @@
       const siblings = Array.from(margin.querySelectorAll("article.note"));
       for (const note of siblings.slice(siblings.indexOf(list[far].el))) if (mayFold(note)) folded.add(note);
       list = items();
-      tops = stack(list, -1);
+      tops = stack(list);
     }
-    // The active note sits at its quote; notes above it that cannot make room fold, the
-    // farthest first.
+    // The active note sits at its quote: the notes just above it that push it down fold,
+    // nearest first, so notes far above keep their places. Notes of paragraphs the reader
+    // opened fold last, and those of the active note's own opened paragraph never.
     const activeIndex = () => list.findIndex((item) => isActive(item.el));
     let anchor = activeIndex();
-    if (anchor !== -1) {
-      tops = stack(list, anchor);
-      while (tops[anchor] > list[anchor].want + 2) {
-        // Fold, from the top, as many notes as free the room the active note lacks.
-        let lacking = tops[anchor] - list[anchor].want;
-        const before = list.slice(0, anchor).filter((item) => item.el.matches("article.note") && mayFold(item.el));
-        if (before.length === 0) break;
-        for (const item of before) {
-          folded.add(item.el);
-          lacking -= item.h + GAP;
-          if (lacking <= 0) break;
-        }
-        list = items();
-        anchor = activeIndex();
-        tops = stack(list, anchor);
-      }
+    while (anchor > 0 && tops[anchor] > list[anchor].want + 2) {
+      const own = marginOf(list[anchor].el).dataset.paragraph;
+      const above = list.slice(0, anchor).reverse().filter((item) => item.el.matches("article.note"));
+      const pushing = above.find((item) => mayFold(item.el))
+        || above.find((item) => !(expandedParagraphs.has(own) && marginOf(item.el).dataset.paragraph === own));
+      if (!pushing) break;
+      folded.add(pushing.el);
+      list = items();
+      tops = stack(list);
+      anchor = activeIndex();
     }
     // Each note is positioned within its paragraph's row; tops are from the column's top.
     const rows = list.map((item) => (item.el.offsetParent ? item.el.offsetParent.getBoundingClientRect().top - base : 0));
@@ -484,10 +469,13 @@
     if (note) note.classList.add("active");
   };
   // Makes a note the active one: unfolded, at full length, beside its quote, and in view.
-  const activate = (note, { focus = false, toQuote = false } = {}) => {
+  const activate = (note, { focus = false, toQuote = false, keepOpen = false } = {}) => {
     const id = note.dataset.annotationId;
     activeId = id;
     const margin = note.closest(".margin");
+    // On a wide screen a paragraph opened with its fold button stays open until the reader
+    // turns to another note; on a narrow one, the note's paragraph opens.
+    if (wide.matches && !keepOpen) expandedParagraphs.clear();
     if (margin && !wide.matches) expandedParagraphs.add(margin.dataset.paragraph);
     markActive(id);
     layoutNotes();
@@ -720,7 +708,10 @@
   };
   const explain = async (response) => {
     if (response.status === 412) return "This note was changed elsewhere — reload to see it.";
-    if (response.status === 401) return "Your session has ended — sign in again. Your draft is kept.";
+    if (response.status === 401) {
+      showHint([["Sign in", signInLink()], " again to save; your draft is kept on this device."], { sticky: true });
+      return "Your session has ended.";
+    }
     try {
       const body = await response.json();
       return body.error.message;
@@ -730,11 +721,28 @@
   };
 
   // Drafts live in localStorage per document and passage (or note), until saved.
+  // Drafts belong to the analyst who wrote them: another analyst on the same browser never
+  // sees them, and signing out removes them from the device (after asking).
+  const draftPrefix = `glossa.draft.${article.dataset.analyst}.`;
   const draftKey = () => {
-    if (editing.note) return `glossa.draft.${slug}.note.${editing.id}`;
-    if (editing.target) return `glossa.draft.${slug}.passage.${editing.target.start}-${editing.target.end}`;
-    return `glossa.draft.${slug}.page`;
+    if (editing.note) return `${draftPrefix}${slug}.note.${editing.id}`;
+    if (editing.target) return `${draftPrefix}${slug}.passage.${editing.target.start}-${editing.target.end}`;
+    return `${draftPrefix}${slug}.page`;
   };
+  const myDrafts = () => Object.keys(localStorage).filter((k) => k.startsWith(draftPrefix));
+  const signOut = document.querySelector("form.logout");
+  if (signOut) {
+    signOut.addEventListener("submit", (event) => {
+      const drafts = myDrafts();
+      if (drafts.length === 0) return;
+      const words = drafts.length === 1 ? "an unsaved draft" : `${drafts.length} unsaved drafts`;
+      if (!window.confirm(`You have ${words} on this device. Signing out removes ${drafts.length === 1 ? "it" : "them"}. Sign out?`)) {
+        event.preventDefault();
+        return;
+      }
+      for (const key of drafts) localStorage.removeItem(key);
+    });
+  }
   const formState = () => ({
     body: field("note-body").value,
     tags: field("note-tags").value,
@@ -753,7 +761,7 @@
     const unchanged = JSON.stringify(state) === JSON.stringify(editing.original);
     try {
       if (unchanged) localStorage.removeItem(draftKey());
-      else localStorage.setItem(draftKey(), JSON.stringify(state));
+      else localStorage.setItem(draftKey(), JSON.stringify({ ...state, etag: editing.etag || null }));
     } catch {
       // A full or disabled storage must not stop the analyst from writing.
     }
@@ -785,7 +793,12 @@
       draft = null;
     }
     fill(draft || editing.original);
-    draftLine.textContent = draft ? "Your unsaved draft is back. It stays on this device until you save." : "";
+    const overtaken = draft && note && draft.etag && draft.etag !== note.dataset.etag;
+    draftLine.textContent = !draft
+      ? ""
+      : overtaken
+        ? "Your unsaved draft is back, but the note has changed since you wrote it: saving replaces the newer text with your draft."
+        : "Your unsaved draft is back. It stays on this device until you save.";
     errorLine.hidden = true;
     addButton.hidden = true;
     dialog.showModal();
@@ -892,8 +905,8 @@
   };
 
   const deleteNote = async (note) => {
-    if (!window.confirm("Delete this note?")) return;
-    const place = allNotes().indexOf(note);
+    const words = (note.querySelector(".note-body")?.textContent || "").trim().split(/\s+/).slice(0, 8).join(" ");
+    if (!window.confirm(words ? `Delete this note (“${words}…”)?` : "Delete this note?")) return;
     const row = note.closest(".row");
     const paragraph = row ? row.querySelector("a.pnum").dataset.n : null;
     const response = await fetch(`${container}${note.dataset.annotationId}`, {
@@ -907,11 +920,9 @@
     }
     activeId = null;
     await refresh();
-    // Keep the reader's place: the next note, or else the paragraph the note was on.
-    const left = allNotes();
-    const next = left[Math.min(place, left.length - 1)];
-    if (next) activate(next, { focus: true });
-    else if (paragraph) article.querySelector(`a.pnum[data-n="${paragraph}"]`)?.focus();
+    // Keep the reader's place: the paragraph the note was on (or the notes on the document).
+    const place = paragraph ? article.querySelector(`a.pnum[data-n="${paragraph}"]`) : document.getElementById("add-page-note");
+    if (place) place.focus();
     announce("Note deleted.");
   };
 

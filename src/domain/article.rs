@@ -40,21 +40,34 @@ impl MarginNote {
         self.quote.is_empty()
     }
 
-    /// A name that tells this note from every other on the page, for assistive technology:
-    /// "Note 3 by alice on “Pyongyang and Moscow”".
+    /// What the note is, for assistive technology: "Note by alice on “Pyongyang and Moscow”".
+    /// No number: on the page, numbers would change as notes are added, deleted or hidden.
     pub fn label(&self) -> String {
-        let on = if self.is_page_note() {
-            "on the whole document".to_owned()
+        format!("Note by {} {}", self.creator, self.on_what())
+    }
+
+    /// The label with the note's number, where numbers are fixed and shown (the export's
+    /// sidenotes, which are landmarks and need names that differ): "Note 3 by alice on …".
+    pub fn numbered_label(&self) -> String {
+        format!(
+            "Note {} by {} {}",
+            self.number,
+            self.creator,
+            self.on_what()
+        )
+    }
+
+    fn on_what(&self) -> String {
+        if self.is_page_note() {
+            return "on the whole document".to_owned();
+        }
+        let words: Vec<&str> = self.quote.split_whitespace().take(6).collect();
+        let more = if self.quote.split_whitespace().count() > 6 {
+            "…"
         } else {
-            let words: Vec<&str> = self.quote.split_whitespace().take(6).collect();
-            let more = if self.quote.split_whitespace().count() > 6 {
-                "…"
-            } else {
-                ""
-            };
-            format!("on “{}{more}”", words.join(" "))
+            ""
         };
-        format!("Note {} by {} {on}", self.number, self.creator)
+        format!("on “{}{more}”", words.join(" "))
     }
 }
 

@@ -33,6 +33,8 @@ pub struct Layout {
     pub analyst: Option<String>,
     /// This page's path, percent-encoded, for "Sign in" to come back to.
     pub next: String,
+    /// This page's path, for "Sign out" to come back to.
+    pub here: String,
 }
 
 impl Layout {
@@ -44,12 +46,14 @@ impl Layout {
             icon: assets::url("favicon.svg"),
             analyst: viewer.analyst.as_ref().map(|a| a.name.clone()),
             next: "/".to_owned(),
+            here: "/".to_owned(),
         }
     }
 
     /// The same layout on the page at `path`, so that signing in comes back to it.
     pub fn at(mut self, path: &str) -> Layout {
         self.next = url_encode(path);
+        self.here = path.to_owned();
         self
     }
 
@@ -381,7 +385,10 @@ pub async fn export_document(
         time::OffsetDateTime::now_utc(),
         &scope.describe(analyst.map(|a| a.name.as_str())),
     )?;
-    let disposition = format!("attachment; filename=\"{}\"", export::file_name(&doc.slug));
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        export::file_name(&doc.slug, scope)
+    );
     Ok((
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),

@@ -129,15 +129,24 @@ pub async fn create_session(
     Ok(response)
 }
 
-/// `POST /logout`: deletes the session on the server and clears the cookie.
+/// The sign-out form: the page to go back to.
+#[derive(Debug, Deserialize)]
+pub struct LogoutForm {
+    next: Option<String>,
+}
+
+/// `POST /logout`: deletes the session on the server, clears the cookie, and goes back to
+/// the page signed out of (same-origin paths only).
 pub async fn delete_session(
     State(state): State<AppState>,
     headers: HeaderMap,
+    form: Result<Form<LogoutForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, HtmlError> {
     if let Some(id) = session_cookie(&headers) {
         state.store.delete_session(&hash_secret(&id)).await?;
     }
-    let mut response = Redirect::to("/").into_response();
+    let next = form.ok().and_then(|Form(f)| f.next);
+    let mut response = Redirect::to(&safe_next(next.as_deref())).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
         HeaderValue::from_static("glossa_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),

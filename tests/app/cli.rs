@@ -193,7 +193,7 @@ fn export_writes_the_annotated_file_and_notes_import_restores_it() {
     );
     let default_name = dir
         .path()
-        .join("russia-north-korea-chinese-views-annotated.html");
+        .join("russia-north-korea-chinese-views-annotated-team.html");
     let html = std::fs::read_to_string(&default_name).unwrap();
     assert!(html.contains("0 notes") && html.contains("Content-Security-Policy"));
     let mine = run(

@@ -142,7 +142,7 @@ async fn the_export_is_a_self_contained_download() {
     assert!(page.header("content-type").starts_with("text/html"));
     assert_eq!(
         page.header("content-disposition"),
-        "attachment; filename=\"russia-north-korea-chinese-views-annotated.html\""
+        "attachment; filename=\"russia-north-korea-chinese-views-annotated-public.html\""
     );
     let html = page.html();
     let csp = select(&html, "meta[http-equiv=Content-Security-Policy]");

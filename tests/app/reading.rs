@@ -395,7 +395,7 @@ async fn a_private_note_says_so_in_words() {
         .iter()
         .map(|n| n.value().attr("aria-label").unwrap().to_owned())
         .collect();
-    assert_eq!(labels, vec!["Note 1 by alice on “Pyongyang and Moscow”"]);
+    assert_eq!(labels, vec!["Note by alice on “Pyongyang and Moscow”"]);
 }
 
 #[tokio::test]

@@ -112,6 +112,7 @@ async function main() {
     const conflict = await page.textContent('#note-editor .form-error');
     check(conflict.includes('This note was changed elsewhere — reload to see it'), `412 is explained (${conflict})`);
     check((await drafts(page)).length === 1, 'a failed save keeps the draft');
+    check((await drafts(page))[0].startsWith('glossa.draft.alice.'), 'drafts belong to their analyst');
     await page.click('.note-cancel');
     results.conflict_message = conflict;
 
