@@ -61,14 +61,20 @@ async fn session_for(app: &TestApp, token: &str, session: &str) {
         .unwrap();
 }
 
-#[tokio::test]
-async fn a_page_note_with_canonical_and_via_round_trips_through_the_api() {
+/// The seed, alice, and alice's [`page_note`] as created.
+async fn seed_with_page_note() -> (TestApp, String, crate::helpers::Page) {
     let app = TestApp::with_seed_and(&[]).await;
     let alice = app.add_analyst("alice").await;
     let created = app
         .send("POST", &container(), Some(&alice), Some(&page_note()), &[])
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    (app, alice, created)
+}
+
+#[tokio::test]
+async fn a_page_note_with_canonical_and_via_round_trips_through_the_api() {
+    let (app, alice, created) = seed_with_page_note().await;
     let note = created.json();
     assert_eq!(
         note["target"],
@@ -136,12 +142,7 @@ async fn a_page_note_with_canonical_and_via_round_trips_through_the_api() {
 
 #[tokio::test]
 async fn page_notes_show_above_the_text_and_in_the_export_and_come_back_from_it() {
-    let app = TestApp::with_seed_and(&[]).await;
-    let alice = app.add_analyst("alice").await;
-    let created = app
-        .send("POST", &container(), Some(&alice), Some(&page_note()), &[])
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let (app, _, created) = seed_with_page_note().await;
     let original = created.json();
 
     let page = app.get(&format!("/documents/{SEED}")).await.html();
