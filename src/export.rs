@@ -72,12 +72,9 @@ pub enum ExportScope {
 impl ExportScope {
     /// `public`, `team` or `mine`.
     pub fn parse(name: &str) -> Option<ExportScope> {
-        match name {
-            "public" => Some(ExportScope::Public),
-            "team" => Some(ExportScope::Team),
-            "mine" => Some(ExportScope::Mine),
-            _ => None,
-        }
+        [ExportScope::Public, ExportScope::Team, ExportScope::Mine]
+            .into_iter()
+            .find(|scope| scope.as_str() == name)
     }
 
     /// The notes to read; `Mine` needs the analyst, and is `None` without one.

@@ -31,9 +31,7 @@ pub struct Layout {
     pub icon: String,
     /// The signed-in analyst's name.
     pub analyst: Option<String>,
-    /// This page's path, percent-encoded, for "Sign in" to come back to.
-    pub next: String,
-    /// This page's path, for "Sign out" to come back to.
+    /// This page's path, for "Sign in" and "Sign out" to come back to.
     pub here: String,
 }
 
@@ -45,16 +43,19 @@ impl Layout {
             js: assets::url("reader.js"),
             icon: assets::url("favicon.svg"),
             analyst: viewer.analyst.as_ref().map(|a| a.name.clone()),
-            next: "/".to_owned(),
             here: "/".to_owned(),
         }
     }
 
     /// The same layout on the page at `path`, so that signing in comes back to it.
     pub fn at(mut self, path: &str) -> Layout {
-        self.next = url_encode(path);
         self.here = path.to_owned();
         self
+    }
+
+    /// This page's path as a query value, for the "Sign in" link.
+    pub fn next(&self) -> String {
+        url_encode(&self.here)
     }
 
     fn anonymous() -> Layout {
@@ -260,11 +261,12 @@ impl DocumentPage {
     }
 }
 
-/// A document and the notes this viewer may read, for the reader and its export.
+/// A document and the notes that `filter` lets through, for the reader and its export.
 async fn document_with_notes(
     state: &AppState,
     slug: Result<DocumentSlug, AppError>,
     viewer: &Viewer,
+    filter: NoteFilter,
 ) -> Result<(StoredDocument, Vec<Note>), HtmlError> {
     let DocumentSlug(slug) = slug?;
     require_reader(state, viewer, &format!("/documents/{slug}"))?;
@@ -273,7 +275,6 @@ async fn document_with_notes(
         .load_document(slug.as_str())
         .await?
         .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
-    let filter = NoteFilter::for_viewer(viewer.analyst_id());
     let notes = state.store.list_notes(doc.id, filter, 0, i64::MAX).await?;
     Ok((doc, notes))
 }
@@ -302,7 +303,8 @@ async fn render_document(
     slug: Result<DocumentSlug, AppError>,
     viewer: &Viewer,
 ) -> Result<String, HtmlError> {
-    let (doc, notes) = document_with_notes(state, slug, viewer).await?;
+    let filter = NoteFilter::for_viewer(viewer.analyst_id());
+    let (doc, notes) = document_with_notes(state, slug, viewer, filter).await?;
     let notes: Vec<ViewedNote> = notes
         .into_iter()
         .map(|note| ViewedNote {
@@ -367,17 +369,10 @@ pub async fn export_document(
     } else {
         ExportScope::Public
     };
-    let DocumentSlug(slug) = slug?;
-    require_reader(&state, &viewer, &format!("/documents/{slug}"))?;
-    let doc = state
-        .store
-        .load_document(slug.as_str())
-        .await?
-        .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
     let filter = scope
         .filter(analyst.map(|a| a.id))
         .unwrap_or(NoteFilter::Public);
-    let notes = state.store.list_notes(doc.id, filter, 0, i64::MAX).await?;
+    let (doc, notes) = document_with_notes(&state, slug, &viewer, filter).await?;
     let html = export::export_html(
         &doc,
         &notes,

@@ -179,12 +179,9 @@ impl TryFrom<NoteRow> for OwnedNote {
     }
 }
 
-fn tags_json(tags: &[String]) -> StoreResult<String> {
-    serde_json::to_string(tags).map_err(|e| StoreError::Malformed(e.to_string()))
-}
-
-fn via_json(via: &[String]) -> StoreResult<String> {
-    serde_json::to_string(via).map_err(|e| StoreError::Malformed(e.to_string()))
+/// A list of strings (tags, `via` IRIs) as the JSON array a text column holds.
+fn json_list(items: &[String]) -> StoreResult<String> {
+    serde_json::to_string(items).map_err(|e| StoreError::Malformed(e.to_string()))
 }
 
 /// A note to restore, anchored (or not) against the current text.
@@ -458,7 +455,7 @@ impl Store {
         .bind(revision)
         .bind(&content.motivation)
         .bind(&content.body)
-        .bind(tags_json(&content.tags)?)
+        .bind(json_list(&content.tags)?)
         .bind(content.visibility.as_str())
         .bind(anchor.map(|a| a.start as i64))
         .bind(anchor.map(|a| a.end as i64))
@@ -469,7 +466,7 @@ impl Store {
         .bind(now_rfc3339())
         .bind(render_untrusted(&content.body).as_str())
         .bind(content.kept.canonical.as_deref())
-        .bind(via_json(&content.kept.via)?)
+        .bind(json_list(&content.kept.via)?)
         .bind(content.kept.body_language.as_deref())
         .bind(content.kept.body_purpose.as_deref())
         .execute(&mut *tx)
@@ -550,7 +547,7 @@ async fn insert_row(
     .bind(row.analyst_id)
     .bind(&row.content.motivation)
     .bind(&row.content.body)
-    .bind(tags_json(&row.content.tags)?)
+    .bind(json_list(&row.content.tags)?)
     .bind(row.content.visibility.as_str())
     .bind(row.anchor.map(|a| a.start as i64))
     .bind(row.anchor.map(|a| a.end as i64))
@@ -564,7 +561,7 @@ async fn insert_row(
     .bind(row.status.as_str())
     .bind(row.original_exact)
     .bind(row.content.kept.canonical.as_deref())
-    .bind(via_json(&row.content.kept.via)?)
+    .bind(json_list(&row.content.kept.via)?)
     .bind(row.content.kept.body_language.as_deref())
     .bind(row.content.kept.body_purpose.as_deref())
     .execute(&mut **tx)
