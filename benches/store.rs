@@ -157,7 +157,7 @@ fn benches(c: &mut Criterion) {
     runtime
         .block_on(
             sqlx::query("create table raw (id integer primary key, body text)")
-                .execute(store.pool()),
+                .execute(store.sqlite_pool().expect("SQLite")),
         )
         .expect("table");
     let mut group = c.benchmark_group("notes");
@@ -167,7 +167,8 @@ fn benches(c: &mut Criterion) {
             b.iter(|| {
                 runtime.block_on(async {
                     let mut tx = store
-                        .pool()
+                        .sqlite_pool()
+                        .expect("SQLite")
                         .begin_with("BEGIN IMMEDIATE")
                         .await
                         .expect("tx");

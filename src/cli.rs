@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use crate::config::Config;
 use crate::corpus::import::{ImportReport, import_corpus};
 use crate::domain::annotation::Iris;
+use crate::domain::annotation::to_jsonld;
 use crate::domain::slug::Slug;
 use crate::export::{ExportScope, export_html, file_name};
 use crate::http::auth::{hash_secret, new_secret};
@@ -18,7 +19,8 @@ use crate::http::limits::Limits;
 use crate::http::server::{ConnectionLimits, serve};
 use crate::http::{AppState, router};
 use crate::interchange::import_notes_file;
-use crate::store::Store;
+use crate::store::annotations::NoteFilter;
+use crate::store::{DatabaseUrl, Store, Table};
 
 /// glossa: an annotated reader for geopolitical commentary.
 #[derive(Debug, Parser)]
@@ -72,6 +74,16 @@ enum Command {
         #[command(subcommand)]
         action: NotesAction,
     },
+    /// Copy a whole database into another, empty one (SQLite to PostgreSQL or back), then
+    /// check the copy: row counts of every table and every note's JSON-LD.
+    Copy {
+        /// The database to copy from (a URL or an SQLite path).
+        #[arg(long)]
+        from: String,
+        /// The empty database to copy into; migrated first.
+        #[arg(long)]
+        to: String,
+    },
     /// Manage analysts: the people who write notes.
     Analyst {
         #[command(subcommand)]
@@ -119,6 +131,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Import => run_import(&cli.config).await,
         Command::Migrate => run_migrate(&cli.config).await,
         Command::Analyst { action } => run_analyst(&cli.config, action).await,
+        Command::Copy { from, to } => run_copy(&cli.config, &from, &to).await,
         Command::GenCorpus { docs, out, seed } => gen_corpus(docs, &out, seed),
         Command::Notes {
             action: NotesAction::Import { file },
@@ -140,18 +153,20 @@ pub async fn run(cli: Cli) -> ExitCode {
 }
 
 async fn open_store(config: &Config) -> Result<Store, String> {
-    Store::open(&config.db)
+    let url = config.database()?;
+    Store::connect(&url, config.pool_settings())
         .await
-        .map_err(|e| format!("cannot open the database {}: {e}", config.db.display()))
+        .map_err(|e| format!("cannot open the database {}: {e}", url.redacted()))
 }
 
 async fn run_migrate(config: &Config) -> Result<ExitCode, String> {
     let store = open_store(config).await?;
     let version = store.schema_version().await.map_err(|e| e.to_string())?;
     println!(
-        "migrate: {} is at schema version {version} ({} migrations known)",
-        config.db.display(),
-        crate::store::MIGRATOR.iter().count()
+        "migrate: {} ({}) is at schema version {version} ({} migrations known)",
+        config.database()?.redacted(),
+        store.backend_name(),
+        store.known_migrations()
     );
     store.close().await;
     Ok(ExitCode::SUCCESS)
@@ -167,9 +182,12 @@ async fn import(config: &Config, store: &Store) -> Result<ImportReport, String> 
     } else {
         ProgressBar::hidden()
     };
+    // On PostgreSQL one instance imports at a time; the next finds the work done.
+    let lock = store.import_lock().await.map_err(|e| e.to_string())?;
     let report = import_corpus(store, &config.corpus, &progress)
         .await
         .map_err(|e| e.to_string())?;
+    drop(lock);
     for warning in &report.warnings {
         tracing::warn!("{warning}");
     }
@@ -212,18 +230,10 @@ async fn run_serve(config: &Config) -> Result<ExitCode, String> {
         config.require_sign_in,
     )
     .with_limits(Limits::new(config.writes_per_minute));
-    // Other processes (`glossa import`, `glossa notes import`) write too; their changes reach
-    // cached pages within a quarter of a second.
+    // Other processes (`glossa import`, other instances) write too; their changes reach
+    // cached pages at once on PostgreSQL and within a quarter of a second on SQLite.
     let watched = store.clone();
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_millis(250));
-        loop {
-            every.tick().await;
-            if let Err(e) = watched.refresh_generation().await {
-                tracing::warn!(error = %e, "cannot read the generation counter");
-            }
-        }
-    });
+    tokio::spawn(async move { watched.watch_changes().await });
     let limits = ConnectionLimits {
         header_timeout: std::time::Duration::from_secs(config.header_timeout.max(1)),
         max_connections: config.max_connections.max(1),
@@ -255,12 +265,14 @@ async fn run_analyst(config: &Config, action: AnalystAction) -> Result<ExitCode,
                 println!("No analysts yet. Add one with: glossa analyst add NAME");
             }
             for a in analysts {
-                let status = a
-                    .revoked_at
-                    .map_or("active".to_owned(), |at| format!("revoked {at}"));
+                let status = a.revoked_at.map_or("active".to_owned(), |at| {
+                    format!("revoked {}", at.rfc3339())
+                });
                 println!(
                     "{}\t{} notes\tadded {}\t{status}",
-                    a.name, a.notes, a.created_at
+                    a.name,
+                    a.notes,
+                    a.created_at.rfc3339()
                 );
             }
         }
@@ -348,6 +360,74 @@ async fn run_notes_import(config: &Config, file: &std::path::Path) -> Result<Exi
         done.restored.added, done.restored.unchanged, done.orphans, done.restored.new_analysts
     );
     Ok(ExitCode::SUCCESS)
+}
+
+async fn run_copy(config: &Config, from: &str, to: &str) -> Result<ExitCode, String> {
+    let open = |text: &str| {
+        let text = text.to_owned();
+        async move {
+            let url = DatabaseUrl::parse(&text)?;
+            Store::connect(&url, config.pool_settings())
+                .await
+                .map_err(|e| format!("cannot open {}: {e}", url.redacted()))
+        }
+    };
+    let (source, target) = (open(from).await?, open(to).await?);
+    let report = source
+        .copy_into(&target)
+        .await
+        .map_err(|e| format!("copy failed, nothing was written: {e}"))?;
+    for (table, rows) in &report.rows {
+        println!("copy: {table}: {rows} rows");
+    }
+    let iris = Iris::new(&config.public_base_url(config.addr));
+    let checked = verify_copy(&source, &target, &iris).await?;
+    println!("copy: checked {checked} notes' JSON-LD and every table's row count: identical");
+    source.close().await;
+    target.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Compares the row counts of every table and the JSON-LD of every note; returns how many
+/// notes were compared.
+async fn verify_copy(source: &Store, target: &Store, iris: &Iris) -> Result<usize, String> {
+    for table in Table::ALL {
+        let (a, b) = (
+            source.count_rows(table).await.map_err(|e| e.to_string())?,
+            target.count_rows(table).await.map_err(|e| e.to_string())?,
+        );
+        if a != b {
+            return Err(format!(
+                "{}: {a} rows in the source, {b} in the copy",
+                table.name()
+            ));
+        }
+    }
+    let mut compared = 0;
+    for summary in source.list_documents().await.map_err(|e| e.to_string())? {
+        let mut notes = Vec::new();
+        for store in [source, target] {
+            let doc = store
+                .load_document(&summary.slug)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("document {} is missing from the copy", summary.slug))?;
+            let listed = store
+                .list_notes(doc.id, NoteFilter::Everyone, 0, i64::MAX)
+                .await
+                .map_err(|e| e.to_string())?;
+            let rendered: Result<Vec<serde_json::Value>, _> = listed
+                .iter()
+                .map(|note| serde_json::to_value(to_jsonld(note, iris)))
+                .collect();
+            notes.push(rendered.map_err(|e| e.to_string())?);
+        }
+        if notes[0] != notes[1] {
+            return Err(format!("the notes on {} differ in the copy", summary.slug));
+        }
+        compared += notes[0].len();
+    }
+    Ok(compared)
 }
 
 fn gen_corpus(docs: usize, out: &std::path::Path, seed: u64) -> Result<ExitCode, String> {

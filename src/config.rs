@@ -3,12 +3,30 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::store::{DatabaseUrl, PoolSettings};
+
 /// Settings shared by every subcommand.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Config {
-    /// SQLite database file; created if missing.
+    /// SQLite database file; created if missing. Kept for older set-ups: --database-url
+    /// says the same with `sqlite://PATH`.
     #[arg(long, env = "GLOSSA_DB", default_value = "glossa.db", global = true)]
     pub db: PathBuf,
+    /// Where the data lives: `postgres://USER@HOST/DB` for PostgreSQL, `sqlite://PATH` or a
+    /// file path for SQLite. Without it, DATABASE_URL, then --db.
+    #[arg(long, env = "GLOSSA_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// PostgreSQL connections per instance.
+    #[arg(long, env = "GLOSSA_POOL_SIZE", default_value_t = 16, global = true)]
+    pub pool_size: u32,
+    /// Seconds a PostgreSQL statement may run before it is cancelled.
+    #[arg(
+        long,
+        env = "GLOSSA_STATEMENT_TIMEOUT",
+        default_value_t = 30,
+        global = true
+    )]
+    pub statement_timeout: u64,
     /// Corpus directory of .md and .txt documents plus actors.toml.
     #[arg(long, env = "GLOSSA_CORPUS", default_value = "corpus", global = true)]
     pub corpus: PathBuf,
@@ -49,6 +67,27 @@ pub struct Config {
 }
 
 impl Config {
+    /// The database to use: --database-url (or GLOSSA_DATABASE_URL), else DATABASE_URL,
+    /// else the --db file.
+    pub fn database(&self) -> Result<DatabaseUrl, String> {
+        match self
+            .database_url
+            .clone()
+            .or_else(|| std::env::var("DATABASE_URL").ok())
+        {
+            Some(url) => DatabaseUrl::parse(&url),
+            None => Ok(DatabaseUrl::Sqlite(self.db.clone())),
+        }
+    }
+
+    /// PostgreSQL pool settings.
+    pub fn pool_settings(&self) -> PoolSettings {
+        PoolSettings {
+            max_connections: self.pool_size.max(2),
+            statement_timeout: std::time::Duration::from_secs(self.statement_timeout.max(1)),
+        }
+    }
+
     /// The public base URL, without a trailing slash.
     pub fn public_base_url(&self, bound: SocketAddr) -> String {
         self.base_url

@@ -151,6 +151,11 @@ impl From<StoreError> for AppError {
                 "busy",
                 "The database is busy; nothing was saved. Try again in a moment.",
             ),
+            (_, Some(StorageFault::Unavailable)) => AppError::client(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                "The database cannot be reached at the moment, so nothing was saved. Keep your text and try again in a moment.",
+            ),
             (StoreError::Conflict(message), None) => {
                 AppError::client(StatusCode::CONFLICT, "conflict", message)
             }

@@ -1,6 +1,7 @@
 //! Signing in from the browser: `/login` exchanges an analyst's name and token for a session
 //! cookie; `/logout` ends the session on the server.
 
+use crate::store::Timestamp;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -8,7 +9,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use super::AppState;
 use super::auth::{SESSION_COOKIE, Viewer, hash_secret, new_secret, session_cookie};
@@ -106,12 +106,10 @@ pub async fn create_session(
         state.store.delete_session(&hash_secret(&old)).await?;
     }
     let id = new_secret()?;
-    let expires = (OffsetDateTime::now_utc() + time::Duration::days(SESSION_DAYS))
-        .format(&Rfc3339)
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let expires = Timestamp::from(OffsetDateTime::now_utc() + time::Duration::days(SESSION_DAYS));
     state
         .store
-        .create_session(analyst.id, &hash_secret(&id), &expires)
+        .create_session(analyst.id, &hash_secret(&id), expires)
         .await?;
     let secure = if state.secure_cookies() {
         "; Secure"

@@ -1,21 +1,30 @@
-//! All SQL lives here. Queries are runtime-checked (`query_as` + `FromRow`) with `$n`
-//! placeholders, ids come back through `returning` and order is kept in columns, so the
-//! same statements serve a PostgreSQL store; what only SQLite does (its PRAGMAs, the single
-//! writer connection, `BEGIN IMMEDIATE`, its result codes) lives in [`sqlite`].
+//! All SQL lives here, behind one [`Store`] that runs on SQLite (embedded, the default) or
+//! PostgreSQL (several instances on one database).
+//!
+//! The statements are written once, in `queries/`, in the SQL both databases speak (`$n`
+//! placeholders, `returning`, order kept in columns, instants as [`Timestamp`]), and compiled
+//! once per backend against its concrete pool: `sqlite.rs` and `postgres.rs` each include
+//! them, beside what only that database does (SQLite's PRAGMAs, single writer and result
+//! codes; PostgreSQL's SQLSTATEs, `LISTEN/NOTIFY` and advisory locks). The types callers see
+//! are defined once, in this module's area files.
 
-use std::path::Path;
-
-use sqlx::{SqlitePool, Transaction};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 pub mod actors;
 pub mod analysts;
 pub mod annotations;
+pub mod copy;
 pub mod documents;
+pub mod postgres;
 pub mod sqlite;
+mod timestamp;
 
-pub use sqlite::MIGRATOR;
+pub use timestamp::Timestamp;
 
-/// A storage failure; mapped to a generic 500 at the HTTP edge and logged.
+/// A storage failure; mapped to a generic 500 at the HTTP edge and logged, unless it is a
+/// [`StorageFault`].
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database said no.
@@ -35,19 +44,22 @@ pub enum StoreError {
 /// A storage fault a client should hear about in its own words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StorageFault {
-    /// The disk is full (`SQLITE_FULL`).
+    /// The disk is full (`SQLITE_FULL`, SQLSTATE `53100`).
     Full,
-    /// The database cannot be written (`SQLITE_READONLY`, a read-only file system).
+    /// The database cannot be written (`SQLITE_READONLY`, a read-only file system, a
+    /// read-only transaction `25006` on a PostgreSQL standby).
     ReadOnly,
     /// Another writer held the lock for longer than the busy timeout.
     Busy,
+    /// The database server cannot be reached, or is shutting down or starting up.
+    Unavailable,
 }
 
 impl StoreError {
     /// The storage fault behind this error, if it is one.
     pub fn fault(&self) -> Option<StorageFault> {
         match self {
-            StoreError::Sqlx(e) => sqlite::fault(e),
+            StoreError::Sqlx(e) => sqlite::fault(e).or_else(|| postgres::fault(e)),
             _ => None,
         }
     }
@@ -56,62 +68,105 @@ impl StoreError {
 /// Result of store operations.
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Document texts for anchoring, by document id, with the version each belongs to.
-type TextCache =
-    std::collections::HashMap<i64, (i64, std::sync::Arc<crate::domain::anchor::DocumentText>)>;
-
-/// The database: a pool of SQLite connections in WAL mode.
-#[derive(Debug, Clone)]
-pub struct Store {
-    pool: SqlitePool,
-    /// The single connection every write transaction runs on.
-    writer: SqlitePool,
-    writable: bool,
-    /// Moves after every commit made through this store, so cached pages expire at once.
-    local_writes: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    /// The database's own counter (see `migrations/sqlite/0006_generation.sql`), as last read by
-    /// [`Store::refresh_generation`]: it catches writes made by other processes.
-    database_generation: std::sync::Arc<std::sync::atomic::AtomicI64>,
-    /// Document texts for anchoring, by document id, with the version they belong to:
-    /// building one (grapheme boundaries included) costs more than saving a note.
-    texts: std::sync::Arc<std::sync::Mutex<TextCache>>,
+/// Where the data lives: `--database-url`, or the older `--db` path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// An SQLite file (`sqlite://PATH`, `sqlite:PATH` or a bare path).
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection URL (`postgres://…` or `postgresql://…`).
+    Postgres(String),
 }
 
-impl Store {
-    /// Opens (creating if missing) the database at `path` and applies pending migrations.
-    /// A database that cannot be written (a read-only file system) is opened read-only, so
-    /// reading goes on while writes answer 503; [`Store::is_writable`] says which.
-    pub async fn open(path: &Path) -> StoreResult<Store> {
-        match sqlite::open_read_write(path).await {
-            Ok((pool, writer)) => {
-                let mut store = Store::with_pool(pool, true);
-                store.writer = writer;
-                Ok(store)
-            }
-            Err(e) if sqlite::cannot_write(&e) && path.exists() => {
-                tracing::warn!(path = %path.display(), "the database is read-only; serving it for reading only");
-                Ok(Store::with_pool(sqlite::open_read_only(path).await?, false))
-            }
-            Err(e) => Err(e),
+impl DatabaseUrl {
+    /// Reads a database URL or a bare SQLite path.
+    pub fn parse(text: &str) -> Result<DatabaseUrl, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err("the database URL is empty".into());
         }
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(text.to_owned()));
+        }
+        if let Some(path) = text
+            .strip_prefix("sqlite://")
+            .or_else(|| text.strip_prefix("sqlite:"))
+        {
+            let path = path.split('?').next().unwrap_or_default();
+            if path.is_empty() {
+                return Err("an sqlite:// URL needs a file path, e.g. sqlite://glossa.db".into());
+            }
+            return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
+        }
+        if let Some((scheme, _)) = text.split_once("://") {
+            return Err(format!(
+                "glossa cannot use a {scheme}:// database; give sqlite://PATH, a file path, or postgres://…"
+            ));
+        }
+        Ok(DatabaseUrl::Sqlite(PathBuf::from(text)))
     }
 
-    fn with_pool(pool: SqlitePool, writable: bool) -> Store {
-        Store {
-            writer: pool.clone(),
-            pool,
-            writable,
-            local_writes: std::sync::Arc::default(),
-            database_generation: std::sync::Arc::default(),
-            texts: std::sync::Arc::default(),
+    /// The URL as logs may show it: a PostgreSQL password is left out.
+    pub fn redacted(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite(path) => path.display().to_string(),
+            DatabaseUrl::Postgres(url) => postgres::redact(url),
         }
+    }
+}
+
+/// Settings for a PostgreSQL pool (SQLite's are fixed: one writer, eight readers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// Connections per instance.
+    pub max_connections: u32,
+    /// Longest a statement may run before PostgreSQL cancels it.
+    pub statement_timeout: std::time::Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> PoolSettings {
+        PoolSettings {
+            max_connections: 16,
+            statement_timeout: std::time::Duration::from_secs(30),
+        }
+    }
+}
+
+/// Document texts for anchoring, by document id, with the version each belongs to.
+type TextCache = std::collections::HashMap<i64, (i64, Arc<crate::domain::anchor::DocumentText>)>;
+
+/// What every backend shares with the store: the counters behind page caching and the
+/// cache of document texts.
+#[derive(Debug, Default)]
+pub(crate) struct Shared {
+    /// Moves after every commit made through this store, so cached pages expire at once.
+    local_writes: AtomicU64,
+    /// Moves when another process changed the database (read from SQLite's counter, or
+    /// heard from PostgreSQL's notifications).
+    database_generation: AtomicI64,
+    /// Document texts for anchoring: building one (grapheme boundaries included) costs more
+    /// than saving a note.
+    texts: std::sync::Mutex<TextCache>,
+}
+
+impl Shared {
+    fn committed(&self) {
+        self.local_writes.fetch_add(1, Ordering::AcqRel);
+    }
+
+    fn set_database_generation(&self, value: i64) {
+        self.database_generation.store(value, Ordering::Release);
+    }
+
+    fn bump_database_generation(&self) {
+        self.database_generation.fetch_add(1, Ordering::AcqRel);
     }
 
     fn cached_text(
         &self,
         id: i64,
         version: i64,
-    ) -> Option<std::sync::Arc<crate::domain::anchor::DocumentText>> {
+    ) -> Option<Arc<crate::domain::anchor::DocumentText>> {
         let texts = self.texts.lock().unwrap_or_else(|e| e.into_inner());
         texts
             .get(&id)
@@ -119,12 +174,7 @@ impl Store {
             .map(|(_, text)| text.clone())
     }
 
-    fn cache_text(
-        &self,
-        id: i64,
-        version: i64,
-        text: std::sync::Arc<crate::domain::anchor::DocumentText>,
-    ) {
+    fn cache_text(&self, id: i64, version: i64, text: Arc<crate::domain::anchor::DocumentText>) {
         let mut texts = self.texts.lock().unwrap_or_else(|e| e.into_inner());
         if texts.len() > 256 {
             texts.clear();
@@ -132,210 +182,212 @@ impl Store {
         texts.insert(id, (version, text));
     }
 
-    /// Commits, then moves the generation so that no page rendered before is served again.
-    async fn commit(&self, tx: Transaction<'static, sqlx::Sqlite>) -> StoreResult<()> {
-        tx.commit().await?;
-        self.local_writes
-            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-        Ok(())
+    fn forget_texts(&self) {
+        self.texts.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Backend {
+    Sqlite(sqlite::Handle),
+    Postgres(postgres::Handle),
+}
+
+/// The database, on either backend. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    backend: Backend,
+    shared: Arc<Shared>,
+}
+
+/// Runs the same call on whichever backend the store holds. With `read`, a PostgreSQL read
+/// that lost its connection (a restarted server, a failover) is tried once more on a fresh one.
+macro_rules! on_backend {
+    ($store:expr, $db:ident => $call:expr) => {
+        match &$store.backend {
+            $crate::store::Backend::Sqlite($db) => $call,
+            $crate::store::Backend::Postgres($db) => $call,
+        }
+    };
+    ($store:expr, read $db:ident => $call:expr) => {
+        match &$store.backend {
+            $crate::store::Backend::Sqlite($db) => $call,
+            $crate::store::Backend::Postgres($db) => match $call {
+                Err(e) if e.fault() == Some($crate::store::StorageFault::Unavailable) => $call,
+                done => done,
+            },
+        }
+    };
+}
+pub(crate) use on_backend;
+
+impl Store {
+    /// Opens (creating if missing) the SQLite database at `path` and applies pending migrations.
+    /// A database that cannot be written (a read-only file system) is opened read-only, so
+    /// reading goes on while writes answer 503; [`Store::is_writable`] says which.
+    pub async fn open(path: &std::path::Path) -> StoreResult<Store> {
+        let shared = Arc::new(Shared::default());
+        let handle = sqlite::Handle::open(path, shared.clone()).await?;
+        Ok(Store {
+            backend: Backend::Sqlite(handle),
+            shared,
+        })
+    }
+
+    /// Connects to the database at `url` and applies pending migrations.
+    pub async fn connect(url: &DatabaseUrl, settings: PoolSettings) -> StoreResult<Store> {
+        match url {
+            DatabaseUrl::Sqlite(path) => Store::open(path).await,
+            DatabaseUrl::Postgres(url) => {
+                let shared = Arc::new(Shared::default());
+                let handle = postgres::Handle::connect(url, settings, shared.clone()).await?;
+                Ok(Store {
+                    backend: Backend::Postgres(handle),
+                    shared,
+                })
+            }
+        }
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
     }
 
     /// A number that changes whenever a document or a note may have changed: at once for
     /// writes made through this store, and, for other processes' writes, as soon as
-    /// [`Store::refresh_generation`] has read the database's counter.
+    /// [`Store::watch_changes`] has heard of them.
     pub fn generation(&self) -> i64 {
-        let local = self.local_writes.load(std::sync::atomic::Ordering::Acquire) as i64;
-        let database = self
-            .database_generation
-            .load(std::sync::atomic::Ordering::Acquire);
+        let local = self.shared.local_writes.load(Ordering::Acquire) as i64;
+        let database = self.shared.database_generation.load(Ordering::Acquire);
         database.wrapping_mul(1 << 32).wrapping_add(local)
     }
 
-    /// Reads the database's generation counter, which triggers move on every write by any
-    /// process; the server calls this a few times a second.
-    pub async fn refresh_generation(&self) -> StoreResult<()> {
-        let value: Option<String> = self.setting("generation").await?;
-        let counter = value.and_then(|v| v.parse().ok()).unwrap_or(0);
-        self.database_generation
-            .store(counter, std::sync::atomic::Ordering::Release);
-        Ok(())
+    /// Follows writes made by other processes (`glossa import`, other instances) until the
+    /// store is closed: SQLite's counter is read four times a second; PostgreSQL tells every
+    /// listening instance at once, and a listener that lost its connection flushes all
+    /// caches when it is back, since what was said meanwhile is lost.
+    pub async fn watch_changes(&self) {
+        on_backend!(self, db => db.watch_changes().await)
     }
 
-    /// Closes every connection, so SQLite checkpoints the WAL into the database file and
-    /// removes it: the file then holds everything, even on a read-only copy.
+    /// Reads SQLite's generation counter once (PostgreSQL instances are told instead).
+    pub async fn refresh_generation(&self) -> StoreResult<()> {
+        on_backend!(self, db => db.refresh_generation().await)
+    }
+
+    /// Closes every connection. On SQLite the WAL is then checkpointed into the database
+    /// file and removed, so the file holds everything, even on a read-only copy.
     pub async fn close(&self) {
-        self.writer.close().await;
-        self.pool.close().await;
+        on_backend!(self, db => db.close().await)
     }
 
     /// Whether the database was opened for writing.
     pub fn is_writable(&self) -> bool {
-        self.writable
+        on_backend!(self, db => db.writable)
     }
 
     /// `None` when reads and writes work; otherwise what is wrong. Reads a row, and checks
-    /// that the write lock can be taken.
+    /// that a write transaction can start.
     pub async fn health(&self) -> Option<String> {
-        if let Err(e) = sqlx::query_scalar::<_, i64>("select count(*) from documents")
-            .fetch_one(&self.pool)
-            .await
-        {
-            return Some(format!("reads fail: {e}"));
-        }
-        if !self.writable {
-            return Some("the database is read-only: notes cannot be saved".into());
-        }
-        match self.write().await {
-            Ok(tx) => tx
-                .rollback()
-                .await
-                .err()
-                .map(|e| format!("writes fail: {e}")),
-            Err(e) => Some(format!("writes fail: {e}")),
-        }
-    }
-
-    /// The connection pool, for tests and health checks.
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
-    }
-
-    /// Starts a write transaction on the writer connection.
-    async fn write(&self) -> StoreResult<Transaction<'static, sqlx::Sqlite>> {
-        Ok(sqlite::begin_write(&self.writer).await?)
+        on_backend!(self, db => db.health().await)
     }
 
     /// The latest migration applied to the database.
     pub async fn schema_version(&self) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar(
-            "select coalesce(max(version), 0) from _sqlx_migrations where success",
-        )
-        .fetch_one(&self.pool)
-        .await?)
+        on_backend!(self, read db => db.schema_version().await)
+    }
+
+    /// How many migrations this build knows for the store's backend.
+    pub fn known_migrations(&self) -> usize {
+        match self.backend {
+            Backend::Sqlite(_) => sqlite::MIGRATOR.iter().count(),
+            Backend::Postgres(_) => postgres::MIGRATOR.iter().count(),
+        }
     }
 
     /// Reads a setting.
     pub async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
-        Ok(
-            sqlx::query_scalar("select value from settings where key = $1")
-                .bind(key)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+        on_backend!(self, read db => db.setting(key).await)
     }
 
     /// Writes a setting.
     pub async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        sqlx::query(
-            "insert into settings (key, value) values ($1, $2)
-             on conflict (key) do update set value = excluded.value",
-        )
-        .bind(key)
-        .bind(value)
-        .execute(&mut *tx)
-        .await?;
-        self.commit(tx).await?;
-        Ok(())
-    }
-}
-
-/// Current UTC time as RFC 3339, the format of every stored timestamp.
-pub fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn opening_creates_the_file_with_wal_and_foreign_keys() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("g.db")).await.unwrap();
-        let mode: String = sqlx::query_scalar("pragma journal_mode")
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
-        let fk: i64 = sqlx::query_scalar("pragma foreign_keys")
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
-        let sync: i64 = sqlx::query_scalar("pragma synchronous")
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
-        assert_eq!((mode.as_str(), fk, sync), ("wal", 1, 2));
+        on_backend!(self, db => db.set_setting(key, value).await)
     }
 
-    #[tokio::test]
-    async fn settings_round_trip() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("g.db")).await.unwrap();
-        assert_eq!(store.setting("k").await.unwrap(), None);
-        store.set_setting("k", "v1").await.unwrap();
-        store.set_setting("k", "v2").await.unwrap();
-        assert_eq!(store.setting("k").await.unwrap().as_deref(), Some("v2"));
+    /// Holds the corpus import lock until the guard is dropped: on PostgreSQL one instance
+    /// imports a changed corpus while the others wait, then find nothing left to do. SQLite
+    /// needs none (its single writer already orders imports).
+    pub async fn import_lock(&self) -> StoreResult<ImportLock> {
+        on_backend!(self, db => db.import_lock().await)
     }
 
-    #[tokio::test]
-    async fn notes_written_before_page_notes_existed_survive_the_upgrade() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("old.db");
-        let options = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(&path)
-            .create_if_missing(true);
-        let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
-        let before_page_notes = sqlx::migrate::Migrator {
-            migrations: std::borrow::Cow::Owned(
-                MIGRATOR.iter().filter(|m| m.version < 8).cloned().collect(),
-            ),
-            ..sqlx::migrate::Migrator::DEFAULT
-        };
-        before_page_notes.run(&pool).await.unwrap();
-        for statement in [
-            "insert into documents (id, slug, title, format, content_hash, analysis_hash, imported_at, updated_at)
-             values (1, 'd', 'D', 'txt', 'h', 'a', 't', 't')",
-            "insert into paragraphs (id, document_id, ordinal, kind, text) values (1, 1, 1, 'paragraph', 'Moscow and Seoul')",
-            "insert into analysts (id, name, token_hash, created_at) values (1, 'alice', 'x', 't')",
-            "insert into annotations (id, document_id, analyst_id, motivation, body, visibility, start_cp, end_cp,
-               exact, prefix, suffix, document_version, created, modified, anchor_status, original_exact)
-             values ('0123456789abcdef0123456789abcdef', 1, 1, 'commenting', 'Old note.', 'team', 0, 6,
-               'Moscow', '', ' and Seoul', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'moved', 'Moscow')",
-        ] {
-            sqlx::query(statement).execute(&pool).await.unwrap();
+    /// The SQLite pool, for inspecting the file (PRAGMAs, integrity) in tools and tests.
+    pub fn sqlite_pool(&self) -> Option<&sqlx::SqlitePool> {
+        match &self.backend {
+            Backend::Sqlite(db) => Some(&db.pool),
+            Backend::Postgres(_) => None,
         }
-        pool.close().await;
-
-        let store = Store::open(&path).await.unwrap();
-        let notes = store
-            .list_notes(1, annotations::NoteFilter::Team, 0, 10)
-            .await
-            .unwrap();
-        assert_eq!(notes.len(), 1);
-        let note = &notes[0];
-        assert_eq!(
-            note.anchor.as_ref().map(|a| a.exact.as_str()),
-            Some("Moscow")
-        );
-        assert_eq!(note.status, crate::domain::reanchor::AnchorStatus::Moved);
-        assert_eq!(note.kept, crate::domain::annotation::KeptFields::default());
-        let generation = store.setting("generation").await.unwrap();
-        sqlx::query("update annotations set body = 'Edited.'")
-            .execute(store.pool())
-            .await
-            .unwrap();
-        assert_ne!(
-            store.setting("generation").await.unwrap(),
-            generation,
-            "the rebuilt table still moves the generation"
-        );
     }
+
+    /// How many rows a table holds, for checking a copy or an import.
+    pub async fn count_rows(&self, table: Table) -> StoreResult<i64> {
+        on_backend!(self, read db => db.count_rows(table).await)
+    }
+}
+
+/// The tables whose rows [`Store::count_rows`] counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// Documents.
+    Documents,
+    /// Every version of every document's text.
+    DocumentVersions,
+    /// Paragraphs of current versions.
+    Paragraphs,
+    /// Actor mentions.
+    Mentions,
+    /// Analysts.
+    Analysts,
+    /// Notes.
+    Annotations,
+}
+
+impl Table {
+    /// Every table, in the order a copy checks them.
+    pub const ALL: [Table; 6] = [
+        Table::Documents,
+        Table::DocumentVersions,
+        Table::Paragraphs,
+        Table::Mentions,
+        Table::Analysts,
+        Table::Annotations,
+    ];
+
+    /// The table's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Documents => "documents",
+            Table::DocumentVersions => "document_versions",
+            Table::Paragraphs => "paragraphs",
+            Table::Mentions => "mentions",
+            Table::Analysts => "analysts",
+            Table::Annotations => "annotations",
+        }
+    }
+}
+
+/// The corpus import lock, released when dropped.
+#[derive(Debug)]
+pub struct ImportLock {
+    _held: Option<postgres::AdvisoryLock>,
+}
+
+/// Current UTC time as RFC 3339, to the second.
+pub fn now_rfc3339() -> String {
+    Timestamp::now().rfc3339()
 }

@@ -1,21 +1,95 @@
 //! What only SQLite does: the file's PRAGMAs, one writer connection that every write
-//! transaction runs on, `BEGIN IMMEDIATE`, and SQLite's result codes for storage faults.
+//! transaction runs on, `BEGIN IMMEDIATE`, a generation counter kept by triggers, and SQLite's
+//! result codes for storage faults. The statements themselves are in `queries/`.
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
+use sqlx::error::DatabaseError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, SqlitePool, Transaction};
 
-use super::{StorageFault, StoreResult};
+use super::{ImportLock, Shared, StorageFault, StoreError, StoreResult};
+
+/// The statements shared with PostgreSQL, compiled against SQLite's pool.
+#[path = "queries/mod.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend on purpose: one text, two concrete pools"
+)]
+mod queries;
+
+type Db = sqlx::Sqlite;
 
 /// The embedded migrations from `migrations/sqlite/`.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
+/// An open SQLite database.
+#[derive(Debug, Clone)]
+pub(super) struct Handle {
+    pub(super) pool: SqlitePool,
+    /// The single connection every write transaction runs on.
+    writer: SqlitePool,
+    pub(super) writable: bool,
+    shared: Arc<Shared>,
+}
+
+impl Handle {
+    /// Opens (creating if missing) the database file and applies pending migrations; a file
+    /// that cannot be written is opened for reading only.
+    pub(super) async fn open(path: &Path, shared: Arc<Shared>) -> StoreResult<Handle> {
+        match open_read_write(path).await {
+            Ok((pool, writer)) => Ok(Handle {
+                pool,
+                writer,
+                writable: true,
+                shared,
+            }),
+            Err(e) if cannot_write(&e) && path.exists() => {
+                tracing::warn!(path = %path.display(), "the database is read-only; serving it for reading only");
+                let pool = open_read_only(path).await?;
+                Ok(Handle {
+                    writer: pool.clone(),
+                    pool,
+                    writable: false,
+                    shared,
+                })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Reads the counter that triggers move on every write by any process
+    /// (`migrations/sqlite/0006_generation.sql`).
+    pub(super) async fn refresh_generation(&self) -> StoreResult<()> {
+        let value = self.setting("generation").await?;
+        let counter = value.and_then(|v| v.parse().ok()).unwrap_or(0);
+        self.shared.set_database_generation(counter);
+        Ok(())
+    }
+
+    /// Polls the counter four times a second until the pool is closed.
+    pub(super) async fn watch_changes(&self) {
+        let mut every = tokio::time::interval(Duration::from_millis(250));
+        while !self.pool.is_closed() {
+            every.tick().await;
+            if let Err(e) = self.refresh_generation().await {
+                tracing::warn!(error = %e, "cannot read the generation counter");
+            }
+        }
+    }
+
+    /// SQLite's single writer already puts imports in order.
+    pub(super) async fn import_lock(&self) -> StoreResult<ImportLock> {
+        Ok(ImportLock { _held: None })
+    }
+}
+
 /// Opens (creating if missing) the database file for reading and writing and applies
 /// pending migrations: a pool for reads and the single writer connection.
-pub(super) async fn open_read_write(path: &Path) -> StoreResult<(SqlitePool, SqlitePool)> {
+async fn open_read_write(path: &Path) -> StoreResult<(SqlitePool, SqlitePool)> {
     if !path.exists() {
         let shown = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
         tracing::info!(path = %shown.display(), "creating a new, empty database");
@@ -37,7 +111,7 @@ pub(super) async fn open_read_write(path: &Path) -> StoreResult<(SqlitePool, Sql
 }
 
 /// Opens a database that cannot be written (a read-only file system), for reading only.
-pub(super) async fn open_read_only(path: &Path) -> StoreResult<SqlitePool> {
+async fn open_read_only(path: &Path) -> StoreResult<SqlitePool> {
     let options = SqliteConnectOptions::from_str("sqlite:")?
         .filename(path)
         .read_only(true)
@@ -48,11 +122,20 @@ pub(super) async fn open_read_only(path: &Path) -> StoreResult<SqlitePool> {
         .await?)
 }
 
+/// SQLite takes explicit values for its `integer primary key` columns as they are.
+const OVERRIDING_IDENTITY: &str = "";
+
+/// Nothing to do: SQLite's next id is always past the largest one stored.
+async fn after_copying_identities(
+    _tx: &mut Transaction<'static, Db>,
+    _table: &str,
+) -> StoreResult<()> {
+    Ok(())
+}
+
 /// Starts a write transaction that takes the write lock at once, so concurrent writers
 /// wait their turn instead of failing mid-way.
-pub(super) async fn begin_write(
-    writer: &SqlitePool,
-) -> Result<Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+async fn begin_write(writer: &SqlitePool) -> Result<Transaction<'static, Db>, sqlx::Error> {
     writer.begin_with("BEGIN IMMEDIATE").await
 }
 
@@ -67,9 +150,9 @@ fn pool_options(connections: u32) -> SqlitePoolOptions {
 
 /// SQLite's primary result code, for errors SQLite reported.
 fn result_code(error: &sqlx::Error) -> Option<i32> {
-    let sqlx::Error::Database(e) = error else {
-        return None;
-    };
+    let e = error
+        .as_database_error()?
+        .try_downcast_ref::<sqlx::sqlite::SqliteError>()?;
     // Extended result codes keep the primary code in the low byte.
     Some(e.code()?.parse::<i32>().ok()? & 0xff)
 }
@@ -86,9 +169,92 @@ pub(super) fn fault(error: &sqlx::Error) -> Option<StorageFault> {
 
 /// Whether opening failed because the file cannot be written: `SQLITE_READONLY`, or
 /// `SQLITE_CANTOPEN` when the WAL files cannot be created next to it.
-pub(super) fn cannot_write(error: &super::StoreError) -> bool {
+fn cannot_write(error: &StoreError) -> bool {
     match error {
-        super::StoreError::Sqlx(e) => matches!(result_code(e), Some(8 | 14)),
+        StoreError::Sqlx(e) => matches!(result_code(e), Some(8 | 14)),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::Store;
+
+    #[tokio::test]
+    async fn opening_creates_the_file_with_wal_and_foreign_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("g.db")).await.unwrap();
+        let pool = store.sqlite_pool().unwrap();
+        let mode: String = sqlx::query_scalar("pragma journal_mode")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        let fk: i64 = sqlx::query_scalar("pragma foreign_keys")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        let sync: i64 = sqlx::query_scalar("pragma synchronous")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!((mode.as_str(), fk, sync), ("wal", 1, 2));
+    }
+
+    #[tokio::test]
+    async fn notes_written_before_page_notes_existed_survive_the_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true);
+        let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+        let before_page_notes = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(
+                super::MIGRATOR
+                    .iter()
+                    .filter(|m| m.version < 8)
+                    .cloned()
+                    .collect(),
+            ),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        before_page_notes.run(&pool).await.unwrap();
+        for statement in [
+            "insert into documents (id, slug, title, format, content_hash, analysis_hash, imported_at, updated_at)
+             values (1, 'd', 'D', 'txt', 'h', 'a', 't', 't')",
+            "insert into paragraphs (id, document_id, ordinal, kind, text) values (1, 1, 1, 'paragraph', 'Moscow and Seoul')",
+            "insert into analysts (id, name, token_hash, created_at) values (1, 'alice', 'x', '2026-01-01T00:00:00Z')",
+            "insert into annotations (id, document_id, analyst_id, motivation, body, visibility, start_cp, end_cp,
+               exact, prefix, suffix, document_version, created, modified, anchor_status, original_exact)
+             values ('0123456789abcdef0123456789abcdef', 1, 1, 'commenting', 'Old note.', 'team', 0, 6,
+               'Moscow', '', ' and Seoul', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'moved', 'Moscow')",
+        ] {
+            sqlx::query(statement).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+
+        let store = Store::open(&path).await.unwrap();
+        let notes = store
+            .list_notes(1, crate::store::annotations::NoteFilter::Team, 0, 10)
+            .await
+            .unwrap();
+        assert_eq!(notes.len(), 1);
+        let note = &notes[0];
+        assert_eq!(
+            note.anchor.as_ref().map(|a| a.exact.as_str()),
+            Some("Moscow")
+        );
+        assert_eq!(note.status, crate::domain::reanchor::AnchorStatus::Moved);
+        assert_eq!(note.kept, crate::domain::annotation::KeptFields::default());
+        let generation = store.setting("generation").await.unwrap();
+        sqlx::query("update annotations set body = 'Edited.'")
+            .execute(store.sqlite_pool().unwrap())
+            .await
+            .unwrap();
+        assert_ne!(
+            store.setting("generation").await.unwrap(),
+            generation,
+            "the rebuilt table still moves the generation"
+        );
     }
 }

@@ -253,7 +253,7 @@ fn migrate_brings_a_database_to_the_latest_schema_and_says_so() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let latest = glossa::store::MIGRATOR
+    let latest = glossa::store::sqlite::MIGRATOR
         .iter()
         .map(|m| m.version)
         .max()

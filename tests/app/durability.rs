@@ -13,31 +13,10 @@ use axum::http::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{
-    BASE_URL, RunningServer, SEED, TestApp, glossa_command, http_request, repo_corpus, start_server,
+    BASE_URL, RunningServer, SEED, TestApp, glossa_command, http_request, open_store, repo_corpus,
+    start_server,
 };
-
-#[tokio::test]
-async fn every_pooled_connection_syncs_fully() {
-    let app = TestApp::with_seed_and(&[]).await;
-    let mut held = Vec::new();
-    for _ in 0..8 {
-        let mut conn = app.store.pool().acquire().await.unwrap();
-        let level: i64 = sqlx::query_scalar("pragma synchronous")
-            .fetch_one(&mut *conn)
-            .await
-            .unwrap();
-        let journal: String = sqlx::query_scalar("pragma journal_mode")
-            .fetch_one(&mut *conn)
-            .await
-            .unwrap();
-        assert_eq!(
-            (level, journal.as_str()),
-            (2, "wal"),
-            "FULL = 2 on every connection"
-        );
-        held.push(conn);
-    }
-}
+use glossa::store::annotations::NoteFilter;
 
 #[tokio::test]
 async fn an_idempotency_key_makes_a_retry_return_the_same_note() {
@@ -269,22 +248,26 @@ fn acknowledged_notes_survive_kill_9_and_retries_never_duplicate() {
     drop(server);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        let store = glossa::store::Store::open(&db).await.unwrap();
-        let integrity: String = sqlx::query_scalar("pragma integrity_check")
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
-        assert_eq!(integrity, "ok");
-        let rows: Vec<(String, String)> = sqlx::query_as("select id, body from annotations")
-            .fetch_all(store.pool())
+        let store = open_store(&db).await;
+        if let Some(pool) = store.sqlite_pool() {
+            let integrity: String = sqlx::query_scalar("pragma integrity_check")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            assert_eq!(integrity, "ok");
+        }
+        let document = store.load_document(SEED).await.unwrap().unwrap();
+        let notes = store
+            .list_notes(document.id, NoteFilter::Everyone, 0, i64::MAX)
             .await
             .unwrap();
         assert_eq!(
-            rows.len(),
+            notes.len(),
             attempts.len(),
             "one note per key: nothing lost, nothing duplicated"
         );
-        let stored: std::collections::HashMap<String, String> = rows.into_iter().collect();
+        let stored: std::collections::HashMap<String, String> =
+            notes.into_iter().map(|n| (n.id, n.body)).collect();
         for attempt in attempts.iter().filter(|a| a.acked_id.is_some()) {
             let id = attempt
                 .acked_id

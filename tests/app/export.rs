@@ -3,6 +3,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use glossa::interchange::import_notes_file;
+use glossa::store::Table;
 use serde_json::{Value, json};
 
 use crate::helpers::{BASE_URL, SEED, TestApp, select, text};
@@ -266,7 +267,7 @@ async fn the_export_follows_the_page_visibility_rules() {
         .create_session(
             alice_id,
             &glossa::http::auth::hash_secret("s-alice"),
-            "2999-01-01T00:00:00Z",
+            glossa::store::Timestamp::parse("2999-01-01T00:00:00Z").unwrap(),
         )
         .await
         .unwrap();
@@ -507,19 +508,13 @@ async fn bad_files_are_refused_whole_with_a_message() {
         let err = import_notes_file(&fresh.store, &file).await.unwrap_err();
         assert!(err.contains(hint), "{err:?} should mention {hint:?}");
     }
-    let stored: i64 = sqlx::query_scalar("select count(*) from annotations")
-        .fetch_one(fresh.store.pool())
-        .await
-        .unwrap();
+    let stored = fresh.store.count_rows(Table::Annotations).await.unwrap();
     assert_eq!(stored, 0, "nothing is half-imported");
     let seeded = TestApp::with_seed_and(&[]).await;
     let file = seeded.dir.path().join("broken.json");
     std::fs::write(&file, broken_item.to_string()).unwrap();
     assert!(import_notes_file(&seeded.store, &file).await.is_err());
-    let stored: i64 = sqlx::query_scalar("select count(*) from annotations")
-        .fetch_one(seeded.store.pool())
-        .await
-        .unwrap();
+    let stored = seeded.store.count_rows(Table::Annotations).await.unwrap();
     assert_eq!(stored, 0, "a bad item stops the whole file");
 }
 

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use glossa::corpus::import::{ImportReport, import_corpus};
 use glossa::http::{AppState, router};
-use glossa::store::Store;
+use glossa::store::{DatabaseUrl, PoolSettings, Store};
 use http_body_util::BodyExt;
 use indicatif::ProgressBar;
 use scraper::{ElementRef, Html, Selector};
@@ -85,7 +85,7 @@ impl TestApp {
     async fn empty() -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("corpus")).unwrap();
-        let store = Store::open(&dir.path().join("glossa.db")).await.unwrap();
+        let store = open_store(&dir.path().join("glossa.db")).await;
         let router = router(AppState::new(store.clone(), BASE_URL, false));
         TestApp { dir, store, router }
     }
@@ -231,10 +231,26 @@ pub fn assert_inert(html: &Html) {
     );
 }
 
+/// The database a test names by a path in its temp dir: that file on SQLite; on PostgreSQL a
+/// fresh database of the test's own, the same one each time the path is given.
+pub fn database_url(db: &Path) -> String {
+    crate::backend::database_url(db)
+}
+
+/// Opens the database a test names by `db`, as the server would.
+pub async fn open_store(db: &Path) -> Store {
+    let url = DatabaseUrl::parse(&database_url(db)).unwrap();
+    Store::connect(&url, PoolSettings::default()).await.unwrap()
+}
+
 /// The real `glossa` binary with a database and a corpus.
 pub fn glossa_command(db: &std::path::Path, corpus: &std::path::Path) -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_glossa"));
-    command.arg("--db").arg(db).arg("--corpus").arg(corpus);
+    command
+        .arg("--database-url")
+        .arg(database_url(db))
+        .arg("--corpus")
+        .arg(corpus);
     command
 }
 
@@ -258,9 +274,16 @@ pub fn start_server(
     corpus: &std::path::Path,
     extra: &[&str],
 ) -> RunningServer {
+    start_server_on(&database_url(db), corpus, extra)
+}
+
+/// [`start_server`] on a database given by its URL.
+pub fn start_server_on(url: &str, corpus: &std::path::Path, extra: &[&str]) -> RunningServer {
     use std::io::BufRead;
     let mut server = RunningServer {
-        child: glossa_command(db, corpus)
+        child: std::process::Command::new(env!("CARGO_BIN_EXE_glossa"))
+            .args(["--database-url", url, "--corpus"])
+            .arg(corpus)
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(extra)
             .env("RUST_LOG", "glossa=info")

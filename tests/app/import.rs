@@ -27,12 +27,11 @@ async fn a_changed_document_gets_a_new_version_in_place() {
     assert_eq!(after.id, before.id, "the document keeps its row");
     assert_eq!(after.version, 2);
     assert_eq!(after.analysed.parsed.blocks.len(), 3);
-    let versions: i64 =
-        sqlx::query_scalar("select count(*) from document_versions where document_id = $1")
-            .bind(after.id)
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
+    let versions = app
+        .store
+        .count_rows(glossa::store::Table::DocumentVersions)
+        .await
+        .unwrap();
     assert_eq!(versions, 2, "the old text is kept");
 }
 

@@ -1,7 +1,9 @@
-//! One integration binary: the real router over a real SQLite file in a temp dir.
+//! The integration suite on SQLite: the real router over a real SQLite file in a temp dir.
+//! `tests/app_postgres` runs the same files on a throwaway PostgreSQL.
 
 mod annotations;
 mod api;
+mod backend;
 mod browser;
 mod cli;
 mod durability;

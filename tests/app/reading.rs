@@ -55,7 +55,7 @@ async fn session_for(app: &TestApp, token: &str, session: &str) {
         .create_session(
             analyst.id,
             &glossa::http::auth::hash_secret(session),
-            "2999-01-01T00:00:00Z",
+            glossa::store::Timestamp::parse("2999-01-01T00:00:00Z").unwrap(),
         )
         .await
         .unwrap();

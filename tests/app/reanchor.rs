@@ -189,8 +189,9 @@ async fn re_importing_the_old_version_makes_orphans_exact_again() {
     edit_and_import(&app, V1).await;
     let back = note(&app, &token, &path).await;
     assert_eq!(back["anchorStatus"], "exact");
-    let versions: i64 = sqlx::query_scalar("select count(*) from document_versions")
-        .fetch_one(app.store.pool())
+    let versions = app
+        .store
+        .count_rows(glossa::store::Table::DocumentVersions)
         .await
         .unwrap();
     assert_eq!(versions, 3, "every version's text is kept");

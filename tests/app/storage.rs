@@ -1,4 +1,4 @@
-//! Storage faults, made for real: a full disk (a small tmpfs), a read-only file system
+//! SQLite's storage, made for real: every connection syncs fully; a full disk (a small tmpfs), a read-only file system
 //! (a tmpfs remounted read-only), a corrupt database file, and a missing one.
 //!
 //! The tmpfs tests need root and `mount` (CI runs as root). Elsewhere they report a skip,
@@ -10,7 +10,7 @@ use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{glossa_command, http_request, repo_corpus, start_server};
+use crate::helpers::{TestApp, glossa_command, http_request, repo_corpus, start_server};
 
 struct Tmpfs(PathBuf);
 
@@ -44,6 +44,29 @@ impl Tmpfs {
 impl Drop for Tmpfs {
     fn drop(&mut self) {
         let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+#[tokio::test]
+async fn every_pooled_connection_syncs_fully() {
+    let app = TestApp::with_seed_and(&[]).await;
+    let mut held = Vec::new();
+    for _ in 0..8 {
+        let mut conn = app.store.sqlite_pool().unwrap().acquire().await.unwrap();
+        let level: i64 = sqlx::query_scalar("pragma synchronous")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let journal: String = sqlx::query_scalar("pragma journal_mode")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(
+            (level, journal.as_str()),
+            (2, "wal"),
+            "FULL = 2 on every connection"
+        );
+        held.push(conn);
     }
 }
 

@@ -108,7 +108,7 @@ async fn pages_are_valid_html() {
         .create_session(
             alice.id,
             &glossa::http::auth::hash_secret("session-1"),
-            "2999-01-01T00:00:00Z",
+            glossa::store::Timestamp::parse("2999-01-01T00:00:00Z").unwrap(),
         )
         .await
         .unwrap();

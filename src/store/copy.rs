@@ -1,0 +1,243 @@
+//! Moving a whole database to another backend (SQLite to PostgreSQL, or back): every table,
+//! row for row with its ids, into an empty database, then checked.
+
+use super::{Store, StoreError, StoreResult, Table, Timestamp, on_backend};
+
+/// How a column is read and written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Int,
+    Text,
+    Time,
+}
+
+/// One value of a copied row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Value {
+    Int(Option<i64>),
+    Text(Option<String>),
+    Time(Option<Timestamp>),
+}
+
+/// A table to copy: its name, whether its `id` is an identity column, and its columns.
+pub(crate) struct TableSpec {
+    pub(crate) name: &'static str,
+    pub(crate) identity: bool,
+    pub(crate) columns: &'static [(&'static str, Kind)],
+}
+
+use Kind::{Int, Text, Time};
+
+/// Every table, parents before children so foreign keys hold at every insert.
+pub(crate) const TABLES: &[TableSpec] = &[
+    TableSpec {
+        name: "documents",
+        identity: true,
+        columns: &[
+            ("id", Int),
+            ("slug", Text),
+            ("title", Text),
+            ("author", Text),
+            ("published", Text),
+            ("source_url", Text),
+            ("language", Text),
+            ("tags", Text),
+            ("format", Text),
+            ("content_hash", Text),
+            ("analysis_hash", Text),
+            ("version", Int),
+            ("imported_at", Time),
+            ("updated_at", Time),
+            ("fingerprint", Text),
+        ],
+    },
+    TableSpec {
+        name: "document_versions",
+        identity: false,
+        columns: &[
+            ("document_id", Int),
+            ("version", Int),
+            ("content_hash", Text),
+            ("source_text", Text),
+            ("imported_at", Time),
+        ],
+    },
+    TableSpec {
+        name: "paragraphs",
+        identity: true,
+        columns: &[
+            ("id", Int),
+            ("document_id", Int),
+            ("ordinal", Int),
+            ("kind", Text),
+            ("text", Text),
+        ],
+    },
+    TableSpec {
+        name: "paragraph_formats",
+        identity: false,
+        columns: &[
+            ("paragraph_id", Int),
+            ("start_cp", Int),
+            ("end_cp", Int),
+            ("style", Text),
+            ("href", Text),
+            ("ordinal", Int),
+        ],
+    },
+    TableSpec {
+        name: "footnotes",
+        identity: false,
+        columns: &[
+            ("document_id", Int),
+            ("number", Int),
+            ("label", Text),
+            ("content_html", Text),
+        ],
+    },
+    TableSpec {
+        name: "footnote_refs",
+        identity: false,
+        columns: &[
+            ("paragraph_id", Int),
+            ("number", Int),
+            ("occurrence", Int),
+            ("offset_cp", Int),
+        ],
+    },
+    TableSpec {
+        name: "actors",
+        identity: false,
+        columns: &[
+            ("id", Text),
+            ("name", Text),
+            ("kind", Text),
+            ("wikidata", Text),
+            ("affiliation", Text),
+            ("role", Text),
+            ("tone", Int),
+        ],
+    },
+    TableSpec {
+        name: "actor_aliases",
+        identity: false,
+        columns: &[
+            ("alias", Text),
+            ("actor_id", Text),
+            ("rule", Text),
+            ("ordinal", Int),
+        ],
+    },
+    TableSpec {
+        name: "mentions",
+        identity: false,
+        columns: &[
+            ("paragraph_id", Int),
+            ("actor_id", Text),
+            ("start_cp", Int),
+            ("end_cp", Int),
+            ("matched", Text),
+        ],
+    },
+    TableSpec {
+        name: "settings",
+        identity: false,
+        columns: &[("key", Text), ("value", Text)],
+    },
+    TableSpec {
+        name: "analysts",
+        identity: true,
+        columns: &[
+            ("id", Int),
+            ("name", Text),
+            ("token_hash", Text),
+            ("created_at", Time),
+            ("revoked_at", Time),
+        ],
+    },
+    TableSpec {
+        name: "sessions",
+        identity: false,
+        columns: &[
+            ("id_hash", Text),
+            ("analyst_id", Int),
+            ("created_at", Time),
+            ("expires_at", Time),
+        ],
+    },
+    TableSpec {
+        name: "annotations",
+        identity: false,
+        columns: &[
+            ("id", Text),
+            ("document_id", Int),
+            ("analyst_id", Int),
+            ("motivation", Text),
+            ("body", Text),
+            ("tags", Text),
+            ("visibility", Text),
+            ("start_cp", Int),
+            ("end_cp", Int),
+            ("exact", Text),
+            ("prefix", Text),
+            ("suffix", Text),
+            ("document_version", Int),
+            ("created", Time),
+            ("modified", Time),
+            ("revision", Int),
+            ("body_html", Text),
+            ("anchor_status", Text),
+            ("original_exact", Text),
+            ("canonical", Text),
+            ("via", Text),
+            ("body_language", Text),
+            ("body_purpose", Text),
+        ],
+    },
+    TableSpec {
+        name: "idempotency_keys",
+        identity: false,
+        columns: &[
+            ("analyst_id", Int),
+            ("key", Text),
+            ("request_hash", Text),
+            ("annotation_id", Text),
+            ("created_at", Time),
+        ],
+    },
+];
+
+/// What a copy moved, table by table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CopyReport {
+    /// Rows written per table, in copy order.
+    pub rows: Vec<(&'static str, usize)>,
+}
+
+impl Store {
+    /// Copies every row of this database into `target`, which must hold no documents,
+    /// analysts or notes yet, all in one transaction on the target. Ids are kept, so note
+    /// IRIs, sessions and tokens work on the target as they did here.
+    pub async fn copy_into(&self, target: &Store) -> StoreResult<CopyReport> {
+        for table in [Table::Documents, Table::Analysts, Table::Annotations] {
+            if target.count_rows(table).await? > 0 {
+                return Err(StoreError::Conflict(format!(
+                    "the target database already has {}; copy into an empty one",
+                    table.name()
+                )));
+            }
+        }
+        let mut tables = Vec::with_capacity(TABLES.len());
+        for spec in TABLES {
+            let rows = on_backend!(self, read db => db.read_table(spec).await)?;
+            tables.push((spec, rows));
+        }
+        on_backend!(target, db => db.write_tables(&tables).await)?;
+        Ok(CopyReport {
+            rows: tables
+                .iter()
+                .map(|(spec, rows)| (spec.name, rows.len()))
+                .collect(),
+        })
+    }
+}

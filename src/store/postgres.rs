@@ -1,0 +1,256 @@
+//! What only PostgreSQL does: a pool sized for several instances, SQLSTATEs mapped to the
+//! same storage faults as SQLite's result codes, `LISTEN/NOTIFY` so every instance drops
+//! cached pages when another one writes, and an advisory lock so one instance at a time
+//! imports the corpus. The statements themselves are in `queries/`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::Transaction;
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
+
+use super::{ImportLock, PoolSettings, Shared, StorageFault, StoreResult};
+
+/// The statements shared with SQLite, compiled against PostgreSQL's pool.
+#[path = "queries/mod.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend on purpose: one text, two concrete pools"
+)]
+mod queries;
+
+type Db = sqlx::Postgres;
+
+/// The embedded migrations from `migrations/postgres/`.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The channel the triggers of `migrations/postgres/` notify on; the payload is only the
+/// name of the table that changed.
+const CHANNEL: &str = "glossa_changes";
+
+/// The advisory lock key of the corpus import ("glossa" in ASCII).
+const IMPORT_LOCK_KEY: i64 = 0x676c_6f73_7361;
+
+/// A connected PostgreSQL database.
+#[derive(Debug, Clone)]
+pub(super) struct Handle {
+    pub(super) pool: PgPool,
+    /// The same pool: PostgreSQL takes concurrent writers itself.
+    writer: PgPool,
+    pub(super) writable: bool,
+    shared: Arc<Shared>,
+}
+
+impl Handle {
+    /// Connects and applies pending migrations (sqlx holds an advisory lock while it does,
+    /// so instances starting together migrate once).
+    pub(super) async fn connect(
+        url: &str,
+        settings: PoolSettings,
+        shared: Arc<Shared>,
+    ) -> StoreResult<Handle> {
+        let timeout = settings.statement_timeout.as_millis().to_string();
+        let options: PgConnectOptions = url
+            .parse::<PgConnectOptions>()?
+            .application_name("glossa")
+            .options([("statement_timeout", timeout.as_str())]);
+        let pool = PgPoolOptions::new()
+            .max_connections(settings.max_connections.max(2))
+            // While the database is down a request waits this long, then answers 503.
+            .acquire_timeout(Duration::from_secs(3))
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Handle {
+            writer: pool.clone(),
+            pool,
+            writable: true,
+            shared,
+        })
+    }
+
+    /// Instances are told of changes ([`Handle::watch_changes`]); there is no counter to read.
+    pub(super) async fn refresh_generation(&self) -> StoreResult<()> {
+        Ok(())
+    }
+
+    /// Listens for other instances' writes until the pool is closed. Every notification
+    /// expires this instance's cached pages; so does a lost connection, because what was
+    /// notified while it was down is gone.
+    pub(super) async fn watch_changes(&self) {
+        while !self.pool.is_closed() {
+            let mut listener = match PgListener::connect_with(&self.pool).await {
+                Ok(listener) => listener,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot listen for changes; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            if let Err(e) = listener.listen(CHANNEL).await {
+                tracing::warn!(error = %e, "cannot listen for changes; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+            // Anything may have changed before the listener was in place.
+            self.flush();
+            loop {
+                match listener.try_recv().await {
+                    Ok(Some(_)) => self.shared.bump_database_generation(),
+                    Ok(None) => {
+                        tracing::warn!("lost the change notifications; cached pages dropped");
+                        self.flush();
+                    }
+                    Err(e) => {
+                        if !self.pool.is_closed() {
+                            tracing::warn!(error = %e, "change notifications failed; reconnecting");
+                            tokio::time::sleep(Duration::from_millis(500)).await;
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    fn flush(&self) {
+        self.shared.bump_database_generation();
+        self.shared.forget_texts();
+    }
+
+    /// Takes the import's advisory lock on a connection of its own, which holds it until the
+    /// guard drops and the connection closes (even if this process dies, the server then
+    /// releases it).
+    pub(super) async fn import_lock(&self) -> StoreResult<ImportLock> {
+        let mut connection = self.pool.acquire().await?.detach();
+        // An import elsewhere may take longer than any statement should.
+        sqlx::query("set statement_timeout = 0")
+            .execute(&mut connection)
+            .await?;
+        let free: bool = sqlx::query_scalar("select pg_try_advisory_lock($1)")
+            .bind(IMPORT_LOCK_KEY)
+            .fetch_one(&mut connection)
+            .await?;
+        if !free {
+            tracing::info!("another instance is importing the corpus; waiting for it");
+            sqlx::query("select pg_advisory_lock($1)")
+                .bind(IMPORT_LOCK_KEY)
+                .execute(&mut connection)
+                .await?;
+        }
+        Ok(ImportLock {
+            _held: Some(AdvisoryLock {
+                _connection: connection,
+            }),
+        })
+    }
+}
+
+/// A session-level advisory lock, released when its connection closes.
+#[derive(Debug)]
+pub struct AdvisoryLock {
+    _connection: sqlx::PgConnection,
+}
+
+/// Identity columns refuse explicit values unless told otherwise.
+const OVERRIDING_IDENTITY: &str = "overriding system value";
+
+/// Moves the identity sequence of `table` past the ids just copied into it.
+async fn after_copying_identities(
+    tx: &mut Transaction<'static, Db>,
+    table: &str,
+) -> StoreResult<()> {
+    let sql = format!(
+        "select setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) from {table}"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Starts a write transaction; PostgreSQL's own locks order concurrent writers.
+async fn begin_write(writer: &PgPool) -> Result<Transaction<'static, Db>, sqlx::Error> {
+    writer.begin().await
+}
+
+/// The storage fault behind an error, by SQLSTATE or by a lost connection.
+pub(super) fn fault(error: &sqlx::Error) -> Option<StorageFault> {
+    match error {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Tls(_) => {
+            Some(StorageFault::Unavailable)
+        }
+        sqlx::Error::Database(e) => {
+            let e = e.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()?;
+            sqlstate_fault(e.code())
+        }
+        _ => None,
+    }
+}
+
+fn sqlstate_fault(code: &str) -> Option<StorageFault> {
+    match code {
+        // disk_full; insufficient_resources in general (out of memory, too many files).
+        "53100" | "53000" | "53200" => Some(StorageFault::Full),
+        // read_only_sql_transaction: a standby, or default_transaction_read_only.
+        "25006" => Some(StorageFault::ReadOnly),
+        // lock_not_available, deadlock, serialization failure: try again.
+        "55P03" | "40P01" | "40001" => Some(StorageFault::Busy),
+        // too_many_connections, admin/crash shutdown, cannot_connect_now, connection exceptions.
+        "53300" | "57P01" | "57P02" | "57P03" => Some(StorageFault::Unavailable),
+        code if code.starts_with("08") => Some(StorageFault::Unavailable),
+        _ => None,
+    }
+}
+
+/// A PostgreSQL URL without its password.
+pub(super) fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rsplit_once('@') {
+        Some((credentials, host)) => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}@{host}{}", &rest[authority_end..])
+        }
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlstates_map_to_the_same_faults_as_sqlite() {
+        for (code, fault) in [
+            ("53100", Some(StorageFault::Full)),
+            ("25006", Some(StorageFault::ReadOnly)),
+            ("40P01", Some(StorageFault::Busy)),
+            ("57P01", Some(StorageFault::Unavailable)),
+            ("08006", Some(StorageFault::Unavailable)),
+            ("23505", None),
+            ("42P01", None),
+        ] {
+            assert_eq!(sqlstate_fault(code), fault, "{code}");
+        }
+        assert_eq!(
+            fault(&sqlx::Error::PoolTimedOut),
+            Some(StorageFault::Unavailable)
+        );
+    }
+
+    #[test]
+    fn passwords_never_reach_the_logs() {
+        assert_eq!(
+            redact("postgres://glossa:s3cret@db.example:5432/glossa"),
+            "postgres://glossa@db.example:5432/glossa"
+        );
+        assert_eq!(
+            redact("postgres://glossa:p@ss@db/glossa?sslmode=require"),
+            "postgres://glossa@db/glossa?sslmode=require"
+        );
+        assert_eq!(redact("postgres:///glossa"), "postgres:///glossa");
+    }
+}

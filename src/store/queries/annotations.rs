@@ -1,0 +1,531 @@
+//! Margin notes. Visibility is enforced in SQL (through [`NoteFilter`]), so a note never leaves
+//! the store for someone who may not read it.
+
+use sqlx::FromRow;
+
+use super::{Handle, Tx};
+use crate::domain::anchor::{Anchor, DocumentText};
+use crate::domain::annotation::{KeptFields, Note, NoteContent, Visibility};
+use crate::domain::html::SafeHtml;
+use crate::domain::markdown::render_untrusted;
+use crate::domain::reanchor::{AnchorStatus, reanchor};
+use crate::store::annotations::{
+    Conditional, Created, DocumentTextRow, IdempotencyKey, NoteFilter, OwnedNote, ReanchorCounts,
+    RestoreSummary, RestoredNote, json_list,
+};
+use crate::store::{StoreError, StoreResult, Timestamp};
+
+#[derive(FromRow)]
+struct NoteRow {
+    id: String,
+    slug: String,
+    creator: String,
+    analyst_id: i64,
+    motivation: String,
+    body: String,
+    body_html: Option<String>,
+    tags: String,
+    visibility: String,
+    start_cp: Option<i64>,
+    end_cp: Option<i64>,
+    exact: Option<String>,
+    prefix: Option<String>,
+    suffix: Option<String>,
+    anchor_status: String,
+    original_exact: String,
+    created: Timestamp,
+    modified: Timestamp,
+    revision: i64,
+    canonical: Option<String>,
+    via: String,
+    body_language: Option<String>,
+    body_purpose: Option<String>,
+}
+
+const SELECT_NOTE: &str = "select n.id, d.slug, a.name as creator, n.analyst_id, n.motivation, n.body, n.body_html, n.tags,
+        n.visibility, n.start_cp, n.end_cp, n.exact, n.prefix, n.suffix, n.anchor_status, n.original_exact, n.created, n.modified, n.revision,
+        n.canonical, n.via, n.body_language, n.body_purpose
+    from annotations n join documents d on d.id = n.document_id join analysts a on a.id = n.analyst_id";
+
+impl TryFrom<NoteRow> for OwnedNote {
+    type Error = StoreError;
+
+    fn try_from(r: NoteRow) -> StoreResult<OwnedNote> {
+        let bad = |what: &str| StoreError::Malformed(format!("note {}: {what}", r.id));
+        Ok(OwnedNote {
+            analyst_id: r.analyst_id,
+            note: Note {
+                visibility: Visibility::parse(&r.visibility).ok_or_else(|| bad("visibility"))?,
+                tags: serde_json::from_str(&r.tags).map_err(|_| bad("tags"))?,
+                anchor: match (r.start_cp, r.end_cp) {
+                    (Some(start), Some(end)) => Some(Anchor {
+                        start: usize::try_from(start).map_err(|_| bad("start"))?,
+                        end: usize::try_from(end).map_err(|_| bad("end"))?,
+                        exact: r.exact.unwrap_or_default(),
+                        prefix: r.prefix.unwrap_or_default(),
+                        suffix: r.suffix.unwrap_or_default(),
+                    }),
+                    _ => None,
+                },
+                kept: KeptFields {
+                    canonical: r.canonical,
+                    via: serde_json::from_str(&r.via).map_err(|_| bad("via"))?,
+                    body_language: r.body_language,
+                    body_purpose: r.body_purpose,
+                },
+                status: AnchorStatus::parse(&r.anchor_status),
+                original_exact: r.original_exact,
+                id: r.id,
+                document_slug: r.slug,
+                creator: r.creator,
+                motivation: r.motivation,
+                // Sanitised when the note was written; older rows are rendered now.
+                body_html: r
+                    .body_html
+                    .map_or_else(|| render_untrusted(&r.body), SafeHtml::from_trusted),
+                body: r.body,
+                created: r.created.rfc3339(),
+                modified: r.modified.rfc3339(),
+                revision: r.revision,
+            },
+        })
+    }
+}
+
+/// A note row to insert.
+struct NoteRowIn<'a> {
+    id: &'a str,
+    document_id: i64,
+    analyst_id: i64,
+    document_version: i64,
+    content: &'a NoteContent,
+    anchor: Option<&'a Anchor>,
+    status: AnchorStatus,
+    original_exact: &'a str,
+    created: Timestamp,
+    modified: Timestamp,
+}
+
+#[derive(FromRow)]
+struct AnchorRow {
+    id: String,
+    start_cp: i64,
+    end_cp: i64,
+    exact: String,
+    prefix: String,
+    suffix: String,
+    original_exact: String,
+}
+
+impl Handle {
+    pub(in crate::store) async fn restore_notes(
+        &self,
+        notes: &[RestoredNote<'_>],
+    ) -> StoreResult<RestoreSummary> {
+        let mut summary = RestoreSummary::default();
+        let mut tx = self.write().await?;
+        for restored in notes {
+            let note = restored.note;
+            let document: Option<(i64, i64)> =
+                sqlx::query_as("select id, version from documents where slug = $1")
+                    .bind(&note.slug)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let (document_id, version) = document.ok_or_else(|| {
+                StoreError::Conflict(format!(
+                    "document {:?} is not in this database; import the corpus first",
+                    note.slug
+                ))
+            })?;
+            let analyst: Option<i64> =
+                sqlx::query_scalar("select id from analysts where name = $1")
+                    .bind(&note.creator)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let analyst_id = match analyst {
+                Some(id) => id,
+                None => {
+                    summary.new_analysts += 1;
+                    sqlx::query_scalar(
+                        "insert into analysts (name, token_hash, created_at) values ($1, $2, $3) returning id",
+                    )
+                    .bind(&note.creator)
+                    .bind(format!("no-token:{}", note.id))
+                    .bind(Timestamp::now())
+                    .fetch_one(&mut *tx)
+                    .await?
+                }
+            };
+            let row = NoteRowIn {
+                id: note.id.as_str(),
+                document_id,
+                analyst_id,
+                document_version: version,
+                content: &note.content,
+                anchor: restored.anchor.as_ref(),
+                status: restored.status,
+                original_exact: note
+                    .original_quote
+                    .as_deref()
+                    .or(restored.anchor.as_ref().map(|a| a.exact.as_str()))
+                    .unwrap_or_default(),
+                created: Timestamp::parse(&note.created)?,
+                modified: Timestamp::parse(&note.modified)?,
+            };
+            if insert_row(&mut tx, &row).await? == 1 {
+                summary.added += 1;
+            } else {
+                summary.unchanged += 1;
+            }
+        }
+        self.commit(tx).await?;
+        Ok(summary)
+    }
+
+    pub(in crate::store) async fn document_text(
+        &self,
+        slug: &str,
+    ) -> StoreResult<Option<DocumentTextRow>> {
+        let Some((id, version)): Option<(i64, i64)> =
+            sqlx::query_as("select id, version from documents where slug = $1")
+                .bind(slug)
+                .fetch_optional(&self.pool)
+                .await?
+        else {
+            return Ok(None);
+        };
+        if let Some(text) = self.shared.cached_text(id, version) {
+            return Ok(Some(DocumentTextRow { id, version, text }));
+        }
+        let paragraphs: Vec<String> = sqlx::query_scalar(
+            "select text from paragraphs where document_id = $1 order by ordinal",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let text = std::sync::Arc::new(DocumentText::new(&paragraphs));
+        self.shared.cache_text(id, version, text.clone());
+        Ok(Some(DocumentTextRow { id, version, text }))
+    }
+
+    pub(in crate::store) async fn insert_note(
+        &self,
+        document: &DocumentTextRow,
+        analyst_id: i64,
+        id: &str,
+        content: &NoteContent,
+        anchor: Option<&Anchor>,
+        idempotency: Option<&IdempotencyKey<'_>>,
+    ) -> StoreResult<Created> {
+        let now = Timestamp::now();
+        let mut tx = self.write().await?;
+        if let Some(key) = idempotency {
+            let seen: Option<(String, String)> = sqlx::query_as(
+                "select request_hash, annotation_id from idempotency_keys where analyst_id = $1 and key = $2",
+            )
+            .bind(analyst_id)
+            .bind(key.key)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((hash, annotation_id)) = seen {
+                if hash != key.request_hash {
+                    return Ok(Created::KeyReused);
+                }
+                let sql = format!("{SELECT_NOTE} where n.id = $1");
+                let row: Option<NoteRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(&annotation_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                return Ok(match row {
+                    Some(row) => Created::Replayed(OwnedNote::try_from(row)?.note),
+                    None => Created::ReplayedDeleted,
+                });
+            }
+            sqlx::query(
+                "insert into idempotency_keys (analyst_id, key, request_hash, annotation_id, created_at)
+                 values ($1, $2, $3, $4, $5)",
+            )
+            .bind(analyst_id)
+            .bind(key.key)
+            .bind(key.request_hash)
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let row = NoteRowIn {
+            id,
+            document_id: document.id,
+            analyst_id,
+            document_version: document.version,
+            content,
+            anchor,
+            status: AnchorStatus::Exact,
+            original_exact: anchor.map_or("", |a| a.exact.as_str()),
+            created: now,
+            modified: now,
+        };
+        if insert_row(&mut tx, &row).await? == 0 {
+            return Err(StoreError::Conflict(format!(
+                "a note with id {id} already exists"
+            )));
+        }
+        let note = fetch_note(&mut tx, id).await?;
+        self.commit(tx).await?;
+        Ok(Created::New(note.note))
+    }
+
+    pub(in crate::store) async fn list_notes(
+        &self,
+        document_id: i64,
+        filter: NoteFilter,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Note>> {
+        let sql = format!(
+            "{SELECT_NOTE} where n.document_id = $1 and {}
+             order by n.start_cp, n.end_cp, n.created, n.id limit $3 offset $4",
+            filter.condition()
+        );
+        let rows: Vec<NoteRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(document_id)
+            .bind(filter.analyst())
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|r| OwnedNote::try_from(r).map(|o| o.note))
+            .collect()
+    }
+
+    pub(in crate::store) async fn count_notes(
+        &self,
+        document_id: i64,
+        filter: NoteFilter,
+    ) -> StoreResult<i64> {
+        let sql = format!(
+            "select count(*) from annotations n where n.document_id = $1 and {}",
+            filter.condition()
+        );
+        Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(document_id)
+            .bind(filter.analyst())
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    pub(in crate::store) async fn note_counts(
+        &self,
+        filter: NoteFilter,
+    ) -> StoreResult<std::collections::HashMap<String, i64>> {
+        let sql = format!(
+            "select d.slug, count(*) from annotations n join documents d on d.id = n.document_id
+             where ($1 is null or n.document_id = $1) and {} group by d.slug",
+            filter.condition()
+        );
+        let rows: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(None::<i64>)
+            .bind(filter.analyst())
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    pub(in crate::store) async fn get_note(
+        &self,
+        document_id: i64,
+        id: &str,
+    ) -> StoreResult<Option<OwnedNote>> {
+        let sql = format!("{SELECT_NOTE} where n.document_id = $1 and n.id = $2");
+        let row: Option<NoteRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(document_id)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(OwnedNote::try_from).transpose()
+    }
+
+    pub(in crate::store) async fn update_note(
+        &self,
+        id: &str,
+        revision: i64,
+        content: &NoteContent,
+        anchor: Option<&Anchor>,
+        document_version: i64,
+    ) -> StoreResult<Conditional<Note>> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query(
+            "update annotations set motivation = $3, body = $4, tags = $5, visibility = $6,
+               start_cp = $7, end_cp = $8, exact = $9, prefix = $10, suffix = $11,
+               document_version = $12, modified = $13, body_html = $14, anchor_status = 'exact',
+               original_exact = coalesce($9, ''), revision = revision + 1, canonical = $15,
+               via = $16, body_language = $17, body_purpose = $18
+             where id = $1 and revision = $2",
+        )
+        .bind(id)
+        .bind(revision)
+        .bind(&content.motivation)
+        .bind(&content.body)
+        .bind(json_list(&content.tags)?)
+        .bind(content.visibility.as_str())
+        .bind(anchor.map(|a| a.start as i64))
+        .bind(anchor.map(|a| a.end as i64))
+        .bind(anchor.map(|a| a.exact.as_str()))
+        .bind(anchor.map(|a| a.prefix.as_str()))
+        .bind(anchor.map(|a| a.suffix.as_str()))
+        .bind(document_version)
+        .bind(Timestamp::now())
+        .bind(render_untrusted(&content.body).as_str())
+        .bind(content.kept.canonical.as_deref())
+        .bind(json_list(&content.kept.via)?)
+        .bind(content.kept.body_language.as_deref())
+        .bind(content.kept.body_purpose.as_deref())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            let exists: Option<i64> =
+                sqlx::query_scalar("select revision from annotations where id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            return Ok(if exists.is_some() {
+                Conditional::Stale
+            } else {
+                Conditional::Missing
+            });
+        }
+        let note = fetch_note(&mut tx, id).await?;
+        self.commit(tx).await?;
+        Ok(Conditional::Done(note.note))
+    }
+
+    pub(in crate::store) async fn delete_note(
+        &self,
+        id: &str,
+        revision: i64,
+    ) -> StoreResult<Conditional<()>> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("delete from annotations where id = $1 and revision = $2")
+            .bind(id)
+            .bind(revision)
+            .execute(&mut *tx)
+            .await?;
+        let outcome = if done.rows_affected() == 1 {
+            Conditional::Done(())
+        } else {
+            let exists: Option<i64> =
+                sqlx::query_scalar("select revision from annotations where id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if exists.is_some() {
+                Conditional::Stale
+            } else {
+                Conditional::Missing
+            }
+        };
+        self.commit(tx).await?;
+        Ok(outcome)
+    }
+}
+
+/// Inserts a note unless its id is taken; returns how many rows were written (0 or 1).
+async fn insert_row(tx: &mut Tx, row: &NoteRowIn<'_>) -> StoreResult<u64> {
+    let done = sqlx::query(
+        "insert into annotations (id, document_id, analyst_id, motivation, body, tags, visibility,
+           start_cp, end_cp, exact, prefix, suffix, document_version, created, modified, body_html,
+           anchor_status, original_exact, canonical, via, body_language, body_purpose)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+           $19, $20, $21, $22)
+         on conflict (id) do nothing",
+    )
+    .bind(row.id)
+    .bind(row.document_id)
+    .bind(row.analyst_id)
+    .bind(&row.content.motivation)
+    .bind(&row.content.body)
+    .bind(json_list(&row.content.tags)?)
+    .bind(row.content.visibility.as_str())
+    .bind(row.anchor.map(|a| a.start as i64))
+    .bind(row.anchor.map(|a| a.end as i64))
+    .bind(row.anchor.map(|a| a.exact.as_str()))
+    .bind(row.anchor.map(|a| a.prefix.as_str()))
+    .bind(row.anchor.map(|a| a.suffix.as_str()))
+    .bind(row.document_version)
+    .bind(row.created)
+    .bind(row.modified)
+    .bind(render_untrusted(&row.content.body).as_str())
+    .bind(row.status.as_str())
+    .bind(row.original_exact)
+    .bind(row.content.kept.canonical.as_deref())
+    .bind(json_list(&row.content.kept.via)?)
+    .bind(row.content.kept.body_language.as_deref())
+    .bind(row.content.kept.body_purpose.as_deref())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+async fn fetch_note(tx: &mut Tx, id: &str) -> StoreResult<OwnedNote> {
+    let sql = format!("{SELECT_NOTE} where n.id = $1");
+    let row: NoteRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    row.try_into()
+}
+
+/// Re-anchors every note of a document in the new text, inside the import's transaction, so
+/// the document and its notes change together or not at all. No note is deleted: one that
+/// cannot be placed keeps its old anchor and becomes an orphan (or ambiguous).
+pub(super) async fn reanchor_notes(
+    tx: &mut Tx,
+    document_id: i64,
+    version: i64,
+    paragraphs: &[&str],
+) -> StoreResult<ReanchorCounts> {
+    let rows: Vec<AnchorRow> = sqlx::query_as(
+        "select id, start_cp, end_cp, exact, prefix, suffix, original_exact from annotations
+         where document_id = $1 and start_cp is not null",
+    )
+    .bind(document_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let text = DocumentText::new(paragraphs);
+    let mut counts = ReanchorCounts::default();
+    for row in rows {
+        let old = Anchor {
+            start: usize::try_from(row.start_cp).unwrap_or(0),
+            end: usize::try_from(row.end_cp).unwrap_or(0),
+            exact: row.exact,
+            prefix: row.prefix,
+            suffix: row.suffix,
+        };
+        let outcome = reanchor(&text, &old, &row.original_exact);
+        match outcome.status {
+            AnchorStatus::Exact => counts.exact += 1,
+            AnchorStatus::Moved => counts.moved += 1,
+            AnchorStatus::Fuzzy => counts.fuzzy += 1,
+            AnchorStatus::Ambiguous => counts.ambiguous += 1,
+            AnchorStatus::Orphan => counts.orphan += 1,
+        }
+        let anchor = outcome.anchor.unwrap_or(old);
+        sqlx::query(
+            "update annotations set anchor_status = $2, start_cp = $3, end_cp = $4, exact = $5,
+               prefix = $6, suffix = $7, document_version = $8
+             where id = $1",
+        )
+        .bind(&row.id)
+        .bind(outcome.status.as_str())
+        .bind(anchor.start as i64)
+        .bind(anchor.end as i64)
+        .bind(&anchor.exact)
+        .bind(&anchor.prefix)
+        .bind(&anchor.suffix)
+        .bind(version)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(counts)
+}

@@ -1,0 +1,592 @@
+//! Documents, their paragraphs, footnotes and mentions.
+
+use std::collections::HashMap;
+
+use sqlx::FromRow;
+
+use super::{Db, Handle, Tx};
+use crate::domain::actors::{Actor, ActorKind, Mention};
+use crate::domain::document::{
+    AnalysedDocument, Block, BlockKind, Footnote, FootnoteRef, Format, Metadata, ParsedDocument,
+};
+use crate::domain::html::SafeHtml;
+use crate::store::annotations::ReanchorCounts;
+use crate::store::documents::{
+    ActorCount, DocumentSummary, NewDocument, ROWS_PER_INSERT, SaveOutcome, Saved, StoredDocument,
+    parse_style, style_name, to_usize,
+};
+use crate::store::{StoreError, StoreResult, Timestamp};
+
+#[derive(FromRow)]
+struct DocumentRow {
+    id: i64,
+    slug: String,
+    title: String,
+    author: Option<String>,
+    published: Option<String>,
+    source_url: Option<String>,
+    language: Option<String>,
+    tags: String,
+    format: String,
+    version: i64,
+    updated_at: String,
+}
+
+#[derive(FromRow)]
+struct ParagraphRow {
+    id: i64,
+    kind: String,
+    text: String,
+}
+
+#[derive(FromRow)]
+struct RangeRow {
+    paragraph_id: i64,
+    start_cp: i64,
+    end_cp: i64,
+    label: String,
+    extra: Option<String>,
+}
+
+#[derive(FromRow)]
+struct FootnoteRow {
+    number: i64,
+    label: String,
+    content_html: Option<String>,
+}
+
+#[derive(FromRow)]
+struct SummaryRow {
+    id: i64,
+    slug: String,
+    title: String,
+    author: Option<String>,
+    published: Option<String>,
+    source_url: Option<String>,
+    version: i64,
+    paragraphs: i64,
+}
+
+#[derive(FromRow)]
+struct ActorCountRow {
+    document_id: i64,
+    id: String,
+    name: String,
+    mentions: i64,
+}
+
+#[derive(FromRow)]
+struct ActorRow {
+    id: String,
+    name: String,
+    kind: String,
+    wikidata: Option<String>,
+    affiliation: Option<String>,
+    role: Option<String>,
+    tone: i64,
+}
+
+impl Handle {
+    pub(in crate::store) async fn document_states(
+        &self,
+    ) -> StoreResult<HashMap<String, (String, String)>> {
+        let rows: Vec<(String, String, String)> =
+            sqlx::query_as("select slug, analysis_hash, fingerprint from documents")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(slug, hash, print)| (slug, (hash, print)))
+            .collect())
+    }
+
+    pub(in crate::store) async fn set_fingerprints(
+        &self,
+        prints: &[(String, String)],
+    ) -> StoreResult<()> {
+        if prints.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.write().await?;
+        for (slug, print) in prints {
+            sqlx::query("update documents set fingerprint = $2 where slug = $1")
+                .bind(slug)
+                .bind(print)
+                .execute(&mut *tx)
+                .await?;
+        }
+        self.commit(tx).await?;
+        Ok(())
+    }
+
+    pub(in crate::store) async fn save_document(
+        &self,
+        doc: &NewDocument<'_>,
+    ) -> StoreResult<SaveOutcome> {
+        Ok(self.save_documents(std::slice::from_ref(doc)).await?[0])
+    }
+
+    pub(in crate::store) async fn save_documents(
+        &self,
+        docs: &[NewDocument<'_>],
+    ) -> StoreResult<Vec<SaveOutcome>> {
+        let now = Timestamp::now();
+        let mut tx = self.write().await?;
+        let mut outcomes = Vec::with_capacity(docs.len());
+        for doc in docs {
+            outcomes.push(save_in(&mut tx, doc, now).await?);
+        }
+        self.commit(tx).await?;
+        Ok(outcomes)
+    }
+}
+
+async fn save_in(tx: &mut Tx, doc: &NewDocument<'_>, now: Timestamp) -> StoreResult<SaveOutcome> {
+    {
+        let meta = &doc.analysed.parsed.meta;
+        let tags =
+            serde_json::to_string(&meta.tags).map_err(|e| StoreError::Malformed(e.to_string()))?;
+        let existing: Option<(i64, String, i64)> =
+            sqlx::query_as("select id, content_hash, version from documents where slug = $1")
+                .bind(doc.slug)
+                .fetch_optional(&mut **tx)
+                .await?;
+        let (id, version, saved) = match existing {
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "insert into documents (slug, title, author, published, source_url, language, tags,
+                       format, content_hash, analysis_hash, version, imported_at, updated_at, fingerprint)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $12) returning id",
+                )
+                .bind(doc.slug)
+                .bind(doc.title)
+                .bind(&meta.author)
+                .bind(&meta.published)
+                .bind(&meta.source)
+                .bind(&meta.language)
+                .bind(&tags)
+                .bind(doc.format)
+                .bind(doc.content_hash)
+                .bind(doc.analysis_hash)
+                .bind(now)
+                .bind(doc.fingerprint)
+                .fetch_one(&mut **tx)
+                .await?;
+                (id, 1, Saved::Added)
+            }
+            Some((id, old_hash, old_version)) => {
+                let (version, saved) = if old_hash == doc.content_hash {
+                    (old_version, Saved::Reanalysed)
+                } else {
+                    (old_version + 1, Saved::NewVersion(old_version + 1))
+                };
+                sqlx::query(
+                    "update documents set title = $2, author = $3, published = $4, source_url = $5,
+                       language = $6, tags = $7, format = $8, content_hash = $9, analysis_hash = $10,
+                       version = $11, updated_at = $12, fingerprint = $13
+                     where id = $1",
+                )
+                .bind(id)
+                .bind(doc.title)
+                .bind(&meta.author)
+                .bind(&meta.published)
+                .bind(&meta.source)
+                .bind(&meta.language)
+                .bind(&tags)
+                .bind(doc.format)
+                .bind(doc.content_hash)
+                .bind(doc.analysis_hash)
+                .bind(version)
+                .bind(now)
+                .bind(doc.fingerprint)
+                .execute(&mut **tx)
+                .await?;
+                sqlx::query("delete from paragraphs where document_id = $1")
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                sqlx::query("delete from footnotes where document_id = $1")
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                (id, version, saved)
+            }
+        };
+        if saved != Saved::Reanalysed {
+            sqlx::query(
+                "insert into document_versions (document_id, version, content_hash, source_text, imported_at)
+                 values ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(version)
+            .bind(doc.content_hash)
+            .bind(doc.source_text)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+        }
+        insert_contents(tx, id, doc.analysed).await?;
+        let reanchored = if let Saved::NewVersion(_) = saved {
+            let texts = doc.analysed.parsed.paragraph_texts();
+            super::annotations::reanchor_notes(tx, id, version, &texts).await?
+        } else {
+            ReanchorCounts::default()
+        };
+        Ok(SaveOutcome { saved, reanchored })
+    }
+}
+
+impl Handle {
+    pub(in crate::store) async fn list_documents(&self) -> StoreResult<Vec<DocumentSummary>> {
+        let rows: Vec<SummaryRow> = sqlx::query_as(
+            "select d.id, d.slug, d.title, d.author, d.published, d.source_url, d.version,
+                    (select count(*) from paragraphs p where p.document_id = d.id) as paragraphs
+             from documents d
+             order by d.published desc nulls last, d.title",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let counts: Vec<ActorCountRow> = sqlx::query_as(
+            "select p.document_id, a.id, a.name, count(*) as mentions
+             from mentions m
+             join paragraphs p on p.id = m.paragraph_id
+             join actors a on a.id = m.actor_id
+             group by p.document_id, a.id
+             order by p.document_id, mentions desc, a.name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut top: HashMap<i64, Vec<ActorCount>> = HashMap::new();
+        for row in counts {
+            let list = top.entry(row.document_id).or_default();
+            if list.len() < 3 {
+                list.push(ActorCount {
+                    id: row.id,
+                    name: row.name,
+                    mentions: row.mentions,
+                });
+            }
+        }
+        Ok(rows
+            .into_iter()
+            .map(|r| DocumentSummary {
+                top_actors: top.remove(&r.id).unwrap_or_default(),
+                slug: r.slug,
+                title: r.title,
+                author: r.author,
+                published: r.published,
+                source: r.source_url,
+                paragraphs: r.paragraphs,
+                version: r.version,
+            })
+            .collect())
+    }
+
+    pub(in crate::store) async fn load_document(
+        &self,
+        slug: &str,
+    ) -> StoreResult<Option<StoredDocument>> {
+        let Some(row): Option<DocumentRow> = sqlx::query_as(
+            "select id, slug, title, author, published, source_url, language, tags, format,
+                    version, updated_at
+             from documents where slug = $1",
+        )
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let blocks = self.load_blocks(row.id).await?;
+        let footnotes = self.load_footnotes(row.id).await?;
+        let actors = self.load_mentioned_actors(row.id).await?;
+        let tags: Vec<String> =
+            serde_json::from_str(&row.tags).map_err(|e| StoreError::Malformed(e.to_string()))?;
+        let meta = Metadata {
+            title: Some(row.title.clone()),
+            author: row.author,
+            published: row.published,
+            source: row.source_url,
+            language: row.language,
+            tags,
+        };
+        let (blocks, mentions) = blocks;
+        Ok(Some(StoredDocument {
+            id: row.id,
+            slug: row.slug,
+            title: row.title,
+            format: row.format,
+            version: row.version,
+            updated_at: row.updated_at,
+            analysed: AnalysedDocument {
+                parsed: ParsedDocument {
+                    meta,
+                    blocks,
+                    footnotes,
+                    warnings: Vec::new(),
+                },
+                mentions,
+            },
+            actors,
+        }))
+    }
+
+    async fn load_blocks(&self, document_id: i64) -> StoreResult<(Vec<Block>, Vec<Vec<Mention>>)> {
+        let paragraphs: Vec<ParagraphRow> = sqlx::query_as(
+            "select id, kind, text from paragraphs where document_id = $1 order by ordinal",
+        )
+        .bind(document_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let index: HashMap<i64, usize> = paragraphs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id, i))
+            .collect();
+        let mut blocks: Vec<Block> = paragraphs
+            .into_iter()
+            .map(|p| Block {
+                kind: BlockKind::parse(&p.kind),
+                ..Block::paragraph(p.text)
+            })
+            .collect();
+        let mut mentions = vec![Vec::new(); blocks.len()];
+        let ranges = |sql: &'static str| {
+            sqlx::query_as::<_, RangeRow>(sql)
+                .bind(document_id)
+                .fetch_all(&self.pool)
+        };
+        for r in ranges(
+            "select f.paragraph_id, f.start_cp, f.end_cp, f.style as label, f.href as extra
+             from paragraph_formats f join paragraphs p on p.id = f.paragraph_id
+             where p.document_id = $1 order by f.paragraph_id, f.ordinal",
+        )
+        .await?
+        {
+            let block = &mut blocks[index[&r.paragraph_id]];
+            block.formats.push(Format {
+                start: to_usize(r.start_cp)?,
+                end: to_usize(r.end_cp)?,
+                style: parse_style(&r.label, r.extra)?,
+            });
+        }
+        for r in ranges(
+            "select f.paragraph_id, f.offset_cp as start_cp, f.number as end_cp, '' as label, null as extra
+             from footnote_refs f join paragraphs p on p.id = f.paragraph_id
+             where p.document_id = $1 order by f.paragraph_id, f.offset_cp, f.number",
+        )
+        .await?
+        {
+            blocks[index[&r.paragraph_id]].footnote_refs.push(FootnoteRef {
+                offset: to_usize(r.start_cp)?,
+                number: u32::try_from(r.end_cp).map_err(|e| StoreError::Malformed(e.to_string()))?,
+            });
+        }
+        for r in ranges(
+            "select m.paragraph_id, m.start_cp, m.end_cp, m.actor_id as label, m.matched as extra
+             from mentions m join paragraphs p on p.id = m.paragraph_id
+             where p.document_id = $1 order by m.paragraph_id, m.start_cp",
+        )
+        .await?
+        {
+            mentions[index[&r.paragraph_id]].push(Mention {
+                start: to_usize(r.start_cp)?,
+                end: to_usize(r.end_cp)?,
+                actor_id: r.label,
+                matched: r.extra.unwrap_or_default(),
+            });
+        }
+        Ok((blocks, mentions))
+    }
+
+    async fn load_footnotes(&self, document_id: i64) -> StoreResult<Vec<Footnote>> {
+        let rows: Vec<FootnoteRow> = sqlx::query_as(
+            "select number, label, content_html from footnotes where document_id = $1 order by number",
+        )
+        .bind(document_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(Footnote {
+                    number: u32::try_from(r.number)
+                        .map_err(|e| StoreError::Malformed(e.to_string()))?,
+                    label: r.label,
+                    // Sanitised by the importer before it was stored.
+                    content: r.content_html.map(SafeHtml::from_trusted),
+                })
+            })
+            .collect()
+    }
+
+    async fn load_mentioned_actors(&self, document_id: i64) -> StoreResult<Vec<Actor>> {
+        let rows: Vec<ActorRow> = sqlx::query_as(
+            "select id, name, kind, wikidata, affiliation, role, tone from actors
+             where id in (select m.actor_id from mentions m join paragraphs p on p.id = m.paragraph_id
+                          where p.document_id = $1)
+                or id in (select a.affiliation from actors a
+                          join mentions m on m.actor_id = a.id
+                          join paragraphs p on p.id = m.paragraph_id
+                          where p.document_id = $1)",
+        )
+        .bind(document_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(Actor {
+                    kind: ActorKind::parse(&r.kind)
+                        .ok_or_else(|| StoreError::Malformed(format!("actor kind {}", r.kind)))?,
+                    id: r.id,
+                    name: r.name,
+                    wikidata: r.wikidata,
+                    affiliation: r.affiliation,
+                    role: r.role,
+                    aliases: Vec::new(),
+                    tone: u8::try_from(r.tone).unwrap_or(0),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Inserts `rows` into `table (columns)` with multi-row statements: one statement per
+/// thousand rows instead of one per row, which is most of the import's time otherwise.
+async fn insert_rows<T>(
+    tx: &mut Tx,
+    table_and_columns: &'static str,
+    rows: &[T],
+    bind: impl Fn(&mut sqlx::query_builder::Separated<'_, Db, &'static str>, &T) + Copy,
+) -> StoreResult<()> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut query = sqlx::QueryBuilder::<Db>::new(format!("insert into {table_and_columns} "));
+        query.push_values(chunk, |mut separated, row| bind(&mut separated, row));
+        query.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Inserts a document's paragraphs and returns their ids in paragraph order. The database
+/// assigns the ids (`returning`), so nothing depends on holding a lock while counting them.
+async fn insert_paragraphs(
+    tx: &mut Tx,
+    document_id: i64,
+    blocks: &[crate::domain::document::Block],
+) -> StoreResult<Vec<i64>> {
+    let mut ids = vec![0; blocks.len()];
+    let numbered: Vec<(usize, &crate::domain::document::Block)> =
+        blocks.iter().enumerate().collect();
+    for chunk in numbered.chunks(ROWS_PER_INSERT) {
+        let mut query = sqlx::QueryBuilder::<Db>::new(
+            "insert into paragraphs (document_id, ordinal, kind, text) ",
+        );
+        query.push_values(chunk, |mut row, (i, block)| {
+            row.push_bind(document_id)
+                .push_bind(*i as i64 + 1)
+                .push_bind(block.kind.as_str())
+                .push_bind(block.text.as_str());
+        });
+        query.push(" returning id, ordinal");
+        let rows: Vec<(i64, i64)> = query.build_query_as().fetch_all(&mut **tx).await?;
+        for (id, ordinal) in rows {
+            let slot = usize::try_from(ordinal - 1)
+                .ok()
+                .and_then(|i| ids.get_mut(i))
+                .ok_or_else(|| StoreError::Malformed(format!("paragraph ordinal {ordinal}")))?;
+            *slot = id;
+        }
+    }
+    Ok(ids)
+}
+
+async fn insert_contents(
+    tx: &mut Tx,
+    document_id: i64,
+    analysed: &AnalysedDocument,
+) -> StoreResult<()> {
+    let parsed = &analysed.parsed;
+    let ids = insert_paragraphs(tx, document_id, &parsed.blocks).await?;
+    let mut formats = Vec::new();
+    let mut refs = Vec::new();
+    let mut mentions = Vec::new();
+    let mut seen: HashMap<u32, i64> = HashMap::new();
+    for ((block, found), &paragraph_id) in parsed.blocks.iter().zip(&analysed.mentions).zip(&ids) {
+        for (ordinal, f) in block.formats.iter().enumerate() {
+            let (style, href) = style_name(&f.style);
+            formats.push((
+                paragraph_id,
+                f.start as i64,
+                f.end as i64,
+                style,
+                href,
+                ordinal as i64,
+            ));
+        }
+        for r in &block.footnote_refs {
+            let occurrence = seen.entry(r.number).or_insert(0);
+            *occurrence += 1;
+            refs.push((paragraph_id, r.number as i64, *occurrence, r.offset as i64));
+        }
+        for m in found {
+            mentions.push((
+                paragraph_id,
+                m.actor_id.as_str(),
+                m.start as i64,
+                m.end as i64,
+                m.matched.as_str(),
+            ));
+        }
+    }
+    insert_rows(
+        tx,
+        "paragraph_formats (paragraph_id, start_cp, end_cp, style, href, ordinal)",
+        &formats,
+        |q, f| {
+            q.push_bind(f.0)
+                .push_bind(f.1)
+                .push_bind(f.2)
+                .push_bind(f.3)
+                .push_bind(f.4)
+                .push_bind(f.5);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "footnote_refs (paragraph_id, number, occurrence, offset_cp)",
+        &refs,
+        |q, r| {
+            q.push_bind(r.0)
+                .push_bind(r.1)
+                .push_bind(r.2)
+                .push_bind(r.3);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "mentions (paragraph_id, actor_id, start_cp, end_cp, matched)",
+        &mentions,
+        |q, m| {
+            q.push_bind(m.0)
+                .push_bind(m.1)
+                .push_bind(m.2)
+                .push_bind(m.3)
+                .push_bind(m.4);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "footnotes (document_id, number, label, content_html)",
+        &parsed.footnotes,
+        |q, f| {
+            q.push_bind(document_id)
+                .push_bind(f.number as i64)
+                .push_bind(f.label.clone())
+                .push_bind(f.content.as_ref().map(|c| c.as_str().to_owned()));
+        },
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,39 @@
+//! The integration suite again, on PostgreSQL: the same test files as `tests/app`, each test
+//! with a fresh database of its own on a throwaway server (`initdb` into a temp dir, started
+//! on a free port, stopped when this binary exits), or on `GLOSSA_TEST_DATABASE_URL`. Only
+//! what is SQLite's alone (its PRAGMAs, its file on a full or read-only disk, its command-line
+//! flags) stays in `tests/app`; `multi.rs` adds what needs several instances.
+
+#[path = "../app/annotations.rs"]
+mod annotations;
+#[path = "../app/api.rs"]
+mod api;
+mod backend;
+#[path = "../app/browser.rs"]
+mod browser;
+#[path = "../app/durability.rs"]
+mod durability;
+#[path = "../app/export.rs"]
+mod export;
+#[path = "../app/helpers.rs"]
+#[allow(dead_code)]
+mod helpers;
+#[path = "../app/hostile.rs"]
+mod hostile;
+#[path = "../app/import.rs"]
+mod import;
+mod multi;
+#[path = "../app/pages.rs"]
+mod pages;
+#[path = "../app/payloads.rs"]
+mod payloads;
+#[path = "../app/reading.rs"]
+mod reading;
+#[path = "../app/reanchor.rs"]
+mod reanchor;
+#[path = "../app/session.rs"]
+mod session;
+#[path = "../app/validity.rs"]
+mod validity;
+#[path = "../app/w3c.rs"]
+mod w3c;

@@ -1,0 +1,455 @@
+//! What only several instances on one PostgreSQL can show: a note written through one is in
+//! the other's next page (its cache dropped by a notification), a session started on one is
+//! good on the other and ends on both, idempotency keys hold across them, an instance killed
+//! under write load loses no acknowledged note, a database restart turns into 503s and then
+//! into service again without restarting glossa, and a whole SQLite database moves over.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::backend::PgServer;
+use crate::helpers::{RunningServer, SEED, glossa_command, repo_corpus, start_server_on};
+
+fn corpus(dir: &std::path::Path) -> std::path::PathBuf {
+    let corpus = dir.join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for name in [
+        "actors.toml",
+        "russia-north-korea-chinese-views.txt",
+        "russia-north-korea-chinese-views.toml",
+    ] {
+        std::fs::copy(repo_corpus().join(name), corpus.join(name)).unwrap();
+    }
+    corpus
+}
+
+fn add_analyst(db: &std::path::Path, corpus: &std::path::Path, name: &str) -> String {
+    let out = glossa_command(db, corpus)
+        .args(["analyst", "add", name])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .unwrap()
+        .trim()
+        .to_owned()
+}
+
+/// Starts `glossa serve` on `url` (a database URL, not a test path).
+fn serve(url: &str, corpus: &std::path::Path) -> RunningServer {
+    start_server_on(
+        url,
+        corpus,
+        &[
+            "--base-url",
+            "http://glossa.team",
+            "--writes-per-minute",
+            "1000000",
+        ],
+    )
+}
+
+/// One request; the status, the response head and the body. `None` when the connection
+/// failed before a complete answer.
+fn exchange(
+    host: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Option<(u16, String, String)> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(host).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(15)))
+        .ok()?;
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let status = response.get(9..12)?.parse().ok()?;
+    let (head, body) = response.split_once("\r\n\r\n")?;
+    Some((status, head.to_owned(), body.to_owned()))
+}
+
+fn note(text: &str) -> String {
+    json!({"body": {"value": text}, "target": {"source": format!("http://glossa.team/documents/{SEED}"),
+        "selector": {"type": "TextQuoteSelector", "exact": "Pyongyang and Moscow"}}})
+    .to_string()
+}
+
+fn post_note(host: &str, token: &str, key: &str, text: &str) -> Option<(u16, String)> {
+    let bearer = format!("Bearer {token}");
+    let path = format!("/api/documents/{SEED}/annotations/");
+    exchange(
+        host,
+        "POST",
+        &path,
+        &[
+            ("Authorization", bearer.as_str()),
+            ("Idempotency-Key", key),
+            ("Content-Type", "application/ld+json"),
+        ],
+        &note(text),
+    )
+    .map(|(status, _, body)| (status, body))
+}
+
+fn page(host: &str, cookie: Option<&str>) -> String {
+    let cookie = cookie.map(|c| format!("glossa_session={c}"));
+    let headers: Vec<(&str, &str)> = cookie.iter().map(|c| ("Cookie", c.as_str())).collect();
+    let (status, _, body) =
+        exchange(host, "GET", &format!("/documents/{SEED}"), &headers, "").expect("a page");
+    assert_eq!(status, 200, "{body:.300}");
+    body
+}
+
+fn note_id(body: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(body).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn two_instances_share_notes_sessions_sign_outs_and_idempotency_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(dir.path());
+    let db = dir.path().join("team.db");
+    let token = add_analyst(&db, &corpus, "alice");
+    let url = crate::helpers::database_url(&db);
+    let (a, b) = (serve(&url, &corpus), serve(&url, &corpus));
+
+    // B renders (and caches) the page; a note written through A is in B's next page.
+    assert!(!page(&b.host, None).contains("Seen from both instances"));
+    let (status, body) = post_note(&a.host, &token, "k-1", "Seen from both instances").unwrap();
+    assert_eq!(status, 201, "{body}");
+    let written = Instant::now();
+    let first_id = note_id(&body);
+    let team_view = |host: &str| {
+        let bearer = format!("Bearer {token}");
+        exchange(
+            host,
+            "GET",
+            &format!("/api/documents/{SEED}/annotations/"),
+            &[("Authorization", bearer.as_str())],
+            "",
+        )
+        .unwrap()
+        .2
+    };
+    while !team_view(&b.host).contains("Seen from both instances") {
+        assert!(
+            written.elapsed() < Duration::from_secs(1),
+            "B still serves its stale container after 1 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    // The same key through B returns A's note, never a second one.
+    let (status, body) = post_note(&b.host, &token, "k-1", "Seen from both instances").unwrap();
+    assert_eq!((status, note_id(&body)), (201, first_id));
+
+    // A session started on A is good on B; signing out on A ends it on B too.
+    let form = format!("name=alice&token={token}");
+    let (status, head, _) = exchange(
+        &a.host,
+        "POST",
+        "/login",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Sec-Fetch-Site", "same-origin"),
+        ],
+        &form,
+    )
+    .unwrap();
+    assert_eq!(status, 303, "{head}");
+    let cookie = head
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: glossa_session="))
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    assert!(
+        page(&b.host, Some(&cookie)).contains("action=\"/logout\""),
+        "signed in on B"
+    );
+    let (status, _, _) = exchange(
+        &a.host,
+        "POST",
+        "/logout",
+        &[
+            ("Cookie", &format!("glossa_session={cookie}")),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Sec-Fetch-Site", "same-origin"),
+        ],
+        "",
+    )
+    .unwrap();
+    assert_eq!(status, 303);
+    assert!(
+        !page(&b.host, Some(&cookie)).contains("action=\"/logout\""),
+        "signed out on B"
+    );
+}
+
+#[test]
+fn an_instance_killed_under_write_load_loses_no_acknowledged_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(dir.path());
+    let db = dir.path().join("kill.db");
+    let token = add_analyst(&db, &corpus, "writer");
+    let url = crate::helpers::database_url(&db);
+    let (a, b) = (serve(&url, &corpus), serve(&url, &corpus));
+    let acknowledged: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let host = if w % 2 == 0 {
+                a.host.clone()
+            } else {
+                b.host.clone()
+            };
+            let (token, acknowledged) = (token.clone(), acknowledged.clone());
+            std::thread::spawn(move || {
+                for n in 0..400 {
+                    let text = format!("writer {w} note {n} ✓");
+                    match post_note(&host, &token, &format!("w{w}-n{n}"), &text) {
+                        Some((201, body)) => {
+                            acknowledged.lock().unwrap().push((note_id(&body), text))
+                        }
+                        Some(_) => {}
+                        None if w % 2 == 0 => break,
+                        None => {}
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(400));
+    drop(a);
+    for writer in writers {
+        writer.join().unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(
+        acknowledged.len() > 400,
+        "B kept writing: {} acknowledged",
+        acknowledged.len()
+    );
+    let bearer = format!("Bearer {token}");
+    let (_, _, body) = exchange(
+        &b.host,
+        "GET",
+        &format!("/api/documents/{SEED}/annotations/?page=0&limit=100000"),
+        &[("Authorization", bearer.as_str())],
+        "",
+    )
+    .unwrap();
+    for (id, text) in &acknowledged {
+        let short = id.rsplit('/').next().unwrap();
+        assert!(
+            body.contains(short),
+            "acknowledged note {id} ({text}) is stored"
+        );
+    }
+}
+
+#[test]
+fn a_database_restart_turns_into_503s_then_service_resumes_without_restarting_glossa() {
+    let Some(server) = PgServer::start(true) else {
+        panic!("the shared server started, so this one can");
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(dir.path());
+    let url = server.create_database();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_glossa"))
+        .args(["analyst", "add", "alice", "--database-url", &url])
+        .output()
+        .unwrap();
+    let token = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .unwrap()
+        .trim()
+        .to_owned();
+    let glossa = serve(&url, &corpus);
+    let mut acknowledged = Vec::new();
+    let mut statuses = Vec::new();
+    for n in 0..20 {
+        let (status, body) =
+            post_note(&glossa.host, &token, &format!("before-{n}"), "before").unwrap();
+        assert_eq!(status, 201, "{body}");
+        acknowledged.push(note_id(&body));
+    }
+    server.stop();
+    for n in 0..3 {
+        let (status, body) =
+            post_note(&glossa.host, &token, &format!("during-{n}"), "during").unwrap();
+        statuses.push(status);
+        assert_eq!(status, 503, "{body}");
+        assert!(body.contains("database_unavailable"), "{body}");
+        let (status, _, _) = exchange(&glossa.host, "GET", "/healthz", &[], "").unwrap();
+        assert_eq!(status, 503, "health says the database is down");
+    }
+    server.start_again();
+    let resumed = Instant::now();
+    loop {
+        match post_note(&glossa.host, &token, "after", "after") {
+            Some((201, body)) => {
+                acknowledged.push(note_id(&body));
+                break;
+            }
+            other => assert!(
+                resumed.elapsed() < Duration::from_secs(20),
+                "not back 20 s after the restart: {other:?}"
+            ),
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let page = page(&glossa.host, None);
+    assert!(page.contains("fn-ref"), "reads work again");
+    let bearer = format!("Bearer {token}");
+    let (_, _, body) = exchange(
+        &glossa.host,
+        "GET",
+        &format!("/api/documents/{SEED}/annotations/?page=0&limit=1000"),
+        &[("Authorization", bearer.as_str())],
+        "",
+    )
+    .unwrap();
+    for id in &acknowledged {
+        assert!(
+            body.contains(id.rsplit('/').next().unwrap()),
+            "{id} survived the restart"
+        );
+    }
+}
+
+#[test]
+fn copy_moves_a_whole_sqlite_database_to_postgresql_which_then_serves_the_same_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(dir.path());
+    let sqlite = dir.path().join("source.db");
+    let glossa = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_glossa"))
+            .args(args)
+            .args(["--base-url", "http://glossa.team", "--corpus"])
+            .arg(&corpus)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let source = sqlite.display().to_string();
+    glossa(&["import", "--database-url", &source]);
+    let token = glossa(&["analyst", "add", "alice", "--database-url", &source]);
+    let token = token.lines().last().unwrap().trim().to_owned();
+    let from_sqlite = serve(&source, &corpus);
+    for (n, visibility) in ["public", "team", "private"].iter().enumerate() {
+        let body = json!({"body": {"value": format!("A {visibility} note, *emphasised* — ✓ 🇺🇦")},
+            "bodyValue": null, "motivation": "questioning",
+            "target": {"source": format!("http://glossa.team/documents/{SEED}"),
+                "selector": {"type": "TextQuoteSelector", "exact": "Pyongyang and Moscow"}},
+            "glossa:visibility": visibility});
+        let bearer = format!("Bearer {token}");
+        let (status, _, answer) = exchange(
+            &from_sqlite.host,
+            "POST",
+            &format!("/api/documents/{SEED}/annotations/"),
+            &[
+                ("Authorization", bearer.as_str()),
+                ("Content-Type", "application/ld+json"),
+                ("Idempotency-Key", &format!("c{n}")),
+            ],
+            &body.to_string(),
+        )
+        .unwrap();
+        assert_eq!(status, 201, "{answer}");
+    }
+    let target = crate::backend::shared().create_database();
+    let said = glossa(&["copy", "--from", &source, "--to", &target]);
+    assert!(said.contains("annotations: 3 rows"), "{said}");
+    assert!(said.contains("checked 3 notes' JSON-LD"), "{said}");
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_glossa"))
+        .args(["copy", "--from", &source, "--to", &target])
+        .output()
+        .unwrap();
+    assert!(
+        !again.status.success(),
+        "a second copy into a full database is refused"
+    );
+    assert!(String::from_utf8_lossy(&again.stderr).contains("copy into an empty one"));
+
+    let from_postgres = serve(&target, &corpus);
+    let bearer = format!("Bearer {token}");
+    for path in [
+        "/".to_owned(),
+        format!("/documents/{SEED}"),
+        format!("/api/documents/{SEED}"),
+        format!("/api/documents/{SEED}/annotations/"),
+        format!("/documents/{SEED}/export?visibility=mine"),
+    ] {
+        let get = |host: &str| {
+            exchange(
+                host,
+                "GET",
+                &path,
+                &[("Authorization", bearer.as_str())],
+                "",
+            )
+            .unwrap()
+        };
+        let (sqlite_status, _, sqlite_body) = get(&from_sqlite.host);
+        let (postgres_status, _, postgres_body) = get(&from_postgres.host);
+        assert_eq!(sqlite_status, postgres_status, "{path}");
+        let local = |body: &str, host: &str| body.replace(host, "HOST");
+        assert_eq!(
+            local(&sqlite_body, &from_sqlite.host),
+            local(&postgres_body, &from_postgres.host),
+            "{path} reads the same from SQLite and PostgreSQL"
+        );
+    }
+}
+
+#[test]
+fn migrate_brings_a_postgresql_database_to_the_latest_schema_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("migrate.db");
+    for _ in 0..2 {
+        let out = glossa_command(&db, &repo_corpus())
+            .arg("migrate")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let latest = glossa::store::postgres::MIGRATOR
+            .iter()
+            .map(|m| m.version)
+            .max()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            said.contains("(postgres)") && said.contains(&format!("schema version {latest}")),
+            "{said}"
+        );
+    }
+}
