@@ -159,12 +159,13 @@ fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLa
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 
-/// `GET /healthz`: `ok`, or 503 with `degraded: …` when reads or writes fail.
+/// `GET /healthz`: `ok: sqlite` or `ok: postgres`, or 503 with `degraded: …` when reads or
+/// writes fail (the database is down, read-only, full).
 async fn healthz(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> axum::response::Response {
     match state.store.health().await {
-        None => "ok".into_response(),
+        None => format!("ok: {}", state.store.backend_name()).into_response(),
         Some(reason) => (
             StatusCode::SERVICE_UNAVAILABLE,
             format!("degraded: {reason}"),

@@ -96,7 +96,7 @@ fn serve_is_the_default_and_stops_on_sigterm() {
         }
     };
     let body = http_get(&format!("{url}healthz"));
-    assert!(body.ends_with("ok"), "{body}");
+    assert!(body.ends_with("ok: sqlite"), "{body}");
     let page = http_get(&format!("{url}documents/russia-north-korea-chinese-views"));
     assert!(
         page.contains("200 OK") && page.contains("fn-ref"),

@@ -185,7 +185,7 @@ fn a_slowloris_of_300_sockets_leaves_healthz_answering_within_a_second() {
         }
         let (response, took) = healthz(&server.host);
         assert!(
-            response.starts_with("HTTP/1.1 200") && response.ends_with("ok"),
+            response.starts_with("HTTP/1.1 200") && response.contains("\r\n\r\nok: "),
             "{response}"
         );
         assert!(
@@ -226,7 +226,7 @@ fn connections_beyond_the_cap_are_closed_until_others_leave() {
     std::thread::sleep(Duration::from_millis(1500));
     let (response, _) = healthz(&server.host);
     assert!(
-        response.ends_with("ok"),
+        response.contains("\r\n\r\nok: "),
         "the idle ones timed out and freed their places: {response:?}"
     );
     drop(idle);

@@ -29,7 +29,7 @@ struct DocumentRow {
     tags: String,
     format: String,
     version: i64,
-    updated_at: String,
+    updated_at: Timestamp,
 }
 
 #[derive(FromRow)]
@@ -317,7 +317,7 @@ impl Handle {
             title: row.title,
             format: row.format,
             version: row.version,
-            updated_at: row.updated_at,
+            updated_at: row.updated_at.rfc3339(),
             analysed: AnalysedDocument {
                 parsed: ParsedDocument {
                     meta,
