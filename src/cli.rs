@@ -229,7 +229,8 @@ async fn run_serve(config: &Config) -> Result<ExitCode, String> {
         &config.public_base_url(addr),
         config.require_sign_in,
     )
-    .with_limits(Limits::new(config.writes_per_minute));
+    .with_limits(Limits::new(config.writes_per_minute))
+    .with_trusted_proxies(&config.trusted_proxies);
     // Other processes (`glossa import`, other instances) write too; their changes reach
     // cached pages at once on PostgreSQL and within a quarter of a second on SQLite.
     let watched = store.clone();

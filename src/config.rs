@@ -56,6 +56,15 @@ pub struct Config {
     /// Note creations, edits and deletions each analyst may make per minute.
     #[arg(long, env = "GLOSSA_WRITES_PER_MINUTE", default_value_t = crate::http::limits::DEFAULT_WRITES_PER_MINUTE, global = true)]
     pub writes_per_minute: u32,
+    /// A reverse proxy (IP address) whose `X-Forwarded-For` names the client, for
+    /// per-address limits; repeat the flag, or separate with commas, for several.
+    #[arg(
+        long = "trusted-proxy",
+        env = "GLOSSA_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Most connections open at once.
     #[arg(
         long,

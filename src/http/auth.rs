@@ -67,11 +67,9 @@ impl FromRequestParts<AppState> for Viewer {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
-            // Failed tokens are limited per peer address (the socket's, not a header's).
-            let peer = parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map_or_else(|| "local".to_owned(), |c| c.0.ip().to_string());
+            // Failed tokens are limited per client address (the socket's, or what a trusted
+            // proxy says it was; never a header any client can set).
+            let peer = state.client_address(parts);
             state
                 .limits
                 .bad_tokens

@@ -95,9 +95,56 @@ impl Limits {
     }
 }
 
+/// The client behind `peer`: `peer` itself unless it is a trusted proxy; then the last address
+/// in the `X-Forwarded-For` values that is not a trusted proxy (the one the outermost trusted
+/// proxy saw; anything left of it the client may have made up).
+pub fn client_behind<'a>(
+    peer: std::net::IpAddr,
+    trusted: &[std::net::IpAddr],
+    forwarded_for: impl Iterator<Item = &'a str>,
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let chain: Vec<std::net::IpAddr> = forwarded_for
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    chain
+        .into_iter()
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .unwrap_or(peer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_trusted_proxy_may_name_the_client() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let proxy = [ip("127.0.0.1")];
+        let cases = [
+            ("203.0.113.9", vec!["198.51.100.1"], "203.0.113.9"),
+            ("127.0.0.1", vec!["198.51.100.1"], "198.51.100.1"),
+            ("127.0.0.1", vec!["6.6.6.6, 198.51.100.1"], "198.51.100.1"),
+            (
+                "127.0.0.1",
+                vec!["6.6.6.6", "198.51.100.1, 127.0.0.1"],
+                "198.51.100.1",
+            ),
+            ("127.0.0.1", vec!["not an address"], "127.0.0.1"),
+            ("127.0.0.1", vec![], "127.0.0.1"),
+        ];
+        for (peer, header, client) in cases {
+            assert_eq!(
+                client_behind(ip(peer), &proxy, header.iter().copied()),
+                ip(client),
+                "{peer} {header:?}"
+            );
+        }
+    }
 
     #[test]
     fn a_bucket_empties_and_says_when_to_retry() {

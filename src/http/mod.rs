@@ -42,6 +42,8 @@ pub struct AppState {
     pub limits: std::sync::Arc<limits::Limits>,
     /// Rendered pages.
     pub pages: std::sync::Arc<cache::PageCache>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: std::sync::Arc<[std::net::IpAddr]>,
 }
 
 impl AppState {
@@ -53,7 +55,33 @@ impl AppState {
             require_sign_in,
             limits: std::sync::Arc::default(),
             pages: std::sync::Arc::default(),
+            trusted_proxies: std::sync::Arc::new([]),
         }
+    }
+
+    /// The same state, trusting `X-Forwarded-For` from these proxies.
+    pub fn with_trusted_proxies(mut self, proxies: &[std::net::IpAddr]) -> AppState {
+        self.trusted_proxies = proxies.into();
+        self
+    }
+
+    /// The client's address, for per-address limits: the socket's peer, or behind a trusted
+    /// proxy the last address in `X-Forwarded-For` that is not one of the trusted proxies
+    /// (the one the proxy itself saw; anything left of it the client may have made up).
+    pub fn client_address(&self, parts: &axum::http::request::Parts) -> String {
+        let Some(peer) = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+        else {
+            return "local".to_owned();
+        };
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        limits::client_behind(peer, &self.trusted_proxies, forwarded).to_string()
     }
 
     /// The same state with other rate limits.

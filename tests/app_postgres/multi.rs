@@ -159,9 +159,31 @@ fn two_instances_share_notes_sessions_sign_outs_and_idempotency_keys() {
         std::thread::sleep(Duration::from_millis(20));
     }
 
-    // The same key through B returns A's note, never a second one.
+    // The same key through B returns A's note, never a second one; so do eight retries sent
+    // at once to both.
     let (status, body) = post_note(&b.host, &token, "k-1", "Seen from both instances").unwrap();
     assert_eq!((status, note_id(&body)), (201, first_id));
+    let racers: Vec<_> = (0..8)
+        .map(|n| {
+            let host = if n % 2 == 0 {
+                a.host.clone()
+            } else {
+                b.host.clone()
+            };
+            let token = token.clone();
+            std::thread::spawn(move || {
+                post_note(&host, &token, "race", "Sent twice at once").unwrap()
+            })
+        })
+        .collect();
+    let answers: Vec<(u16, String)> = racers.into_iter().map(|r| r.join().unwrap()).collect();
+    assert!(
+        answers.iter().all(|(status, _)| *status == 201),
+        "{answers:?}"
+    );
+    let raced: std::collections::HashSet<String> =
+        answers.iter().map(|(_, body)| note_id(body)).collect();
+    assert_eq!(raced.len(), 1, "one note for one key: {raced:?}");
 
     // A session started on A is good on B; signing out on A ends it on B too.
     let form = format!("name=alice&token={token}");
@@ -454,4 +476,101 @@ fn migrate_brings_a_postgresql_database_to_the_latest_schema_and_says_so() {
             "{said}"
         );
     }
+}
+
+/// nginx, from Debian's `nginx-light`.
+fn nginx() -> Option<std::path::PathBuf> {
+    ["/usr/sbin/nginx", "/usr/bin/nginx"]
+        .into_iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.exists())
+}
+
+#[test]
+fn two_instances_behind_the_example_nginx_config_serve_one_team_and_survive_one_dying() {
+    let Some(nginx) = nginx() else {
+        assert!(
+            std::env::var("GLOSSA_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "GLOSSA_REQUIRE_TOOLS=1 but nginx is missing (apt-get install nginx-light)"
+        );
+        eprintln!("skipped: the nginx test needs nginx (apt-get install nginx-light)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(dir.path());
+    let db = dir.path().join("proxied.db");
+    let token = add_analyst(&db, &corpus, "alice");
+    let url = crate::helpers::database_url(&db);
+    let (a, b) = (serve(&url, &corpus), serve(&url, &corpus));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let front = format!("127.0.0.1:{port}");
+    let example = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/nginx-two-instances.conf"),
+    )
+    .unwrap();
+    let config = example
+        .replace("127.0.0.1:8081", &a.host)
+        .replace("127.0.0.1:8082", &b.host)
+        .replace("127.0.0.1:8080", &front)
+        .replace(
+            "/tmp/glossa-nginx",
+            &dir.path().join("nginx").display().to_string(),
+        );
+    let config_file = dir.path().join("nginx.conf");
+    std::fs::write(&config_file, config).unwrap();
+    let mut proxy = std::process::Command::new(nginx)
+        .arg("-c")
+        .arg(&config_file)
+        .args(["-p", &dir.path().display().to_string()])
+        .args(["-g", "daemon off; master_process off;"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while std::net::TcpStream::connect(&front).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "nginx did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        let (status, body) = post_note(
+            &front,
+            &token,
+            &format!("p{n}"),
+            &format!("Through nginx {n}"),
+        )
+        .unwrap();
+        assert_eq!(status, 201, "{body}");
+        ids.push(note_id(&body));
+    }
+    drop(a);
+    for n in 0..6 {
+        assert!(
+            page(&front, None).contains("fn-ref"),
+            "read {n} after A died"
+        );
+    }
+    let (status, body) = post_note(&front, &token, "p0", "Through nginx 0").unwrap();
+    assert_eq!(
+        (status, note_id(&body)),
+        (201, ids[0].clone()),
+        "a retry after A died replays"
+    );
+    let (status, body) = post_note(&front, &token, "after", "After A died").unwrap();
+    assert_eq!(status, 201, "{body}");
+    ids.push(note_id(&body));
+    let stored = stored_notes(&url);
+    assert!(
+        ids.iter()
+            .all(|id| stored.contains_key(id.rsplit('/').next().unwrap()))
+    );
+    let _ = proxy.kill();
+    let _ = proxy.wait();
 }

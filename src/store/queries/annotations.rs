@@ -220,14 +220,28 @@ impl Handle {
         let now = Timestamp::now();
         let mut tx = self.write().await?;
         if let Some(key) = idempotency {
-            let seen: Option<(String, String)> = sqlx::query_as(
-                "select request_hash, annotation_id from idempotency_keys where analyst_id = $1 and key = $2",
+            // Claiming the key first makes a concurrent retry (on another instance) wait for
+            // this transaction and then replay its note, instead of creating a second one.
+            let claimed = sqlx::query(
+                "insert into idempotency_keys (analyst_id, key, request_hash, annotation_id, created_at)
+                 values ($1, $2, $3, $4, $5) on conflict (analyst_id, key) do nothing",
             )
             .bind(analyst_id)
             .bind(key.key)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some((hash, annotation_id)) = seen {
+            .bind(key.request_hash)
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if claimed == 0 {
+                let (hash, annotation_id): (String, String) = sqlx::query_as(
+                    "select request_hash, annotation_id from idempotency_keys where analyst_id = $1 and key = $2",
+                )
+                .bind(analyst_id)
+                .bind(key.key)
+                .fetch_one(&mut *tx)
+                .await?;
                 if hash != key.request_hash {
                     return Ok(Created::KeyReused);
                 }
@@ -241,17 +255,6 @@ impl Handle {
                     None => Created::ReplayedDeleted,
                 });
             }
-            sqlx::query(
-                "insert into idempotency_keys (analyst_id, key, request_hash, annotation_id, created_at)
-                 values ($1, $2, $3, $4, $5)",
-            )
-            .bind(analyst_id)
-            .bind(key.key)
-            .bind(key.request_hash)
-            .bind(id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
         }
         let row = NoteRowIn {
             id,
