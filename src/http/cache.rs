@@ -1,8 +1,8 @@
 //! Rendered pages, cached per viewer and per generation of the data.
 //!
-//! The database keeps a generation counter that triggers move on every document import and
-//! every note write, whichever process makes it; each request reads it (one small query), so
-//! a cached page is never stale. A page is cached under its path and the viewer (anonymous or
+//! The store's generation moves with every write made through it, and with every write made
+//! elsewhere as soon as the store hears of it (SQLite's counter is read four times a second;
+//! PostgreSQL notifies every instance at commit). Each request compares it, in memory. A page is cached under its path and the viewer (anonymous or
 //! an analyst id), so it holds exactly the notes that viewer may see, and it is served only
 //! at the generation it was rendered at, with a strong ETag so browsers revalidate with a
 //! 304.
