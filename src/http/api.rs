@@ -243,19 +243,18 @@ pub async fn show_document(
     // The same for every reader, so one cached copy per generation serves them all.
     let key = format!("/api/documents/{slug}");
     let generation = state.store.generation();
-    let page = match state.pages.get(&key, None, generation) {
-        Some(page) => page,
-        None => {
+    let page = state
+        .pages
+        .get_or_render(&key, None, generation, || async {
             let doc = state
                 .store
                 .load_document(slug.as_str())
                 .await?
                 .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
-            let json = serde_json::to_string(&DocumentJson::from(doc))
-                .map_err(|e| AppError::Internal(e.into()))?;
-            state.pages.put(&key, None, generation, json)
-        }
-    };
+            serde_json::to_string(&DocumentJson::from(doc))
+                .map_err(|e| AppError::Internal(e.into()))
+        })
+        .await?;
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "application/json"),

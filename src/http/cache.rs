@@ -31,6 +31,10 @@ type PageKey = (String, Option<i64>);
 #[derive(Debug, Default)]
 pub struct PageCache {
     pages: Mutex<HashMap<PageKey, (i64, CachedPage)>>,
+    /// One lock per page being rendered: when a write expires a page that many readers
+    /// want, one of them renders it and the others wait for that copy instead of all
+    /// rendering (and querying the database) at once.
+    rendering: Mutex<HashMap<PageKey, std::sync::Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl PageCache {
@@ -61,6 +65,37 @@ impl PageCache {
         pages.insert((path.to_owned(), viewer), (generation, page.clone()));
         page
     }
+
+    /// The page for `path` and `viewer` at `generation`, rendered by `render` if it is not
+    /// cached; concurrent callers for the same page share one rendering.
+    pub async fn get_or_render<F, Fut, E>(
+        &self,
+        path: &str,
+        viewer: Option<i64>,
+        generation: i64,
+        render: F,
+    ) -> Result<CachedPage, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<String, E>>,
+    {
+        if let Some(page) = self.get(path, viewer, generation) {
+            return Ok(page);
+        }
+        let key = (path.to_owned(), viewer);
+        let turn = {
+            let mut rendering = self.rendering.lock().unwrap_or_else(|e| e.into_inner());
+            if rendering.len() >= CAPACITY {
+                rendering.retain(|_, lock| std::sync::Arc::strong_count(lock) > 1);
+            }
+            rendering.entry(key).or_default().clone()
+        };
+        let _turn = turn.lock().await;
+        if let Some(page) = self.get(path, viewer, generation) {
+            return Ok(page);
+        }
+        Ok(self.put(path, viewer, generation, render().await?))
+    }
 }
 
 #[cfg(test)]
@@ -82,5 +117,29 @@ mod tests {
             cache.get("/d", None, 2).is_none(),
             "a write expires every page"
         );
+    }
+
+    #[tokio::test]
+    async fn readers_arriving_together_share_one_rendering() {
+        let cache = std::sync::Arc::new(PageCache::default());
+        let renders = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let readers: Vec<_> = (0..32)
+            .map(|_| {
+                let (cache, renders) = (cache.clone(), renders.clone());
+                tokio::spawn(async move {
+                    cache
+                        .get_or_render("/d", None, 3, || async {
+                            renders.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                            Ok::<_, ()>("page".to_owned())
+                        })
+                        .await
+                })
+            })
+            .collect();
+        for reader in readers {
+            assert_eq!(reader.await.unwrap().unwrap().body, "page");
+        }
+        assert_eq!(renders.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 }

@@ -209,10 +209,10 @@ where
 {
     let generation = state.store.generation();
     let who = viewer.analyst_id();
-    let page = match state.pages.get(path, who, generation) {
-        Some(page) => page,
-        None => state.pages.put(path, who, generation, render().await?),
-    };
+    let page = state
+        .pages
+        .get_or_render(path, who, generation, render)
+        .await?;
     let fresh = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())

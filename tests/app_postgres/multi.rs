@@ -574,3 +574,60 @@ fn two_instances_behind_the_example_nginx_config_serve_one_team_and_survive_one_
     let _ = proxy.kill();
     let _ = proxy.wait();
 }
+
+#[test]
+fn instances_importing_one_corpus_at_once_take_turns_and_the_work_is_done_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(dir.path());
+    for n in 0..40 {
+        std::fs::write(
+            corpus.join(format!("memo-{n}.txt")),
+            format!("Memo {n}: Moscow and Pyongyang met again.1\nBeijing said little.2\n"),
+        )
+        .unwrap();
+    }
+    let db = dir.path().join("turns.db");
+    let importers: Vec<_> = (0..3)
+        .map(|_| glossa_command(&db, &corpus).arg("import").spawn_and_wait())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|importer| importer.join().unwrap())
+        .collect();
+    let mut added = Vec::new();
+    for out in &importers {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let said = String::from_utf8_lossy(&out.stdout);
+        let count: usize = said
+            .split_once("import: ")
+            .and_then(|(_, rest)| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{said}"));
+        added.push(count);
+    }
+    added.sort();
+    assert_eq!(
+        added,
+        vec![0, 0, 41],
+        "one importer adds everything, the others find it done"
+    );
+}
+
+/// Starts a command on a thread of its own, so several run at once.
+trait SpawnAndWait {
+    fn spawn_and_wait(self) -> std::thread::JoinHandle<std::process::Output>;
+}
+
+impl SpawnAndWait for &mut std::process::Command {
+    fn spawn_and_wait(self) -> std::thread::JoinHandle<std::process::Output> {
+        let child = self
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::spawn(move || child.wait_with_output().unwrap())
+    }
+}
