@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::helpers::{glossa_command, repo_corpus, start_server};
+use crate::helpers::{cli_add_analyst, copy_corpus, start_server};
 
 fn tools_home() -> PathBuf {
     std::env::var_os("GLOSSA_TOOLS_HOME")
@@ -68,33 +68,6 @@ fn run_script(name: &str, args: &[&str], screenshots: Option<&Path>) -> serde_js
     serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap()
 }
 
-/// A copy of the repository's corpus in `dir`.
-fn copy_corpus(dir: &Path) -> PathBuf {
-    let corpus = dir.join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    for entry in std::fs::read_dir(repo_corpus()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, corpus.join(path.file_name().unwrap())).unwrap();
-    }
-    corpus
-}
-
-fn add_analyst(db: &Path, corpus: &Path, name: &str) -> String {
-    let out = glossa_command(db, corpus)
-        .args(["analyst", "add", name])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let token = stdout.lines().last().unwrap().trim().to_owned();
-    assert_eq!(token.len(), 64, "a 256-bit hex token: {stdout}");
-    token
-}
-
 #[test]
 fn analysts_take_notes_in_chromium_with_mouse_and_keyboard() {
     if !browser_or_skip() {
@@ -108,8 +81,8 @@ fn analysts_take_notes_in_chromium_with_mouse_and_keyboard() {
     )
     .unwrap();
     let db = dir.path().join("e2e.db");
-    let alice = add_analyst(&db, &corpus, "alice");
-    let bob = add_analyst(&db, &corpus, "bob");
+    let alice = cli_add_analyst(&db, &corpus, "alice");
+    let bob = cli_add_analyst(&db, &corpus, "bob");
     let server = start_server(&db, &corpus, &[]);
     let url = format!("http://{}", server.host);
     let results = run_script("notes.cjs", &[&url, &alice, &bob], None);
@@ -131,7 +104,7 @@ fn many_notes_never_push_the_text_apart_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = copy_corpus(dir.path());
     let db = dir.path().join("reading.db");
-    let alice = add_analyst(&db, &corpus, "alice");
+    let alice = cli_add_analyst(&db, &corpus, "alice");
     let server = start_server(&db, &corpus, &[]);
     let url = format!("http://{}", server.host);
     let results = run_script("reading.cjs", &[&url, &alice], Some(dir.path()));
@@ -195,7 +168,7 @@ fn no_payload_runs_in_chromium_in_pages_or_exports() {
     )
     .unwrap();
     let db = dir.path().join("xss.db");
-    let token = add_analyst(&db, &corpus, "mallory");
+    let token = cli_add_analyst(&db, &corpus, "mallory");
     let server = start_server(&db, &corpus, &["--base-url", "http://glossa.xss"]);
     let bearer = format!("Bearer {token}");
     let headers = [

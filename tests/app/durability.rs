@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{
-    BASE_URL, RunningServer, SEED, TestApp, glossa_command, http_request, open_store, repo_corpus,
+    BASE_URL, RunningServer, SEED, TestApp, cli_add_analyst, copy_corpus, http_request, open_store,
     start_server,
 };
 use glossa::store::annotations::NoteFilter;
@@ -138,26 +138,9 @@ fn acknowledged_notes_survive_kill_9_and_retries_never_duplicate() {
         Duration::from_secs(120)
     };
     let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    for name in [
-        "actors.toml",
-        "russia-north-korea-chinese-views.txt",
-        "russia-north-korea-chinese-views.toml",
-    ] {
-        std::fs::copy(repo_corpus().join(name), corpus.join(name)).unwrap();
-    }
+    let corpus = copy_corpus(dir.path());
     let db = dir.path().join("kill.db");
-    let out = glossa_command(&db, &corpus)
-        .args(["analyst", "add", "writer"])
-        .output()
-        .unwrap();
-    let token = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .last()
-        .unwrap()
-        .trim()
-        .to_owned();
+    let token = cli_add_analyst(&db, &corpus, "writer");
     let path = format!("/api/documents/{SEED}/annotations/");
     let attempts: Arc<Mutex<Vec<Attempt>>> = Arc::default();
     let started = Instant::now();

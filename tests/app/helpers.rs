@@ -243,6 +243,34 @@ pub async fn open_store(db: &Path) -> Store {
     Store::connect(&url, PoolSettings::default()).await.unwrap()
 }
 
+/// A copy of the repository's corpus in `dir`.
+pub fn copy_corpus(dir: &Path) -> PathBuf {
+    let corpus = dir.join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for entry in std::fs::read_dir(repo_corpus()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, corpus.join(path.file_name().unwrap())).unwrap();
+    }
+    corpus
+}
+
+/// Adds an analyst with the real binary; their token.
+pub fn cli_add_analyst(db: &Path, corpus: &Path, name: &str) -> String {
+    let out = glossa_command(db, corpus)
+        .args(["analyst", "add", name])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let token = stdout.lines().last().unwrap().trim().to_owned();
+    assert_eq!(token.len(), 64, "a 256-bit hex token: {stdout}");
+    token
+}
+
 /// The real `glossa` binary with a database and a corpus.
 pub fn glossa_command(db: &std::path::Path, corpus: &std::path::Path) -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_glossa"));
@@ -319,10 +347,21 @@ pub fn http_request(
     headers: &[(&str, &str)],
     body: &str,
 ) -> Option<(u16, String)> {
+    http_exchange(host, method, path, headers, body).map(|(status, _, body)| (status, body))
+}
+
+/// [`http_request`], with the response's head (status line and headers) too.
+pub fn http_exchange(
+    host: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Option<(u16, String, String)> {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(host).ok()?;
     stream
-        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .set_read_timeout(Some(std::time::Duration::from_secs(15)))
         .ok()?;
     let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
     for (name, value) in headers {
@@ -333,5 +372,6 @@ pub fn http_request(
     let mut response = String::new();
     stream.read_to_string(&mut response).ok()?;
     let status = response.get(9..12)?.parse().ok()?;
-    Some((status, response.split_once("\r\n\r\n")?.1.to_owned()))
+    let (head, body) = response.split_once("\r\n\r\n")?;
+    Some((status, head.to_owned(), body.to_owned()))
 }

@@ -10,7 +10,9 @@ use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{TestApp, glossa_command, http_request, repo_corpus, start_server};
+use crate::helpers::{
+    TestApp, cli_add_analyst, glossa_command, http_request, repo_corpus, start_server,
+};
 
 struct Tmpfs(PathBuf);
 
@@ -87,24 +89,6 @@ fn note(text: &str) -> String {
     .to_string()
 }
 
-fn add_analyst(db: &Path) -> String {
-    let out = glossa_command(db, &repo_corpus())
-        .args(["analyst", "add", "alice"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .last()
-        .unwrap()
-        .trim()
-        .to_owned()
-}
-
 #[test]
 fn a_full_disk_answers_507_keeps_serving_reads_and_recovers_without_a_restart() {
     let dir = tempfile::tempdir().unwrap();
@@ -112,7 +96,7 @@ fn a_full_disk_answers_507_keeps_serving_reads_and_recovers_without_a_restart() 
         return;
     };
     let db = dir.path().join("full.db");
-    let token = add_analyst(&db);
+    let token = cli_add_analyst(&db, &repo_corpus(), "alice");
     let server = start_server(&db, &repo_corpus(), &["--base-url", "http://glossa.faults"]);
     let filler = dir.path().join("filler");
     let mut file = std::fs::File::create(&filler).unwrap();
@@ -180,7 +164,7 @@ fn a_read_only_database_serves_reads_refuses_writes_and_reports_degraded() {
         return;
     };
     let db = dir.path().join("ro.db");
-    let token = add_analyst(&db);
+    let token = cli_add_analyst(&db, &repo_corpus(), "alice");
     let imported = glossa_command(&db, &repo_corpus())
         .arg("import")
         .output()

@@ -10,39 +10,11 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::backend::PgServer;
-use crate::helpers::{RunningServer, SEED, glossa_command, repo_corpus, start_server_on};
+use crate::helpers::{
+    RunningServer, SEED, cli_add_analyst, copy_corpus, glossa_command, http_exchange, repo_corpus,
+    start_server_on,
+};
 use glossa::store::annotations::NoteFilter;
-
-fn corpus(dir: &std::path::Path) -> std::path::PathBuf {
-    let corpus = dir.join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    for name in [
-        "actors.toml",
-        "russia-north-korea-chinese-views.txt",
-        "russia-north-korea-chinese-views.toml",
-    ] {
-        std::fs::copy(repo_corpus().join(name), corpus.join(name)).unwrap();
-    }
-    corpus
-}
-
-fn add_analyst(db: &std::path::Path, corpus: &std::path::Path, name: &str) -> String {
-    let out = glossa_command(db, corpus)
-        .args(["analyst", "add", name])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .last()
-        .unwrap()
-        .trim()
-        .to_owned()
-}
 
 /// Starts `glossa serve` on `url` (a database URL, not a test path).
 fn serve(url: &str, corpus: &std::path::Path) -> RunningServer {
@@ -58,33 +30,6 @@ fn serve(url: &str, corpus: &std::path::Path) -> RunningServer {
     )
 }
 
-/// One request; the status, the response head and the body. `None` when the connection
-/// failed before a complete answer.
-fn exchange(
-    host: &str,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> Option<(u16, String, String)> {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(host).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(15)))
-        .ok()?;
-    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
-    stream.write_all(request.as_bytes()).ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    let status = response.get(9..12)?.parse().ok()?;
-    let (head, body) = response.split_once("\r\n\r\n")?;
-    Some((status, head.to_owned(), body.to_owned()))
-}
-
 fn note(text: &str) -> String {
     json!({"body": {"value": text}, "target": {"source": format!("http://glossa.team/documents/{SEED}"),
         "selector": {"type": "TextQuoteSelector", "exact": "Pyongyang and Moscow"}}})
@@ -94,7 +39,7 @@ fn note(text: &str) -> String {
 fn post_note(host: &str, token: &str, key: &str, text: &str) -> Option<(u16, String)> {
     let bearer = format!("Bearer {token}");
     let path = format!("/api/documents/{SEED}/annotations/");
-    exchange(
+    http_exchange(
         host,
         "POST",
         &path,
@@ -112,7 +57,7 @@ fn page(host: &str, cookie: Option<&str>) -> String {
     let cookie = cookie.map(|c| format!("glossa_session={c}"));
     let headers: Vec<(&str, &str)> = cookie.iter().map(|c| ("Cookie", c.as_str())).collect();
     let (status, _, body) =
-        exchange(host, "GET", &format!("/documents/{SEED}"), &headers, "").expect("a page");
+        http_exchange(host, "GET", &format!("/documents/{SEED}"), &headers, "").expect("a page");
     assert_eq!(status, 200, "{body:.300}");
     body
 }
@@ -127,9 +72,9 @@ fn note_id(body: &str) -> String {
 #[test]
 fn two_instances_share_notes_sessions_sign_outs_and_idempotency_keys() {
     let dir = tempfile::tempdir().unwrap();
-    let corpus = corpus(dir.path());
+    let corpus = copy_corpus(dir.path());
     let db = dir.path().join("team.db");
-    let token = add_analyst(&db, &corpus, "alice");
+    let token = cli_add_analyst(&db, &corpus, "alice");
     let url = crate::helpers::database_url(&db);
     let (a, b) = (serve(&url, &corpus), serve(&url, &corpus));
 
@@ -141,7 +86,7 @@ fn two_instances_share_notes_sessions_sign_outs_and_idempotency_keys() {
     let first_id = note_id(&body);
     let team_view = |host: &str| {
         let bearer = format!("Bearer {token}");
-        exchange(
+        http_exchange(
             host,
             "GET",
             &format!("/api/documents/{SEED}/annotations/"),
@@ -187,7 +132,7 @@ fn two_instances_share_notes_sessions_sign_outs_and_idempotency_keys() {
 
     // A session started on A is good on B; signing out on A ends it on B too.
     let form = format!("name=alice&token={token}");
-    let (status, head, _) = exchange(
+    let (status, head, _) = http_exchange(
         &a.host,
         "POST",
         "/login",
@@ -209,7 +154,7 @@ fn two_instances_share_notes_sessions_sign_outs_and_idempotency_keys() {
         page(&b.host, Some(&cookie)).contains("action=\"/logout\""),
         "signed in on B"
     );
-    let (status, _, _) = exchange(
+    let (status, _, _) = http_exchange(
         &a.host,
         "POST",
         "/logout",
@@ -231,9 +176,9 @@ fn two_instances_share_notes_sessions_sign_outs_and_idempotency_keys() {
 #[test]
 fn an_instance_killed_under_write_load_loses_no_acknowledged_note() {
     let dir = tempfile::tempdir().unwrap();
-    let corpus = corpus(dir.path());
+    let corpus = copy_corpus(dir.path());
     let db = dir.path().join("kill.db");
-    let token = add_analyst(&db, &corpus, "writer");
+    let token = cli_add_analyst(&db, &corpus, "writer");
     let url = crate::helpers::database_url(&db);
     let (a, b) = (serve(&url, &corpus), serve(&url, &corpus));
     let acknowledged: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
@@ -306,7 +251,7 @@ fn a_database_restart_turns_into_503s_then_service_resumes_without_restarting_gl
         panic!("the shared server started, so this one can");
     };
     let dir = tempfile::tempdir().unwrap();
-    let corpus = corpus(dir.path());
+    let corpus = copy_corpus(dir.path());
     let url = server.create_database();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_glossa"))
         .args(["analyst", "add", "alice", "--database-url", &url])
@@ -334,7 +279,7 @@ fn a_database_restart_turns_into_503s_then_service_resumes_without_restarting_gl
         statuses.push(status);
         assert_eq!(status, 503, "{body}");
         assert!(body.contains("database_unavailable"), "{body}");
-        let (status, _, _) = exchange(&glossa.host, "GET", "/healthz", &[], "").unwrap();
+        let (status, _, _) = http_exchange(&glossa.host, "GET", "/healthz", &[], "").unwrap();
         assert_eq!(status, 503, "health says the database is down");
     }
     server.start_again();
@@ -364,7 +309,7 @@ fn a_database_restart_turns_into_503s_then_service_resumes_without_restarting_gl
 #[test]
 fn copy_moves_a_whole_sqlite_database_to_postgresql_which_then_serves_the_same_pages() {
     let dir = tempfile::tempdir().unwrap();
-    let corpus = corpus(dir.path());
+    let corpus = copy_corpus(dir.path());
     let sqlite = dir.path().join("source.db");
     let glossa = |args: &[&str]| {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_glossa"))
@@ -392,7 +337,7 @@ fn copy_moves_a_whole_sqlite_database_to_postgresql_which_then_serves_the_same_p
                 "selector": {"type": "TextQuoteSelector", "exact": "Pyongyang and Moscow"}},
             "visibility": visibility});
         let bearer = format!("Bearer {token}");
-        let (status, _, answer) = exchange(
+        let (status, _, answer) = http_exchange(
             &from_sqlite.host,
             "POST",
             &format!("/api/documents/{SEED}/annotations/"),
@@ -430,7 +375,7 @@ fn copy_moves_a_whole_sqlite_database_to_postgresql_which_then_serves_the_same_p
         format!("/documents/{SEED}/export?visibility=mine"),
     ] {
         let get = |host: &str| {
-            exchange(
+            http_exchange(
                 host,
                 "GET",
                 &path,
@@ -497,9 +442,9 @@ fn two_instances_behind_the_example_nginx_config_serve_one_team_and_survive_one_
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let corpus = corpus(dir.path());
+    let corpus = copy_corpus(dir.path());
     let db = dir.path().join("proxied.db");
-    let token = add_analyst(&db, &corpus, "alice");
+    let token = cli_add_analyst(&db, &corpus, "alice");
     let url = crate::helpers::database_url(&db);
     let (a, b) = (serve(&url, &corpus), serve(&url, &corpus));
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -578,7 +523,7 @@ fn two_instances_behind_the_example_nginx_config_serve_one_team_and_survive_one_
 #[test]
 fn instances_importing_one_corpus_at_once_take_turns_and_the_work_is_done_once() {
     let dir = tempfile::tempdir().unwrap();
-    let corpus = corpus(dir.path());
+    let corpus = copy_corpus(dir.path());
     for n in 0..40 {
         std::fs::write(
             corpus.join(format!("memo-{n}.txt")),
