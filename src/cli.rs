@@ -154,9 +154,11 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 async fn open_store(config: &Config) -> Result<Store, String> {
     let url = config.database()?;
-    Store::connect(&url, config.pool_settings())
+    let store = Store::connect(&url, config.pool_settings())
         .await
-        .map_err(|e| format!("cannot open the database {}: {e}", url.redacted()))
+        .map_err(|e| format!("cannot open the database {}: {e}", url.redacted()))?;
+    tracing::debug!(database = %url.redacted(), backend = store.backend_name(), "database open");
+    Ok(store)
 }
 
 async fn run_migrate(config: &Config) -> Result<ExitCode, String> {
@@ -223,6 +225,7 @@ async fn run_serve(config: &Config) -> Result<ExitCode, String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(database = %config.database()?.redacted(), backend = store.backend_name(), "database ready");
     tracing::info!("glossa is serving http://{addr}/");
     let state = AppState::new(
         store.clone(),
@@ -364,16 +367,39 @@ async fn run_notes_import(config: &Config, file: &std::path::Path) -> Result<Exi
 }
 
 async fn run_copy(config: &Config, from: &str, to: &str) -> Result<ExitCode, String> {
-    let open = |text: &str| {
-        let text = text.to_owned();
+    let (from, to) = (DatabaseUrl::parse(from)?, DatabaseUrl::parse(to)?);
+    if from == to {
+        return Err(format!(
+            "--from and --to are the same database ({}); copy into another one",
+            to.redacted()
+        ));
+    }
+    if let DatabaseUrl::Sqlite(path) = &from
+        && !path.exists()
+    {
+        return Err(format!("there is no SQLite database at {}", path.display()));
+    }
+    let open = |url: &DatabaseUrl| {
+        let url = url.clone();
         async move {
-            let url = DatabaseUrl::parse(&text)?;
             Store::connect(&url, config.pool_settings())
                 .await
                 .map_err(|e| format!("cannot open {}: {e}", url.redacted()))
         }
     };
-    let (source, target) = (open(from).await?, open(to).await?);
+    let source = open(&from).await?;
+    if source
+        .count_rows(Table::Documents)
+        .await
+        .map_err(|e| e.to_string())?
+        == 0
+    {
+        return Err(format!(
+            "{} holds no documents: nothing to copy",
+            from.redacted()
+        ));
+    }
+    let target = open(&to).await?;
     let report = source
         .copy_into(&target)
         .await
@@ -382,7 +408,12 @@ async fn run_copy(config: &Config, from: &str, to: &str) -> Result<ExitCode, Str
         println!("copy: {table}: {rows} rows");
     }
     let iris = Iris::new(&config.public_base_url(config.addr));
-    let checked = verify_copy(&source, &target, &iris).await?;
+    let checked = verify_copy(&source, &target, &iris).await.map_err(|e| {
+        format!(
+            "the copy was written but does not match the source: {e}. Do not use {}; drop and recreate it before copying again",
+            to.redacted()
+        )
+    })?;
     println!("copy: checked {checked} notes' JSON-LD and every table's row count: identical");
     source.close().await;
     target.close().await;

@@ -8,12 +8,12 @@ use crate::store::{DatabaseUrl, PoolSettings};
 /// Settings shared by every subcommand.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Config {
-    /// SQLite database file; created if missing. Kept for older set-ups: --database-url
-    /// says the same with `sqlite://PATH`.
-    #[arg(long, env = "GLOSSA_DB", default_value = "glossa.db", global = true)]
-    pub db: PathBuf,
+    /// SQLite database file; created if missing [default: glossa.db]. --database-url says
+    /// the same with `sqlite://PATH`.
+    #[arg(long, env = "GLOSSA_DB", global = true)]
+    pub db: Option<PathBuf>,
     /// Where the data lives: `postgres://USER@HOST/DB` for PostgreSQL, `sqlite://PATH` or a
-    /// file path for SQLite. Without it, DATABASE_URL, then --db.
+    /// file path for SQLite. Without it or --db: DATABASE_URL, then glossa.db.
     #[arg(long, env = "GLOSSA_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
     /// PostgreSQL connections per instance.
@@ -76,16 +76,25 @@ pub struct Config {
 }
 
 impl Config {
-    /// The database to use: --database-url (or GLOSSA_DATABASE_URL), else DATABASE_URL,
-    /// else the --db file.
+    /// The database to use: --database-url or --db (or their GLOSSA_ variables; giving both
+    /// is refused), else `DATABASE_URL`, which other programs set too and so never overrides
+    /// what glossa was told, else `glossa.db`.
     pub fn database(&self) -> Result<DatabaseUrl, String> {
-        match self
+        let url = self
             .database_url
-            .clone()
-            .or_else(|| std::env::var("DATABASE_URL").ok())
-        {
-            Some(url) => DatabaseUrl::parse(&url),
-            None => Ok(DatabaseUrl::Sqlite(self.db.clone())),
+            .as_deref()
+            .filter(|u| !u.trim().is_empty());
+        match (url, &self.db) {
+            (Some(_), Some(db)) => Err(format!(
+                "both --database-url (or GLOSSA_DATABASE_URL) and --db (or GLOSSA_DB, here {}) are given; keep one",
+                db.display()
+            )),
+            (Some(url), None) => DatabaseUrl::parse(url),
+            (None, Some(db)) => Ok(DatabaseUrl::Sqlite(db.clone())),
+            (None, None) => match std::env::var("DATABASE_URL") {
+                Ok(url) if !url.trim().is_empty() => DatabaseUrl::parse(&url),
+                _ => Ok(DatabaseUrl::Sqlite(PathBuf::from("glossa.db"))),
+            },
         }
     }
 

@@ -149,12 +149,12 @@ impl From<StoreError> for AppError {
             (_, Some(StorageFault::Busy)) => AppError::client(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",
-                "The database is busy; nothing was saved. Try again in a moment.",
+                "The database is busy at the moment. Try again in a moment; if you were saving something, it was not saved, so keep your text.",
             ),
             (_, Some(StorageFault::Unavailable)) => AppError::client(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "database_unavailable",
-                "The database cannot be reached at the moment, so nothing was saved. Keep your text and try again in a moment.",
+                "The database cannot be reached at the moment. Try again in a moment; if you were saving something, it was not saved, so keep your text.",
             ),
             (StoreError::Conflict(message), None) => {
                 AppError::client(StatusCode::CONFLICT, "conflict", message)

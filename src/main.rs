@@ -13,6 +13,8 @@ async fn main() -> ExitCode {
                 .unwrap_or_else(|_| EnvFilter::new("glossa=info,tower_http=warn")),
         )
         .with_writer(std::io::stderr)
+        // Colours only for a person at a terminal, never into a log file.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     glossa::cli::run(glossa::cli::Cli::parse()).await
 }

@@ -63,6 +63,12 @@ impl StoreError {
             _ => None,
         }
     }
+
+    /// Whether a database server dropped the connection mid-way (a restart, a failover), so
+    /// a read may be tried again at once on a fresh one; not when no connection could be had.
+    pub fn connection_lost(&self) -> bool {
+        matches!(self, StoreError::Sqlx(e) if postgres::connection_lost(e))
+    }
 }
 
 /// Result of store operations.
@@ -102,10 +108,18 @@ impl DatabaseUrl {
                 "glossa cannot use a {scheme}:// database; give sqlite://PATH, a file path, or postgres://…"
             ));
         }
+        // A mistyped URL must not become a file named after it (its password included).
+        let lower = text.to_ascii_lowercase();
+        if lower.starts_with("postgres") || text.contains('@') {
+            return Err(
+                "this looks like a PostgreSQL URL without its \"://\"; write postgres://USER@HOST/DATABASE (or, for a file whose name has an @, sqlite://PATH)".into(),
+            );
+        }
         Ok(DatabaseUrl::Sqlite(PathBuf::from(text)))
     }
 
-    /// The URL as logs may show it: a PostgreSQL password is left out.
+    /// The URL as logs may show it: a PostgreSQL password (in the user part or as a
+    /// `password=` parameter) is left out.
     pub fn redacted(&self) -> String {
         match self {
             DatabaseUrl::Sqlite(path) => path.display().to_string(),
@@ -201,7 +215,8 @@ pub struct Store {
 }
 
 /// Runs the same call on whichever backend the store holds. With `read`, a PostgreSQL read
-/// that lost its connection (a restarted server, a failover) is tried once more on a fresh one.
+/// whose connection was dropped (a restarted server, a failover) is tried once more on a
+/// fresh one.
 macro_rules! on_backend {
     ($store:expr, $db:ident => $call:expr) => {
         match &$store.backend {
@@ -213,7 +228,7 @@ macro_rules! on_backend {
         match &$store.backend {
             $crate::store::Backend::Sqlite($db) => $call,
             $crate::store::Backend::Postgres($db) => match $call {
-                Err(e) if e.fault() == Some($crate::store::StorageFault::Unavailable) => $call,
+                Err(e) if e.connection_lost() => $call,
                 done => done,
             },
         }
@@ -390,4 +405,36 @@ pub struct ImportLock {
 /// Current UTC time as RFC 3339, to the second.
 pub fn now_rfc3339() -> String {
     Timestamp::now().rfc3339()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_choose_the_backend_or_say_what_is_wrong() {
+        let sqlite = |p: &str| Ok(DatabaseUrl::Sqlite(PathBuf::from(p)));
+        assert_eq!(DatabaseUrl::parse("glossa.db"), sqlite("glossa.db"));
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/g.db"),
+            sqlite("data/g.db")
+        );
+        assert_eq!(DatabaseUrl::parse("sqlite:g.db?mode=rwc"), sqlite("g.db"));
+        assert_eq!(
+            DatabaseUrl::parse(" postgres://u@h/db "),
+            Ok(DatabaseUrl::Postgres("postgres://u@h/db".into()))
+        );
+        assert!(DatabaseUrl::parse("postgresql:///db").is_ok());
+        for (bad, says) in [
+            ("", "empty"),
+            ("sqlite://", "needs a file path"),
+            ("mysql://u@h/db", "cannot use a mysql:// database"),
+            ("postgres//glossa:pw@host/db", "without its \"://\""),
+            ("glossa:pw@host/db", "without its \"://\""),
+        ] {
+            let said = DatabaseUrl::parse(bad).unwrap_err();
+            assert!(said.contains(says), "{bad:?}: {said}");
+            assert!(!said.contains("pw"), "{bad:?} leaks its password: {said}");
+        }
+    }
 }

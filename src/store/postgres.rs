@@ -6,8 +6,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::Transaction;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection, Transaction};
 
 use super::{ImportLock, PoolSettings, Shared, StorageFault, StoreResult};
 
@@ -54,13 +54,20 @@ impl Handle {
             .parse::<PgConnectOptions>()?
             .application_name("glossa")
             .options([("statement_timeout", timeout.as_str())]);
+        // One connection first, so a refused connection or a bad password is reported as
+        // itself rather than as the pool's time-out.
+        options.connect().await?.close().await?;
         let pool = PgPoolOptions::new()
             .max_connections(settings.max_connections.max(2))
             // While the database is down a request waits this long, then answers 503.
             .acquire_timeout(Duration::from_secs(3))
             .connect_with(options)
             .await?;
-        MIGRATOR.run(&pool).await?;
+        // A role that may read and write but not create tables can run glossa once the
+        // schema is current; migrating then needs the owner (`glossa migrate`).
+        if !schema_is_current(&pool).await {
+            MIGRATOR.run(&pool).await?;
+        }
         Ok(Handle {
             writer: pool.clone(),
             pool,
@@ -94,6 +101,7 @@ impl Handle {
             }
             // Anything may have changed before the listener was in place.
             self.flush();
+            tracing::info!("listening for changes made by other instances");
             loop {
                 match listener.try_recv().await {
                     Ok(Some(_)) => self.shared.bump_database_generation(),
@@ -169,6 +177,15 @@ async fn after_copying_identities(
     Ok(())
 }
 
+/// Whether every embedded migration has been applied.
+async fn schema_is_current(pool: &PgPool) -> bool {
+    let applied: Result<Vec<i64>, _> =
+        sqlx::query_scalar("select version from _sqlx_migrations where success")
+            .fetch_all(pool)
+            .await;
+    applied.is_ok_and(|applied| MIGRATOR.iter().all(|m| applied.contains(&m.version)))
+}
+
 /// Starts a write transaction; PostgreSQL's own locks order concurrent writers.
 async fn begin_write(writer: &PgPool) -> Result<Transaction<'static, Db>, sqlx::Error> {
     writer.begin().await
@@ -188,14 +205,27 @@ pub(super) fn fault(error: &sqlx::Error) -> Option<StorageFault> {
     }
 }
 
+/// Whether the server dropped a connection that was in use: an I/O error, or the server
+/// shutting down or terminating the session.
+pub(super) fn connection_lost(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(e) => e
+            .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+            .is_some_and(|e| matches!(e.code(), "57P01" | "57P02") || e.code().starts_with("08")),
+        _ => false,
+    }
+}
+
 fn sqlstate_fault(code: &str) -> Option<StorageFault> {
     match code {
         // disk_full; insufficient_resources in general (out of memory, too many files).
         "53100" | "53000" | "53200" => Some(StorageFault::Full),
         // read_only_sql_transaction: a standby, or default_transaction_read_only.
         "25006" => Some(StorageFault::ReadOnly),
-        // lock_not_available, deadlock, serialization failure: try again.
-        "55P03" | "40P01" | "40001" => Some(StorageFault::Busy),
+        // lock_not_available, deadlock, serialization failure, a statement cancelled by the
+        // statement timeout: try again.
+        "55P03" | "40P01" | "40001" | "57014" => Some(StorageFault::Busy),
         // too_many_connections, admin/crash shutdown, cannot_connect_now, connection exceptions.
         "53300" | "57P01" | "57P02" | "57P03" => Some(StorageFault::Unavailable),
         code if code.starts_with("08") => Some(StorageFault::Unavailable),
@@ -203,18 +233,33 @@ fn sqlstate_fault(code: &str) -> Option<StorageFault> {
     }
 }
 
-/// A PostgreSQL URL without its password.
+/// A PostgreSQL URL without its password, whether in the user part or a `password=` parameter.
 pub(super) fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
+    let (rest, query) = rest
+        .split_once('?')
+        .map_or((rest, None), |(r, q)| (r, Some(q)));
     let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rsplit_once('@') {
+    let (authority, path) = rest.split_at(authority_end);
+    let authority = match authority.rsplit_once('@') {
         Some((credentials, host)) => {
             let user = credentials.split(':').next().unwrap_or_default();
-            format!("{scheme}://{user}@{host}{}", &rest[authority_end..])
+            format!("{user}@{host}")
         }
-        None => url.to_owned(),
+        None => authority.to_owned(),
+    };
+    let query = query.map(|q| {
+        let kept: Vec<&str> = q
+            .split('&')
+            .filter(|pair| !pair.to_ascii_lowercase().starts_with("password="))
+            .collect();
+        kept.join("&")
+    });
+    match query.filter(|q| !q.is_empty()) {
+        Some(q) => format!("{scheme}://{authority}{path}?{q}"),
+        None => format!("{scheme}://{authority}{path}"),
     }
 }
 
@@ -228,6 +273,7 @@ mod tests {
             ("53100", Some(StorageFault::Full)),
             ("25006", Some(StorageFault::ReadOnly)),
             ("40P01", Some(StorageFault::Busy)),
+            ("57014", Some(StorageFault::Busy)),
             ("57P01", Some(StorageFault::Unavailable)),
             ("08006", Some(StorageFault::Unavailable)),
             ("23505", None),
@@ -252,5 +298,13 @@ mod tests {
             "postgres://glossa@db/glossa?sslmode=require"
         );
         assert_eq!(redact("postgres:///glossa"), "postgres:///glossa");
+        assert_eq!(
+            redact("postgres://glossa@db/glossa?password=QueryPw99&sslmode=require"),
+            "postgres://glossa@db/glossa?sslmode=require"
+        );
+        assert_eq!(
+            redact("postgresql://u@db/g?PASSWORD=x"),
+            "postgresql://u@db/g"
+        );
     }
 }

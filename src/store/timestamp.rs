@@ -1,6 +1,7 @@
-//! Stored instants: RFC 3339 text in UTC on SQLite (which has no date type, and whose text
-//! sorts in time order), `timestamptz` on PostgreSQL. Both keep microseconds, PostgreSQL's
-//! precision, so a note reads back the same from either.
+//! Stored instants: fixed-width RFC 3339 text in UTC on SQLite (`2026-12-03T10:00:00.000000Z`:
+//! SQLite has no date type, and text of one width sorts in time order), `timestamptz` on
+//! PostgreSQL. Both keep microseconds, PostgreSQL's precision, so a note reads back — and
+//! lists sort — the same from either.
 
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
@@ -32,6 +33,15 @@ impl Timestamp {
     pub fn rfc3339(self) -> String {
         self.0.format(&Rfc3339).unwrap_or_default()
     }
+
+    /// RFC 3339 in UTC with all six fractional digits, as SQLite stores it.
+    fn fixed_width(self) -> String {
+        self.0
+            .format(time::macros::format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
+            ))
+            .unwrap_or_default()
+    }
 }
 
 impl From<OffsetDateTime> for Timestamp {
@@ -53,7 +63,7 @@ impl Encode<'_, Sqlite> for Timestamp {
         &self,
         buf: &mut <Sqlite as Database>::ArgumentBuffer,
     ) -> Result<IsNull, BoxDynError> {
-        <String as Encode<Sqlite>>::encode(self.rfc3339(), buf)
+        <String as Encode<Sqlite>>::encode(self.fixed_width(), buf)
     }
 }
 
@@ -105,6 +115,18 @@ mod tests {
             assert_eq!(Timestamp::parse(given).unwrap().rfc3339(), kept, "{given}");
         }
         assert!(Timestamp::parse("yesterday").is_err());
+        let stored = |t: &str| Timestamp::parse(t).unwrap().fixed_width();
+        assert_eq!(
+            stored("2026-01-01T00:00:00Z"),
+            "2026-01-01T00:00:00.000000Z"
+        );
+        assert!(stored("2026-01-01T00:00:00Z") < stored("2026-01-01T00:00:00.5Z"));
+        assert_eq!(
+            Timestamp::parse(&stored("2026-01-01T00:00:00.25Z"))
+                .unwrap()
+                .rfc3339(),
+            "2026-01-01T00:00:00.25Z"
+        );
         assert_eq!(Timestamp::now().0.nanosecond(), 0);
     }
 }

@@ -61,6 +61,53 @@ fn flags_fall_back_to_environment_variables() {
 }
 
 #[test]
+fn an_explicit_database_beats_an_ambient_database_url_and_two_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mine.db");
+    // Another program's DATABASE_URL must not redirect a command told where its data is.
+    let out = glossa()
+        .args(["import", "--db"])
+        .arg(&db)
+        .arg("--corpus")
+        .arg(repo_corpus())
+        .env("DATABASE_URL", "postgres://someone@127.0.0.1:1/theirs")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(db.exists());
+    let both = glossa()
+        .args(["migrate", "--db"])
+        .arg(&db)
+        .args(["--database-url", "postgres://u:secret@127.0.0.1:1/x"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&both.stderr);
+    assert!(
+        !both.status.success() && said.contains("keep one"),
+        "{said}"
+    );
+    for mistyped in ["postgres//u:secret@127.0.0.1/x", "u:secret@127.0.0.1/x"] {
+        let out = glossa()
+            .args(["migrate", "--database-url", mistyped])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && said.contains("://"), "{said}");
+        assert!(!said.contains("secret"), "{said}");
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no file named after a mistyped URL"
+    );
+}
+
+#[test]
 fn a_missing_corpus_directory_fails_the_import_with_its_path() {
     let dir = tempfile::tempdir().unwrap();
     let out = glossa()

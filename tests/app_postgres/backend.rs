@@ -269,6 +269,21 @@ impl PgServer {
         }
     }
 
+    /// Runs SQL through psql on the database at `url`, as the superuser.
+    pub fn run_sql(&self, url: &str, sql: &str) {
+        let out = Command::new(self.psql())
+            .arg(url)
+            .args(["-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
+            .stdin(Stdio::null())
+            .output()
+            .expect("psql runs");
+        assert!(
+            out.status.success(),
+            "{sql}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     fn psql(&self) -> PathBuf {
         let ours = self.bin.join("psql");
         if ours.exists() {

@@ -330,12 +330,21 @@ fn copy_moves_a_whole_sqlite_database_to_postgresql_which_then_serves_the_same_p
     let token = glossa(&["analyst", "add", "alice", "--database-url", &source]);
     let token = token.lines().last().unwrap().trim().to_owned();
     let from_sqlite = serve(&source, &corpus);
-    for (n, visibility) in ["public", "team", "private"].iter().enumerate() {
+    // Quoted notes of every visibility, and page notes, which sort apart (no position).
+    let quoted = json!({"source": format!("http://glossa.team/documents/{SEED}"),
+        "selector": {"type": "TextQuoteSelector", "exact": "Pyongyang and Moscow"}});
+    let page = json!(format!("http://glossa.team/documents/{SEED}"));
+    for (n, (visibility, target)) in [
+        ("public", &quoted),
+        ("team", &page),
+        ("private", &quoted),
+        ("public", &page),
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let body = json!({"body": {"value": format!("A {visibility} note, *emphasised* — ✓ 🇺🇦")},
-            "motivation": "questioning",
-            "target": {"source": format!("http://glossa.team/documents/{SEED}"),
-                "selector": {"type": "TextQuoteSelector", "exact": "Pyongyang and Moscow"}},
-            "visibility": visibility});
+            "motivation": "questioning", "target": target, "visibility": visibility});
         let bearer = format!("Bearer {token}");
         let (status, _, answer) = http_exchange(
             &from_sqlite.host,
@@ -353,8 +362,8 @@ fn copy_moves_a_whole_sqlite_database_to_postgresql_which_then_serves_the_same_p
     }
     let target = crate::backend::shared().create_database();
     let said = glossa(&["copy", "--from", &source, "--to", &target]);
-    assert!(said.contains("annotations: 3 rows"), "{said}");
-    assert!(said.contains("checked 3 notes' JSON-LD"), "{said}");
+    assert!(said.contains("annotations: 4 rows"), "{said}");
+    assert!(said.contains("checked 4 notes' JSON-LD"), "{said}");
     let again = std::process::Command::new(env!("CARGO_BIN_EXE_glossa"))
         .args(["copy", "--from", &source, "--to", &target])
         .output()
@@ -364,6 +373,27 @@ fn copy_moves_a_whole_sqlite_database_to_postgresql_which_then_serves_the_same_p
         "a second copy into a full database is refused"
     );
     assert!(String::from_utf8_lossy(&again.stderr).contains("copy into an empty one"));
+    let fresh = crate::backend::shared().create_database();
+    for (from, to, says) in [
+        (
+            "/nowhere/glosa.db",
+            fresh.as_str(),
+            "there is no SQLite database at /nowhere/glosa.db",
+        ),
+        (fresh.as_str(), fresh.as_str(), "are the same database"),
+        (fresh.as_str(), source.as_str(), "holds no documents"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_glossa"))
+            .args(["copy", "--from", from, "--to", to])
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && said.contains(says),
+            "{from} → {to}: {said}"
+        );
+    }
+    assert!(!std::path::Path::new("/nowhere/glosa.db").exists());
 
     let from_postgres = serve(&target, &corpus);
     let bearer = format!("Bearer {token}");
@@ -575,4 +605,44 @@ impl SpawnAndWait for &mut std::process::Command {
             .unwrap();
         std::thread::spawn(move || child.wait_with_output().unwrap())
     }
+}
+
+#[test]
+fn a_role_that_may_only_read_and_write_runs_glossa_once_the_owner_has_migrated() {
+    let server = crate::backend::shared();
+    let url = server.create_database();
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = copy_corpus(dir.path());
+    let owner = std::process::Command::new(env!("CARGO_BIN_EXE_glossa"))
+        .args(["--database-url", &url, "--corpus"])
+        .arg(&corpus)
+        .arg("import")
+        .output()
+        .unwrap();
+    assert!(
+        owner.status.success(),
+        "{}",
+        String::from_utf8_lossy(&owner.stderr)
+    );
+    let role = format!("reader_writer_{}", std::process::id());
+    server.run_sql(
+        &url,
+        &format!(
+            "create role {role} login; revoke create on schema public from public;
+             grant select, insert, update, delete on all tables in schema public to {role};
+             grant usage on all sequences in schema public to {role};"
+        ),
+    );
+    let limited = url.replacen("postgres://postgres@", &format!("postgres://{role}@"), 1);
+    let glossa = start_server_on(&limited, &corpus, &["--base-url", "http://glossa.team"]);
+    assert!(page(&glossa.host, None).contains("fn-ref"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_glossa"))
+        .args(["--database-url", &limited, "analyst", "add", "carol"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -287,7 +287,7 @@ impl Handle {
     ) -> StoreResult<Vec<Note>> {
         let sql = format!(
             "{SELECT_NOTE} where n.document_id = $1 and {}
-             order by n.start_cp, n.end_cp, n.created, n.id limit $3 offset $4",
+             order by n.start_cp nulls first, n.end_cp nulls first, n.created, n.id limit $3 offset $4",
             filter.condition()
         );
         let rows: Vec<NoteRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
