@@ -12,6 +12,8 @@
 # and reports p50/p99, peak RSS of the server, and start-to-first-response on the existing
 # database. Prints one summary table; exits non-zero only if it could not run.
 #
+# Then runs scripts/bench-backends.sh: SQLite, PostgreSQL and two instances behind nginx.
+#
 # Needs: cargo, wrk, nginx, python3, curl, taskset (apt-get install wrk nginx-light curl).
 # Env: DOCS (10000) ROUNDS (3) DURATION (5s) CONNS (64).
 set -euo pipefail
@@ -178,3 +180,12 @@ medians of $ROUNDS rounds of $DURATION; $CONNS connections (16 for note creation
 | peak RSS of the server under load | $((RSS_KB / 1024)) MB |
 | start to first response, existing database | ${FIRST_MS} ms |
 EOF
+
+# The same glossa on SQLite, on PostgreSQL and as two instances behind nginx, measured side by
+# side once the servers above are gone (they would share the cores).
+cleanup; trap - EXIT
+if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  bash scripts/bench-backends.sh
+else
+  echo "(PostgreSQL is not installed: the backend comparison, scripts/bench-backends.sh, is skipped)"
+fi
