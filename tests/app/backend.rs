@@ -2,6 +2,12 @@
 
 use std::path::Path;
 
+/// The backend's name, as glossa says it.
+pub const NAME: &str = "sqlite";
+
+/// The backend's migrations.
+pub static MIGRATOR: &sqlx::migrate::Migrator = &glossa::store::sqlite::MIGRATOR;
+
 /// The file itself.
 pub fn database_url(db: &Path) -> String {
     db.display().to_string()

@@ -285,33 +285,3 @@ fn export_writes_the_annotated_file_and_notes_import_restores_it() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("not valid JSON"));
 }
-
-#[test]
-fn migrate_brings_a_database_to_the_latest_schema_and_says_so() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("migrate.db");
-    let out = glossa()
-        .args(["migrate", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let latest = glossa::store::sqlite::MIGRATOR
-        .iter()
-        .map(|m| m.version)
-        .max()
-        .unwrap();
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains(&format!("schema version {latest}")), "{said}");
-    let again = glossa()
-        .args(["migrate", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
-    assert!(again.status.success());
-    assert!(String::from_utf8_lossy(&again.stdout).contains(&format!("schema version {latest}")));
-}

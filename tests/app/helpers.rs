@@ -254,18 +254,20 @@ pub fn copy_corpus(dir: &Path) -> PathBuf {
     corpus
 }
 
-/// Adds an analyst with the real binary; their token.
-pub fn cli_add_analyst(db: &Path, corpus: &Path, name: &str) -> String {
-    let out = glossa_command(db, corpus)
-        .args(["analyst", "add", name])
-        .output()
-        .unwrap();
+/// Runs a command that must succeed; its standard output.
+pub fn run_ok(command: &mut std::process::Command) -> String {
+    let out = command.output().unwrap();
     assert!(
         out.status.success(),
-        "{}",
+        "{command:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Adds an analyst with the real binary; their token.
+pub fn cli_add_analyst(db: &Path, corpus: &Path, name: &str) -> String {
+    let stdout = run_ok(glossa_command(db, corpus).args(["analyst", "add", name]));
     let token = stdout.lines().last().unwrap().trim().to_owned();
     assert_eq!(token.len(), 64, "a 256-bit hex token: {stdout}");
     token

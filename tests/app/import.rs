@@ -3,7 +3,7 @@
 use glossa::corpus::import::import_corpus;
 use indicatif::ProgressBar;
 
-use crate::helpers::{SEED, TestApp, select, text};
+use crate::helpers::{SEED, TestApp, glossa_command, repo_corpus, run_ok, select, text};
 
 #[tokio::test]
 async fn an_unchanged_corpus_imports_as_a_no_op() {
@@ -157,4 +157,23 @@ async fn a_same_size_edit_right_after_an_import_is_still_noticed() {
         report.updated, 1,
         "same size, maybe the same timestamp: the content hash decides"
     );
+}
+
+#[test]
+fn migrate_brings_a_database_to_the_latest_schema_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("migrate.db");
+    let latest = crate::backend::MIGRATOR
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap();
+    for _ in 0..2 {
+        let said = run_ok(glossa_command(&db, &repo_corpus()).arg("migrate"));
+        let backend = format!("({})", crate::backend::NAME);
+        assert!(
+            said.contains(&backend) && said.contains(&format!("schema version {latest}")),
+            "{said}"
+        );
+    }
 }

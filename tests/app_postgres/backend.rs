@@ -10,6 +10,12 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+/// The backend's name, as glossa says it.
+pub const NAME: &str = "postgres";
+
+/// The backend's migrations.
+pub static MIGRATOR: &sqlx::migrate::Migrator = &glossa::store::postgres::MIGRATOR;
+
 /// A PostgreSQL server for tests.
 pub struct PgServer {
     /// `postgres://postgres@127.0.0.1:PORT`, without a database.

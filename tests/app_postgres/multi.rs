@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::backend::PgServer;
 use crate::helpers::{
-    RunningServer, SEED, cli_add_analyst, copy_corpus, glossa_command, http_exchange, repo_corpus,
+    RunningServer, SEED, cli_add_analyst, copy_corpus, glossa_command, http_exchange, run_ok,
     start_server_on,
 };
 use glossa::store::annotations::NoteFilter;
@@ -69,14 +69,36 @@ fn note_id(body: &str) -> String {
         .to_owned()
 }
 
-#[test]
-fn two_instances_share_notes_sessions_sign_outs_and_idempotency_keys() {
+/// Two instances on one fresh database whose analyst `alice` holds `token`.
+struct Team {
+    _dir: tempfile::TempDir,
+    url: String,
+    token: String,
+    a: RunningServer,
+    b: RunningServer,
+}
+
+fn two_instances() -> Team {
     let dir = tempfile::tempdir().unwrap();
     let corpus = copy_corpus(dir.path());
     let db = dir.path().join("team.db");
     let token = cli_add_analyst(&db, &corpus, "alice");
     let url = crate::helpers::database_url(&db);
     let (a, b) = (serve(&url, &corpus), serve(&url, &corpus));
+    Team {
+        _dir: dir,
+        url,
+        token,
+        a,
+        b,
+    }
+}
+
+#[test]
+fn two_instances_share_notes_sessions_sign_outs_and_idempotency_keys() {
+    let Team {
+        _dir, token, a, b, ..
+    } = two_instances();
 
     // B renders (and caches) the page; a note written through A is in B's next page.
     assert!(!page(&b.host, None).contains("Seen from both instances"));
@@ -175,12 +197,14 @@ fn two_instances_share_notes_sessions_sign_outs_and_idempotency_keys() {
 
 #[test]
 fn an_instance_killed_under_write_load_loses_no_acknowledged_note() {
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = copy_corpus(dir.path());
-    let db = dir.path().join("kill.db");
-    let token = cli_add_analyst(&db, &corpus, "writer");
-    let url = crate::helpers::database_url(&db);
-    let (a, b) = (serve(&url, &corpus), serve(&url, &corpus));
+    let Team {
+        _dir,
+        url,
+        token,
+        a,
+        b,
+        ..
+    } = two_instances();
     let acknowledged: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
     let writers: Vec<_> = (0..4)
         .map(|w| {
@@ -312,18 +336,12 @@ fn copy_moves_a_whole_sqlite_database_to_postgresql_which_then_serves_the_same_p
     let corpus = copy_corpus(dir.path());
     let sqlite = dir.path().join("source.db");
     let glossa = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_glossa"))
-            .args(args)
-            .args(["--base-url", "http://glossa.team", "--corpus"])
-            .arg(&corpus)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        run_ok(
+            std::process::Command::new(env!("CARGO_BIN_EXE_glossa"))
+                .args(args)
+                .args(["--base-url", "http://glossa.team", "--corpus"])
+                .arg(&corpus),
+        )
     };
     let source = sqlite.display().to_string();
     glossa(&["import", "--database-url", &source]);
@@ -426,33 +444,6 @@ fn copy_moves_a_whole_sqlite_database_to_postgresql_which_then_serves_the_same_p
     }
 }
 
-#[test]
-fn migrate_brings_a_postgresql_database_to_the_latest_schema_and_says_so() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("migrate.db");
-    for _ in 0..2 {
-        let out = glossa_command(&db, &repo_corpus())
-            .arg("migrate")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let latest = glossa::store::postgres::MIGRATOR
-            .iter()
-            .map(|m| m.version)
-            .max()
-            .unwrap();
-        let said = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            said.contains("(postgres)") && said.contains(&format!("schema version {latest}")),
-            "{said}"
-        );
-    }
-}
-
 /// nginx, from Debian's `nginx-light`.
 fn nginx() -> Option<std::path::PathBuf> {
     ["/usr/sbin/nginx", "/usr/bin/nginx"]
@@ -471,12 +462,14 @@ fn two_instances_behind_the_example_nginx_config_serve_one_team_and_survive_one_
         eprintln!("skipped: the nginx test needs nginx (apt-get install nginx-light)");
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = copy_corpus(dir.path());
-    let db = dir.path().join("proxied.db");
-    let token = cli_add_analyst(&db, &corpus, "alice");
-    let url = crate::helpers::database_url(&db);
-    let (a, b) = (serve(&url, &corpus), serve(&url, &corpus));
+    let Team {
+        _dir: dir,
+        url,
+        token,
+        a,
+        b,
+        ..
+    } = two_instances();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .unwrap()
