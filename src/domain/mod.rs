@@ -18,6 +18,8 @@ pub mod html;
 pub mod markdown;
 /// Re-anchoring notes after the text changed.
 pub mod reanchor;
+/// The search language: parsed, checked, compiled for each full-text engine.
+pub mod search;
 /// Document slugs.
 pub mod slug;
 /// Ranges over text to nested HTML.

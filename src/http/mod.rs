@@ -26,6 +26,7 @@ pub mod extract;
 pub mod limits;
 pub mod openapi;
 pub mod pages;
+pub mod search;
 pub mod server;
 pub mod session;
 
@@ -149,12 +150,14 @@ pub fn router(state: AppState) -> Router {
                 .options(annotations::options_annotation),
         )
         .route("/actors", get(api::list_actors))
+        .route("/search", get(search::api_search))
         .route("/openapi.json", get(openapi::show_openapi))
         .fallback(api::api_not_found)
         .method_not_allowed_fallback(api::api_method_not_allowed)
         .layer(security_header(header::CACHE_CONTROL, "no-store"));
     Router::new()
         .route("/", get(pages::list_documents))
+        .route("/search", get(search::search_page))
         .route("/documents/{slug}", get(pages::show_document))
         .route("/documents/{slug}/", get(pages::redirect_document))
         .route("/documents/{slug}/export.html", get(pages::export_document))

@@ -4,7 +4,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{annotations, api};
+use super::{annotations, api, search};
 
 /// The error envelope every failed API request returns.
 #[derive(utoipa::ToSchema)]
@@ -34,6 +34,7 @@ pub struct ErrorDetail {
         api::list_documents,
         api::show_document,
         api::list_actors,
+        search::api_search,
         annotations::list_annotations,
         annotations::create_annotation,
         annotations::options_container,

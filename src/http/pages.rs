@@ -67,7 +67,11 @@ impl Layout {
 }
 
 /// Sends anonymous readers to the sign-in page when reading needs sign-in.
-fn require_reader(state: &AppState, viewer: &Viewer, here: &str) -> Result<(), HtmlError> {
+pub(super) fn require_reader(
+    state: &AppState,
+    viewer: &Viewer,
+    here: &str,
+) -> Result<(), HtmlError> {
     if state.require_sign_in && viewer.analyst.is_none() {
         return Err(HtmlError::SignIn(here.to_owned()));
     }

@@ -160,6 +160,33 @@ pub struct AdvisoryLock {
     _connection: sqlx::PgConnection,
 }
 
+/// PostgreSQL's full-text clause: the paragraphs' generated tsvector under its GIN index.
+mod full_text {
+    use sqlx::QueryBuilder;
+
+    use super::Db;
+    use crate::domain::search::SearchQuery;
+
+    /// The query as a `to_tsquery` expression.
+    pub(super) fn compile(query: &SearchQuery) -> String {
+        query.to_tsquery()
+    }
+
+    /// Paragraphs `p` whose text matches.
+    pub(super) fn push_match(q: &mut QueryBuilder<Db>, compiled: &str) {
+        q.push("p.search @@ to_tsquery('glossa', ")
+            .push_bind(compiled)
+            .push(")");
+    }
+
+    /// Cover-density relevance, higher first.
+    pub(super) fn push_score(q: &mut QueryBuilder<Db>, compiled: &str) {
+        q.push("ts_rank_cd(p.search, to_tsquery('glossa', ")
+            .push_bind(compiled)
+            .push("))::float8");
+    }
+}
+
 /// Identity columns refuse explicit values unless told otherwise.
 const OVERRIDING_IDENTITY: &str = "overriding system value";
 

@@ -122,6 +122,33 @@ async fn open_read_only(path: &Path) -> StoreResult<SqlitePool> {
         .await?)
 }
 
+/// SQLite's full-text clause: its FTS5 index over paragraphs.
+mod full_text {
+    use sqlx::QueryBuilder;
+
+    use super::Db;
+    use crate::domain::search::SearchQuery;
+
+    /// The query as an FTS5 `MATCH` expression.
+    pub(super) fn compile(query: &SearchQuery) -> String {
+        query.to_fts5()
+    }
+
+    /// Paragraphs `p` whose text matches.
+    pub(super) fn push_match(q: &mut QueryBuilder<Db>, compiled: &str) {
+        q.push("p.id in (select rowid from paragraphs_fts where paragraphs_fts match ")
+            .push_bind(compiled)
+            .push(")");
+    }
+
+    /// bm25 relevance, higher first (SQLite's is lower-is-better).
+    pub(super) fn push_score(q: &mut QueryBuilder<Db>, compiled: &str) {
+        q.push("-(select bm25(paragraphs_fts) from paragraphs_fts where paragraphs_fts match ")
+            .push_bind(compiled)
+            .push(" and rowid = p.id)");
+    }
+}
+
 /// SQLite takes explicit values for its `integer primary key` columns as they are.
 const OVERRIDING_IDENTITY: &str = "";
 

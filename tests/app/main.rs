@@ -15,6 +15,7 @@ mod pages;
 mod payloads;
 mod reading;
 mod reanchor;
+mod search;
 mod session;
 mod storage;
 mod validity;

@@ -31,6 +31,8 @@ mod payloads;
 mod reading;
 #[path = "../app/reanchor.rs"]
 mod reanchor;
+#[path = "../app/search.rs"]
+mod search;
 #[path = "../app/session.rs"]
 mod session;
 #[path = "../app/validity.rs"]

@@ -12,6 +12,7 @@ mod analysts;
 mod annotations;
 mod copy;
 mod documents;
+mod search;
 
 /// A write transaction on this backend.
 type Tx = Transaction<'static, Db>;
