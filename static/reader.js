@@ -642,6 +642,42 @@
     return true;
   };
 
+  // ---- Search matches: ] and [ (or the bar's buttons) go to the next and previous one -----
+  // A match split by other highlights keeps its number on every piece; one number, one stop.
+  const hitMarks = Array.from(document.querySelectorAll(".text mark.search-hit[data-hit]"));
+  const hitNumbers = [...new Set(hitMarks.map((mark) => mark.dataset.hit))];
+  const searchBar = document.querySelector(".search-bar");
+  let currentHit = 0;
+  let hitPosition = null;
+  const moveBetweenHits = (step) => {
+    if (!hitNumbers.length) return false;
+    const count = hitNumbers.length;
+    currentHit = currentHit === 0 ? (step > 0 ? 1 : count) : ((currentHit - 1 + step + count) % count) + 1;
+    const number = hitNumbers[currentHit - 1];
+    for (const mark of hitMarks) mark.classList.toggle("current", mark.dataset.hit === number);
+    hitMarks.find((mark) => mark.dataset.hit === number).scrollIntoView({ block: "center" });
+    hitPosition.textContent = `match ${currentHit} of ${count}`;
+    return true;
+  };
+  if (searchBar && hitNumbers.length) {
+    const nav = document.createElement("span");
+    nav.className = "search-nav";
+    const button = (label, key, step) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = label;
+      b.title = `${label} (${key})`;
+      b.setAttribute("aria-keyshortcuts", key);
+      b.addEventListener("click", () => moveBetweenHits(step));
+      return b;
+    };
+    hitPosition = document.createElement("span");
+    hitPosition.className = "search-position";
+    hitPosition.setAttribute("aria-live", "polite");
+    nav.append(button("Previous match", "[", -1), " ", button("Next match", "]", 1), " ", hitPosition);
+    searchBar.append(" ", nav);
+  }
+
   const typing = (event) => event.target.closest("input, textarea, select, [contenteditable]") || event.ctrlKey || event.metaKey || event.altKey;
   const readerKeys = (event) => {
     if (keySelect) {
@@ -654,6 +690,9 @@
       if (block && startKeySelection(block)) event.preventDefault();
     } else if (event.key === "j") moveBetweenNotes(1);
     else if (event.key === "k") moveBetweenNotes(-1);
+    else if (event.key === "]" || event.key === "[") {
+      if (!moveBetweenHits(event.key === "]" ? 1 : -1)) return false;
+    }
     else if (event.key === "Escape") {
       hideTip();
       hideHint();

@@ -249,6 +249,19 @@ pub fn render_article(
     notes: &[ViewedNote],
     options: ArticleOptions,
 ) -> ArticleView {
+    render_article_with_hits(doc, actors, notes, options, &[])
+}
+
+/// [`render_article`] with a search's matches marked: `hits[i]` holds the code point ranges
+/// of the matches in paragraph `i`, numbered from 1 through the whole article.
+pub fn render_article_with_hits(
+    doc: &AnalysedDocument,
+    actors: &[Actor],
+    notes: &[ViewedNote],
+    options: ArticleOptions,
+    hits: &[Vec<std::ops::Range<usize>>],
+) -> ArticleView {
+    let mut next_hit = 0;
     let by_id: HashMap<&str, &Actor> = actors.iter().map(|a| (a.id.as_str(), a)).collect();
     let legend = legend(doc, &by_id);
     let mut occurrences: HashMap<u32, u32> = HashMap::new();
@@ -295,6 +308,14 @@ pub fn render_article(
                     .filter(|h| h.0 == i)
                     .map(|h| h.1.clone()),
             );
+            for hit in hits.get(i).into_iter().flatten() {
+                next_hit += 1;
+                ranges.push(Span {
+                    start: hit.start,
+                    end: hit.end,
+                    kind: SpanKind::SearchHit { number: next_hit },
+                });
+            }
             ParagraphView {
                 number: i + 1,
                 kind: block.kind,

@@ -35,6 +35,12 @@ pub enum SpanKind {
         /// The note's id.
         id: String,
     },
+    /// A word a search found, numbered through the article (a word split by other ranges
+    /// keeps its number on every piece).
+    SearchHit {
+        /// From 1.
+        number: usize,
+    },
 }
 
 /// A range of code points `start..end` of the text.
@@ -82,6 +88,7 @@ impl SpanKind {
             SpanKind::Actor { .. } => 2,
             SpanKind::Format(FormatStyle::Code) => 4,
             SpanKind::Format(_) => 3,
+            SpanKind::SearchHit { .. } => 5,
         }
     }
 
@@ -123,6 +130,11 @@ impl SpanKind {
                 escape_into(out, id);
                 out.push_str("\">");
             }
+            SpanKind::SearchHit { number } => {
+                out.push_str("<mark class=\"search-hit\" data-hit=\"");
+                out.push_str(&number.to_string());
+                out.push_str("\">");
+            }
         }
     }
 
@@ -133,7 +145,9 @@ impl SpanKind {
             SpanKind::Format(FormatStyle::Strikethrough) => "</del>",
             SpanKind::Format(FormatStyle::Code) => "</code>",
             SpanKind::Format(FormatStyle::Link(_)) => "</a>",
-            SpanKind::Actor { .. } | SpanKind::Note { .. } => "</mark>",
+            SpanKind::Actor { .. } | SpanKind::Note { .. } | SpanKind::SearchHit { .. } => {
+                "</mark>"
+            }
         });
     }
 }

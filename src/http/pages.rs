@@ -12,9 +12,11 @@ use super::extract::DocumentSlug;
 use crate::domain::actors::ActorKind;
 use crate::domain::annotation::Note;
 use crate::domain::annotation::Visibility;
-use crate::domain::article::{ArticleOptions, ArticleView, ViewedNote, render_article};
+use crate::domain::article::{ArticleOptions, ArticleView, ViewedNote, render_article_with_hits};
 use crate::domain::document::{BlockKind, Metadata};
 use crate::domain::reanchor::AnchorStatus;
+use crate::domain::search::{SearchQuery, matches};
+use crate::domain::text::byte_to_cp_offsets;
 use crate::domain::wording::counted;
 use crate::error::AppError;
 use crate::export::{self, ExportScope};
@@ -242,6 +244,8 @@ where
 #[template(path = "document.html")]
 struct DocumentPage {
     layout: Layout,
+    /// The search the reader came from, when they did.
+    search: Option<SearchBar>,
     document_iri: String,
     signed_in: bool,
     slug: String,
@@ -249,6 +253,20 @@ struct DocumentPage {
     meta: Metadata,
     version: i64,
     article: ArticleView,
+}
+
+/// What the page says about the search it was opened from (`?q=`).
+struct SearchBar {
+    query: String,
+    encoded: String,
+    count: usize,
+    error: Option<String>,
+}
+
+/// `?q=` of a document page.
+#[derive(Debug, serde::Deserialize)]
+pub struct DocumentQuery {
+    q: Option<String>,
 }
 
 impl DocumentPage {
@@ -288,6 +306,7 @@ pub async fn show_document(
     State(state): State<AppState>,
     slug: Result<DocumentSlug, AppError>,
     viewer: Result<Viewer, AppError>,
+    query: Result<axum::extract::Query<DocumentQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
 ) -> Result<Response, HtmlError> {
     let viewer = viewer?;
@@ -296,16 +315,29 @@ pub async fn show_document(
         Err(_) => String::new(),
     };
     require_reader(&state, &viewer, &path)?;
-    cached(&state, &path, &viewer, &headers, || {
-        render_document(&state, slug, &viewer)
-    })
-    .await
+    let search = query
+        .ok()
+        .and_then(|q| q.0.q)
+        .filter(|q| !q.trim().is_empty());
+    match search {
+        // A page opened from a search is made for that search, not cached.
+        Some(search) => {
+            Ok(Html(render_document(&state, slug, &viewer, Some(&search)).await?).into_response())
+        }
+        None => {
+            cached(&state, &path, &viewer, &headers, || {
+                render_document(&state, slug, &viewer, None)
+            })
+            .await
+        }
+    }
 }
 
 async fn render_document(
     state: &AppState,
     slug: Result<DocumentSlug, AppError>,
     viewer: &Viewer,
+    search: Option<&str>,
 ) -> Result<String, HtmlError> {
     let filter = NoteFilter::for_viewer(viewer.analyst_id());
     let (doc, notes) = document_with_notes(state, slug, viewer, filter).await?;
@@ -319,11 +351,42 @@ async fn render_document(
             note,
         })
         .collect();
-    let article = render_article(&doc.analysed, &doc.actors, &notes, ArticleOptions::PAGE);
+    let parsed = search.map(|text| (text, SearchQuery::parse(text)));
+    let hits: Vec<Vec<std::ops::Range<usize>>> = match &parsed {
+        Some((_, Ok(query))) => doc
+            .analysed
+            .parsed
+            .blocks
+            .iter()
+            .map(|block| {
+                let found = matches(&block.text, query);
+                let bytes: Vec<usize> = found.iter().flat_map(|r| [r.start, r.end]).collect();
+                byte_to_cp_offsets(&block.text, &bytes)
+                    .chunks(2)
+                    .map(|pair| pair[0]..pair[1])
+                    .collect()
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let search = parsed.map(|(text, query)| SearchBar {
+        query: text.to_owned(),
+        encoded: url_encode(text),
+        count: hits.iter().map(Vec::len).sum(),
+        error: query.err().map(|e| e.0),
+    });
+    let article = render_article_with_hits(
+        &doc.analysed,
+        &doc.actors,
+        &notes,
+        ArticleOptions::PAGE,
+        &hits,
+    );
     let page = DocumentPage {
         document_iri: state.iris.document(&doc.slug),
         signed_in: viewer.analyst.is_some(),
         layout: Layout::new(viewer).at(&format!("/documents/{}", doc.slug)),
+        search,
         slug: doc.slug,
         title: doc.title,
         meta: doc.analysed.parsed.meta,

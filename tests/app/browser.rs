@@ -93,6 +93,21 @@ fn analysts_take_notes_in_chromium_with_mouse_and_keyboard() {
     assert_eq!(results["axe_violations"].as_array().unwrap().len(), 0);
 }
 
+/// Searching from the header's box with the keyboard, opening a hit, and going from match
+/// to match with ] and [ and the bar's buttons; axe on both pages.
+#[test]
+fn a_search_typed_in_the_header_leads_to_marked_matches_walked_with_brackets() {
+    if !browser_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = copy_corpus(dir.path());
+    let db = dir.path().join("search.db");
+    let server = start_server(&db, &corpus, &[]);
+    let results = run_script("search.cjs", &[&format!("http://{}", server.host)], None);
+    assert!(results["position"].as_str().unwrap().starts_with("match "));
+}
+
 /// Nine notes on two paragraphs (one a bare 200-character URL, one hostile) at 1440, 1024,
 /// 390 and 320 px: the text keeps its flow, notes sit near their quotes, nothing widens the
 /// page, and on a phone the Add note button stays clear of the selection.

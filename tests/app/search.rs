@@ -263,3 +263,42 @@ async fn hostile_and_random_searches_get_results_or_a_400_that_says_what_to_fix(
         }
     }
 }
+
+#[tokio::test]
+async fn a_document_opened_from_a_search_marks_every_match_inside_the_other_highlights() {
+    let app = TestApp::with_seed_and(&[]).await;
+    let texts = paragraphs(&app).await;
+    let occurrences: usize = texts.iter().map(|t| t.matches("Moscow").count()).sum();
+    let page = app.get(&format!("/documents/{SEED}?q=Moscow#p1")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.html();
+    let marks = select(&html, "mark.search-hit");
+    let numbers: std::collections::BTreeSet<&str> = marks
+        .iter()
+        .map(|m| m.value().attr("data-hit").unwrap())
+        .collect();
+    assert_eq!(numbers.len(), occurrences, "every Moscow, numbered once");
+    assert!(marks.iter().all(|m| text(m) == "Moscow"));
+    assert!(
+        !select(&html, "mark.actor mark.search-hit").is_empty(),
+        "a match inside an actor's highlight nests in it"
+    );
+    let bar = text(&select(&html, ".search-bar")[0]);
+    assert!(
+        bar.contains(&format!("{occurrences} matches for “Moscow”")),
+        "{bar}"
+    );
+
+    let plain = app.get(&format!("/documents/{SEED}")).await;
+    assert!(select(&plain.html(), "mark.search-hit, .search-bar").is_empty());
+    let broken = app.get(&format!("/documents/{SEED}?q=%22open")).await;
+    assert_eq!(
+        broken.status,
+        StatusCode::OK,
+        "the text is still worth reading"
+    );
+    let html = broken.html();
+    assert!(text(&select(&html, ".search-bar")[0]).contains("could not run"));
+    assert!(select(&html, "mark.search-hit").is_empty());
+    assert_eq!(select(&html, ".block").len(), texts.len());
+}
