@@ -133,6 +133,10 @@ async fn pages_are_valid_html() {
         ("not-found", "/documents/nope".to_owned()),
         ("login", "/login".to_owned()),
         ("export", format!("/documents/{SEED}/export.html")),
+        ("search", "/search?q=Moscow+sanctions".to_owned()),
+        ("search-empty", "/search".to_owned()),
+        ("search-error", "/search?q=%22open".to_owned()),
+        ("search-in-text", format!("/documents/{SEED}?q=Moscow")),
     ] {
         let page = app.get(&uri).await;
         let path = dir.path().join(format!("{name}.html"));
