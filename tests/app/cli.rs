@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::helpers::repo_corpus;
+use crate::helpers::{repo_corpus, run_ok};
 
 fn glossa() -> Command {
     Command::new(env!("CARGO_BIN_EXE_glossa"))
@@ -65,18 +65,13 @@ fn an_explicit_database_beats_an_ambient_database_url_and_two_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("mine.db");
     // Another program's DATABASE_URL must not redirect a command told where its data is.
-    let out = glossa()
-        .args(["import", "--db"])
-        .arg(&db)
-        .arg("--corpus")
-        .arg(repo_corpus())
-        .env("DATABASE_URL", "postgres://someone@127.0.0.1:1/theirs")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        glossa()
+            .args(["import", "--db"])
+            .arg(&db)
+            .arg("--corpus")
+            .arg(repo_corpus())
+            .env("DATABASE_URL", "postgres://someone@127.0.0.1:1/theirs"),
     );
     assert!(db.exists());
     let both = glossa()

@@ -606,16 +606,11 @@ fn a_role_that_may_only_read_and_write_runs_glossa_once_the_owner_has_migrated()
     let url = server.create_database();
     let dir = tempfile::tempdir().unwrap();
     let corpus = copy_corpus(dir.path());
-    let owner = std::process::Command::new(env!("CARGO_BIN_EXE_glossa"))
-        .args(["--database-url", &url, "--corpus"])
-        .arg(&corpus)
-        .arg("import")
-        .output()
-        .unwrap();
-    assert!(
-        owner.status.success(),
-        "{}",
-        String::from_utf8_lossy(&owner.stderr)
+    run_ok(
+        std::process::Command::new(env!("CARGO_BIN_EXE_glossa"))
+            .args(["--database-url", &url, "--corpus"])
+            .arg(&corpus)
+            .arg("import"),
     );
     let role = format!("reader_writer_{}", std::process::id());
     server.run_sql(
