@@ -11,10 +11,13 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::auth::Viewer;
 use super::pages::{HtmlError, Layout, require_reader, url_encode};
+use crate::domain::annotation::{Note, to_jsonld};
 use crate::domain::search::{SearchQuery, SnippetPart, matches, snippet};
 use crate::domain::text::byte_to_cp_offsets;
+use crate::domain::wording::counted;
 use crate::error::AppError;
-use crate::store::search::PassagePage;
+use crate::store::annotations::NoteFilter;
+use crate::store::search::{NotePage, PassagePage};
 
 /// Hits per page on `/search`.
 const PAGE_SIZE: i64 = 20;
@@ -70,18 +73,56 @@ pub struct HitJson {
     actors: Vec<NamedJson>,
 }
 
+/// A note that matches: the W3C annotation, where it is, and its body's snippet.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct NoteHitJson {
+    document: String,
+    title: String,
+    /// The note in its document.
+    url: String,
+    /// The W3C Web Annotation (JSON-LD).
+    #[schema(value_type = Object)]
+    annotation: serde_json::Value,
+    snippet: Vec<SnippetJson>,
+    score: f64,
+}
+
 /// `GET /api/search` response.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SearchJson {
     query: String,
+    /// Passages in all.
     total: i64,
     offset: i64,
     limit: i64,
+    /// Passages on this page.
     hits: Vec<HitJson>,
+    /// Notes the viewer may read, in all (private notes of others are never counted).
+    notes_total: i64,
+    /// Notes on this page.
+    notes: Vec<NoteHitJson>,
 }
 
 fn bad_query(message: String) -> AppError {
     AppError::client(StatusCode::BAD_REQUEST, "bad_query", message)
+}
+
+fn note_url(note: &Note) -> String {
+    format!("/documents/{}#note-{}", note.document_slug, note.id)
+}
+
+/// The note's body around its first match, or its start; the quote when only it matched.
+fn note_snippet(note: &Note, query: &SearchQuery) -> Vec<SnippetPart> {
+    let found = matches(&note.body, query);
+    if found.is_empty()
+        && let Some(anchor) = &note.anchor
+    {
+        let quoted = matches(&anchor.exact, query);
+        if !quoted.is_empty() {
+            return snippet(&anchor.exact, &quoted, SNIPPET_CHARS);
+        }
+    }
+    snippet(&note.body, &found, SNIPPET_CHARS)
 }
 
 fn reader_url(slug: &str, query: &str, paragraph: i64) -> String {
@@ -111,6 +152,36 @@ pub async fn api_search(
         return Err(bad_query("offset cannot be negative.".into()));
     }
     let page = state.store.search_passages(&query, offset, limit).await?;
+    let notes = state
+        .store
+        .search_notes(
+            &query,
+            NoteFilter::for_viewer(viewer.analyst_id()),
+            offset,
+            limit,
+        )
+        .await?;
+    let note_hits = notes
+        .hits
+        .into_iter()
+        .map(|hit| {
+            Ok(NoteHitJson {
+                url: note_url(&hit.note),
+                snippet: note_snippet(&hit.note, &query)
+                    .into_iter()
+                    .map(|p| SnippetJson {
+                        text: p.text,
+                        hit: p.hit,
+                    })
+                    .collect(),
+                annotation: serde_json::to_value(to_jsonld(&hit.note, &state.iris))
+                    .map_err(|e| AppError::Internal(e.into()))?,
+                document: hit.note.document_slug.clone(),
+                title: hit.title,
+                score: hit.score,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
     let hits = page
         .hits
         .into_iter()
@@ -152,6 +223,8 @@ pub async fn api_search(
         offset,
         limit,
         hits,
+        notes_total: notes.total,
+        notes: note_hits,
     }))
 }
 
@@ -177,6 +250,17 @@ struct DocumentHits {
     hits: Vec<HitView>,
 }
 
+/// A note as the page shows it.
+struct NoteView {
+    url: String,
+    title: String,
+    creator: String,
+    motivation: String,
+    quote: Option<String>,
+    tags: Vec<String>,
+    snippet: Vec<SnippetPart>,
+}
+
 #[derive(Template)]
 #[template(path = "search.html")]
 struct SearchPage {
@@ -185,6 +269,8 @@ struct SearchPage {
     error: Option<String>,
     total: i64,
     documents: Vec<DocumentHits>,
+    notes_total: i64,
+    notes: Vec<NoteView>,
     page: i64,
     pages: i64,
 }
@@ -195,12 +281,16 @@ impl SearchPage {
     }
 
     fn summary(&self) -> String {
-        let hits =
-            crate::domain::wording::counted(u64::try_from(self.total).unwrap_or(0), "passage");
+        let count = |n: i64, noun| counted(u64::try_from(n).unwrap_or(0), noun);
+        let found = format!(
+            "{} and {}",
+            count(self.total, "passage"),
+            count(self.notes_total, "note")
+        );
         if self.pages > 1 {
-            format!("{hits} · page {} of {}", self.page, self.pages)
+            format!("{found} · page {} of {}", self.page, self.pages)
         } else {
-            hits
+            found
         }
     }
 }
@@ -226,6 +316,21 @@ fn group(page: PassagePage, query: &SearchQuery, text: &str) -> Vec<DocumentHits
     documents
 }
 
+fn note_views(page: NotePage, query: &SearchQuery) -> Vec<NoteView> {
+    page.hits
+        .into_iter()
+        .map(|hit| NoteView {
+            url: note_url(&hit.note),
+            snippet: note_snippet(&hit.note, query),
+            title: hit.title,
+            quote: hit.note.anchor.as_ref().map(|a| a.exact.clone()),
+            creator: hit.note.creator,
+            motivation: hit.note.motivation,
+            tags: hit.note.tags,
+        })
+        .collect()
+}
+
 /// `GET /search?q=…&page=N`: the search page; without JavaScript, as every page.
 pub async fn search_page(
     State(state): State<AppState>,
@@ -242,6 +347,8 @@ pub async fn search_page(
         error: None,
         total: 0,
         documents: Vec::new(),
+        notes_total: 0,
+        notes: Vec::new(),
         page: 1,
         pages: 0,
     };
@@ -263,13 +370,25 @@ pub async fn search_page(
             return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
         }
     };
+    let offset = (number - 1).saturating_mul(PAGE_SIZE);
     let found = state
         .store
-        .search_passages(&query, (number - 1).saturating_mul(PAGE_SIZE), PAGE_SIZE)
+        .search_passages(&query, offset, PAGE_SIZE)
+        .await?;
+    let notes = state
+        .store
+        .search_notes(
+            &query,
+            NoteFilter::for_viewer(viewer.analyst_id()),
+            offset,
+            PAGE_SIZE,
+        )
         .await?;
     page.total = found.total;
-    page.pages = (found.total + PAGE_SIZE - 1) / PAGE_SIZE;
+    page.notes_total = notes.total;
+    page.pages = (found.total.max(notes.total) + PAGE_SIZE - 1) / PAGE_SIZE;
     page.page = number;
     page.documents = group(found, &query, &text);
+    page.notes = note_views(notes, &query);
     Ok(Html(page.render()?).into_response())
 }

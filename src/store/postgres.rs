@@ -185,6 +185,26 @@ mod full_text {
             .push_bind(compiled)
             .push("))::float8");
     }
+    /// Notes `n` whose body, tags or quote match.
+    pub(super) fn push_note_match(q: &mut QueryBuilder<Db>, compiled: &str) {
+        q.push("n.search @@ to_tsquery('glossa', ")
+            .push_bind(compiled.to_owned())
+            .push(")");
+    }
+
+    /// Cover-density relevance of a note, higher first; its body weighs most.
+    pub(super) fn push_note_score(q: &mut QueryBuilder<Db>, compiled: &str) {
+        q.push("ts_rank_cd(n.search, to_tsquery('glossa', ")
+            .push_bind(compiled.to_owned())
+            .push("))::float8");
+    }
+
+    /// `column` holds `needle` as it is, case included.
+    pub(super) fn push_contains(q: &mut QueryBuilder<Db>, column: &str, needle: String) {
+        q.push(format!("strpos({column}, "))
+            .push_bind(needle)
+            .push(") > 0");
+    }
 }
 
 /// Identity columns refuse explicit values unless told otherwise.

@@ -48,3 +48,42 @@ impl Store {
         on_backend!(self, read db => db.search_passages(query, offset, limit).await)
     }
 }
+
+/// A note that matches a search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoteHit {
+    /// The note.
+    pub note: crate::domain::annotation::Note,
+    /// Its document's title.
+    pub title: String,
+    /// Relevance, higher first.
+    pub score: f64,
+}
+
+/// One page of note hits, and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NotePage {
+    /// Hits on this page, best first (newest first when there are no words).
+    pub hits: Vec<NoteHit>,
+    /// Hits in all.
+    pub total: i64,
+}
+
+impl Store {
+    /// Notes that `filter` lets the viewer see, whose body, tags or quote match `query`'s
+    /// words, and that pass its note filters (`tag:` all of them, `author:`, `motivation:`,
+    /// `status:`, `doc:`, `after:` and `before:` on the note's creation). `actor:` narrows
+    /// passages only, so with it no note matches.
+    pub async fn search_notes(
+        &self,
+        query: &SearchQuery,
+        filter: super::annotations::NoteFilter,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<NotePage> {
+        if !query.filters.actors.is_empty() {
+            return Ok(NotePage::default());
+        }
+        on_backend!(self, read db => db.search_notes(query, filter, offset, limit).await)
+    }
+}

@@ -147,6 +147,26 @@ mod full_text {
             .push_bind(compiled)
             .push(" and rowid = p.id)");
     }
+    /// Notes `n` whose body, tags or quote match.
+    pub(super) fn push_note_match(q: &mut QueryBuilder<Db>, compiled: &str) {
+        q.push("n.id in (select note_id from notes_fts where notes_fts match ")
+            .push_bind(compiled.to_owned())
+            .push(")");
+    }
+
+    /// bm25 relevance of a note, higher first; its body weighs most.
+    pub(super) fn push_note_score(q: &mut QueryBuilder<Db>, compiled: &str) {
+        q.push("-(select bm25(notes_fts, 0, 4, 2, 1) from notes_fts where notes_fts match ")
+            .push_bind(compiled.to_owned())
+            .push(" and note_id = n.id)");
+    }
+
+    /// `column` holds `needle` as it is, case included.
+    pub(super) fn push_contains(q: &mut QueryBuilder<Db>, column: &str, needle: String) {
+        q.push(format!("instr({column}, "))
+            .push_bind(needle)
+            .push(") > 0");
+    }
 }
 
 /// SQLite takes explicit values for its `integer primary key` columns as they are.

@@ -111,7 +111,10 @@ async fn the_search_page_groups_hits_marks_words_and_links_to_the_paragraph() {
         link,
         "/documents/memo?q=moscow%2Bregime#p1".replace("%2B", "%20")
     );
-    assert_eq!(text(&select(&html, ".search-summary")[0]), "1 passage");
+    assert_eq!(
+        text(&select(&html, ".search-summary")[0]),
+        "1 passage and 0 notes"
+    );
     assert_eq!(
         select(&html, "#search-q")[0].value().attr("value"),
         Some("moscow regime")
@@ -165,7 +168,7 @@ async fn filters_narrow_and_pages_follow() {
     let html = paged.html();
     assert_eq!(
         text(&select(&html, ".search-summary")[0]),
-        "45 passages · page 2 of 3"
+        "45 passages and 0 notes · page 2 of 3"
     );
     assert_eq!(select(&html, ".search-hit-item").len(), 20);
     let next = select(&html, ".pager a[rel=next]")[0]
@@ -301,4 +304,180 @@ async fn a_document_opened_from_a_search_marks_every_match_inside_the_other_high
     assert!(text(&select(&html, ".search-bar")[0]).contains("could not run"));
     assert!(select(&html, "mark.search-hit").is_empty());
     assert_eq!(select(&html, ".block").len(), texts.len());
+}
+
+/// A note on the seed, by `token`, with tags.
+async fn write_note(
+    app: &TestApp,
+    token: &str,
+    quote: &str,
+    body: &str,
+    tags: &[&str],
+    visibility: &str,
+) {
+    let mut bodies = vec![serde_json::json!({"value": body, "purpose": "commenting"})];
+    bodies.extend(
+        tags.iter()
+            .map(|t| serde_json::json!({"value": t, "purpose": "tagging"})),
+    );
+    let note = serde_json::json!({
+        "body": bodies, "visibility": visibility, "motivation": "questioning",
+        "target": {"source": format!("{}/documents/{SEED}", crate::helpers::BASE_URL),
+            "selector": {"type": "TextQuoteSelector", "exact": quote}}});
+    let page = app
+        .send(
+            "POST",
+            &format!("/api/documents/{SEED}/annotations/"),
+            Some(token),
+            Some(&note),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CREATED, "{}", page.body);
+}
+
+#[tokio::test]
+async fn notes_are_found_by_words_and_filters_and_nobody_sees_another_analysts_private_note() {
+    let app = TestApp::with_seed_and(&[]).await;
+    let alice = app.add_analyst("alice").await;
+    let bob = app.add_analyst("bob").await;
+    write_note(
+        &app,
+        &alice,
+        "Pyongyang and Moscow",
+        "Secondary sanctions on Rosoboronexport?",
+        &["sanctions"],
+        "team",
+    )
+    .await;
+    write_note(
+        &app,
+        &alice,
+        "high-level state visits",
+        "My own worry: sanctioned banks.",
+        &["sanctions", "banks"],
+        "private",
+    )
+    .await;
+    write_note(
+        &app,
+        &bob,
+        "irked Beijing",
+        "Beijing's view, in public.",
+        &["china"],
+        "public",
+    )
+    .await;
+
+    let found = |token: Option<&str>, q: &str| {
+        let (app, token, q) = (&app, token.map(str::to_owned), q.to_owned());
+        async move {
+            let page = app
+                .send(
+                    "GET",
+                    &format!("/api/search?q={}", encode(&q)),
+                    token.as_deref(),
+                    None,
+                    &[],
+                )
+                .await;
+            assert_eq!(page.status, StatusCode::OK, "{q}: {}", page.body);
+            let json = page.json();
+            let bodies: Vec<String> = json["notes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| {
+                    n["annotation"]["body"][0]["value"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned()
+                })
+                .collect();
+            assert_eq!(
+                json["notes_total"].as_u64().unwrap() as usize,
+                bodies.len(),
+                "{q}"
+            );
+            bodies
+        }
+    };
+    // By a tag, by a word of the body (in any form), by a word of the quote.
+    assert_eq!(
+        found(Some(&alice), "tag:sanctions").await.len(),
+        2,
+        "alice sees her private note"
+    );
+    assert_eq!(
+        found(Some(&bob), "tag:sanctions").await,
+        vec!["Secondary sanctions on Rosoboronexport?"],
+        "bob sees the team note, not alice's private one, not even as a count"
+    );
+    assert!(
+        found(None, "tag:sanctions").await.is_empty(),
+        "readers see public notes only"
+    );
+    assert_eq!(found(Some(&bob), "rosoboronexport").await.len(), 1);
+    assert_eq!(found(Some(&alice), "sanction").await.len(), 2);
+    assert_eq!(found(Some(&bob), "sanction").await.len(), 1);
+    assert_eq!(
+        found(None, "Beijing").await,
+        vec!["Beijing's view, in public."]
+    );
+    assert_eq!(
+        found(Some(&bob), "\"state visits\"").await.len(),
+        0,
+        "the private note's quote stays private"
+    );
+    assert_eq!(found(Some(&alice), "\"state visits\"").await.len(), 1);
+    // Filters on notes.
+    assert_eq!(found(Some(&bob), "author:bob").await.len(), 1);
+    assert_eq!(found(Some(&bob), "author:alice").await.len(), 1);
+    assert_eq!(found(Some(&alice), "motivation:questioning").await.len(), 3);
+    assert_eq!(found(Some(&alice), "status:orphan").await.len(), 0);
+    assert_eq!(
+        found(Some(&alice), "tag:sanctions tag:banks").await.len(),
+        1
+    );
+    assert_eq!(
+        found(Some(&alice), "tag:sanction").await.len(),
+        0,
+        "a tag is matched whole"
+    );
+    assert_eq!(
+        found(Some(&alice), "tag:sanctions after:2099").await.len(),
+        0
+    );
+    assert_eq!(
+        found(Some(&alice), "tag:sanctions before:2099").await.len(),
+        2
+    );
+    assert_eq!(
+        found(Some(&alice), &format!("tag:sanctions doc:{SEED}"))
+            .await
+            .len(),
+        2
+    );
+
+    // The page lists the notes a signed-in reader may see, linked in place, tags shown.
+    let page = app
+        .send("GET", "/search?q=tag:sanctions", Some(&bob), None, &[])
+        .await;
+    let html = page.html();
+    let notes = select(&html, ".search-note");
+    assert_eq!(notes.len(), 1);
+    let link = select(&html, ".search-note a.search-hit-link")[0]
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_owned();
+    assert!(
+        link.starts_with(&format!("/documents/{SEED}#note-")),
+        "{link}"
+    );
+    assert!(text(&notes[0]).contains("sanctions"));
+    assert_eq!(
+        text(&select(&html, ".search-summary")[0]),
+        "0 passages and 1 note"
+    );
 }

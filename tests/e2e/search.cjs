@@ -23,7 +23,7 @@ async function main() {
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/search\?q=Moscow\+sanctions/);
     results.summary = (await page.textContent('.search-summary')).trim();
-    check(/^\d+ passages?$/.test(results.summary), `summary: ${results.summary}`);
+    check(/^\d+ passages? and \d+ notes?$/.test(results.summary), `summary: ${results.summary}`);
     const marked = await page.$$eval('.search-snippet mark.search-hit', (marks) => marks.map((m) => m.textContent));
     check(marked.includes('Moscow') && marked.some((w) => /^sanction/i.test(w)), `snippets mark the words: ${marked}`);
     results.axe_search = await axeViolations(page);

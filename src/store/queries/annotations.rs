@@ -16,7 +16,7 @@ use crate::store::annotations::{
 use crate::store::{StoreError, StoreResult, Timestamp};
 
 #[derive(FromRow)]
-struct NoteRow {
+pub(super) struct NoteRow {
     id: String,
     slug: String,
     creator: String,
@@ -42,7 +42,7 @@ struct NoteRow {
     body_purpose: Option<String>,
 }
 
-const SELECT_NOTE: &str = "select n.id, d.slug, a.name as creator, n.analyst_id, n.motivation, n.body, n.body_html, n.tags,
+pub(super) const SELECT_NOTE: &str = "select n.id, d.slug, a.name as creator, n.analyst_id, n.motivation, n.body, n.body_html, n.tags,
         n.visibility, n.start_cp, n.end_cp, n.exact, n.prefix, n.suffix, n.anchor_status, n.original_exact, n.created, n.modified, n.revision,
         n.canonical, n.via, n.body_language, n.body_purpose
     from annotations n join documents d on d.id = n.document_id join analysts a on a.id = n.analyst_id";
