@@ -293,6 +293,26 @@ mod tests {
         );
         assert_eq!(note.status, crate::domain::reanchor::AnchorStatus::Moved);
         assert_eq!(note.kept, crate::domain::annotation::KeptFields::default());
+        let search = |q: &str| crate::domain::search::SearchQuery::parse(q).unwrap();
+        let team = crate::store::annotations::NoteFilter::Team;
+        assert_eq!(
+            store
+                .search_notes(&search("old"), team, 0, 10)
+                .await
+                .unwrap()
+                .total,
+            1,
+            "notes written before search existed are indexed"
+        );
+        assert_eq!(
+            store
+                .search_passages(&search("Seoul"), 0, 10)
+                .await
+                .unwrap()
+                .total,
+            1,
+            "and so are paragraphs"
+        );
         let generation = store.setting("generation").await.unwrap();
         sqlx::query("update annotations set body = 'Edited.'")
             .execute(store.sqlite_pool().unwrap())
