@@ -659,6 +659,15 @@
     hitPosition.textContent = `match ${currentHit} of ${count}`;
     return true;
   };
+  // Arriving at a paragraph (#p6), the next match is the first one from there on.
+  const landed = /^#p(\d+)$/.exec(window.location.hash);
+  if (landed) {
+    const from = hitMarks.findIndex((mark) => {
+      const block = mark.closest(".block");
+      return block && Number(block.id.slice(1)) >= Number(landed[1]);
+    });
+    if (from > 0) currentHit = hitNumbers.indexOf(hitMarks[from].dataset.hit);
+  }
   if (searchBar && hitNumbers.length) {
     const nav = document.createElement("span");
     nav.className = "search-nav";

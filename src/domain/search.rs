@@ -28,7 +28,8 @@ pub struct Term {
 /// Filters that narrow a search.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filters {
-    /// `actor:ID`: passages naming one of these actors.
+    /// `actor:ID`: passages naming all of these actors (ids in lower case; ids compare
+    /// without case).
     pub actors: Vec<String>,
     /// `doc:SLUG`: in one of these documents.
     pub documents: Vec<String>,
@@ -296,7 +297,7 @@ impl Filters {
             }
         };
         match field {
-            "actor" => self.actors.push(value.to_uppercase()),
+            "actor" => self.actors.push(value.to_lowercase()),
             "doc" => self.documents.push(value.to_owned()),
             "tag" => self.tags.push(value.to_owned()),
             "author" => self.authors.push(value.to_lowercase()),
@@ -341,7 +342,19 @@ fn date(field: &str, value: &str) -> Result<String, QueryError> {
             .get(i)
             .is_none_or(|p| p.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n)))
     };
-    if well_formed && in_range(1, 1, 12) && in_range(2, 1, 31) {
+    let exists = parts.len() < 3
+        || time::Month::try_from(parts[1].parse::<u8>().unwrap_or(0))
+            .ok()
+            .and_then(|month| {
+                time::Date::from_calendar_date(
+                    parts[0].parse().ok()?,
+                    month,
+                    parts[2].parse().ok()?,
+                )
+                .ok()
+            })
+            .is_some();
+    if well_formed && in_range(1, 1, 12) && in_range(2, 1, 31) && exists {
         Ok(value.to_owned())
     } else {
         Err(QueryError(format!(
@@ -451,8 +464,9 @@ fn reduced(word: &str) -> String {
     STEMMER.with(|s| s.stem(&folded).into_owned())
 }
 
-/// Where the searched words occur in `text`: byte ranges of whole words, in order. A word
-/// matches a searched word with the same stem, or, for a prefix, that starts with it.
+/// Where the searched terms occur in `text`: byte ranges, in order. A word matches a searched
+/// word with the same stem, or, for a prefix, that starts with it; a phrase matches where its
+/// words follow one another (punctuation between them allowed), and is one range.
 pub fn matches(text: &str, query: &SearchQuery) -> Vec<std::ops::Range<usize>> {
     use unicode_normalization::UnicodeNormalization;
     let fold = |w: &str| -> String {
@@ -461,17 +475,7 @@ pub fn matches(text: &str, query: &SearchQuery) -> Vec<std::ops::Range<usize>> {
             .flat_map(char::to_lowercase)
             .collect()
     };
-    let wanted: Vec<(String, bool)> = query
-        .words()
-        .map(|(w, prefix)| {
-            if prefix {
-                (fold(w), true)
-            } else {
-                (reduced(w), false)
-            }
-        })
-        .collect();
-    let mut found = Vec::new();
+    let mut words: Vec<(std::ops::Range<usize>, String, String)> = Vec::new();
     let mut start = None;
     for (i, c) in text
         .char_indices()
@@ -481,22 +485,54 @@ pub fn matches(text: &str, query: &SearchQuery) -> Vec<std::ops::Range<usize>> {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
                 let word = &text[s..i];
-                let hit = wanted.iter().any(|(w, prefix)| {
-                    if *prefix {
-                        fold(word).starts_with(w.as_str())
-                    } else {
-                        reduced(word) == *w
-                    }
-                });
-                if hit {
-                    found.push(s..i);
-                }
+                words.push((s..i, fold(word), reduced(word)));
                 start = None;
             }
             _ => {}
         }
     }
-    found
+    let mut found: Vec<std::ops::Range<usize>> = Vec::new();
+    for term in query.groups.iter().flatten() {
+        let wanted: Vec<(String, bool)> = term
+            .words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let prefix = term.prefix && i + 1 == term.words.len();
+                if prefix {
+                    (fold(w), true)
+                } else {
+                    (reduced(w), false)
+                }
+            })
+            .collect();
+        let fits = |(_, folded, stem): &(std::ops::Range<usize>, String, String),
+                    (w, prefix): &(String, bool)| {
+            if *prefix {
+                folded.starts_with(w.as_str())
+            } else {
+                stem == w
+            }
+        };
+        for at in 0..words.len().saturating_sub(wanted.len() - 1) {
+            if wanted
+                .iter()
+                .enumerate()
+                .all(|(k, w)| fits(&words[at + k], w))
+            {
+                found.push(words[at].0.start..words[at + wanted.len() - 1].0.end);
+            }
+        }
+    }
+    found.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+    for range in found {
+        match merged.last_mut() {
+            Some(last) if range.start < last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    merged
 }
 
 /// A piece of a snippet: text, and whether it is a match.
@@ -580,6 +616,19 @@ mod tests {
             ]
         );
         assert!(matches(text, &SearchQuery::parse("actor:RUS").unwrap()).is_empty());
+        let text = "a Comprehensive Strategic Partnership, an all-round partnership; Russia–North Korea, North of Russia.";
+        let phrase = |q: &str| -> Vec<String> {
+            matches(text, &SearchQuery::parse(q).unwrap())
+                .into_iter()
+                .map(|r| text[r].to_owned())
+                .collect()
+        };
+        assert_eq!(
+            phrase("\"all-round partnership\""),
+            vec!["all-round partnership"]
+        );
+        assert_eq!(phrase("Russia–North"), vec!["Russia–North"]);
+        assert_eq!(phrase("partnership"), vec!["Partnership", "partnership"]);
     }
 
     #[test]
@@ -665,7 +714,7 @@ mod tests {
         )
         .unwrap();
         assert!(!q.has_words());
-        assert_eq!(q.filters.actors, vec!["RUS"]);
+        assert_eq!(q.filters.actors, vec!["rus"]);
         assert_eq!(q.filters.tags, vec!["middle east"]);
         assert_eq!(q.filters.authors, vec!["alice"]);
         assert_eq!(q.filters.motivations, vec!["questioning"]);
@@ -700,6 +749,8 @@ mod tests {
             ("motivation:liking", "not a motivation"),
             ("after:June", "not a date"),
             ("before:2024-13", "not a date"),
+            ("after:2024-02-30", "not a date"),
+            ("before:2023-02-29", "not a date"),
             ("tag:", "needs a value"),
             ("-tag:x Moscow", "not a filter"),
         ] {

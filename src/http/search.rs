@@ -111,18 +111,9 @@ fn note_url(note: &Note) -> String {
     format!("/documents/{}#note-{}", note.document_slug, note.id)
 }
 
-/// The note's body around its first match, or its start; the quote when only it matched.
+/// The note's body around its first match, or its start (the quote is shown apart).
 fn note_snippet(note: &Note, query: &SearchQuery) -> Vec<SnippetPart> {
-    let found = matches(&note.body, query);
-    if found.is_empty()
-        && let Some(anchor) = &note.anchor
-    {
-        let quoted = matches(&anchor.exact, query);
-        if !quoted.is_empty() {
-            return snippet(&anchor.exact, &quoted, SNIPPET_CHARS);
-        }
-    }
-    snippet(&note.body, &found, SNIPPET_CHARS)
+    snippet(&note.body, &matches(&note.body, query), SNIPPET_CHARS)
 }
 
 fn reader_url(slug: &str, query: &str, paragraph: i64) -> String {
@@ -136,9 +127,15 @@ fn reader_url(slug: &str, query: &str, paragraph: i64) -> String {
 pub async fn api_search(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(params): Query<SearchParams>,
+    params: Result<Query<SearchParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<SearchJson>, AppError> {
     state.check_reader(&viewer)?;
+    let Query(params) = params.map_err(|_| {
+        bad_query(
+            "q, limit and offset may each be given once; limit and offset are whole numbers."
+                .into(),
+        )
+    })?;
     let text = params.q.unwrap_or_default();
     let query = SearchQuery::parse(&text).map_err(|e| bad_query(e.0))?;
     let limit = params.limit.unwrap_or(PAGE_SIZE);
@@ -252,6 +249,7 @@ struct DocumentHits {
 
 /// A note as the page shows it.
 struct NoteView {
+    private: bool,
     url: String,
     title: String,
     creator: String,
@@ -320,6 +318,7 @@ fn note_views(page: NotePage, query: &SearchQuery) -> Vec<NoteView> {
     page.hits
         .into_iter()
         .map(|hit| NoteView {
+            private: hit.note.visibility == crate::domain::annotation::Visibility::Private,
             url: note_url(&hit.note),
             snippet: note_snippet(&hit.note, query),
             title: hit.title,
@@ -390,5 +389,13 @@ pub async fn search_page(
     page.page = number;
     page.documents = group(found, &query, &text);
     page.notes = note_views(notes, &query);
+    if number > 1 && number > page.pages {
+        page.error = Some(format!(
+            "There is no page {number}: this search found {} on {}.",
+            page.summary(),
+            counted(u64::try_from(page.pages.max(1)).unwrap_or(1), "page")
+        ));
+        return Ok((StatusCode::NOT_FOUND, Html(page.render()?)).into_response());
+    }
     Ok(Html(page.render()?).into_response())
 }

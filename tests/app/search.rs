@@ -141,6 +141,11 @@ async fn filters_narrow_and_pages_follow() {
     let korea = total("actor:PRK").await;
     let korea_and_china = total("actor:PRK actor:CHN").await;
     assert!(korea > 0 && korea_and_china > 0 && korea_and_china <= korea);
+    assert_eq!(total("actor:prk").await, korea, "ids compare without case");
+    assert!(
+        total("actor:vladimir-putin").await > 0,
+        "persons' ids are slugs"
+    );
     assert_eq!(
         total(&format!("Moscow doc:{SEED}")).await + 45,
         total("Moscow").await
@@ -159,10 +164,30 @@ async fn filters_narrow_and_pages_follow() {
         .json();
     assert_eq!(second["hits"].as_array().unwrap().len(), 1);
     assert_eq!(second["hits"][0]["paragraph"], all["hits"][1]["paragraph"]);
-    for bad in ["limit=0", "limit=201", "offset=-1"] {
+    for bad in [
+        "limit=0",
+        "limit=201",
+        "offset=-1",
+        "limit=abc",
+        "limit=5&limit=6",
+        "offset=99999999999999999999",
+        "q=a",
+    ] {
         let page = app.get(&format!("/api/search?q=Moscow&{bad}")).await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(
+            page.json()["error"]["code"],
+            "bad_query",
+            "{bad}: JSON, as every API error"
+        );
     }
+    let past = app.get("/search?q=line+doc:many&page=9").await;
+    assert_eq!(past.status, StatusCode::NOT_FOUND);
+    assert!(
+        text(&select(&past.html(), ".search-error")[0]).contains("There is no page 9"),
+        "{:.300}",
+        past.body
+    );
     let paged = app.get("/search?q=line+doc:many&page=2").await;
     assert_eq!(paged.status, StatusCode::OK);
     let html = paged.html();
@@ -290,6 +315,39 @@ async fn a_document_opened_from_a_search_marks_every_match_inside_the_other_high
     assert!(
         bar.contains(&format!("{occurrences} matches for “Moscow”")),
         "{bar}"
+    );
+
+    let phrase = app
+        .get(&format!(
+            "/documents/{SEED}?q={}",
+            encode("\"all-round partnership\"")
+        ))
+        .await
+        .html();
+    let marked: Vec<String> = select(&phrase, "mark.search-hit")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(
+        !marked.is_empty()
+            && marked
+                .iter()
+                .all(|m| m.to_lowercase().contains("all")
+                    || m.to_lowercase().contains("partnership")),
+        "{marked:?}"
+    );
+    let numbers: std::collections::BTreeSet<&str> = select(&phrase, "mark.search-hit")
+        .iter()
+        .map(|m| m.value().attr("data-hit").unwrap())
+        .collect();
+    let phrases = texts
+        .iter()
+        .map(|t| t.matches("all-round partnership").count())
+        .sum::<usize>();
+    assert_eq!(
+        numbers.len(),
+        phrases,
+        "a phrase is marked where its words follow one another, once"
     );
 
     let plain = app.get(&format!("/documents/{SEED}")).await;

@@ -40,16 +40,22 @@ async function main() {
       const box = marks[0].getBoundingClientRect();
       return { hit: marks[0].dataset.hit, text: marks.map((m) => m.textContent).join(''), visible: box.top >= 0 && box.bottom <= window.innerHeight };
     });
+    // From the paragraph the hit led to, ] goes to its first match, then on; [ comes back.
+    const landed = await page.evaluate(() => window.location.hash.slice(1));
     await page.keyboard.press(']');
     const first = await current();
-    check(first && first.hit === '1' && first.visible, `] goes to the first match, in view: ${JSON.stringify(first)}`);
+    const firstBlock = await page.evaluate(() => document.querySelector('.text mark.search-hit.current').closest('.block').id);
+    check(first && first.visible && firstBlock === landed, `] goes to the first match of ${landed}, in view: ${JSON.stringify(first)} in ${firstBlock}`);
     await page.keyboard.press(']');
     const second = await current();
-    check(second && second.hit === '2' && second.visible, `] again, the second: ${JSON.stringify(second)}`);
+    check(second && Number(second.hit) === Number(first.hit) % count + 1 && second.visible, `] again, the next: ${JSON.stringify(second)}`);
     await page.keyboard.press('[');
-    check((await current()).hit === '1', '[ goes back');
+    check((await current()).hit === first.hit, '[ goes back');
+
+    // From the top of the document, [ wraps to the last match and ] back to the first.
+    await page.goto(`${base}/documents/${SEED_SLUG}?q=Moscow%20sanctions`);
     await page.keyboard.press('[');
-    check((await current()).hit === String(count), '[ from the first wraps to the last');
+    check((await current()).hit === String(count), '[ from the top wraps to the last');
     results.position = (await page.textContent('.search-position')).trim();
     check(results.position === `match ${count} of ${count}`, `position: ${results.position}`);
     await page.click('.search-nav button:has-text("Next match")');

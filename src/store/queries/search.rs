@@ -126,7 +126,7 @@ fn push_passages(q: &mut QueryBuilder<Db>, query: &SearchQuery, compiled: &str) 
     }
     for actor in &filters.actors {
         q.push(
-            " and exists (select 1 from mentions m where m.paragraph_id = p.id and m.actor_id = ",
+            " and exists (select 1 from mentions m where m.paragraph_id = p.id and lower(m.actor_id) = ",
         );
         q.push_bind(actor.as_str());
         q.push(")");
