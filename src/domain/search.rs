@@ -535,6 +535,18 @@ pub fn matches(text: &str, query: &SearchQuery) -> Vec<std::ops::Range<usize>> {
     merged
 }
 
+/// [`matches`] as code point ranges (the unit of every offset glossa gives out).
+pub fn code_point_ranges(
+    text: &str,
+    found: &[std::ops::Range<usize>],
+) -> Vec<std::ops::Range<usize>> {
+    let bytes: Vec<usize> = found.iter().flat_map(|r| [r.start, r.end]).collect();
+    crate::domain::text::byte_to_cp_offsets(text, &bytes)
+        .chunks(2)
+        .map(|pair| pair[0]..pair[1])
+        .collect()
+}
+
 /// A piece of a snippet: text, and whether it is a match.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SnippetPart {
@@ -629,6 +641,9 @@ mod tests {
         );
         assert_eq!(phrase("Russia–North"), vec!["Russia–North"]);
         assert_eq!(phrase("partnership"), vec!["Partnership", "partnership"]);
+        let flags = "🇺🇦 Moscow";
+        let q = SearchQuery::parse("moscow").unwrap();
+        assert_eq!(code_point_ranges(flags, &matches(flags, &q)), vec![3..9]);
     }
 
     #[test]

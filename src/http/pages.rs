@@ -15,8 +15,7 @@ use crate::domain::annotation::Visibility;
 use crate::domain::article::{ArticleOptions, ArticleView, ViewedNote, render_article_with_hits};
 use crate::domain::document::{BlockKind, Metadata};
 use crate::domain::reanchor::AnchorStatus;
-use crate::domain::search::{SearchQuery, matches};
-use crate::domain::text::byte_to_cp_offsets;
+use crate::domain::search::{SearchQuery, code_point_ranges, matches};
 use crate::domain::wording::counted;
 use crate::error::AppError;
 use crate::export::{self, ExportScope};
@@ -358,14 +357,7 @@ async fn render_document(
             .parsed
             .blocks
             .iter()
-            .map(|block| {
-                let found = matches(&block.text, query);
-                let bytes: Vec<usize> = found.iter().flat_map(|r| [r.start, r.end]).collect();
-                byte_to_cp_offsets(&block.text, &bytes)
-                    .chunks(2)
-                    .map(|pair| pair[0]..pair[1])
-                    .collect()
-            })
+            .map(|block| code_point_ranges(&block.text, &matches(&block.text, query)))
             .collect(),
         _ => Vec::new(),
     };

@@ -12,8 +12,7 @@ use super::AppState;
 use super::auth::Viewer;
 use super::pages::{HtmlError, Layout, require_reader, url_encode};
 use crate::domain::annotation::{Note, to_jsonld};
-use crate::domain::search::{SearchQuery, SnippetPart, matches, snippet};
-use crate::domain::text::byte_to_cp_offsets;
+use crate::domain::search::{SearchQuery, SnippetPart, code_point_ranges, matches, snippet};
 use crate::domain::wording::counted;
 use crate::error::AppError;
 use crate::store::annotations::NoteFilter;
@@ -107,6 +106,23 @@ fn bad_query(message: String) -> AppError {
     AppError::client(StatusCode::BAD_REQUEST, "bad_query", message)
 }
 
+/// The passages and the notes the viewer may read that match, one page of each.
+async fn search_both(
+    state: &AppState,
+    viewer: &Viewer,
+    query: &SearchQuery,
+    offset: i64,
+    limit: i64,
+) -> Result<(PassagePage, NotePage), AppError> {
+    let passages = state.store.search_passages(query, offset, limit).await?;
+    let filter = NoteFilter::for_viewer(viewer.analyst_id());
+    let notes = state
+        .store
+        .search_notes(query, filter, offset, limit)
+        .await?;
+    Ok((passages, notes))
+}
+
 fn note_url(note: &Note) -> String {
     format!("/documents/{}#note-{}", note.document_slug, note.id)
 }
@@ -148,16 +164,7 @@ pub async fn api_search(
     if offset < 0 {
         return Err(bad_query("offset cannot be negative.".into()));
     }
-    let page = state.store.search_passages(&query, offset, limit).await?;
-    let notes = state
-        .store
-        .search_notes(
-            &query,
-            NoteFilter::for_viewer(viewer.analyst_id()),
-            offset,
-            limit,
-        )
-        .await?;
+    let (page, notes) = search_both(&state, &viewer, &query, offset, limit).await?;
     let note_hits = notes
         .hits
         .into_iter()
@@ -184,15 +191,13 @@ pub async fn api_search(
         .into_iter()
         .map(|hit| {
             let found = matches(&hit.text, &query);
-            let bytes: Vec<usize> = found.iter().flat_map(|r| [r.start, r.end]).collect();
-            let cps = byte_to_cp_offsets(&hit.text, &bytes);
             HitJson {
                 url: reader_url(&hit.slug, &text, hit.paragraph),
-                matches: cps
-                    .chunks(2)
-                    .map(|pair| MatchJson {
-                        start: pair[0],
-                        end: pair[1],
+                matches: code_point_ranges(&hit.text, &found)
+                    .into_iter()
+                    .map(|r| MatchJson {
+                        start: r.start,
+                        end: r.end,
                     })
                     .collect(),
                 snippet: snippet(&hit.text, &found, SNIPPET_CHARS)
@@ -370,19 +375,7 @@ pub async fn search_page(
         }
     };
     let offset = (number - 1).saturating_mul(PAGE_SIZE);
-    let found = state
-        .store
-        .search_passages(&query, offset, PAGE_SIZE)
-        .await?;
-    let notes = state
-        .store
-        .search_notes(
-            &query,
-            NoteFilter::for_viewer(viewer.analyst_id()),
-            offset,
-            PAGE_SIZE,
-        )
-        .await?;
+    let (found, notes) = search_both(&state, &viewer, &query, offset, PAGE_SIZE).await?;
     page.total = found.total;
     page.notes_total = notes.total;
     page.pages = (found.total.max(notes.total) + PAGE_SIZE - 1) / PAGE_SIZE;
