@@ -40,6 +40,34 @@ pub fn parser(markdown: &str) -> Parser<'_> {
     Parser::new_ext(markdown, options)
 }
 
+/// A note's Markdown as the words a reader sees, for snippets: markup dropped, link text
+/// kept (not the address), blocks and line breaks as single spaces.
+pub fn plain_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let space = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    };
+    for event in parser(markdown) {
+        match event {
+            Event::Text(text) | Event::Code(text) => out.push_str(&text),
+            Event::SoftBreak | Event::HardBreak | Event::Rule => space(&mut out),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock
+                | TagEnd::TableCell
+                | TagEnd::FootnoteDefinition,
+            ) => space(&mut out),
+            _ => {}
+        }
+    }
+    out.trim_end().to_owned()
+}
+
 /// Parses a document body (front matter already removed). With `take_title`, a leading
 /// level-1 heading becomes the title instead of a block.
 pub fn parse_document(markdown: &str, take_title: bool) -> MarkdownDocument {
@@ -420,6 +448,14 @@ impl BlockBuilder {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn plain_text_keeps_the_words_a_reader_sees() {
+        assert_eq!(
+            super::plain_text("Beijing watches **Moscow**;\nsee the [report](https://x.test/a).\n\n- one\n- `two`"),
+            "Beijing watches Moscow; see the report. one two"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -45,6 +45,8 @@ pub struct Filters {
     pub motivations: Vec<String>,
     /// `status:S`: notes anchored so (`exact`, `moved`, `fuzzy`, `ambiguous`, `orphan`).
     pub statuses: Vec<String>,
+    /// `visibility:V`: notes shared so (`private`, `team`, `public`).
+    pub visibilities: Vec<String>,
 }
 
 impl Filters {
@@ -53,7 +55,8 @@ impl Filters {
         !(self.tags.is_empty()
             && self.authors.is_empty()
             && self.motivations.is_empty()
-            && self.statuses.is_empty())
+            && self.statuses.is_empty()
+            && self.visibilities.is_empty())
     }
 }
 
@@ -79,7 +82,8 @@ pub const MAX_QUERY_CHARS: usize = 500;
 /// Most terms and filters in one search.
 pub const MAX_TERMS: usize = 32;
 
-const FIELDS: &str = "actor, doc, after, before, tag, author, motivation, status";
+const FIELDS: &str = "actor, doc, after, before, tag, author, motivation, status, visibility";
+const VISIBILITIES: [&str; 3] = ["private", "team", "public"];
 const STATUSES: [&str; 5] = ["exact", "moved", "fuzzy", "ambiguous", "orphan"];
 const MOTIVATIONS: [&str; 13] = [
     "assessing",
@@ -277,7 +281,8 @@ impl SearchQuery {
 }
 
 impl Filters {
-    fn add(&mut self, field: &str, value: &str) -> Result<(), QueryError> {
+    /// Adds the filter `field:value`, checked as if it had been typed.
+    pub fn add(&mut self, field: &str, value: &str) -> Result<(), QueryError> {
         let value = value.trim();
         if value.is_empty() {
             return Err(QueryError(format!(
@@ -303,6 +308,9 @@ impl Filters {
             "author" => self.authors.push(value.to_lowercase()),
             "motivation" => self.motivations.push(known(&MOTIVATIONS, "motivation")?),
             "status" => self.statuses.push(known(&STATUSES, "note status")?),
+            "visibility" => self
+                .visibilities
+                .push(known(&VISIBILITIES, "visibility")?),
             "after" => self.after = Some(date(field, value)?),
             "before" => self.before = Some(date(field, value)?),
             other => {
@@ -324,6 +332,7 @@ fn example(field: &str) -> &'static str {
         "author" => "alice",
         "motivation" => "questioning",
         "status" => "orphan",
+        "visibility" => "team",
         _ => "…",
     }
 }

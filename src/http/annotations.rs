@@ -68,7 +68,7 @@ fn ld_response(
     }
 }
 
-fn ld_text_response(
+pub(super) fn ld_text_response(
     status: StatusCode,
     bytes: String,
     extra: &[(header::HeaderName, String)],

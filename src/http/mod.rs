@@ -23,12 +23,15 @@ pub mod auth;
 pub mod cache;
 pub mod etag;
 pub mod extract;
+pub mod facets;
 pub mod limits;
+pub mod note_search;
 pub mod openapi;
 pub mod pages;
 pub mod search;
 pub mod server;
 pub mod session;
+pub mod workspace;
 
 /// What handlers share.
 #[derive(Debug, Clone)]
@@ -151,6 +154,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/actors", get(api::list_actors))
         .route("/search", get(search::api_search))
+        .route("/annotations", get(note_search::find_annotations))
+        .route("/tags/rename", post(workspace::api_rename_tag))
         .route("/openapi.json", get(openapi::show_openapi))
         .fallback(api::api_not_found)
         .method_not_allowed_fallback(api::api_method_not_allowed)
@@ -158,6 +163,11 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::list_documents))
         .route("/search", get(search::search_page))
+        .route("/notes", get(workspace::notes_page))
+        .route(
+            "/tags",
+            get(workspace::tags_page).post(workspace::rename_tag_form),
+        )
         .route("/documents/{slug}", get(pages::show_document))
         .route("/documents/{slug}/", get(pages::redirect_document))
         .route("/documents/{slug}/export.html", get(pages::export_document))

@@ -4,7 +4,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{annotations, api, search};
+use super::{annotations, api, note_search, search, workspace};
 
 /// The error envelope every failed API request returns.
 #[derive(utoipa::ToSchema)]
@@ -35,6 +35,8 @@ pub struct ErrorDetail {
         api::show_document,
         api::list_actors,
         search::api_search,
+        note_search::find_annotations,
+        workspace::api_rename_tag,
         annotations::list_annotations,
         annotations::create_annotation,
         annotations::options_container,

@@ -16,7 +16,8 @@ use crate::domain::search::{SearchQuery, SnippetPart, code_point_ranges, matches
 use crate::domain::wording::counted;
 use crate::error::AppError;
 use crate::store::annotations::NoteFilter;
-use crate::store::search::{NotePage, PassagePage};
+use crate::store::search::{FacetKind, FacetValue, Facets, NoteOrder, NotePage, NoteSearch, PassagePage};
+use super::facets::{FacetGroup, FacetLinks};
 
 /// Hits per page on `/search`.
 const PAGE_SIZE: i64 = 20;
@@ -86,6 +87,58 @@ pub struct NoteHitJson {
     score: f64,
 }
 
+/// One value of a facet and how many hits have it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FacetJson {
+    /// What the filter takes (`doc:VALUE`, `actor:VALUE`, `tag:VALUE` …; a year).
+    value: String,
+    label: String,
+    count: i64,
+}
+
+/// The values of each facet among all hits (not only this page's), most frequent first.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FacetsJson {
+    /// Passages per document.
+    documents: Vec<FacetJson>,
+    /// Passages naming each actor.
+    actors: Vec<FacetJson>,
+    /// Passages per year of publication.
+    years: Vec<FacetJson>,
+    /// Notes per document.
+    note_documents: Vec<FacetJson>,
+    /// Notes per tag.
+    tags: Vec<FacetJson>,
+    /// Notes per author.
+    authors: Vec<FacetJson>,
+    /// Notes per motivation.
+    motivations: Vec<FacetJson>,
+}
+
+impl From<Facets> for FacetsJson {
+    fn from(f: Facets) -> FacetsJson {
+        let list = |values: Vec<FacetValue>| {
+            values
+                .into_iter()
+                .map(|v| FacetJson {
+                    value: v.value,
+                    label: v.label,
+                    count: v.count,
+                })
+                .collect()
+        };
+        FacetsJson {
+            documents: list(f.documents),
+            actors: list(f.actors),
+            years: list(f.years),
+            note_documents: list(f.note_documents),
+            tags: list(f.tags),
+            authors: list(f.authors),
+            motivations: list(f.motivations),
+        }
+    }
+}
+
 /// `GET /api/search` response.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SearchJson {
@@ -100,36 +153,98 @@ pub struct SearchJson {
     notes_total: i64,
     /// Notes on this page.
     notes: Vec<NoteHitJson>,
+    facets: FacetsJson,
 }
 
 fn bad_query(message: String) -> AppError {
     AppError::client(StatusCode::BAD_REQUEST, "bad_query", message)
 }
 
-/// The passages and the notes the viewer may read that match, one page of each.
-async fn search_both(
+/// What a search found: a page of passages, a page of the notes the viewer may read, and the
+/// facets of all of them.
+struct Found {
+    passages: PassagePage,
+    notes: NotePage,
+    facets: Facets,
+}
+
+async fn search_all(
     state: &AppState,
     viewer: &Viewer,
     query: &SearchQuery,
     offset: i64,
     limit: i64,
-) -> Result<(PassagePage, NotePage), AppError> {
+) -> Result<Found, AppError> {
     let passages = state.store.search_passages(query, offset, limit).await?;
     let filter = NoteFilter::for_viewer(viewer.analyst_id());
+    let search = NoteSearch {
+        query: query.clone(),
+        order: NoteOrder::Relevance,
+        ..NoteSearch::default()
+    };
     let notes = state
         .store
-        .search_notes(query, filter, offset, limit)
+        .search_notes(&search, filter, offset, limit)
         .await?;
-    Ok((passages, notes))
+    let facets = state
+        .store
+        .search_facets(query, filter, FacetKind::Search)
+        .await?;
+    Ok(Found {
+        passages,
+        notes,
+        facets,
+    })
+}
+
+/// The facets shown beside a search's hits or the notes workspace, as links that narrow it.
+pub fn facet_groups(links: &FacetLinks, facets: Facets, kind: FacetKind) -> Vec<FacetGroup> {
+    let f = &links.query.filters;
+    let mut groups = Vec::new();
+    if kind == FacetKind::Search {
+        groups.push(links.group("Documents", "passages", "doc", facets.documents, |v| {
+            f.documents.iter().any(|d| d == v)
+        }));
+        groups.push(links.group("Actors", "passages", "actor", facets.actors, |v| {
+            f.actors.contains(&v.to_lowercase())
+        }));
+        groups.push(links.years("passages", facets.years));
+    } else {
+        groups.push(links.group("Documents", "notes", "doc", facets.note_documents, |v| {
+            f.documents.iter().any(|d| d == v)
+        }));
+        groups.push(links.group("Actors quoted", "notes", "actor", facets.note_actors, |v| {
+            f.actors.contains(&v.to_lowercase())
+        }));
+    }
+    groups.push(links.group("Tags", "notes", "tag", facets.tags, |v| {
+        f.tags.iter().any(|t| t == v)
+    }));
+    groups.push(links.group("Authors", "notes", "author", facets.authors, |v| {
+        f.authors.contains(&v.to_lowercase())
+    }));
+    groups.push(links.group("Motivations", "notes", "motivation", facets.motivations, |v| {
+        f.motivations.iter().any(|m| m == v)
+    }));
+    groups.push(links.group("Anchor", "notes", "status", facets.statuses, |v| {
+        f.statuses.iter().any(|x| x == v)
+    }));
+    groups.push(links.group("Shared with", "notes", "visibility", facets.visibilities, |v| {
+        f.visibilities.iter().any(|x| x == v)
+    }));
+    groups.retain(|g| !g.values.is_empty());
+    groups
 }
 
 fn note_url(note: &Note) -> String {
     format!("/documents/{}#note-{}", note.document_slug, note.id)
 }
 
-/// The note's body around its first match, or its start (the quote is shown apart).
-fn note_snippet(note: &Note, query: &SearchQuery) -> Vec<SnippetPart> {
-    snippet(&note.body, &matches(&note.body, query), SNIPPET_CHARS)
+/// The note's body as a reader sees it, around its first match, or its start (the quote is
+/// shown apart).
+pub fn note_snippet(note: &Note, query: &SearchQuery) -> Vec<SnippetPart> {
+    let text = crate::domain::markdown::plain_text(&note.body);
+    snippet(&text, &matches(&text, query), SNIPPET_CHARS)
 }
 
 fn reader_url(slug: &str, query: &str, paragraph: i64) -> String {
@@ -164,7 +279,11 @@ pub async fn api_search(
     if offset < 0 {
         return Err(bad_query("offset cannot be negative.".into()));
     }
-    let (page, notes) = search_both(&state, &viewer, &query, offset, limit).await?;
+    let Found {
+        passages: page,
+        notes,
+        facets,
+    } = search_all(&state, &viewer, &query, offset, limit).await?;
     let note_hits = notes
         .hits
         .into_iter()
@@ -227,6 +346,7 @@ pub async fn api_search(
         hits,
         notes_total: notes.total,
         notes: note_hits,
+        facets: facets.into(),
     }))
 }
 
@@ -276,6 +396,7 @@ struct SearchPage {
     notes: Vec<NoteView>,
     page: i64,
     pages: i64,
+    facets: Vec<FacetGroup>,
 }
 
 impl SearchPage {
@@ -355,6 +476,7 @@ pub async fn search_page(
         notes: Vec::new(),
         page: 1,
         pages: 0,
+        facets: Vec::new(),
     };
     if text.trim().is_empty() {
         return Ok(Html(page.render()?).into_response());
@@ -375,7 +497,17 @@ pub async fn search_page(
         }
     };
     let offset = (number - 1).saturating_mul(PAGE_SIZE);
-    let (found, notes) = search_both(&state, &viewer, &query, offset, PAGE_SIZE).await?;
+    let Found {
+        passages: found,
+        notes,
+        facets,
+    } = search_all(&state, &viewer, &query, offset, PAGE_SIZE).await?;
+    let links = FacetLinks {
+        path: "/search",
+        text: &text,
+        query: &query,
+    };
+    page.facets = facet_groups(&links, facets, FacetKind::Search);
     page.total = found.total;
     page.notes_total = notes.total;
     page.pages = (found.total.max(notes.total) + PAGE_SIZE - 1) / PAGE_SIZE;

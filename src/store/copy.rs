@@ -71,6 +71,7 @@ pub(crate) const TABLES: &[TableSpec] = &[
             ("ordinal", Int),
             ("kind", Text),
             ("text", Text),
+            ("start_cp", Int),
         ],
     },
     TableSpec {

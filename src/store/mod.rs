@@ -20,6 +20,7 @@ pub mod documents;
 pub mod postgres;
 pub mod search;
 pub mod sqlite;
+pub mod tags;
 mod timestamp;
 
 pub use timestamp::Timestamp;

@@ -166,6 +166,7 @@ mod full_text {
 
     use super::Db;
     use crate::domain::search::SearchQuery;
+    use crate::store::search::NoteField;
 
     /// The query as a `to_tsquery` expression.
     pub(super) fn compile(query: &SearchQuery) -> String {
@@ -198,6 +199,22 @@ mod full_text {
             .push_bind(compiled.to_owned())
             .push("))::float8");
     }
+
+    /// Notes `n` whose `field` alone matches (no index of its own: the other conditions narrow
+    /// first).
+    pub(super) fn push_note_field_match(q: &mut QueryBuilder<Db>, field: NoteField, compiled: &str) {
+        let column = match field {
+            NoteField::Body => "n.body",
+            NoteField::Quote => "coalesce(n.exact, '')",
+        };
+        q.push(format!("to_tsvector('glossa', {column}) @@ to_tsquery('glossa', "))
+            .push_bind(compiled.to_owned())
+            .push(")");
+    }
+
+    /// Joined after a note search's tables: each of the note's tags as `t.value`.
+    pub(super) const NOTE_TAGS: &str =
+        " cross join lateral jsonb_array_elements_text(n.tags::jsonb) as t(value)";
 
     /// `column` holds `needle` as it is, case included.
     pub(super) fn push_contains(q: &mut QueryBuilder<Db>, column: &str, needle: String) {

@@ -56,6 +56,9 @@ pub struct NoteHit {
     pub note: crate::domain::annotation::Note,
     /// Its document's title.
     pub title: String,
+    /// The paragraph its quote starts in, from 1 (none for a note on the whole page or an
+    /// orphan).
+    pub paragraph: Option<i64>,
     /// Relevance, higher first.
     pub score: f64,
 }
@@ -63,27 +66,128 @@ pub struct NoteHit {
 /// One page of note hits, and how many there are in all.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotePage {
-    /// Hits on this page, best first (newest first when there are no words).
+    /// Hits on this page, in the order asked for.
     pub hits: Vec<NoteHit>,
     /// Hits in all.
     pub total: i64,
 }
 
+/// One part of a note that words may be looked for in alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(in crate::store) enum NoteField {
+    Body,
+    Quote,
+}
+
+/// The order of found notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NoteOrder {
+    /// Best match first (newest first when there are no words).
+    #[default]
+    Relevance,
+    /// By creation.
+    Created { newest_first: bool },
+    /// By last change.
+    Modified { newest_first: bool },
+}
+
+/// A note search: the query (words over body, tags and quote, and filters), optional words
+/// that must be in the body or in the quote alone, and the order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NoteSearch {
+    /// Words anywhere in the note, and the filters.
+    pub query: SearchQuery,
+    /// Words that must be in the note's body.
+    pub in_body: Option<SearchQuery>,
+    /// Words that must be in the note's quote.
+    pub in_quote: Option<SearchQuery>,
+    /// The order of the hits.
+    pub order: NoteOrder,
+}
+
+impl From<SearchQuery> for NoteSearch {
+    fn from(query: SearchQuery) -> NoteSearch {
+        NoteSearch {
+            query,
+            ..NoteSearch::default()
+        }
+    }
+}
+
 impl Store {
-    /// Notes that `filter` lets the viewer see, whose body, tags or quote match `query`'s
+    /// Notes that `filter` lets the viewer see, whose body, tags or quote match the search's
     /// words, and that pass its note filters (`tag:` all of them, `author:`, `motivation:`,
-    /// `status:`, `doc:`, `after:` and `before:` on the note's creation). `actor:` narrows
-    /// passages only, so with it no note matches.
+    /// `status:`, `visibility:`, `doc:`, `after:` and `before:` on the note's creation, and
+    /// `actor:`: the note's quote names the actor).
     pub async fn search_notes(
         &self,
-        query: &SearchQuery,
+        search: &NoteSearch,
         filter: super::annotations::NoteFilter,
         offset: i64,
         limit: i64,
     ) -> StoreResult<NotePage> {
-        if !query.filters.actors.is_empty() {
-            return Ok(NotePage::default());
-        }
-        on_backend!(self, read db => db.search_notes(query, filter, offset, limit).await)
+        on_backend!(self, read db => db.search_notes(search, filter, offset, limit).await)
+    }
+}
+
+/// One value of a facet, and how many hits have it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetValue {
+    /// What the filter takes (a slug, an actor id, a year, a tag …).
+    pub value: String,
+    /// What a person reads (a title, an actor's name; else the value).
+    pub label: String,
+    /// Hits with it.
+    pub count: i64,
+}
+
+/// The values of each facet among a search's hits, most frequent first (years newest first).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Facets {
+    /// Passages per document.
+    pub documents: Vec<FacetValue>,
+    /// Passages naming each actor.
+    pub actors: Vec<FacetValue>,
+    /// Passages per year of their document's publication.
+    pub years: Vec<FacetValue>,
+    /// Notes per document.
+    pub note_documents: Vec<FacetValue>,
+    /// Notes per tag.
+    pub tags: Vec<FacetValue>,
+    /// Notes per author.
+    pub authors: Vec<FacetValue>,
+    /// Notes per motivation.
+    pub motivations: Vec<FacetValue>,
+    /// Notes whose quote names each actor (for the notes workspace only).
+    pub note_actors: Vec<FacetValue>,
+    /// Notes per anchor status (for the notes workspace only).
+    pub statuses: Vec<FacetValue>,
+    /// Notes per visibility (for the notes workspace only).
+    pub visibilities: Vec<FacetValue>,
+}
+
+/// Which page the facets are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FacetKind {
+    /// `/search`: passages by document, actor and year, and the notes' tags, authors and
+    /// motivations.
+    Search,
+    /// `/notes`: notes by document, actor, tag, author, motivation, status and visibility.
+    Notes,
+}
+
+/// Most values shown per facet.
+pub const FACET_VALUES: i64 = 12;
+
+impl Store {
+    /// The facets of a search's passages and of the notes the viewer may see (private notes
+    /// of others are never counted).
+    pub async fn search_facets(
+        &self,
+        query: &SearchQuery,
+        filter: super::annotations::NoteFilter,
+        kind: FacetKind,
+    ) -> StoreResult<Facets> {
+        on_backend!(self, read db => db.search_facets(query, filter, kind).await)
     }
 }

@@ -128,6 +128,7 @@ mod full_text {
 
     use super::Db;
     use crate::domain::search::SearchQuery;
+    use crate::store::search::NoteField;
 
     /// The query as an FTS5 `MATCH` expression.
     pub(super) fn compile(query: &SearchQuery) -> String {
@@ -160,6 +161,20 @@ mod full_text {
             .push_bind(compiled.to_owned())
             .push(" and note_id = n.id)");
     }
+
+    /// Notes `n` whose `field` alone matches.
+    pub(super) fn push_note_field_match(q: &mut QueryBuilder<Db>, field: NoteField, compiled: &str) {
+        let column = match field {
+            NoteField::Body => "body",
+            NoteField::Quote => "quote",
+        };
+        q.push("n.id in (select note_id from notes_fts where notes_fts match ")
+            .push_bind(format!("{{{column}}} : ({compiled})"))
+            .push(")");
+    }
+
+    /// Joined after a note search's tables: each of the note's tags as `t.value`.
+    pub(super) const NOTE_TAGS: &str = ", json_each(n.tags) t";
 
     /// `column` holds `needle` as it is, case included.
     pub(super) fn push_contains(q: &mut QueryBuilder<Db>, column: &str, needle: String) {
@@ -293,7 +308,11 @@ mod tests {
         );
         assert_eq!(note.status, crate::domain::reanchor::AnchorStatus::Moved);
         assert_eq!(note.kept, crate::domain::annotation::KeptFields::default());
-        let search = |q: &str| crate::domain::search::SearchQuery::parse(q).unwrap();
+        let search = |q: &str| {
+            crate::store::search::NoteSearch::from(
+                crate::domain::search::SearchQuery::parse(q).unwrap(),
+            )
+        };
         let team = crate::store::annotations::NoteFilter::Team;
         assert_eq!(
             store
@@ -306,7 +325,7 @@ mod tests {
         );
         assert_eq!(
             store
-                .search_passages(&search("Seoul"), 0, 10)
+                .search_passages(&search("Seoul").query, 0, 10)
                 .await
                 .unwrap()
                 .total,

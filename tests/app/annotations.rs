@@ -581,6 +581,8 @@ async fn the_openapi_description_covers_every_api_route() {
         ("/api/documents/{slug}", vec!["get"]),
         ("/api/actors", vec!["get"]),
         ("/api/search", vec!["get"]),
+        ("/api/annotations", vec!["get"]),
+        ("/api/tags/rename", vec!["post"]),
         (
             "/api/documents/{slug}/annotations/",
             vec!["get", "post", "options"],

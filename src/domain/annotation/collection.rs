@@ -43,7 +43,7 @@ pub struct PageLd<'a> {
 struct PartOfLd {
     id: String,
     #[serde(rename = "type")]
-    kind: [&'static str; 2],
+    kind: &'static [&'static str],
     total: i64,
 }
 
@@ -54,7 +54,7 @@ pub struct CollectionLd<'a> {
     context: [&'static str; 2],
     id: String,
     #[serde(rename = "type")]
-    kind: [&'static str; 2],
+    kind: &'static [&'static str],
     label: String,
     total: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -63,7 +63,10 @@ pub struct CollectionLd<'a> {
     last: Option<String>,
 }
 
-const CONTAINER_TYPES: [&str; 2] = ["BasicContainer", "AnnotationCollection"];
+const CONTAINER_TYPES: &[&str] = &["BasicContainer", "AnnotationCollection"];
+/// A collection that is not a container: notes found across documents, which cannot be
+/// written to.
+const FOUND_TYPES: &[&str] = &["AnnotationCollection"];
 
 /// An `AnnotationPage` of `notes` on the document `slug`; with `standalone`, it carries its
 /// own `@context` (served alone rather than inside its collection).
@@ -74,13 +77,35 @@ pub fn page_jsonld<'a>(
     page: PageInfo,
     standalone: bool,
 ) -> PageLd<'a> {
+    page_of(notes, iris, iris.container(slug), CONTAINER_TYPES, page, standalone)
+}
+
+/// An `AnnotationPage` of notes found across documents, part of the collection `collection`.
+pub fn found_page_jsonld<'a>(
+    notes: &'a [Note],
+    iris: &Iris,
+    collection: String,
+    page: PageInfo,
+    standalone: bool,
+) -> PageLd<'a> {
+    page_of(notes, iris, collection, FOUND_TYPES, page, standalone)
+}
+
+fn page_of<'a>(
+    notes: &'a [Note],
+    iris: &Iris,
+    part_of: String,
+    kind: &'static [&'static str],
+    page: PageInfo,
+    standalone: bool,
+) -> PageLd<'a> {
     PageLd {
         context: standalone.then_some(ANNO_CONTEXT),
         id: page.id,
         kind: "AnnotationPage",
         part_of: PartOfLd {
-            id: iris.container(slug),
-            kind: CONTAINER_TYPES,
+            id: part_of,
+            kind,
             total: page.total,
         },
         start_index: page.start_index,
@@ -103,6 +128,26 @@ pub fn collection_jsonld<'a>(
         id: iris.container(slug),
         kind: CONTAINER_TYPES,
         label: format!("Notes on {slug}"),
+        total,
+        first,
+        last,
+    }
+}
+
+/// Notes found across documents (`GET /api/annotations?…`) as an `AnnotationCollection` at
+/// `id`, with its first page embedded and the IRI of its last.
+pub fn found_collection_jsonld<'a>(
+    id: String,
+    label: String,
+    total: i64,
+    first: Option<PageLd<'a>>,
+    last: Option<String>,
+) -> CollectionLd<'a> {
+    CollectionLd {
+        context: [ANNO_CONTEXT, "http://www.w3.org/ns/ldp.jsonld"],
+        id,
+        kind: FOUND_TYPES,
+        label,
         total,
         first,
         last,

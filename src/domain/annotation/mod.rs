@@ -8,11 +8,14 @@ pub mod jsonld;
 pub mod model;
 pub mod parse;
 
-pub use collection::{CollectionLd, PageInfo, PageLd, collection_jsonld, page_jsonld};
+pub use collection::{
+    CollectionLd, PageInfo, PageLd, collection_jsonld, found_collection_jsonld, found_page_jsonld,
+    page_jsonld,
+};
 pub use import::{ImportedNote, annotation_items, embedded_collection, parse_imported};
 pub use jsonld::{AnnotationLd, Iris, to_jsonld};
 pub use model::{
     ANNO_CONTEXT, FieldError, KeptFields, MAX_BODY_LEN, MAX_TAG_LEN, MAX_TAGS, MOTIVATIONS, Note,
     NoteContent, NoteId, Visibility,
 };
-pub use parse::parse_note;
+pub use parse::{check_tag, parse_note};

@@ -308,7 +308,8 @@ fn normalise_body(value: &str, path: &str) -> Result<String, FieldError> {
     Ok(body)
 }
 
-fn check_tag(tag: &str, field: &str) -> Result<String, FieldError> {
+/// A tag as a note may carry it: trimmed, not empty, no control characters, not too long.
+pub fn check_tag(tag: &str, field: &str) -> Result<String, FieldError> {
     let tag = tag.trim();
     if tag.is_empty() {
         return Err(invalid(field, "is an empty tag"));

@@ -474,17 +474,27 @@ async fn insert_paragraphs(
     blocks: &[crate::domain::document::Block],
 ) -> StoreResult<Vec<i64>> {
     let mut ids = vec![0; blocks.len()];
-    let numbered: Vec<(usize, &crate::domain::document::Block)> =
-        blocks.iter().enumerate().collect();
+    let separator = crate::domain::anchor::PARAGRAPH_SEPARATOR.chars().count();
+    let mut start = 0;
+    let numbered: Vec<(usize, usize, &crate::domain::document::Block)> = blocks
+        .iter()
+        .enumerate()
+        .map(|(i, block)| {
+            let at = start;
+            start += block.text.chars().count() + separator;
+            (i, at, block)
+        })
+        .collect();
     for chunk in numbered.chunks(ROWS_PER_INSERT) {
         let mut query = sqlx::QueryBuilder::<Db>::new(
-            "insert into paragraphs (document_id, ordinal, kind, text) ",
+            "insert into paragraphs (document_id, ordinal, kind, text, start_cp) ",
         );
-        query.push_values(chunk, |mut row, (i, block)| {
+        query.push_values(chunk, |mut row, (i, at, block)| {
             row.push_bind(document_id)
                 .push_bind(*i as i64 + 1)
                 .push_bind(block.kind.as_str())
-                .push_bind(block.text.as_str());
+                .push_bind(block.text.as_str())
+                .push_bind(*at as i64);
         });
         query.push(" returning id, ordinal");
         let rows: Vec<(i64, i64)> = query.build_query_as().fetch_all(&mut **tx).await?;

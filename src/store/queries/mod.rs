@@ -13,6 +13,7 @@ mod annotations;
 mod copy;
 mod documents;
 mod search;
+mod tags;
 
 /// A write transaction on this backend.
 type Tx = Transaction<'static, Db>;

@@ -8,7 +8,10 @@ use super::{Db, Handle};
 use crate::domain::search::SearchQuery;
 use crate::store::StoreResult;
 use crate::store::annotations::{NoteFilter, OwnedNote};
-use crate::store::search::{NoteHit, NotePage, PassageHit, PassagePage};
+use crate::store::search::{
+    FACET_VALUES, FacetKind, FacetValue, Facets, NoteField, NoteHit, NoteOrder, NotePage, NoteSearch, PassageHit,
+    PassagePage,
+};
 use crate::store::{StoreError, Timestamp};
 
 use super::annotations::{NoteRow, SELECT_NOTE};
@@ -18,11 +21,12 @@ struct NoteHitRow {
     #[sqlx(flatten)]
     note: NoteRow,
     title: String,
+    paragraph: Option<i64>,
     score: f64,
 }
 
 /// Who may see a note, as `NoteFilter` says, for a query being built.
-fn push_visibility(q: &mut QueryBuilder<Db>, filter: NoteFilter) {
+pub(super) fn push_visibility(q: &mut QueryBuilder<Db>, filter: NoteFilter) {
     match filter {
         NoteFilter::Public => q.push("n.visibility = 'public'"),
         NoteFilter::Team => q.push("n.visibility in ('public', 'team')"),
@@ -35,18 +39,45 @@ fn push_visibility(q: &mut QueryBuilder<Db>, filter: NoteFilter) {
     };
 }
 
-/// The `where …` of a note search after `SELECT_NOTE`.
+/// A note search's queries compiled for the backend's full-text engine.
+struct CompiledNotes {
+    anywhere: Option<String>,
+    in_body: Option<String>,
+    in_quote: Option<String>,
+}
+
+impl CompiledNotes {
+    fn new(search: &NoteSearch) -> CompiledNotes {
+        let words = |q: &SearchQuery| q.has_words().then(|| full_text::compile(q));
+        CompiledNotes {
+            anywhere: words(&search.query),
+            in_body: search.in_body.as_ref().and_then(words),
+            in_quote: search.in_quote.as_ref().and_then(words),
+        }
+    }
+}
+
+/// The `where …` of a note search after `SELECT_NOTE`'s tables.
 fn push_notes(
     q: &mut QueryBuilder<Db>,
     query: &SearchQuery,
     filter: NoteFilter,
-    compiled: &str,
+    compiled: &CompiledNotes,
 ) -> StoreResult<()> {
     q.push(" where ");
     push_visibility(q, filter);
-    if query.has_words() {
+    if let Some(words) = &compiled.anywhere {
         q.push(" and ");
-        full_text::push_note_match(q, compiled);
+        full_text::push_note_match(q, words);
+    }
+    for (field, words) in [
+        (NoteField::Body, &compiled.in_body),
+        (NoteField::Quote, &compiled.in_quote),
+    ] {
+        if let Some(words) = words {
+            q.push(" and ");
+            full_text::push_note_field_match(q, field, words);
+        }
     }
     let filters = &query.filters;
     let any_of = |q: &mut QueryBuilder<Db>, column: &str, values: &[String]| {
@@ -63,6 +94,17 @@ fn push_notes(
     any_of(q, "a.name", &filters.authors);
     any_of(q, "n.motivation", &filters.motivations);
     any_of(q, "n.anchor_status", &filters.statuses);
+    any_of(q, "n.visibility", &filters.visibilities);
+    for actor in &filters.actors {
+        // A mention inside the quote, or overlapping it: positions in the document's text are
+        // the paragraph's start plus the mention's offset in the paragraph.
+        q.push(
+            " and exists (select 1 from paragraphs p join mentions m on m.paragraph_id = p.id
+              where p.document_id = n.document_id and lower(m.actor_id) = ",
+        );
+        q.push_bind(actor.clone());
+        q.push(" and p.start_cp + m.start_cp < n.end_cp and p.start_cp + m.end_cp > n.start_cp)");
+    }
     for tag in &filters.tags {
         // Tags are kept as a JSON array: look for the tag as JSON writes it, quotes included.
         let needle =
@@ -107,9 +149,11 @@ struct NamedRow {
 }
 
 /// The `from … where …` of a passage search: the full-text match when there are words,
-/// then the filters.
-fn push_passages(q: &mut QueryBuilder<Db>, query: &SearchQuery, compiled: &str) {
-    q.push(" from paragraphs p join documents d on d.id = p.document_id where ");
+/// then the filters; `joins` adds tables to count by.
+fn push_passages(q: &mut QueryBuilder<Db>, query: &SearchQuery, compiled: &str, joins: &str) {
+    q.push(" from paragraphs p join documents d on d.id = p.document_id")
+        .push(joins)
+        .push(" where ");
     if query.has_words() {
         full_text::push_match(q, compiled);
     } else {
@@ -148,7 +192,7 @@ impl Handle {
     ) -> StoreResult<PassagePage> {
         let compiled = full_text::compile(query);
         let mut count = QueryBuilder::new("select count(*)");
-        push_passages(&mut count, query, &compiled);
+        push_passages(&mut count, query, &compiled, "");
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
         let mut select = QueryBuilder::new("select d.slug, d.title, p.ordinal, p.id, p.text, ");
         if query.has_words() {
@@ -157,7 +201,7 @@ impl Handle {
             select.push("cast(0 as double precision)");
         }
         select.push(" as score");
-        push_passages(&mut select, query, &compiled);
+        push_passages(&mut select, query, &compiled, "");
         select
             .push(" order by score desc, d.slug, p.ordinal limit ")
             .push_bind(limit)
@@ -197,34 +241,49 @@ impl Handle {
     }
 }
 
+/// Tables a note search reads.
+const NOTE_TABLES: &str = " from annotations n join documents d on d.id = n.document_id
+    join analysts a on a.id = n.analyst_id";
+
+/// The paragraph a note's quote starts in.
+const NOTE_PARAGRAPH: &str = "(select max(p.ordinal) from paragraphs p
+    where p.document_id = n.document_id and p.start_cp <= n.start_cp)";
+
 impl Handle {
     pub(in crate::store) async fn search_notes(
         &self,
-        query: &SearchQuery,
+        search: &NoteSearch,
         filter: NoteFilter,
         offset: i64,
         limit: i64,
     ) -> StoreResult<NotePage> {
-        let compiled = full_text::compile(query);
-        let mut count = QueryBuilder::new(
-            "select count(*) from annotations n join documents d on d.id = n.document_id
-             join analysts a on a.id = n.analyst_id",
-        );
+        let query = &search.query;
+        let compiled = CompiledNotes::new(search);
+        let mut count = QueryBuilder::new("select count(*)");
+        count.push(NOTE_TABLES);
         push_notes(&mut count, query, filter, &compiled)?;
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-        let (columns, tables) = SELECT_NOTE
+        let (columns, _) = SELECT_NOTE
             .split_once(" from ")
             .ok_or_else(|| StoreError::Malformed("the note query has no from".into()))?;
-        let mut select = QueryBuilder::new(format!("{columns}, d.title, "));
-        if query.has_words() {
-            full_text::push_note_score(&mut select, &compiled);
-        } else {
-            select.push("cast(0 as double precision)");
+        let mut select = QueryBuilder::new(format!("{columns}, d.title, {NOTE_PARAGRAPH} as paragraph, "));
+        match &compiled.anywhere {
+            Some(words) => full_text::push_note_score(&mut select, words),
+            None => {
+                select.push("cast(0 as double precision)");
+            }
         }
-        select.push(" as score from ").push(tables);
+        select.push(" as score").push(NOTE_TABLES);
         push_notes(&mut select, query, filter, &compiled)?;
+        select.push(match search.order {
+            NoteOrder::Relevance => " order by score desc, n.created desc, n.id",
+            NoteOrder::Created { newest_first: true } => " order by n.created desc, n.id",
+            NoteOrder::Created { newest_first: false } => " order by n.created, n.id",
+            NoteOrder::Modified { newest_first: true } => " order by n.modified desc, n.id",
+            NoteOrder::Modified { newest_first: false } => " order by n.modified, n.id",
+        });
         select
-            .push(" order by score desc, n.created desc, n.id limit ")
+            .push(" limit ")
             .push_bind(limit)
             .push(" offset ")
             .push_bind(offset);
@@ -234,11 +293,136 @@ impl Handle {
             .map(|row| {
                 Ok(NoteHit {
                     title: row.title,
+                    paragraph: row.paragraph,
                     score: row.score,
                     note: OwnedNote::try_from(row.note)?.note,
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
         Ok(NotePage { hits, total })
+    }
+}
+
+#[derive(FromRow)]
+struct FacetRow {
+    value: String,
+    label: String,
+    count: i64,
+}
+
+impl From<FacetRow> for FacetValue {
+    fn from(row: FacetRow) -> FacetValue {
+        FacetValue {
+            value: row.value,
+            label: row.label,
+            count: row.count,
+        }
+    }
+}
+
+impl Handle {
+    /// Runs one facet's `group by` query.
+    async fn facet(&self, mut q: QueryBuilder<Db>) -> StoreResult<Vec<FacetValue>> {
+        let rows: Vec<FacetRow> = q.build_query_as().fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(FacetValue::from).collect())
+    }
+
+    pub(in crate::store) async fn search_facets(
+        &self,
+        query: &SearchQuery,
+        filter: NoteFilter,
+        kind: FacetKind,
+    ) -> StoreResult<Facets> {
+        let compiled = full_text::compile(query);
+        let mut facets = Facets::default();
+        if kind == FacetKind::Search && !query.filters.only_notes() {
+            let mut q = QueryBuilder::new("select d.slug as value, d.title as label, count(*) as count");
+            push_passages(&mut q, query, &compiled, "");
+            q.push(" group by d.slug, d.title order by count desc, d.slug limit ")
+                .push_bind(FACET_VALUES);
+            facets.documents = self.facet(q).await?;
+            let mut q = QueryBuilder::new(
+                "select ac.id as value, ac.name as label, count(distinct p.id) as count",
+            );
+            push_passages(
+                &mut q,
+                query,
+                &compiled,
+                " join mentions m on m.paragraph_id = p.id join actors ac on ac.id = m.actor_id",
+            );
+            q.push(" group by ac.id, ac.name order by count desc, ac.name limit ")
+                .push_bind(FACET_VALUES);
+            facets.actors = self.facet(q).await?;
+            let mut q = QueryBuilder::new(
+                "select substr(d.published, 1, 4) as value, substr(d.published, 1, 4) as label, count(*) as count",
+            );
+            push_passages(&mut q, query, &compiled, "");
+            q.push(" and d.published is not null group by substr(d.published, 1, 4) order by value desc limit ")
+                .push_bind(FACET_VALUES);
+            facets.years = self.facet(q).await?;
+        }
+        let notes = CompiledNotes::new(&NoteSearch::from(query.clone()));
+        let note_facet = |select: &str, joins: &str, group: &str| -> StoreResult<QueryBuilder<Db>> {
+            let mut q = QueryBuilder::new(select);
+            q.push(NOTE_TABLES).push(joins);
+            push_notes(&mut q, query, filter, &notes)?;
+            q.push(group).push_bind(FACET_VALUES);
+            Ok(q)
+        };
+        if kind == FacetKind::Notes {
+            facets.note_actors = self
+                .facet(note_facet(
+                    "select ac.id as value, ac.name as label, count(distinct n.id) as count",
+                    " join paragraphs p on p.document_id = n.document_id
+                      join mentions m on m.paragraph_id = p.id
+                       and p.start_cp + m.start_cp < n.end_cp and p.start_cp + m.end_cp > n.start_cp
+                      join actors ac on ac.id = m.actor_id",
+                    " group by ac.id, ac.name order by count desc, ac.name limit ",
+                )?)
+                .await?;
+            facets.statuses = self
+                .facet(note_facet(
+                    "select n.anchor_status as value, n.anchor_status as label, count(*) as count",
+                    "",
+                    " group by n.anchor_status order by count desc, n.anchor_status limit ",
+                )?)
+                .await?;
+            facets.visibilities = self
+                .facet(note_facet(
+                    "select n.visibility as value, n.visibility as label, count(*) as count",
+                    "",
+                    " group by n.visibility order by count desc, n.visibility limit ",
+                )?)
+                .await?;
+        }
+        facets.note_documents = self
+            .facet(note_facet(
+                "select d.slug as value, d.title as label, count(*) as count",
+                "",
+                " group by d.slug, d.title order by count desc, d.slug limit ",
+            )?)
+            .await?;
+        facets.tags = self
+            .facet(note_facet(
+                "select t.value as value, t.value as label, count(*) as count",
+                full_text::NOTE_TAGS,
+                " group by t.value order by count desc, t.value limit ",
+            )?)
+            .await?;
+        facets.authors = self
+            .facet(note_facet(
+                "select a.name as value, a.name as label, count(*) as count",
+                "",
+                " group by a.name order by count desc, a.name limit ",
+            )?)
+            .await?;
+        facets.motivations = self
+            .facet(note_facet(
+                "select n.motivation as value, n.motivation as label, count(*) as count",
+                "",
+                " group by n.motivation order by count desc, n.motivation limit ",
+            )?)
+            .await?;
+        Ok(facets)
     }
 }
