@@ -196,7 +196,9 @@
   const GAP = 10;
   let activeId = null;
   const expandedParagraphs = new Set();
-  const notesIn = (root) => Array.from(root.querySelectorAll(".margin article.note"));
+  // Notes the page's filter leaves shown; the others take no room in the margin.
+  const SHOWN = "article.note:not(.filtered-out)";
+  const notesIn = (root) => Array.from(root.querySelectorAll(`.margin ${SHOWN}`));
   const firstMark = (id) => article.querySelector(`.text mark.note-highlight[data-annotation-id="${id}"]`);
 
   // "Show all" is offered only on a note that shows less than all of itself.
@@ -321,14 +323,14 @@
       for (const note of notes) note.classList.toggle("folded", folded.has(note));
       const list = notes.filter((n) => !folded.has(n)).map((el) => ({ el, want: want.get(el) }));
       for (const margin of text.querySelectorAll(".margin")) {
-        const hidden = Array.from(margin.querySelectorAll("article.note")).filter((n) => folded.has(n));
+        const hidden = Array.from(margin.querySelectorAll(SHOWN)).filter((n) => folded.has(n));
         const button = margin.querySelector(":scope > .more-notes");
         if (hidden.length === 0) {
           if (button) button.hidden = true;
           continue;
         }
         const more = foldButton(margin);
-        const all = hidden.length === margin.querySelectorAll("article.note").length;
+        const all = hidden.length === margin.querySelectorAll(SHOWN).length;
         const noun = hidden.length === 1 ? "note" : "notes";
         more.textContent = all
           ? `${hidden.length} ${noun} on paragraph ${margin.dataset.paragraph} ▸`
@@ -355,7 +357,7 @@
       const far = list.findIndex((item, i) => item.el.matches("article.note") && tops[i] - item.want > foldAt && mayFold(item.el));
       if (far === -1) break;
       const margin = marginOf(list[far].el);
-      const siblings = Array.from(margin.querySelectorAll("article.note"));
+      const siblings = Array.from(margin.querySelectorAll(SHOWN));
       for (const note of siblings.slice(siblings.indexOf(list[far].el))) if (mayFold(note)) folded.add(note);
       list = items();
       tops = stack(list);
@@ -395,7 +397,7 @@
       note.style.top = "";
     }
     for (const margin of text.querySelectorAll(".margin")) {
-      const count = margin.querySelectorAll("article.note").length;
+      const count = margin.querySelectorAll(SHOWN).length;
       if (count === 0) continue;
       let toggle = margin.querySelector(":scope > .margin-toggle");
       if (!toggle) {
@@ -426,7 +428,72 @@
       note.classList.toggle("clipped", body.scrollHeight > 9.5 * parseFloat(getComputedStyle(body).fontSize) + 1);
     }
   };
+  // ---- The notes filter: the margin, the page notes and the highlights in the text all show
+  // only the notes that pass it. Applied before every layout, so notes added or refreshed
+  // later follow it too.
+  const filterPanel = article.querySelector(".notes-filter");
+  const filterWords = filterPanel.querySelector(".nf-words");
+  const filterFields = Array.from(filterPanel.querySelectorAll(".nf-field"));
+  const filterCount = filterPanel.querySelector(".nf-count");
+  const fieldValues = (note, field) => field === "tag"
+    ? (note.dataset.tagList || "").split("\n").filter((tag) => tag !== "")
+    : [note.dataset[field] || ""];
+  const noteText = (note) => [
+    note.querySelector(".note-body")?.textContent || "",
+    note.querySelector(".note-quote")?.textContent || "",
+    note.dataset.tagList || "",
+  ].join(" ").toLowerCase();
+  const fillFilterOptions = (notes) => {
+    for (const select of filterFields) {
+      const values = new Set(notes.flatMap((note) => fieldValues(note, select.dataset.field)));
+      values.delete("");
+      const chosen = select.value;
+      if (chosen) values.add(chosen);
+      const have = Array.from(select.options).slice(1).map((option) => option.value);
+      const want = Array.from(values).sort((a, b) => a.localeCompare(b));
+      if (have.join("\n") === want.join("\n")) continue;
+      select.replaceChildren(select.options[0], ...want.map((value) => new Option(value, value)));
+      select.value = chosen;
+    }
+  };
+  const applyNotesFilter = () => {
+    const notes = Array.from(article.querySelectorAll("article.note"));
+    filterPanel.hidden = notes.length === 0;
+    if (notes.length === 0) return;
+    fillFilterOptions(notes);
+    const words = filterWords.value.toLowerCase().split(/\s+/).filter((w) => w !== "");
+    const chosen = filterFields.filter((select) => select.value !== "");
+    const hiddenIds = new Set();
+    for (const note of notes) {
+      const text = words.length > 0 ? noteText(note) : "";
+      const shown = words.every((word) => text.includes(word))
+        && chosen.every((select) => fieldValues(note, select.dataset.field).includes(select.value));
+      note.classList.toggle("filtered-out", !shown);
+      if (!shown) hiddenIds.add(note.dataset.annotationId);
+    }
+    for (const mark of article.querySelectorAll("mark.note-highlight")) {
+      mark.classList.toggle("filtered-out", hiddenIds.has(mark.dataset.annotationId));
+    }
+    const shown = notes.length - hiddenIds.size;
+    const noun = notes.length === 1 ? "note" : "notes";
+    filterCount.textContent = hiddenIds.size === 0
+      ? `All ${notes.length} ${noun} shown.`
+      : `Showing ${shown} of ${notes.length} ${noun}; the others and their highlights are hidden.`;
+  };
+  const onFilterChange = () => {
+    if (activeId !== null && document.getElementById(`note-${activeId}`)?.classList.contains("filtered-out")) activeId = null;
+    layoutNotes();
+  };
+  filterWords.addEventListener("input", onFilterChange);
+  for (const select of filterFields) select.addEventListener("change", onFilterChange);
+  filterPanel.querySelector(".nf-clear").addEventListener("click", () => {
+    filterWords.value = "";
+    for (const select of filterFields) select.value = "";
+    onFilterChange();
+  });
+
   const layoutNotes = () => {
+    applyNotesFilter();
     clipPageNotes();
     const text = textColumn();
     if (!text) return;
@@ -460,7 +527,7 @@
   if (document.fonts) document.fonts.ready.then(queueLayout);
 
   // ---- Notes: highlight ↔ margin, keyboard navigation ---------------------------------------
-  const allNotes = () => Array.from(article.querySelectorAll("article.note"));
+  const allNotes = () => Array.from(article.querySelectorAll(SHOWN));
   const markActive = (id) => {
     for (const mark of article.querySelectorAll("mark.note-highlight.active")) mark.classList.remove("active");
     for (const mark of article.querySelectorAll(`mark.note-highlight[data-annotation-id="${id}"]`)) mark.classList.add("active");
@@ -502,7 +569,7 @@
     for (const mark of root.querySelectorAll("mark.note-highlight")) {
       mark.addEventListener("click", () => {
         const note = document.getElementById(`note-${mark.dataset.annotationId}`);
-        if (note) activate(note, { focus: true });
+        if (note && !note.classList.contains("filtered-out")) activate(note, { focus: true });
       });
     }
     for (const note of root.querySelectorAll(".text article.note")) {

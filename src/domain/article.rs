@@ -114,6 +114,13 @@ pub struct MarginNote {
     pub modified: String,
 }
 
+impl MarginNote {
+    /// The tags one per line, for the page's notes filter (a tag never holds a line break).
+    pub fn tag_lines(&self) -> String {
+        self.tags.join("\n")
+    }
+}
+
 /// A footnote with the ids of the markers that cite it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FootnoteView {

@@ -451,7 +451,9 @@ mod tests {
     #[test]
     fn plain_text_keeps_the_words_a_reader_sees() {
         assert_eq!(
-            super::plain_text("Beijing watches **Moscow**;\nsee the [report](https://x.test/a).\n\n- one\n- `two`"),
+            super::plain_text(
+                "Beijing watches **Moscow**;\nsee the [report](https://x.test/a).\n\n- one\n- `two`"
+            ),
             "Beijing watches Moscow; see the report. one two"
         );
     }

@@ -308,9 +308,7 @@ impl Filters {
             "author" => self.authors.push(value.to_lowercase()),
             "motivation" => self.motivations.push(known(&MOTIVATIONS, "motivation")?),
             "status" => self.statuses.push(known(&STATUSES, "note status")?),
-            "visibility" => self
-                .visibilities
-                .push(known(&VISIBILITIES, "visibility")?),
+            "visibility" => self.visibilities.push(known(&VISIBILITIES, "visibility")?),
             "after" => self.after = Some(date(field, value)?),
             "before" => self.before = Some(date(field, value)?),
             other => {

@@ -116,7 +116,12 @@ impl FacetLinks<'_> {
         }
     }
 
-    fn link(&self, value: FacetValue, tokens: &[String], active: impl Fn(&str) -> bool) -> FacetLink {
+    fn link(
+        &self,
+        value: FacetValue,
+        tokens: &[String],
+        active: impl Fn(&str) -> bool,
+    ) -> FacetLink {
         let active = active(&value.value);
         let text = if active {
             without(self.text, tokens)
@@ -140,7 +145,10 @@ mod tests {
 
     #[test]
     fn filters_are_written_as_typed() {
-        assert_eq!(filter_token("tag", "sanctions").as_deref(), Some("tag:sanctions"));
+        assert_eq!(
+            filter_token("tag", "sanctions").as_deref(),
+            Some("tag:sanctions")
+        );
         assert_eq!(
             filter_token("tag", "foreign policy").as_deref(),
             Some("tag:\"foreign policy\"")
@@ -152,7 +160,10 @@ mod tests {
     fn an_active_filter_is_taken_away_whole() {
         let tokens = ["tag:sanctions".to_owned()];
         assert_eq!(without("Moscow tag:sanctions", &tokens), "Moscow");
-        assert_eq!(without("tag:sanctionsx tag:sanctions", &tokens), "tag:sanctionsx");
+        assert_eq!(
+            without("tag:sanctionsx tag:sanctions", &tokens),
+            "tag:sanctionsx"
+        );
         assert_eq!(without("tag:sanctions", &tokens), "");
     }
 }

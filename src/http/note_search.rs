@@ -22,9 +22,7 @@ use super::AppState;
 use super::annotations::ld_text_response;
 use super::auth::Viewer;
 use super::pages::url_encode;
-use crate::domain::annotation::{
-    Note, PageInfo, found_collection_jsonld, found_page_jsonld,
-};
+use crate::domain::annotation::{Note, PageInfo, found_collection_jsonld, found_page_jsonld};
 use crate::domain::search::SearchQuery;
 use crate::error::AppError;
 use crate::store::annotations::NoteFilter;
@@ -99,7 +97,9 @@ fn parse_request(raw: Option<&str>, base: &str) -> Result<Request, AppError> {
             seen.push(name);
         }
         let filter = |q: &mut SearchQuery, field: &str, value: &str| {
-            q.filters.add(field, value).map_err(|e| bad(format!("{name}: {}", e.0)))
+            q.filters
+                .add(field, value)
+                .map_err(|e| bad(format!("{name}: {}", e.0)))
         };
         match name.as_str() {
             "user" => filter(&mut query, "author", &analyst_of(value, base))?,
@@ -120,7 +120,11 @@ fn parse_request(raw: Option<&str>, base: &str) -> Result<Request, AppError> {
                     .parse()
                     .ok()
                     .filter(|n| (1..=MAX_LIMIT).contains(n))
-                    .ok_or_else(|| bad(format!("limit must be a whole number from 1 to {MAX_LIMIT}.")))?;
+                    .ok_or_else(|| {
+                        bad(format!(
+                            "limit must be a whole number from 1 to {MAX_LIMIT}."
+                        ))
+                    })?;
             }
             "page" => {
                 page = Some(
@@ -141,7 +145,11 @@ fn parse_request(raw: Option<&str>, base: &str) -> Result<Request, AppError> {
     let newest_first = match order.as_str() {
         "desc" => true,
         "asc" => false,
-        other => return Err(bad(format!("order {other:?} is not known; use desc or asc."))),
+        other => {
+            return Err(bad(format!(
+                "order {other:?} is not known; use desc or asc."
+            )));
+        }
     };
     search.order = match sort.as_str() {
         "updated" => NoteOrder::Modified { newest_first },
@@ -257,9 +265,8 @@ pub async fn find_annotations(
             true,
         )),
         None => {
-            let first = (total > 0).then(|| {
-                found_page_jsonld(&notes, &state.iris, collection.clone(), info, false)
-            });
+            let first = (total > 0)
+                .then(|| found_page_jsonld(&notes, &state.iris, collection.clone(), info, false));
             serde_json::to_string(&found_collection_jsonld(
                 collection.clone(),
                 "Notes found".to_owned(),
@@ -298,14 +305,20 @@ mod tests {
 
     #[test]
     fn users_are_named_as_hypothesis_or_glossa_names_them() {
-        for user in ["alice", "acct:alice@glossa.test", "http://glossa.test/analysts/alice"] {
+        for user in [
+            "alice",
+            "acct:alice@glossa.test",
+            "http://glossa.test/analysts/alice",
+        ] {
             assert_eq!(analyst_of(user, BASE), "alice", "{user}");
         }
     }
 
     #[test]
     fn tags_repeat_and_other_parameters_do_not() {
-        let r = parse_request(Some("tag=a&tag=b%20c&user=bob"), BASE).ok().unwrap();
+        let r = parse_request(Some("tag=a&tag=b%20c&user=bob"), BASE)
+            .ok()
+            .unwrap();
         assert_eq!(r.search.query.filters.tags, vec!["a", "b c"]);
         assert_eq!(r.search.query.filters.authors, vec!["bob"]);
         assert!(parse_request(Some("user=a&user=b"), BASE).is_err());

@@ -10,14 +10,16 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::Viewer;
+use super::facets::{FacetGroup, FacetLinks};
 use super::pages::{HtmlError, Layout, require_reader, url_encode};
 use crate::domain::annotation::{Note, to_jsonld};
 use crate::domain::search::{SearchQuery, SnippetPart, code_point_ranges, matches, snippet};
 use crate::domain::wording::counted;
 use crate::error::AppError;
 use crate::store::annotations::NoteFilter;
-use crate::store::search::{FacetKind, FacetValue, Facets, NoteOrder, NotePage, NoteSearch, PassagePage};
-use super::facets::{FacetGroup, FacetLinks};
+use crate::store::search::{
+    FacetKind, FacetValue, Facets, NoteOrder, NotePage, NoteSearch, PassagePage,
+};
 
 /// Hits per page on `/search`.
 const PAGE_SIZE: i64 = 20;
@@ -202,36 +204,56 @@ pub fn facet_groups(links: &FacetLinks, facets: Facets, kind: FacetKind) -> Vec<
     let f = &links.query.filters;
     let mut groups = Vec::new();
     if kind == FacetKind::Search {
-        groups.push(links.group("Documents", "passages", "doc", facets.documents, |v| {
-            f.documents.iter().any(|d| d == v)
-        }));
-        groups.push(links.group("Actors", "passages", "actor", facets.actors, |v| {
-            f.actors.contains(&v.to_lowercase())
-        }));
+        groups.push(
+            links.group("Documents", "passages", "doc", facets.documents, |v| {
+                f.documents.iter().any(|d| d == v)
+            }),
+        );
+        groups.push(
+            links.group("Actors", "passages", "actor", facets.actors, |v| {
+                f.actors.contains(&v.to_lowercase())
+            }),
+        );
         groups.push(links.years("passages", facets.years));
     } else {
-        groups.push(links.group("Documents", "notes", "doc", facets.note_documents, |v| {
-            f.documents.iter().any(|d| d == v)
-        }));
-        groups.push(links.group("Actors quoted", "notes", "actor", facets.note_actors, |v| {
-            f.actors.contains(&v.to_lowercase())
-        }));
+        groups.push(
+            links.group("Documents", "notes", "doc", facets.note_documents, |v| {
+                f.documents.iter().any(|d| d == v)
+            }),
+        );
+        groups.push(
+            links.group("Actors quoted", "notes", "actor", facets.note_actors, |v| {
+                f.actors.contains(&v.to_lowercase())
+            }),
+        );
     }
     groups.push(links.group("Tags", "notes", "tag", facets.tags, |v| {
         f.tags.iter().any(|t| t == v)
     }));
-    groups.push(links.group("Authors", "notes", "author", facets.authors, |v| {
-        f.authors.contains(&v.to_lowercase())
-    }));
-    groups.push(links.group("Motivations", "notes", "motivation", facets.motivations, |v| {
-        f.motivations.iter().any(|m| m == v)
-    }));
-    groups.push(links.group("Anchor", "notes", "status", facets.statuses, |v| {
-        f.statuses.iter().any(|x| x == v)
-    }));
-    groups.push(links.group("Shared with", "notes", "visibility", facets.visibilities, |v| {
-        f.visibilities.iter().any(|x| x == v)
-    }));
+    groups.push(
+        links.group("Authors", "notes", "author", facets.authors, |v| {
+            f.authors.contains(&v.to_lowercase())
+        }),
+    );
+    groups.push(links.group(
+        "Motivations",
+        "notes",
+        "motivation",
+        facets.motivations,
+        |v| f.motivations.iter().any(|m| m == v),
+    ));
+    groups.push(
+        links.group("Anchor", "notes", "status", facets.statuses, |v| {
+            f.statuses.iter().any(|x| x == v)
+        }),
+    );
+    groups.push(links.group(
+        "Shared with",
+        "notes",
+        "visibility",
+        facets.visibilities,
+        |v| f.visibilities.iter().any(|x| x == v),
+    ));
     groups.retain(|g| !g.values.is_empty());
     groups
 }

@@ -202,8 +202,9 @@ pub async fn notes_page(
     let mut text = params.q.clone().unwrap_or_default();
     let sort = match params.sort.as_deref() {
         None | Some("") => Sort::default(),
-        Some(other) => serde_json::from_value(serde_json::Value::String(other.to_owned()))
-            .unwrap_or_default(),
+        Some(other) => {
+            serde_json::from_value(serde_json::Value::String(other.to_owned())).unwrap_or_default()
+        }
     };
     let after = params.after.unwrap_or_default();
     let before = params.before.unwrap_or_default();
@@ -216,7 +217,11 @@ pub async fn notes_page(
     let mut presets = vec![("All notes", "/notes".to_owned(), text.trim().is_empty())];
     if let Some(me) = &viewer.analyst {
         let mine = format!("author:{}", me.name);
-        presets.push(("My notes", notes_url(&mine, "newest", None), text.trim() == mine));
+        presets.push((
+            "My notes",
+            notes_url(&mine, "newest", None),
+            text.trim() == mine,
+        ));
         let private = format!("author:{} visibility:private", me.name);
         presets.push((
             "My private notes",
@@ -327,7 +332,10 @@ async fn tags_view(
 ) -> Result<TagsPage, AppError> {
     let tags = state
         .store
-        .list_tags(NoteFilter::for_viewer(viewer.analyst_id()), viewer.analyst_id())
+        .list_tags(
+            NoteFilter::for_viewer(viewer.analyst_id()),
+            viewer.analyst_id(),
+        )
         .await?;
     let own = tags
         .iter()
@@ -489,7 +497,10 @@ pub async fn api_rename_tag(
         AppError::client(
             StatusCode::BAD_REQUEST,
             "bad_json",
-            format!("Send JSON {{\"from\": …, \"to\": …, \"scope\": \"mine\"}}: {}", e.body_text()),
+            format!(
+                "Send JSON {{\"from\": …, \"to\": …, \"scope\": \"mine\"}}: {}",
+                e.body_text()
+            ),
         )
     })?;
     let (notes, _) = rename(&state, &viewer, &method, &headers, &form).await?;

@@ -202,14 +202,20 @@ mod full_text {
 
     /// Notes `n` whose `field` alone matches (no index of its own: the other conditions narrow
     /// first).
-    pub(super) fn push_note_field_match(q: &mut QueryBuilder<Db>, field: NoteField, compiled: &str) {
+    pub(super) fn push_note_field_match(
+        q: &mut QueryBuilder<Db>,
+        field: NoteField,
+        compiled: &str,
+    ) {
         let column = match field {
             NoteField::Body => "n.body",
             NoteField::Quote => "coalesce(n.exact, '')",
         };
-        q.push(format!("to_tsvector('glossa', {column}) @@ to_tsquery('glossa', "))
-            .push_bind(compiled.to_owned())
-            .push(")");
+        q.push(format!(
+            "to_tsvector('glossa', {column}) @@ to_tsquery('glossa', "
+        ))
+        .push_bind(compiled.to_owned())
+        .push(")");
     }
 
     /// Joined after a note search's tables: each of the note's tags as `t.value`.

@@ -163,7 +163,11 @@ mod full_text {
     }
 
     /// Notes `n` whose `field` alone matches.
-    pub(super) fn push_note_field_match(q: &mut QueryBuilder<Db>, field: NoteField, compiled: &str) {
+    pub(super) fn push_note_field_match(
+        q: &mut QueryBuilder<Db>,
+        field: NoteField,
+        compiled: &str,
+    ) {
         let column = match field {
             NoteField::Body => "body",
             NoteField::Quote => "quote",

@@ -86,7 +86,11 @@ mod tests {
             tags(&["a", "sanctions", "b"])
         );
         assert_eq!(
-            renamed_tags(&tags(&["sanctions", "x", "sanction"]), "sanction", "sanctions"),
+            renamed_tags(
+                &tags(&["sanctions", "x", "sanction"]),
+                "sanction",
+                "sanctions"
+            ),
             tags(&["sanctions", "x"])
         );
         assert_eq!(renamed_tags(&tags(&["x"]), "y", "z"), tags(&["x"]));

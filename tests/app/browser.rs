@@ -108,6 +108,26 @@ fn a_search_typed_in_the_header_leads_to_marked_matches_walked_with_brackets() {
     assert!(results["position"].as_str().unwrap().starts_with("match "));
 }
 
+/// The notes workspace, tags and the page's notes filter as two analysts use them: what Alice
+/// sees, tag links and facets, a typed filter, a refused and a done rename, and the margin and
+/// highlights narrowed to Bob's notes; axe on every page.
+#[test]
+fn the_notes_workspace_narrows_notes_and_the_highlights_follow() {
+    if !browser_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = copy_corpus(dir.path());
+    let db = dir.path().join("workspace.db");
+    let alice = cli_add_analyst(&db, &corpus, "alice");
+    let bob = cli_add_analyst(&db, &corpus, "bob");
+    let server = start_server(&db, &corpus, &[]);
+    let url = format!("http://{}", server.host);
+    let results = run_script("workspace.cjs", &[&url, &alice, &bob], None);
+    assert_eq!(results["all"], "3 notes");
+    assert_eq!(results["by_bob"]["notes"], serde_json::json!(["bob"]));
+}
+
 /// Nine notes on two paragraphs (one a bare 200-character URL, one hostile) at 1440, 1024,
 /// 390 and 320 px: the text keeps its flow, notes sit near their quotes, nothing widens the
 /// page, and on a phone the Add note button stays clear of the selection.

@@ -77,7 +77,14 @@ pub fn page_jsonld<'a>(
     page: PageInfo,
     standalone: bool,
 ) -> PageLd<'a> {
-    page_of(notes, iris, iris.container(slug), CONTAINER_TYPES, page, standalone)
+    page_of(
+        notes,
+        iris,
+        iris.container(slug),
+        CONTAINER_TYPES,
+        page,
+        standalone,
+    )
 }
 
 /// An `AnnotationPage` of notes found across documents, part of the collection `collection`.

@@ -9,8 +9,8 @@ use crate::domain::search::SearchQuery;
 use crate::store::StoreResult;
 use crate::store::annotations::{NoteFilter, OwnedNote};
 use crate::store::search::{
-    FACET_VALUES, FacetKind, FacetValue, Facets, NoteField, NoteHit, NoteOrder, NotePage, NoteSearch, PassageHit,
-    PassagePage,
+    FACET_VALUES, FacetKind, FacetValue, Facets, NoteField, NoteHit, NoteOrder, NotePage,
+    NoteSearch, PassageHit, PassagePage,
 };
 use crate::store::{StoreError, Timestamp};
 
@@ -266,7 +266,9 @@ impl Handle {
         let (columns, _) = SELECT_NOTE
             .split_once(" from ")
             .ok_or_else(|| StoreError::Malformed("the note query has no from".into()))?;
-        let mut select = QueryBuilder::new(format!("{columns}, d.title, {NOTE_PARAGRAPH} as paragraph, "));
+        let mut select = QueryBuilder::new(format!(
+            "{columns}, d.title, {NOTE_PARAGRAPH} as paragraph, "
+        ));
         match &compiled.anywhere {
             Some(words) => full_text::push_note_score(&mut select, words),
             None => {
@@ -278,9 +280,13 @@ impl Handle {
         select.push(match search.order {
             NoteOrder::Relevance => " order by score desc, n.created desc, n.id",
             NoteOrder::Created { newest_first: true } => " order by n.created desc, n.id",
-            NoteOrder::Created { newest_first: false } => " order by n.created, n.id",
+            NoteOrder::Created {
+                newest_first: false,
+            } => " order by n.created, n.id",
             NoteOrder::Modified { newest_first: true } => " order by n.modified desc, n.id",
-            NoteOrder::Modified { newest_first: false } => " order by n.modified, n.id",
+            NoteOrder::Modified {
+                newest_first: false,
+            } => " order by n.modified, n.id",
         });
         select
             .push(" limit ")
@@ -336,7 +342,8 @@ impl Handle {
         let compiled = full_text::compile(query);
         let mut facets = Facets::default();
         if kind == FacetKind::Search && !query.filters.only_notes() {
-            let mut q = QueryBuilder::new("select d.slug as value, d.title as label, count(*) as count");
+            let mut q =
+                QueryBuilder::new("select d.slug as value, d.title as label, count(*) as count");
             push_passages(&mut q, query, &compiled, "");
             q.push(" group by d.slug, d.title order by count desc, d.slug limit ")
                 .push_bind(FACET_VALUES);
@@ -362,13 +369,14 @@ impl Handle {
             facets.years = self.facet(q).await?;
         }
         let notes = CompiledNotes::new(&NoteSearch::from(query.clone()));
-        let note_facet = |select: &str, joins: &str, group: &str| -> StoreResult<QueryBuilder<Db>> {
-            let mut q = QueryBuilder::new(select);
-            q.push(NOTE_TABLES).push(joins);
-            push_notes(&mut q, query, filter, &notes)?;
-            q.push(group).push_bind(FACET_VALUES);
-            Ok(q)
-        };
+        let note_facet =
+            |select: &str, joins: &str, group: &str| -> StoreResult<QueryBuilder<Db>> {
+                let mut q = QueryBuilder::new(select);
+                q.push(NOTE_TABLES).push(joins);
+                push_notes(&mut q, query, filter, &notes)?;
+                q.push(group).push_bind(FACET_VALUES);
+                Ok(q)
+            };
         if kind == FacetKind::Notes {
             facets.note_actors = self
                 .facet(note_facet(

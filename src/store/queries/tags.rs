@@ -19,7 +19,8 @@ impl Handle {
         filter: NoteFilter,
         me: Option<i64>,
     ) -> StoreResult<Vec<TagCount>> {
-        let mut q = QueryBuilder::<Db>::new("select t.value, count(*), sum(case when n.analyst_id = ");
+        let mut q =
+            QueryBuilder::<Db>::new("select t.value, count(*), sum(case when n.analyst_id = ");
         q.push_bind(me.unwrap_or(-1))
             .push(" then 1 else 0 end) from annotations n")
             .push(full_text::NOTE_TAGS)
@@ -41,7 +42,8 @@ impl Handle {
         scope: RenameScope,
     ) -> StoreResult<Renamed> {
         let mut tx = self.write().await?;
-        let mut q = QueryBuilder::<Db>::new("select id, analyst_id, tags from annotations n where ");
+        let mut q =
+            QueryBuilder::<Db>::new("select id, analyst_id, tags from annotations n where ");
         full_text::push_contains(&mut q, "n.tags", json_needle(from)?);
         let rows: Vec<(String, i64, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
         let mut carrying = Vec::new();

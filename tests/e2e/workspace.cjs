@@ -1,0 +1,127 @@
+// End-to-end: the notes workspace, tags, and the page's notes filter, as an analyst uses them
+// in Chromium: links and facets clicked, filters typed, a tag renamed from its form, and the
+// margin and highlights of a document narrowed to one analyst's notes.
+// Run by tests/app/browser.rs: node workspace.cjs BASE_URL ALICE_TOKEN BOB_TOKEN. Prints one
+// JSON line.
+'use strict';
+const { check, launch, browserContext, signIn, api, axeViolations, SEED_SLUG } = require('./lib.cjs');
+
+const [base, aliceToken, bobToken] = process.argv.slice(2);
+const SEED = `${base}/documents/${SEED_SLUG}`;
+const CONTAINER = `${base}/api/documents/${SEED_SLUG}/annotations/`;
+
+const NOTES = [
+  [aliceToken, 'team', 'questioning', ['sanctions'], 'Moscow, strained diplomatic and economic ties', 'Are the sanctions biting?'],
+  [aliceToken, 'private', 'commenting', ['china'], 'Pyongyang and Moscow have rapidly expanded', 'How Beijing reads it.'],
+  [bobToken, 'team', 'commenting', ['sanctions', 'europe'], 'considers itself a European rather than an Asian power', 'Europe first, then Asia.'],
+  [bobToken, 'private', 'commenting', ['bob-only'], null, 'Bob keeps this to himself.'],
+];
+
+const summary = async (page) => (await page.textContent('.search-summary')).trim();
+const rows = (page) => page.$$eval('.notes-row', (items) => items.map((li) => li.textContent.replace(/\s+/g, ' ').trim()));
+
+async function main() {
+  const browser = await launch();
+  const results = {};
+  const errors = [];
+  try {
+    const context = await browserContext(browser, { viewport: { width: 1440, height: 900 }, bypassCSP: true });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${base}/`);
+    for (const [token, visibility, motivation, tags, exact, body] of NOTES) {
+      const bodies = [{ type: 'TextualBody', value: body }, ...tags.map((value) => ({ type: 'TextualBody', purpose: 'tagging', value }))];
+      const target = exact ? { source: SEED, selector: { type: 'TextQuoteSelector', exact } } : SEED;
+      const made = await api(page, 'POST', CONTAINER, token, { visibility, motivation, body: bodies, target });
+      check(made.status === 201, `note ${body}: ${made.status} ${JSON.stringify(made.json)}`);
+    }
+
+    // Alice opens the workspace from the header: her notes and Bob's team note, never his
+    // private one.
+    await signIn(page, base, 'alice', aliceToken);
+    await page.click('.site-nav a:has-text("Notes")');
+    await page.waitForURL(`${base}/notes`);
+    results.all = await summary(page);
+    check(results.all === '3 notes', `alice sees 3 notes: ${results.all}`);
+    check(!(await page.content()).includes('Bob keeps this'), 'bob\'s private note never shows');
+    results.axe_notes = await axeViolations(page);
+    check(results.axe_notes.length === 0, `axe on /notes: ${results.axe_notes.join('; ')}`);
+
+    // A tag is a link to its notes; a facet narrows further, and clicking it again widens.
+    await page.click('.notes-row .tag:has-text("sanctions")');
+    await page.waitForURL(/\/notes\?q=tag%3Asanctions$/);
+    check(await summary(page) === '2 notes', `tag:sanctions: ${await summary(page)}`);
+    await page.click('.facets .facet-value:has-text("bob")');
+    check(await summary(page) === '1 note', `tag and author bob: ${await summary(page)}`);
+    await page.click('.facets .facet-value.active:has-text("bob")');
+    check(await summary(page) === '2 notes', `author filter removed: ${await summary(page)}`);
+
+    // "My notes" is a saved filter; a filter typed into the box, from the keyboard.
+    await page.click('.presets a:has-text("My notes")');
+    check(await summary(page) === '2 notes', `my notes: ${await summary(page)}`);
+    check((await rows(page)).every((row) => row.startsWith('alice')), 'only alice\'s');
+    await page.fill('#notes-q', '');
+    await page.focus('#notes-q');
+    await page.keyboard.type('actor:RUS');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/q=actor%3ARUS/);
+    results.actor = await rows(page);
+    // Both of Alice's quotes name Moscow; Bob's stops just after it ("… and Moscow | considers
+    // itself a European …"), so it does not.
+    check(results.actor.length === 2 && results.actor.every((row) => row.includes('Moscow')), `actor:RUS is the notes whose quote names Moscow: ${results.actor}`);
+    await page.fill('#notes-q', 'actor:');
+    await page.keyboard.press('Enter');
+    check((await page.textContent('.search-error')).includes('actor: needs a value'), 'a bad filter says what to fix');
+
+    // Tags: a team-wide rename of a tag Bob also uses is refused with the reason; renaming in
+    // her own notes works and leaves Bob's alone.
+    await page.click('.site-nav a:has-text("Tags")');
+    await page.waitForURL(`${base}/tags`);
+    results.axe_tags = await axeViolations(page);
+    check(results.axe_tags.length === 0, `axe on /tags: ${results.axe_tags.join('; ')}`);
+    await page.selectOption('#rename-from', 'sanctions');
+    await page.fill('#rename-to', 'sanctions-policy');
+    await page.check('input[name=scope][value=everyone]');
+    await page.click('.rename-form button');
+    results.refused = (await page.textContent('[role=alert]')).trim();
+    check(/1 note by 1 other analyst also carry "sanctions"/.test(results.refused), `refused: ${results.refused}`);
+    await page.selectOption('#rename-from', 'sanctions');
+    await page.fill('#rename-to', 'sanctions-policy');
+    await page.check('input[name=scope][value=mine]');
+    await page.click('.rename-form button');
+    results.renamed = (await page.textContent('.flash')).trim();
+    check(results.renamed.includes('on 1 note of yours'), `renamed: ${results.renamed}`);
+    await page.goto(`${base}/notes?q=tag:sanctions`);
+    check(await summary(page) === '1 note', `bob keeps his tag: ${await summary(page)}`);
+
+    // In the document, the notes filter narrows the margin and the highlights together.
+    await page.goto(SEED);
+    check(await page.isVisible('.notes-filter'), 'the filter is shown');
+    const shownIds = () => page.$$eval('.text article.note', (notes) => notes.filter((n) => n.offsetParent !== null).map((n) => n.dataset.creator));
+    const litMarks = () => page.$$eval('.text mark.note-highlight:not(.filtered-out)', (marks) => [...new Set(marks.map((m) => document.getElementById(`note-${m.dataset.annotationId}`).dataset.creator))]);
+    check((await shownIds()).length === 3, `three notes in the margin: ${await shownIds()}`);
+    await page.selectOption('.nf-field[data-field=creator]', 'bob');
+    results.by_bob = { notes: await shownIds(), marks: await litMarks(), count: (await page.textContent('.nf-count')).trim() };
+    check(results.by_bob.notes.join() === 'bob' && results.by_bob.marks.join() === 'bob', `only bob's notes and highlights: ${JSON.stringify(results.by_bob)}`);
+    const underline = await page.$eval('.text mark.note-highlight.filtered-out', (m) => getComputedStyle(m).textDecorationLine);
+    check(underline === 'none', `a filtered note's highlight is not drawn: ${underline}`);
+    await page.click('.nf-clear');
+    await page.focus('.nf-words');
+    await page.keyboard.type('biting');
+    check((await shownIds()).join() === 'alice', `words narrow to alice's note: ${await shownIds()}`);
+    results.axe_document = await axeViolations(page);
+    check(results.axe_document.length === 0, `axe on the document: ${results.axe_document.join('; ')}`);
+    await page.click('.nf-clear');
+    check((await shownIds()).length === 3, 'Show all notes brings them back');
+    check(errors.length === 0, `page errors: ${errors.join('; ')}`);
+    await context.close();
+    console.log(JSON.stringify(results));
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(`workspace e2e failed: ${error.message}`);
+  process.exit(1);
+});
