@@ -289,11 +289,17 @@ mod tests {
             "insert into documents (id, slug, title, format, content_hash, analysis_hash, imported_at, updated_at)
              values (1, 'd', 'D', 'txt', 'h', 'a', 't', 't')",
             "insert into paragraphs (id, document_id, ordinal, kind, text) values (1, 1, 1, 'paragraph', 'Moscow and Seoul')",
+            "insert into paragraphs (id, document_id, ordinal, kind, text) values (2, 1, 2, 'paragraph', 'Beijing watched.')",
+            "insert into actors (id, name, kind) values ('RUS', 'Russia', 'state'), ('CHN', 'China', 'state')",
+            "insert into mentions (paragraph_id, actor_id, start_cp, end_cp, matched)
+             values (1, 'RUS', 0, 6, 'Moscow'), (2, 'CHN', 0, 7, 'Beijing')",
             "insert into analysts (id, name, token_hash, created_at) values (1, 'alice', 'x', '2026-01-01T00:00:00Z')",
             "insert into annotations (id, document_id, analyst_id, motivation, body, visibility, start_cp, end_cp,
                exact, prefix, suffix, document_version, created, modified, anchor_status, original_exact)
              values ('0123456789abcdef0123456789abcdef', 1, 1, 'commenting', 'Old note.', 'team', 0, 6,
-               'Moscow', '', ' and Seoul', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'moved', 'Moscow')",
+               'Moscow', '', ' and Seoul', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'moved', 'Moscow'),
+               ('fedcba9876543210fedcba9876543210', 1, 1, 'commenting', 'Second.', 'team', 18, 25,
+               'Beijing', 'Seoul\n\n', ' watched.', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'exact', 'Beijing')",
         ] {
             sqlx::query(statement).execute(&pool).await.unwrap();
         }
@@ -304,7 +310,7 @@ mod tests {
             .list_notes(1, crate::store::annotations::NoteFilter::Team, 0, 10)
             .await
             .unwrap();
-        assert_eq!(notes.len(), 1);
+        assert_eq!(notes.len(), 2);
         let note = &notes[0];
         assert_eq!(
             note.anchor.as_ref().map(|a| a.exact.as_str()),
@@ -336,6 +342,18 @@ mod tests {
             1,
             "and so are paragraphs"
         );
+        for (actor, body) in [("RUS", "Old note."), ("CHN", "Second.")] {
+            let found = store
+                .search_notes(&search(&format!("actor:{actor}")), team, 0, 10)
+                .await
+                .unwrap();
+            let bodies: Vec<&str> = found.hits.iter().map(|h| h.note.body.as_str()).collect();
+            assert_eq!(
+                bodies,
+                vec![body],
+                "paragraph offsets filled in for older paragraphs: {actor}"
+            );
+        }
         let generation = store.setting("generation").await.unwrap();
         sqlx::query("update annotations set body = 'Edited.'")
             .execute(store.sqlite_pool().unwrap())

@@ -20,3 +20,4 @@ mod session;
 mod storage;
 mod validity;
 mod w3c;
+mod workspace;

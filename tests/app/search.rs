@@ -365,7 +365,7 @@ async fn a_document_opened_from_a_search_marks_every_match_inside_the_other_high
 }
 
 /// A note on the seed, by `token`, with tags.
-async fn write_note(
+pub async fn write_note(
     app: &TestApp,
     token: &str,
     quote: &str,

@@ -39,3 +39,5 @@ mod session;
 mod validity;
 #[path = "../app/w3c.rs"]
 mod w3c;
+#[path = "../app/workspace.rs"]
+mod workspace;
