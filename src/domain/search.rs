@@ -70,6 +70,8 @@ pub struct SearchQuery {
     pub excluded: Vec<Term>,
     /// Field filters.
     pub filters: Filters,
+    /// Things the search did that the person may not have meant, in words.
+    pub hints: Vec<String>,
 }
 
 /// Why a search cannot run, in words that say what to fix.
@@ -82,6 +84,17 @@ pub const MAX_QUERY_CHARS: usize = 500;
 /// Most terms and filters in one search.
 pub const MAX_TERMS: usize = 32;
 
+const FIELD_NAMES: [&str; 9] = [
+    "actor",
+    "doc",
+    "after",
+    "before",
+    "tag",
+    "author",
+    "motivation",
+    "status",
+    "visibility",
+];
 const FIELDS: &str = "actor, doc, after, before, tag, author, motivation, status, visibility";
 const VISIBILITIES: [&str; 3] = ["private", "team", "public"];
 const STATUSES: [&str; 5] = ["exact", "moved", "fuzzy", "ambiguous", "orphan"];
@@ -132,6 +145,19 @@ impl SearchQuery {
                 }
                 Token::Bare("AND") => {}
                 Token::Bare("NOT") => negate_next = true,
+                Token::Bare(word @ ("or" | "and" | "not")) => {
+                    let upper = word.to_uppercase();
+                    query.hints.push(format!(
+                        "“{word}” was looked for as a word; to use it as an operator, write {upper} in capitals."
+                    ));
+                    if let Some(term) = word_term(word)? {
+                        query.push(
+                            term,
+                            std::mem::take(&mut negate_next),
+                            std::mem::take(&mut pending_or),
+                        );
+                    }
+                }
                 Token::Bare(text) => {
                     let (negated, text) = match text.strip_prefix('-') {
                         Some(rest) if !rest.is_empty() => (true, rest),
@@ -283,6 +309,8 @@ impl SearchQuery {
 impl Filters {
     /// Adds the filter `field:value`, checked as if it had been typed.
     pub fn add(&mut self, field: &str, value: &str) -> Result<(), QueryError> {
+        let field = field.to_ascii_lowercase();
+        let field = field.as_str();
         let value = value.trim();
         if value.is_empty() {
             return Err(QueryError(format!(
@@ -374,9 +402,13 @@ fn date(field: &str, value: &str) -> Result<String, QueryError> {
 /// words, not a filter).
 fn field_and_value(text: &str) -> Option<(&str, &str)> {
     let (field, value) = text.split_once(':')?;
+    // Any lower-case word before a colon is meant as a filter (an unknown one is an error that
+    // lists them); a capitalised one only when it is a filter's name ("Actor:RUS"), so that
+    // "Moscow: …" stays a word.
     let is_field = !field.is_empty()
         && field.len() <= 12
-        && field.bytes().all(|b| b.is_ascii_lowercase())
+        && (field.bytes().all(|b| b.is_ascii_lowercase())
+            || FIELD_NAMES.contains(&field.to_ascii_lowercase().as_str()))
         && !value.starts_with("//");
     is_field.then_some((field, value))
 }
@@ -743,6 +775,13 @@ mod tests {
         assert_eq!(q.filters.statuses, vec!["orphan"]);
         assert_eq!(q.filters.after.as_deref(), Some("2024-06"));
         assert!(q.filters.only_notes());
+        let lower_or = SearchQuery::parse("Moscow or Kremlin").unwrap();
+        assert_eq!(lower_or.groups.len(), 3);
+        assert!(lower_or.hints[0].contains("write OR in capitals"));
+        let capitalised = SearchQuery::parse("Actor:RUS TAG:x Moscow: talks").unwrap();
+        assert_eq!(capitalised.filters.actors, vec!["rus"]);
+        assert_eq!(capitalised.filters.tags, vec!["x"]);
+        assert_eq!(capitalised.groups.len(), 2, "Moscow: stays a word");
         assert!(
             SearchQuery::parse("see https://example.org/x at 10:30")
                 .unwrap()

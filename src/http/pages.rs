@@ -273,6 +273,10 @@ impl DocumentPage {
         kind.as_str()
     }
 
+    fn tag_url(tag: &str) -> String {
+        super::workspace::tag_url(tag)
+    }
+
     fn visibility_name(visibility: &Visibility) -> &'static str {
         visibility.as_str()
     }

@@ -156,6 +156,9 @@ pub struct SearchJson {
     /// Notes on this page.
     notes: Vec<NoteHitJson>,
     facets: FacetsJson,
+    /// What the search did that may not be what was meant (a lower-case "or", an actor id
+    /// that names nothing …).
+    hints: Vec<String>,
 }
 
 fn bad_query(message: String) -> AppError {
@@ -197,6 +200,28 @@ async fn search_all(
         notes,
         facets,
     })
+}
+
+/// What a person may not have meant: words taken as words, and, when nothing was found,
+/// filter values that name nothing.
+pub async fn hints(
+    state: &AppState,
+    query: &SearchQuery,
+    found_nothing: bool,
+) -> Result<Vec<String>, AppError> {
+    let mut hints = query.hints.clone();
+    if found_nothing {
+        for (field, value) in state.store.unknown_filter_values(&query.filters).await? {
+            hints.push(match field {
+                "actor" => format!(
+                    "No actor has the id “{value}”. Ids look like RUS, PRK or vladimir-putin: see each document's list of actors, or /api/actors."
+                ),
+                "doc" => format!("No document has the slug “{value}”; a document's slug is the last part of its address."),
+                _ => format!("No analyst is called “{value}”."),
+            });
+        }
+    }
+    Ok(hints)
 }
 
 /// The facets shown beside a search's hits or the notes workspace, as links that narrow it.
@@ -306,6 +331,7 @@ pub async fn api_search(
         notes,
         facets,
     } = search_all(&state, &viewer, &query, offset, limit).await?;
+    let hints = hints(&state, &query, page.total == 0 && notes.total == 0).await?;
     let note_hits = notes
         .hits
         .into_iter()
@@ -369,6 +395,7 @@ pub async fn api_search(
         notes_total: notes.total,
         notes: note_hits,
         facets: facets.into(),
+        hints,
     }))
 }
 
@@ -419,6 +446,7 @@ struct SearchPage {
     page: i64,
     pages: i64,
     facets: Vec<FacetGroup>,
+    hints: Vec<String>,
 }
 
 impl SearchPage {
@@ -499,6 +527,7 @@ pub async fn search_page(
         page: 1,
         pages: 0,
         facets: Vec::new(),
+        hints: Vec::new(),
     };
     if text.trim().is_empty() {
         return Ok(Html(page.render()?).into_response());
@@ -530,6 +559,7 @@ pub async fn search_page(
         query: &query,
     };
     page.facets = facet_groups(&links, facets, FacetKind::Search);
+    page.hints = hints(&state, &query, found.total == 0 && notes.total == 0).await?;
     page.total = found.total;
     page.notes_total = notes.total;
     page.pages = (found.total.max(notes.total) + PAGE_SIZE - 1) / PAGE_SIZE;

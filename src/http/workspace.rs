@@ -14,7 +14,7 @@ use super::AppState;
 use super::auth::{Viewer, check_same_origin};
 use super::facets::{FacetGroup, FacetLinks, filter_token};
 use super::pages::{HtmlError, Layout, require_reader, url_encode};
-use super::search::{facet_groups, note_snippet};
+use super::search::{facet_groups, hints, note_snippet};
 use crate::domain::annotation::{Note, Visibility};
 use crate::domain::html::SafeHtml;
 use crate::domain::search::{SearchQuery, SnippetPart};
@@ -107,6 +107,7 @@ struct NotesPage {
     after: String,
     before: String,
     presets: Vec<(&'static str, String, bool)>,
+    hints: Vec<String>,
 }
 
 impl NotesPage {
@@ -248,6 +249,7 @@ pub async fn notes_page(
         after: String::new(),
         before: String::new(),
         presets,
+        hints: Vec::new(),
     };
     let query = if text.trim().is_empty() {
         Ok(SearchQuery::default())
@@ -293,6 +295,7 @@ pub async fn notes_page(
         query: &query,
     };
     page.facets = facet_groups(&links, facets, FacetKind::Notes);
+    page.hints = hints(&state, &query, found.total == 0).await?;
     page.total = found.total;
     page.pages = (found.total + PAGE_SIZE - 1) / PAGE_SIZE;
     page.page = number;

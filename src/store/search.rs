@@ -191,3 +191,15 @@ impl Store {
         on_backend!(self, read db => db.search_facets(query, filter, kind).await)
     }
 }
+
+impl Store {
+    /// The filter values that name nothing in the database (an actor id, a document slug or
+    /// an analyst that does not exist), as `(field, value)`, so that a search that found
+    /// nothing can say why.
+    pub async fn unknown_filter_values(
+        &self,
+        filters: &crate::domain::search::Filters,
+    ) -> StoreResult<Vec<(&'static str, String)>> {
+        on_backend!(self, read db => db.unknown_filter_values(filters).await)
+    }
+}

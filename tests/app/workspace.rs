@@ -208,6 +208,26 @@ async fn the_notes_workspace_lists_filters_and_pages_what_the_viewer_may_see() {
     );
     assert_eq!(rows(Some(bob.clone()), "visibility:private").await.len(), 0);
     assert_eq!(rows(Some(alice.clone()), "author:bob").await.len(), 1);
+    let page_note = serde_json::json!({"body": {"value": "On the whole piece."},
+        "target": format!("{BASE_URL}/documents/{SEED}")});
+    let made = app
+        .send(
+            "POST",
+            &format!("/api/documents/{SEED}/annotations/"),
+            Some(&bob),
+            Some(&page_note),
+            &[],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    assert_eq!(rows(Some(bob.clone()), "").await.len(), 3);
+    assert_eq!(
+        rows(Some(bob.clone()), "status:exact").await.len(),
+        2,
+        "a note on the whole document has no anchor to be exact"
+    );
+    let whole = rows(Some(bob.clone()), "piece").await;
+    assert!(whole[0].contains("whole document"), "{whole:?}");
 
     // Each row links to the note in place and to its paragraph; tags link to their list.
     let page = app
@@ -479,4 +499,34 @@ async fn tags_are_renamed_and_merged_in_ones_own_notes_only() {
         2,
         "china and sanctions, public only"
     );
+}
+
+#[tokio::test]
+async fn a_search_that_finds_nothing_says_which_filter_names_nothing() {
+    let app = TestApp::with_seed_and(&[]).await;
+    let hints = |q: &str| {
+        let (app, q) = (&app, q.to_owned());
+        async move {
+            let found = json(app, &format!("/api/search?q={}", encode(&q)), None).await;
+            found["hints"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h.as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let unknown = hints("actor:RUSSIA doc:no-such-paper author:nobody").await;
+    assert_eq!(unknown.len(), 3, "{unknown:?}");
+    assert!(unknown[0].contains("No actor has the id “russia”"));
+    assert!(unknown[1].contains("no-such-paper"));
+    assert!(unknown[2].contains("nobody"));
+    assert!(
+        hints("Moscow actor:RUS").await.is_empty(),
+        "known values found things"
+    );
+    let lower = hints("Moscow or Kremlin").await;
+    assert!(lower[0].contains("write OR in capitals"), "{lower:?}");
+    let page = app.get("/search?q=Actor:NOPE").await.html();
+    assert!(text(&select(&page, ".search-hint")[0]).contains("“nope”"));
 }

@@ -94,6 +94,10 @@ fn push_notes(
     any_of(q, "a.name", &filters.authors);
     any_of(q, "n.motivation", &filters.motivations);
     any_of(q, "n.anchor_status", &filters.statuses);
+    if !filters.statuses.is_empty() {
+        // A note on the whole document is stored as "exact" but has no anchor to judge.
+        q.push(" and (n.start_cp is not null or n.anchor_status <> 'exact')");
+    }
     any_of(q, "n.visibility", &filters.visibilities);
     for actor in &filters.actors {
         // A mention inside the quote, or overlapping it: positions in the document's text are
@@ -432,5 +436,43 @@ impl Handle {
             )?)
             .await?;
         Ok(facets)
+    }
+}
+
+impl Handle {
+    pub(in crate::store) async fn unknown_filter_values(
+        &self,
+        filters: &crate::domain::search::Filters,
+    ) -> StoreResult<Vec<(&'static str, String)>> {
+        let checks: [(&'static str, &str, &[String]); 3] = [
+            (
+                "actor",
+                "select count(*) from actors where lower(id) = $1",
+                &filters.actors,
+            ),
+            (
+                "doc",
+                "select count(*) from documents where slug = $1",
+                &filters.documents,
+            ),
+            (
+                "author",
+                "select count(*) from analysts where name = $1",
+                &filters.authors,
+            ),
+        ];
+        let mut unknown = Vec::new();
+        for (field, sql, values) in checks {
+            for value in values {
+                let found: i64 = sqlx::query_scalar(sql)
+                    .bind(value)
+                    .fetch_one(&self.pool)
+                    .await?;
+                if found == 0 {
+                    unknown.push((field, value.clone()));
+                }
+            }
+        }
+        Ok(unknown)
     }
 }
