@@ -18,7 +18,7 @@ use crate::domain::wording::counted;
 use crate::error::AppError;
 use crate::store::annotations::NoteFilter;
 use crate::store::search::{
-    FacetKind, FacetValue, Facets, NoteOrder, NotePage, NoteSearch, PassagePage,
+    Facet, FacetValue, Facets, NoteOrder, NotePage, NoteSearch, PassagePage,
 };
 
 /// Hits per page on `/search`.
@@ -37,6 +37,38 @@ pub struct SearchParams {
     limit: Option<i64>,
     /// Hits to skip.
     offset: Option<i64>,
+    /// Facets to count, comma-separated (documents, actors, years, note_documents,
+    /// note_actors, tags, authors, motivations, statuses, visibilities), or `all`; none unless
+    /// asked for.
+    facets: Option<String>,
+}
+
+/// The facets a `facets=` parameter names.
+fn wanted_facets(names: Option<&str>) -> Result<Vec<Facet>, AppError> {
+    let names = names.unwrap_or("").trim();
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    if names == "all" {
+        return Ok(Facet::ALL.iter().map(|(_, f)| *f).collect());
+    }
+    names
+        .split(',')
+        .map(|name| {
+            let name = name.trim();
+            Facet::ALL
+                .iter()
+                .find(|(known, _)| *known == name)
+                .map(|(_, f)| *f)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = Facet::ALL.iter().map(|(n, _)| *n).collect();
+                    bad_query(format!(
+                        "There is no facet {name:?}; the facets are {}, or all.",
+                        known.join(", ")
+                    ))
+                })
+        })
+        .collect()
 }
 
 /// A match inside a hit's paragraph, in code points.
@@ -98,7 +130,8 @@ pub struct FacetJson {
     count: i64,
 }
 
-/// The values of each facet among all hits (not only this page's), most frequent first.
+/// The values of each facet asked for among all hits (not only this page's), most frequent
+/// first; the facets not asked for are empty.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FacetsJson {
     /// Passages per document.
@@ -115,6 +148,12 @@ pub struct FacetsJson {
     authors: Vec<FacetJson>,
     /// Notes per motivation.
     motivations: Vec<FacetJson>,
+    /// Notes whose quote names each actor.
+    note_actors: Vec<FacetJson>,
+    /// Notes per anchor status.
+    statuses: Vec<FacetJson>,
+    /// Notes per visibility.
+    visibilities: Vec<FacetJson>,
 }
 
 impl From<Facets> for FacetsJson {
@@ -137,6 +176,9 @@ impl From<Facets> for FacetsJson {
             tags: list(f.tags),
             authors: list(f.authors),
             motivations: list(f.motivations),
+            note_actors: list(f.note_actors),
+            statuses: list(f.statuses),
+            visibilities: list(f.visibilities),
         }
     }
 }
@@ -179,6 +221,7 @@ async fn search_all(
     query: &SearchQuery,
     offset: i64,
     limit: i64,
+    wanted: &[Facet],
 ) -> Result<Found, AppError> {
     let passages = state.store.search_passages(query, offset, limit).await?;
     let filter = NoteFilter::for_viewer(viewer.analyst_id());
@@ -191,10 +234,7 @@ async fn search_all(
         .store
         .search_notes(&search, filter, offset, limit)
         .await?;
-    let facets = state
-        .store
-        .search_facets(query, filter, FacetKind::Search)
-        .await?;
+    let facets = state.store.search_facets(query, filter, wanted).await?;
     Ok(Found {
         passages,
         notes,
@@ -224,61 +264,79 @@ pub async fn hints(
     Ok(hints)
 }
 
-/// The facets shown beside a search's hits or the notes workspace, as links that narrow it.
-pub fn facet_groups(links: &FacetLinks, facets: Facets, kind: FacetKind) -> Vec<FacetGroup> {
+/// Facets as groups of links that narrow the search, in the order `wanted` gives.
+pub fn facet_groups(links: &FacetLinks, facets: Facets, wanted: &[Facet]) -> Vec<FacetGroup> {
     let f = &links.query.filters;
-    let mut groups = Vec::new();
-    if kind == FacetKind::Search {
-        groups.push(
-            links.group("Documents", "passages", "doc", facets.documents, |v| {
-                f.documents.iter().any(|d| d == v)
-            }),
-        );
-        groups.push(
-            links.group("Actors", "passages", "actor", facets.actors, |v| {
-                f.actors.contains(&v.to_lowercase())
-            }),
-        );
-        groups.push(links.years("passages", facets.years));
-    } else {
-        groups.push(
-            links.group("Documents", "notes", "doc", facets.note_documents, |v| {
-                f.documents.iter().any(|d| d == v)
-            }),
-        );
-        groups.push(
-            links.group("Actors quoted", "notes", "actor", facets.note_actors, |v| {
-                f.actors.contains(&v.to_lowercase())
-            }),
-        );
-    }
-    groups.push(links.group("Tags", "notes", "tag", facets.tags, |v| {
-        f.tags.iter().any(|t| t == v)
-    }));
-    groups.push(
-        links.group("Authors", "notes", "author", facets.authors, |v| {
-            f.authors.contains(&v.to_lowercase())
-        }),
-    );
-    groups.push(links.group(
-        "Motivations",
-        "notes",
-        "motivation",
-        facets.motivations,
-        |v| f.motivations.iter().any(|m| m == v),
-    ));
-    groups.push(
-        links.group("Anchor", "notes", "status", facets.statuses, |v| {
-            f.statuses.iter().any(|x| x == v)
-        }),
-    );
-    groups.push(links.group(
-        "Shared with",
-        "notes",
-        "visibility",
-        facets.visibilities,
-        |v| f.visibilities.iter().any(|x| x == v),
-    ));
+    let mut facets = facets;
+    let mut groups: Vec<FacetGroup> = wanted
+        .iter()
+        .map(|facet| match facet {
+            Facet::Documents => links.group(
+                "Documents",
+                "passages",
+                "doc",
+                std::mem::take(&mut facets.documents),
+                |v| f.documents.iter().any(|d| d == v),
+            ),
+            Facet::NoteDocuments => links.group(
+                "Documents",
+                "notes",
+                "doc",
+                std::mem::take(&mut facets.note_documents),
+                |v| f.documents.iter().any(|d| d == v),
+            ),
+            Facet::Actors => links.group(
+                "Actors",
+                "passages",
+                "actor",
+                std::mem::take(&mut facets.actors),
+                |v| f.actors.contains(&v.to_lowercase()),
+            ),
+            Facet::NoteActors => links.group(
+                "Actors quoted",
+                "notes",
+                "actor",
+                std::mem::take(&mut facets.note_actors),
+                |v| f.actors.contains(&v.to_lowercase()),
+            ),
+            Facet::Years => links.years("passages", std::mem::take(&mut facets.years)),
+            Facet::Tags => links.group(
+                "Tags",
+                "notes",
+                "tag",
+                std::mem::take(&mut facets.tags),
+                |v| f.tags.iter().any(|t| t == v),
+            ),
+            Facet::Authors => links.group(
+                "Authors",
+                "notes",
+                "author",
+                std::mem::take(&mut facets.authors),
+                |v| f.authors.contains(&v.to_lowercase()),
+            ),
+            Facet::Motivations => links.group(
+                "Motivations",
+                "notes",
+                "motivation",
+                std::mem::take(&mut facets.motivations),
+                |v| f.motivations.iter().any(|m| m == v),
+            ),
+            Facet::Statuses => links.group(
+                "Anchor",
+                "notes",
+                "status",
+                std::mem::take(&mut facets.statuses),
+                |v| f.statuses.iter().any(|x| x == v),
+            ),
+            Facet::Visibilities => links.group(
+                "Shared with",
+                "notes",
+                "visibility",
+                std::mem::take(&mut facets.visibilities),
+                |v| f.visibilities.iter().any(|x| x == v),
+            ),
+        })
+        .collect();
     groups.retain(|g| !g.values.is_empty());
     groups
 }
@@ -310,7 +368,7 @@ pub async fn api_search(
     state.check_reader(&viewer)?;
     let Query(params) = params.map_err(|_| {
         bad_query(
-            "q, limit and offset may each be given once; limit and offset are whole numbers."
+            "q, limit, offset and facets may each be given once; limit and offset are whole numbers."
                 .into(),
         )
     })?;
@@ -326,11 +384,12 @@ pub async fn api_search(
     if offset < 0 {
         return Err(bad_query("offset cannot be negative.".into()));
     }
+    let wanted = wanted_facets(params.facets.as_deref())?;
     let Found {
         passages: page,
         notes,
         facets,
-    } = search_all(&state, &viewer, &query, offset, limit).await?;
+    } = search_all(&state, &viewer, &query, offset, limit, &wanted).await?;
     let hints = hints(&state, &query, page.total == 0 && notes.total == 0).await?;
     let note_hits = notes
         .hits
@@ -552,13 +611,13 @@ pub async fn search_page(
         passages: found,
         notes,
         facets,
-    } = search_all(&state, &viewer, &query, offset, PAGE_SIZE).await?;
+    } = search_all(&state, &viewer, &query, offset, PAGE_SIZE, &Facet::SEARCH).await?;
     let links = FacetLinks {
         path: "/search",
         text: &text,
         query: &query,
     };
-    page.facets = facet_groups(&links, facets, FacetKind::Search);
+    page.facets = facet_groups(&links, facets, &Facet::SEARCH);
     page.hints = hints(&state, &query, found.total == 0 && notes.total == 0).await?;
     page.total = found.total;
     page.notes_total = notes.total;

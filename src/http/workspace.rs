@@ -21,7 +21,7 @@ use crate::domain::search::{SearchQuery, SnippetPart};
 use crate::domain::wording::counted;
 use crate::error::AppError;
 use crate::store::annotations::NoteFilter;
-use crate::store::search::{FacetKind, NoteOrder, NoteSearch};
+use crate::store::search::{Facet, NoteOrder, NoteSearch};
 use crate::store::tags::{RenameScope, Renamed, TagCount};
 
 /// Notes per page of the workspace.
@@ -287,14 +287,14 @@ pub async fn notes_page(
         .await?;
     let facets = state
         .store
-        .search_facets(&query, filter, FacetKind::Notes)
+        .search_facets(&query, filter, &Facet::NOTES)
         .await?;
     let links = FacetLinks {
         path: "/notes",
         text: &text,
         query: &query,
     };
-    page.facets = facet_groups(&links, facets, FacetKind::Notes);
+    page.facets = facet_groups(&links, facets, &Facet::NOTES);
     page.hints = hints(&state, &query, found.total == 0).await?;
     page.total = found.total;
     page.pages = (found.total + PAGE_SIZE - 1) / PAGE_SIZE;

@@ -158,37 +158,94 @@ pub struct Facets {
     pub authors: Vec<FacetValue>,
     /// Notes per motivation.
     pub motivations: Vec<FacetValue>,
-    /// Notes whose quote names each actor (for the notes workspace only).
+    /// Notes whose quote names each actor.
     pub note_actors: Vec<FacetValue>,
-    /// Notes per anchor status (for the notes workspace only).
+    /// Notes per anchor status.
     pub statuses: Vec<FacetValue>,
-    /// Notes per visibility (for the notes workspace only).
+    /// Notes per visibility.
     pub visibilities: Vec<FacetValue>,
 }
 
-/// Which page the facets are for.
+/// A facet: a way of counting hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FacetKind {
-    /// `/search`: passages by document, actor and year, and the notes' tags, authors and
-    /// motivations.
-    Search,
-    /// `/notes`: notes by document, actor, tag, author, motivation, status and visibility.
-    Notes,
+pub enum Facet {
+    /// Passages per document.
+    Documents,
+    /// Passages naming each actor.
+    Actors,
+    /// Passages per year of their document's publication.
+    Years,
+    /// Notes per document.
+    NoteDocuments,
+    /// Notes whose quote names each actor.
+    NoteActors,
+    /// Notes per tag.
+    Tags,
+    /// Notes per author.
+    Authors,
+    /// Notes per motivation.
+    Motivations,
+    /// Notes per anchor status.
+    Statuses,
+    /// Notes per visibility.
+    Visibilities,
+}
+
+impl Facet {
+    /// Every facet, by the name the API uses.
+    pub const ALL: [(&'static str, Facet); 10] = [
+        ("documents", Facet::Documents),
+        ("actors", Facet::Actors),
+        ("years", Facet::Years),
+        ("note_documents", Facet::NoteDocuments),
+        ("note_actors", Facet::NoteActors),
+        ("tags", Facet::Tags),
+        ("authors", Facet::Authors),
+        ("motivations", Facet::Motivations),
+        ("statuses", Facet::Statuses),
+        ("visibilities", Facet::Visibilities),
+    ];
+
+    /// The facets `/search` shows.
+    pub const SEARCH: [Facet; 6] = [
+        Facet::Documents,
+        Facet::Actors,
+        Facet::Years,
+        Facet::Tags,
+        Facet::Authors,
+        Facet::Motivations,
+    ];
+
+    /// The facets `/notes` shows.
+    pub const NOTES: [Facet; 7] = [
+        Facet::NoteDocuments,
+        Facet::NoteActors,
+        Facet::Tags,
+        Facet::Authors,
+        Facet::Motivations,
+        Facet::Statuses,
+        Facet::Visibilities,
+    ];
+
+    /// Whether it counts passages (rather than notes).
+    pub fn counts_passages(self) -> bool {
+        matches!(self, Facet::Documents | Facet::Actors | Facet::Years)
+    }
 }
 
 /// Most values shown per facet.
 pub const FACET_VALUES: i64 = 12;
 
 impl Store {
-    /// The facets of a search's passages and of the notes the viewer may see (private notes
-    /// of others are never counted).
+    /// The `wanted` facets of a search's passages and of the notes the viewer may see
+    /// (private notes of others are never counted); the others are left empty.
     pub async fn search_facets(
         &self,
         query: &SearchQuery,
         filter: super::annotations::NoteFilter,
-        kind: FacetKind,
+        wanted: &[Facet],
     ) -> StoreResult<Facets> {
-        on_backend!(self, read db => db.search_facets(query, filter, kind).await)
+        on_backend!(self, read db => db.search_facets(query, filter, wanted).await)
     }
 }
 

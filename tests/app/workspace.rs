@@ -70,7 +70,12 @@ fn facet(json: &serde_json::Value, name: &str) -> Vec<(String, i64)> {
 #[tokio::test]
 async fn facets_count_every_hit_and_never_a_note_the_viewer_may_not_see() {
     let (app, alice, bob) = two_analysts().await;
-    let found = json(&app, "/api/search?q=Moscow&limit=200", None).await;
+    let found = json(
+        &app,
+        "/api/search?q=Moscow&limit=200&facets=documents,actors",
+        None,
+    )
+    .await;
     let total = found["total"].as_i64().unwrap();
     assert_eq!(facet(&found, "documents"), vec![(SEED.to_owned(), total)]);
     let naming_china = found["hits"]
@@ -96,7 +101,7 @@ async fn facets_count_every_hit_and_never_a_note_the_viewer_may_not_see() {
         let app = &app;
         async move {
             facet(
-                &json(app, "/api/search?q=sanction*", token.as_deref()).await,
+                &json(app, "/api/search?q=sanction*&facets=tags", token.as_deref()).await,
                 "tags",
             )
         }
@@ -117,6 +122,22 @@ async fn facets_count_every_hit_and_never_a_note_the_viewer_may_not_see() {
         tags(None).await,
         vec![("china".into(), 1), ("sanctions".into(), 1)]
     );
+
+    // Facets are counted when asked for: none by default, every one with `all`.
+    let plain = json(&app, "/api/search?q=Moscow", None).await;
+    assert!(facet(&plain, "documents").is_empty());
+    let every = json(&app, "/api/search?q=Moscow&facets=all", Some(&alice)).await;
+    assert_eq!(facet(&every, "documents"), vec![(SEED.to_owned(), total)]);
+    assert_eq!(
+        facet(&every, "note_actors"),
+        vec![("PRK".to_owned(), 1), ("RUS".to_owned(), 1)],
+        "the one note with Moscow, quoting Pyongyang and Moscow"
+    );
+    let wrong = app
+        .get("/api/search?q=Moscow&facets=documents,colours")
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(wrong.body.contains("colours"), "{}", wrong.body);
 
     // On the page, a facet is a link that narrows the search to its count, and then a link
     // that takes the filter away again.

@@ -9,8 +9,8 @@ use crate::domain::search::SearchQuery;
 use crate::store::StoreResult;
 use crate::store::annotations::{NoteFilter, OwnedNote};
 use crate::store::search::{
-    FACET_VALUES, FacetKind, FacetValue, Facets, NoteField, NoteHit, NoteOrder, NotePage,
-    NoteSearch, PassageHit, PassagePage,
+    FACET_VALUES, Facet, FacetValue, Facets, NoteField, NoteHit, NoteOrder, NotePage, NoteSearch,
+    PassageHit, PassagePage,
 };
 use crate::store::{StoreError, Timestamp};
 
@@ -341,38 +341,16 @@ impl Handle {
         &self,
         query: &SearchQuery,
         filter: NoteFilter,
-        kind: FacetKind,
+        wanted: &[Facet],
     ) -> StoreResult<Facets> {
         let compiled = full_text::compile(query);
-        let mut facets = Facets::default();
-        if kind == FacetKind::Search && !query.filters.only_notes() {
-            let mut q =
-                QueryBuilder::new("select d.slug as value, d.title as label, count(*) as count");
-            push_passages(&mut q, query, &compiled, "");
-            q.push(" group by d.slug, d.title order by count desc, d.slug limit ")
-                .push_bind(FACET_VALUES);
-            facets.documents = self.facet(q).await?;
-            let mut q = QueryBuilder::new(
-                "select ac.id as value, ac.name as label, count(distinct p.id) as count",
-            );
-            push_passages(
-                &mut q,
-                query,
-                &compiled,
-                " join mentions m on m.paragraph_id = p.id join actors ac on ac.id = m.actor_id",
-            );
-            q.push(" group by ac.id, ac.name order by count desc, ac.name limit ")
-                .push_bind(FACET_VALUES);
-            facets.actors = self.facet(q).await?;
-            let mut q = QueryBuilder::new(
-                "select substr(d.published, 1, 4) as value, substr(d.published, 1, 4) as label, count(*) as count",
-            );
-            push_passages(&mut q, query, &compiled, "");
-            q.push(" and d.published is not null group by substr(d.published, 1, 4) order by value desc limit ")
-                .push_bind(FACET_VALUES);
-            facets.years = self.facet(q).await?;
-        }
         let notes = CompiledNotes::new(&NoteSearch::from(query.clone()));
+        let passage_facet = |select: &str, joins: &str, group: &str| {
+            let mut q = QueryBuilder::new(select);
+            push_passages(&mut q, query, &compiled, joins);
+            q.push(group).push_bind(FACET_VALUES);
+            q
+        };
         let note_facet =
             |select: &str, joins: &str, group: &str| -> StoreResult<QueryBuilder<Db>> {
                 let mut q = QueryBuilder::new(select);
@@ -381,60 +359,99 @@ impl Handle {
                 q.push(group).push_bind(FACET_VALUES);
                 Ok(q)
             };
-        if kind == FacetKind::Notes {
-            facets.note_actors = self
-                .facet(note_facet(
-                    "select ac.id as value, ac.name as label, count(distinct n.id) as count",
-                    " join paragraphs p on p.document_id = n.document_id
-                      join mentions m on m.paragraph_id = p.id
-                       and p.start_cp + m.start_cp < n.end_cp and p.start_cp + m.end_cp > n.start_cp
-                      join actors ac on ac.id = m.actor_id",
-                    " group by ac.id, ac.name order by count desc, ac.name limit ",
-                )?)
-                .await?;
-            facets.statuses = self
-                .facet(note_facet(
-                    "select n.anchor_status as value, n.anchor_status as label, count(*) as count",
-                    "",
-                    " group by n.anchor_status order by count desc, n.anchor_status limit ",
-                )?)
-                .await?;
-            facets.visibilities = self
-                .facet(note_facet(
-                    "select n.visibility as value, n.visibility as label, count(*) as count",
-                    "",
-                    " group by n.visibility order by count desc, n.visibility limit ",
-                )?)
-                .await?;
+        let mut facets = Facets::default();
+        for &facet in wanted {
+            // Note filters leave every passage out: no passage facet to count.
+            if facet.counts_passages() && query.filters.only_notes() {
+                continue;
+            }
+            let (slot, q) = match facet {
+                Facet::Documents => (
+                    &mut facets.documents,
+                    passage_facet(
+                        "select d.slug as value, d.title as label, count(*) as count",
+                        "",
+                        " group by d.slug, d.title order by count desc, d.slug limit ",
+                    ),
+                ),
+                Facet::Actors => (
+                    &mut facets.actors,
+                    passage_facet(
+                        "select ac.id as value, ac.name as label, count(distinct p.id) as count",
+                        " join mentions m on m.paragraph_id = p.id join actors ac on ac.id = m.actor_id",
+                        " group by ac.id, ac.name order by count desc, ac.name limit ",
+                    ),
+                ),
+                Facet::Years => (
+                    &mut facets.years,
+                    passage_facet(
+                        "select substr(d.published, 1, 4) as value, substr(d.published, 1, 4) as label, count(*) as count",
+                        "",
+                        " and d.published is not null group by substr(d.published, 1, 4) order by value desc limit ",
+                    ),
+                ),
+                Facet::NoteDocuments => (
+                    &mut facets.note_documents,
+                    note_facet(
+                        "select d.slug as value, d.title as label, count(*) as count",
+                        "",
+                        " group by d.slug, d.title order by count desc, d.slug limit ",
+                    )?,
+                ),
+                Facet::NoteActors => (
+                    &mut facets.note_actors,
+                    note_facet(
+                        "select ac.id as value, ac.name as label, count(distinct n.id) as count",
+                        " join paragraphs p on p.document_id = n.document_id
+                          join mentions m on m.paragraph_id = p.id
+                           and p.start_cp + m.start_cp < n.end_cp and p.start_cp + m.end_cp > n.start_cp
+                          join actors ac on ac.id = m.actor_id",
+                        " group by ac.id, ac.name order by count desc, ac.name limit ",
+                    )?,
+                ),
+                Facet::Tags => (
+                    &mut facets.tags,
+                    note_facet(
+                        "select t.value as value, t.value as label, count(*) as count",
+                        full_text::NOTE_TAGS,
+                        " group by t.value order by count desc, t.value limit ",
+                    )?,
+                ),
+                Facet::Authors => (
+                    &mut facets.authors,
+                    note_facet(
+                        "select a.name as value, a.name as label, count(*) as count",
+                        "",
+                        " group by a.name order by count desc, a.name limit ",
+                    )?,
+                ),
+                Facet::Motivations => (
+                    &mut facets.motivations,
+                    note_facet(
+                        "select n.motivation as value, n.motivation as label, count(*) as count",
+                        "",
+                        " group by n.motivation order by count desc, n.motivation limit ",
+                    )?,
+                ),
+                Facet::Statuses => (
+                    &mut facets.statuses,
+                    note_facet(
+                        "select n.anchor_status as value, n.anchor_status as label, count(*) as count",
+                        "",
+                        " group by n.anchor_status order by count desc, n.anchor_status limit ",
+                    )?,
+                ),
+                Facet::Visibilities => (
+                    &mut facets.visibilities,
+                    note_facet(
+                        "select n.visibility as value, n.visibility as label, count(*) as count",
+                        "",
+                        " group by n.visibility order by count desc, n.visibility limit ",
+                    )?,
+                ),
+            };
+            *slot = self.facet(q).await?;
         }
-        facets.note_documents = self
-            .facet(note_facet(
-                "select d.slug as value, d.title as label, count(*) as count",
-                "",
-                " group by d.slug, d.title order by count desc, d.slug limit ",
-            )?)
-            .await?;
-        facets.tags = self
-            .facet(note_facet(
-                "select t.value as value, t.value as label, count(*) as count",
-                full_text::NOTE_TAGS,
-                " group by t.value order by count desc, t.value limit ",
-            )?)
-            .await?;
-        facets.authors = self
-            .facet(note_facet(
-                "select a.name as value, a.name as label, count(*) as count",
-                "",
-                " group by a.name order by count desc, a.name limit ",
-            )?)
-            .await?;
-        facets.motivations = self
-            .facet(note_facet(
-                "select n.motivation as value, n.motivation as label, count(*) as count",
-                "",
-                " group by n.motivation order by count desc, n.motivation limit ",
-            )?)
-            .await?;
         Ok(facets)
     }
 }
