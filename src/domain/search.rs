@@ -50,6 +50,14 @@ pub struct Filters {
 }
 
 impl Filters {
+    /// Whether a filter narrows the passages (beyond the words).
+    pub fn narrows_passages(&self) -> bool {
+        !(self.actors.is_empty()
+            && self.documents.is_empty()
+            && self.after.is_none()
+            && self.before.is_none())
+    }
+
     /// Whether a filter applies only to notes (so passages of text cannot match it).
     pub fn only_notes(&self) -> bool {
         !(self.tags.is_empty()
@@ -490,31 +498,59 @@ fn tokens(input: &str) -> Result<Vec<Token<'_>>, QueryError> {
 /// English stemming (Snowball, as PostgreSQL's `english_stem`; SQLite's porter agrees on
 /// ordinary words).
 fn reduced(word: &str) -> String {
+    stem_folded(&folded(word))
+}
+
+/// Lower case, accents folded.
+fn folded(word: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    let folded: String = word
-        .nfd()
+    word.nfd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .flat_map(char::to_lowercase)
-        .collect();
+        .collect()
+}
+
+/// The English stem of an already folded word.
+fn stem_folded(folded: &str) -> String {
     thread_local! {
         static STEMMER: rust_stemmers::Stemmer =
             rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
     }
-    STEMMER.with(|s| s.stem(&folded).into_owned())
+    STEMMER.with(|s| s.stem(folded).into_owned())
 }
 
 /// Where the searched terms occur in `text`: byte ranges, in order. A word matches a searched
 /// word with the same stem, or, for a prefix, that starts with it; a phrase matches where its
 /// words follow one another (punctuation between them allowed), and is one range.
 pub fn matches(text: &str, query: &SearchQuery) -> Vec<std::ops::Range<usize>> {
-    use unicode_normalization::UnicodeNormalization;
-    let fold = |w: &str| -> String {
-        w.nfd()
-            .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    let mut words: Vec<(std::ops::Range<usize>, String, String)> = Vec::new();
+    let terms: Vec<Vec<(String, bool)>> = query
+        .groups
+        .iter()
+        .flatten()
+        .map(|term| {
+            term.words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    let prefix = term.prefix && i + 1 == term.words.len();
+                    if prefix {
+                        (folded(w), true)
+                    } else {
+                        (reduced(w), false)
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    // Stemming keeps a word's first letter, so only words that start like a searched stem are
+    // stemmed: a paragraph is read once, and most of its words are never stemmed.
+    let initials: Vec<char> = terms
+        .iter()
+        .flatten()
+        .filter(|(_, prefix)| !prefix)
+        .filter_map(|(w, _)| w.chars().next())
+        .collect();
+    let mut words: Vec<(std::ops::Range<usize>, String, Option<String>)> = Vec::new();
     let mut start = None;
     for (i, c) in text
         .char_indices()
@@ -523,34 +559,26 @@ pub fn matches(text: &str, query: &SearchQuery) -> Vec<std::ops::Range<usize>> {
         match (c.is_alphanumeric(), start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
-                let word = &text[s..i];
-                words.push((s..i, fold(word), reduced(word)));
+                let word = folded(&text[s..i]);
+                let stem = word
+                    .chars()
+                    .next()
+                    .filter(|c| initials.contains(c))
+                    .map(|_| stem_folded(&word));
+                words.push((s..i, word, stem));
                 start = None;
             }
             _ => {}
         }
     }
     let mut found: Vec<std::ops::Range<usize>> = Vec::new();
-    for term in query.groups.iter().flatten() {
-        let wanted: Vec<(String, bool)> = term
-            .words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| {
-                let prefix = term.prefix && i + 1 == term.words.len();
-                if prefix {
-                    (fold(w), true)
-                } else {
-                    (reduced(w), false)
-                }
-            })
-            .collect();
-        let fits = |(_, folded, stem): &(std::ops::Range<usize>, String, String),
+    for wanted in &terms {
+        let fits = |(_, folded, stem): &(std::ops::Range<usize>, String, Option<String>),
                     (w, prefix): &(String, bool)| {
             if *prefix {
                 folded.starts_with(w.as_str())
             } else {
-                stem == w
+                stem.as_ref() == Some(w)
             }
         };
         for at in 0..words.len().saturating_sub(wanted.len() - 1) {

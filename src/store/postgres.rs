@@ -173,6 +173,35 @@ mod full_text {
         query.to_tsquery()
     }
 
+    /// The tables of a passage search with words (the GIN index finds the hits).
+    pub(super) const MATCHED_PARAGRAPHS: &str = " from paragraphs p";
+
+    /// The tables of a note search with words to match anywhere in the note.
+    pub(super) const MATCHED_NOTES: &str = " from annotations n";
+
+    /// How many paragraphs match (after `select count(*)`).
+    pub(super) fn push_count_matches(q: &mut QueryBuilder<Db>, compiled: &str) {
+        q.push(" from paragraphs p where ");
+        push_match(q, compiled);
+    }
+
+    /// A page of matching paragraph ids and scores, best first (`id`, `score`).
+    pub(super) fn push_ranked_matches(
+        q: &mut QueryBuilder<Db>,
+        compiled: &str,
+        limit: i64,
+        offset: i64,
+    ) {
+        q.push("select p.id, ");
+        push_score(q, compiled);
+        q.push(" as score from paragraphs p where ");
+        push_match(q, compiled);
+        q.push(" order by score desc, p.id limit ")
+            .push_bind(limit)
+            .push(" offset ")
+            .push_bind(offset);
+    }
+
     /// Paragraphs `p` whose text matches.
     pub(super) fn push_match(q: &mut QueryBuilder<Db>, compiled: &str) {
         q.push("p.search @@ to_tsquery('glossa', ")

@@ -135,31 +135,55 @@ mod full_text {
         query.to_fts5()
     }
 
-    /// Paragraphs `p` whose text matches.
+    /// The tables of a passage search with words: the full-text table drives the join, so that
+    /// each hit is found and ranked once.
+    pub(super) const MATCHED_PARAGRAPHS: &str =
+        " from paragraphs_fts join paragraphs p on p.id = paragraphs_fts.rowid";
+
+    /// Paragraphs `p` whose text matches (with `MATCHED_PARAGRAPHS`).
     pub(super) fn push_match(q: &mut QueryBuilder<Db>, compiled: &str) {
-        q.push("p.id in (select rowid from paragraphs_fts where paragraphs_fts match ")
-            .push_bind(compiled)
-            .push(")");
+        q.push("paragraphs_fts match ").push_bind(compiled.to_owned());
     }
 
-    /// bm25 relevance, higher first (SQLite's is lower-is-better).
-    pub(super) fn push_score(q: &mut QueryBuilder<Db>, compiled: &str) {
-        q.push("-(select bm25(paragraphs_fts) from paragraphs_fts where paragraphs_fts match ")
-            .push_bind(compiled)
-            .push(" and rowid = p.id)");
+    /// bm25 relevance, higher first (SQLite's rank is lower-is-better).
+    pub(super) fn push_score(q: &mut QueryBuilder<Db>, _compiled: &str) {
+        q.push("-paragraphs_fts.rank");
     }
-    /// Notes `n` whose body, tags or quote match.
-    pub(super) fn push_note_match(q: &mut QueryBuilder<Db>, compiled: &str) {
-        q.push("n.id in (select note_id from notes_fts where notes_fts match ")
+
+    /// How many paragraphs match, counted by the index alone.
+    pub(super) fn push_count_matches(q: &mut QueryBuilder<Db>, compiled: &str) {
+        q.push(" from paragraphs_fts where paragraphs_fts match ")
+            .push_bind(compiled.to_owned());
+    }
+
+    /// A page of matching paragraph ids and scores, best first (`id`, `score`), ranked by the
+    /// index alone.
+    pub(super) fn push_ranked_matches(
+        q: &mut QueryBuilder<Db>,
+        compiled: &str,
+        limit: i64,
+        offset: i64,
+    ) {
+        q.push("select rowid as id, -rank as score from paragraphs_fts where paragraphs_fts match ")
             .push_bind(compiled.to_owned())
-            .push(")");
+            .push(" order by rank, rowid limit ")
+            .push_bind(limit)
+            .push(" offset ")
+            .push_bind(offset);
+    }
+
+    /// The tables of a note search with words to match anywhere in the note.
+    pub(super) const MATCHED_NOTES: &str =
+        " from notes_fts join annotations n on n.id = notes_fts.note_id";
+
+    /// Notes `n` whose body, tags or quote match (with `MATCHED_NOTES`).
+    pub(super) fn push_note_match(q: &mut QueryBuilder<Db>, compiled: &str) {
+        q.push("notes_fts match ").push_bind(compiled.to_owned());
     }
 
     /// bm25 relevance of a note, higher first; its body weighs most.
-    pub(super) fn push_note_score(q: &mut QueryBuilder<Db>, compiled: &str) {
-        q.push("-(select bm25(notes_fts, 0, 4, 2, 1) from notes_fts where notes_fts match ")
-            .push_bind(compiled.to_owned())
-            .push(" and note_id = n.id)");
+    pub(super) fn push_note_score(q: &mut QueryBuilder<Db>, _compiled: &str) {
+        q.push("-bm25(notes_fts, 0, 4, 2, 1)");
     }
 
     /// Notes `n` whose `field` alone matches.

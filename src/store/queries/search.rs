@@ -155,9 +155,14 @@ struct NamedRow {
 /// The `from … where …` of a passage search: the full-text match when there are words,
 /// then the filters; `joins` adds tables to count by.
 fn push_passages(q: &mut QueryBuilder<Db>, query: &SearchQuery, compiled: &str, joins: &str) {
-    q.push(" from paragraphs p join documents d on d.id = p.document_id")
-        .push(joins)
-        .push(" where ");
+    q.push(if query.has_words() {
+        full_text::MATCHED_PARAGRAPHS
+    } else {
+        " from paragraphs p"
+    })
+    .push(" join documents d on d.id = p.document_id")
+    .push(joins)
+    .push(" where ");
     if query.has_words() {
         full_text::push_match(q, compiled);
     } else {
@@ -196,21 +201,33 @@ impl Handle {
     ) -> StoreResult<PassagePage> {
         let compiled = full_text::compile(query);
         let mut count = QueryBuilder::new("select count(*)");
-        push_passages(&mut count, query, &compiled, "");
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
         let mut select = QueryBuilder::new("select d.slug, d.title, p.ordinal, p.id, p.text, ");
-        if query.has_words() {
-            full_text::push_score(&mut select, &compiled);
+        if query.has_words() && !query.filters.narrows_passages() {
+            // Words alone: the full-text index counts and ranks by itself, and only the page of
+            // hits is joined to its paragraphs and documents.
+            full_text::push_count_matches(&mut count, &compiled);
+            select.push("h.score from (");
+            full_text::push_ranked_matches(&mut select, &compiled, limit, offset);
+            select.push(
+                ") h join paragraphs p on p.id = h.id join documents d on d.id = p.document_id
+                 order by h.score desc, p.id",
+            );
         } else {
-            select.push("cast(0 as double precision)");
+            push_passages(&mut count, query, &compiled, "");
+            if query.has_words() {
+                full_text::push_score(&mut select, &compiled);
+            } else {
+                select.push("cast(0 as double precision)");
+            }
+            select.push(" as score");
+            push_passages(&mut select, query, &compiled, "");
+            select
+                .push(" order by score desc, p.id limit ")
+                .push_bind(limit)
+                .push(" offset ")
+                .push_bind(offset);
         }
-        select.push(" as score");
-        push_passages(&mut select, query, &compiled, "");
-        select
-            .push(" order by score desc, d.slug, p.ordinal limit ")
-            .push_bind(limit)
-            .push(" offset ")
-            .push_bind(offset);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
         let rows: Vec<HitRow> = select.build_query_as().fetch_all(&self.pool).await?;
         let mut named: Vec<NamedRow> = Vec::new();
         if !rows.is_empty() {
@@ -245,9 +262,16 @@ impl Handle {
     }
 }
 
-/// Tables a note search reads.
-const NOTE_TABLES: &str = " from annotations n join documents d on d.id = n.document_id
-    join analysts a on a.id = n.analyst_id";
+/// The tables a note search reads: the backend's own when there are words to match anywhere
+/// in the note (on SQLite the full-text table drives the join, so each hit is ranked once).
+fn push_note_tables(q: &mut QueryBuilder<Db>, compiled: &CompiledNotes) {
+    q.push(if compiled.anywhere.is_some() {
+        full_text::MATCHED_NOTES
+    } else {
+        " from annotations n"
+    })
+    .push(" join documents d on d.id = n.document_id join analysts a on a.id = n.analyst_id");
+}
 
 /// The paragraph a note's quote starts in.
 const NOTE_PARAGRAPH: &str = "(select max(p.ordinal) from paragraphs p
@@ -264,7 +288,7 @@ impl Handle {
         let query = &search.query;
         let compiled = CompiledNotes::new(search);
         let mut count = QueryBuilder::new("select count(*)");
-        count.push(NOTE_TABLES);
+        push_note_tables(&mut count, &compiled);
         push_notes(&mut count, query, filter, &compiled)?;
         let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
         let (columns, _) = SELECT_NOTE
@@ -279,7 +303,8 @@ impl Handle {
                 select.push("cast(0 as double precision)");
             }
         }
-        select.push(" as score").push(NOTE_TABLES);
+        select.push(" as score");
+        push_note_tables(&mut select, &compiled);
         push_notes(&mut select, query, filter, &compiled)?;
         select.push(match search.order {
             NoteOrder::Relevance => " order by score desc, n.created desc, n.id",
@@ -354,7 +379,8 @@ impl Handle {
         let note_facet =
             |select: &str, joins: &str, group: &str| -> StoreResult<QueryBuilder<Db>> {
                 let mut q = QueryBuilder::new(select);
-                q.push(NOTE_TABLES).push(joins);
+                push_note_tables(&mut q, &notes);
+                q.push(joins);
                 push_notes(&mut q, query, filter, &notes)?;
                 q.push(group).push_bind(FACET_VALUES);
                 Ok(q)
