@@ -142,7 +142,8 @@ mod full_text {
 
     /// Paragraphs `p` whose text matches (with `MATCHED_PARAGRAPHS`).
     pub(super) fn push_match(q: &mut QueryBuilder<Db>, compiled: &str) {
-        q.push("paragraphs_fts match ").push_bind(compiled.to_owned());
+        q.push("paragraphs_fts match ")
+            .push_bind(compiled.to_owned());
     }
 
     /// bm25 relevance, higher first (SQLite's rank is lower-is-better).
@@ -164,12 +165,14 @@ mod full_text {
         limit: i64,
         offset: i64,
     ) {
-        q.push("select rowid as id, -rank as score from paragraphs_fts where paragraphs_fts match ")
-            .push_bind(compiled.to_owned())
-            .push(" order by rank, rowid limit ")
-            .push_bind(limit)
-            .push(" offset ")
-            .push_bind(offset);
+        q.push(
+            "select rowid as id, -rank as score from paragraphs_fts where paragraphs_fts match ",
+        )
+        .push_bind(compiled.to_owned())
+        .push(" order by rank, rowid limit ")
+        .push_bind(limit)
+        .push(" offset ")
+        .push_bind(offset);
     }
 
     /// The tables of a note search with words to match anywhere in the note.

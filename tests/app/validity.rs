@@ -127,6 +127,23 @@ async fn pages_are_valid_html() {
     std::fs::write(&path, &signed_in.body).unwrap();
     files.push(path);
     for (name, uri) in [
+        ("signed-in-notes", "/notes?q=tag:tag"),
+        ("signed-in-tags", "/tags"),
+    ] {
+        let page = app
+            .request(
+                axum::http::Request::get(uri)
+                    .header("cookie", "glossa_session=session-1")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert!(page.body.contains("Signed in as"), "{uri}");
+        let path = dir.path().join(format!("{name}.html"));
+        std::fs::write(&path, page.body).unwrap();
+        files.push(path);
+    }
+    for (name, uri) in [
         ("index", "/".to_owned()),
         ("seed", format!("/documents/{SEED}")),
         ("formats", "/documents/formats".to_owned()),
@@ -137,6 +154,11 @@ async fn pages_are_valid_html() {
         ("search-empty", "/search".to_owned()),
         ("search-error", "/search?q=%22open".to_owned()),
         ("search-in-text", format!("/documents/{SEED}?q=Moscow")),
+        ("search-facets", "/search?q=Moscow+actor:RUS".to_owned()),
+        ("search-hint", "/search?q=actor:nobody".to_owned()),
+        ("notes", "/notes".to_owned()),
+        ("notes-empty", "/notes?q=zzzz".to_owned()),
+        ("tags", "/tags".to_owned()),
     ] {
         let page = app.get(&uri).await;
         let path = dir.path().join(format!("{name}.html"));

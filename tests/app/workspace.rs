@@ -216,8 +216,15 @@ async fn the_notes_workspace_lists_filters_and_pages_what_the_viewer_may_see() {
                 .collect::<Vec<_>>()
         }
     };
+    let carol = app.add_analyst("carol").await;
     assert_eq!(rows(Some(alice.clone()), "").await.len(), 3);
     assert_eq!(rows(Some(bob.clone()), "").await.len(), 2);
+    assert_eq!(
+        rows(Some(carol.clone()), "").await.len(),
+        2,
+        "a third analyst sees team and public notes, never alice's private one"
+    );
+    assert_eq!(rows(Some(carol.clone()), "worry").await.len(), 0);
     let public = rows(None, "").await;
     assert_eq!(public.len(), 1);
     assert!(public[0].contains("Beijing's view") && public[0].contains("irked Beijing"));
