@@ -398,8 +398,12 @@
     }
     for (const margin of text.querySelectorAll(".margin")) {
       const count = margin.querySelectorAll(SHOWN).length;
-      if (count === 0) continue;
       let toggle = margin.querySelector(":scope > .margin-toggle");
+      if (count === 0) {
+        // Every note here is filtered out: no button that would open nothing.
+        if (toggle) toggle.hidden = true;
+        continue;
+      }
       if (!toggle) {
         toggle = document.createElement("button");
         toggle.type = "button";
@@ -483,6 +487,9 @@
   const onFilterChange = () => {
     if (activeId !== null && document.getElementById(`note-${activeId}`)?.classList.contains("filtered-out")) activeId = null;
     layoutNotes();
+    // Notes that come back from a crowded margin unfold and change height as they are laid
+    // out; a second pass, once the page has settled, places them by their final heights.
+    queueLayout();
   };
   filterWords.addEventListener("input", onFilterChange);
   for (const select of filterFields) select.addEventListener("change", onFilterChange);

@@ -602,6 +602,27 @@ pub fn matches(text: &str, query: &SearchQuery) -> Vec<std::ops::Range<usize>> {
     merged
 }
 
+/// The matches of a passage that satisfies the search's words — every group matched, no
+/// excluded term present — and none otherwise: what a document opened from a search marks, so
+/// that the text agrees with the list of hits.
+pub fn passage_matches(text: &str, query: &SearchQuery) -> Vec<std::ops::Range<usize>> {
+    let alone = |terms: Vec<Term>| SearchQuery {
+        groups: vec![terms],
+        ..SearchQuery::default()
+    };
+    let every_group = query
+        .groups
+        .iter()
+        .all(|group| !matches(text, &alone(group.clone())).is_empty());
+    let excluded =
+        !query.excluded.is_empty() && !matches(text, &alone(query.excluded.clone())).is_empty();
+    if every_group && !excluded {
+        matches(text, query)
+    } else {
+        Vec::new()
+    }
+}
+
 /// [`matches`] as code point ranges (the unit of every offset glossa gives out).
 pub fn code_point_ranges(
     text: &str,
@@ -787,6 +808,16 @@ mod tests {
             let expected: Vec<&str> = parts;
             assert_eq!(q.groups, vec![vec![term(&expected, false)]], "{typed}");
         }
+    }
+
+    #[test]
+    fn a_passage_is_marked_only_when_it_satisfies_the_search() {
+        let q = SearchQuery::parse("Moscow sanctions -Kyiv").unwrap();
+        assert_eq!(passage_matches("Moscow imposed sanctions.", &q).len(), 2);
+        assert!(passage_matches("Moscow alone.", &q).is_empty());
+        assert!(passage_matches("Moscow sanctions Kyiv.", &q).is_empty());
+        let either = SearchQuery::parse("Moscow OR Kremlin").unwrap();
+        assert_eq!(passage_matches("The Kremlin said.", &either).len(), 1);
     }
 
     #[test]

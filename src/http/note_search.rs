@@ -242,7 +242,7 @@ pub async fn find_annotations(
     let last = (total - 1).max(0) / request.limit;
     if request.page.is_some() && number > last {
         return Err(AppError::NotFound(format!(
-            "These notes fill {} of {}; page {number} is past the end.",
+            "Page {number} is past the end: pages count from 0, and the last is page {last} ({} of {} notes).",
             crate::domain::wording::counted(u64::try_from(last + 1).unwrap_or(1), "page"),
             request.limit
         )));

@@ -15,7 +15,7 @@ use crate::domain::annotation::Visibility;
 use crate::domain::article::{ArticleOptions, ArticleView, ViewedNote, render_article_with_hits};
 use crate::domain::document::{BlockKind, Metadata};
 use crate::domain::reanchor::AnchorStatus;
-use crate::domain::search::{SearchQuery, code_point_ranges, matches};
+use crate::domain::search::{SearchQuery, code_point_ranges, passage_matches};
 use crate::domain::wording::counted;
 use crate::error::AppError;
 use crate::export::{self, ExportScope};
@@ -259,6 +259,8 @@ struct SearchBar {
     query: String,
     encoded: String,
     count: usize,
+    /// Whether the search has words to mark (filters are not marked).
+    has_words: bool,
     error: Option<String>,
 }
 
@@ -361,7 +363,7 @@ async fn render_document(
             .parsed
             .blocks
             .iter()
-            .map(|block| code_point_ranges(&block.text, &matches(&block.text, query)))
+            .map(|block| code_point_ranges(&block.text, &passage_matches(&block.text, query)))
             .collect(),
         _ => Vec::new(),
     };
@@ -369,8 +371,14 @@ async fn render_document(
         query: text.to_owned(),
         encoded: url_encode(text),
         count: hits.iter().map(Vec::len).sum(),
+        has_words: query.as_ref().is_ok_and(SearchQuery::has_words),
         error: query.err().map(|e| e.0),
     });
+    // Signing in from a document opened from a search comes back to the same search.
+    let here = match &search {
+        Some(bar) => format!("/documents/{}?q={}", doc.slug, bar.encoded),
+        None => format!("/documents/{}", doc.slug),
+    };
     let article = render_article_with_hits(
         &doc.analysed,
         &doc.actors,
@@ -381,7 +389,7 @@ async fn render_document(
     let page = DocumentPage {
         document_iri: state.iris.document(&doc.slug),
         signed_in: viewer.analyst.is_some(),
-        layout: Layout::new(viewer).at(&format!("/documents/{}", doc.slug)),
+        layout: Layout::new(viewer).at(&here),
         search,
         slug: doc.slug,
         title: doc.title,

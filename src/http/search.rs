@@ -250,6 +250,13 @@ pub async fn hints(
     found_nothing: bool,
 ) -> Result<Vec<String>, AppError> {
     let mut hints = query.hints.clone();
+    if let (Some(after), Some(before)) = (&query.filters.after, &query.filters.before)
+        && after >= before
+    {
+        hints.push(format!(
+            "after:{after} is not before before:{before}, so no date is in between."
+        ));
+    }
     if found_nothing {
         for (field, value) in state.store.unknown_filter_values(&query.filters).await? {
             hints.push(match field {
@@ -569,9 +576,16 @@ fn note_views(page: NotePage, query: &SearchQuery) -> Vec<NoteView> {
 pub async fn search_page(
     State(state): State<AppState>,
     viewer: Result<Viewer, AppError>,
-    Query(params): Query<SearchPageParams>,
+    params: Result<Query<SearchPageParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, HtmlError> {
     let viewer = viewer?;
+    let Query(params) = params.map_err(|_| {
+        AppError::client(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            "q and page may each be given once: /search?q=words&page=2.",
+        )
+    })?;
     let text = params.q.unwrap_or_default();
     let here = format!("/search?q={}", url_encode(&text));
     require_reader(&state, &viewer, &here)?;

@@ -197,9 +197,16 @@ fn with_dates(text: &str, after: &str, before: &str) -> String {
 pub async fn notes_page(
     State(state): State<AppState>,
     viewer: Result<Viewer, AppError>,
-    Query(params): Query<NotesParams>,
+    params: Result<Query<NotesParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, HtmlError> {
     let viewer = viewer?;
+    let Query(params) = params.map_err(|_| {
+        AppError::client(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            "q, page, sort, after and before may each be given once: /notes?q=tag:sanctions&page=2.",
+        )
+    })?;
     let mut text = params.q.clone().unwrap_or_default();
     let sort = match params.sort.as_deref() {
         None | Some("") => Sort::default(),
@@ -418,6 +425,11 @@ async fn rename(
     }
     let to = crate::domain::annotation::check_tag(to, "to").map_err(|e| bad(e.to_string()))?;
     let to = to.as_str();
+    if to.contains(',') {
+        return Err(bad(
+            "A tag cannot contain a comma: the note editor separates tags with commas.".into(),
+        ));
+    }
     if from == to {
         return Err(bad(format!("{from:?} already has that name.")));
     }
@@ -447,9 +459,10 @@ async fn rename(
             StatusCode::CONFLICT,
             "tag_shared",
             format!(
-                "{} by {} also carry {from:?}, and only their authors may change them. Rename it in your own notes only, or ask them to rename theirs.",
-                counted(u64::try_from(notes).unwrap_or(0), "note"),
+                "{} by {} also {} {from:?}, and only their authors may change them. Rename it in your own notes only, or ask them to rename theirs.",
+                counted(u64::try_from(notes).unwrap_or(0), "shared note"),
                 counted(u64::try_from(authors).unwrap_or(0), "other analyst"),
+                if notes == 1 { "carries" } else { "carry" },
             ),
         )),
     }

@@ -19,8 +19,9 @@ pub struct TagCount {
 pub enum RenameScope {
     /// The renaming analyst's own notes; other analysts' notes keep the old tag.
     Mine,
-    /// Every note with the tag, which is allowed only when every one of them is the renaming
-    /// analyst's (nobody may change another analyst's notes).
+    /// Every team and public note with the tag, which is allowed only when every one of them
+    /// is the renaming analyst's (nobody may change another analyst's notes; other analysts'
+    /// private notes are theirs alone and keep their tags).
     Everyone,
 }
 
@@ -31,7 +32,7 @@ pub enum Renamed {
     Done { notes: u64 },
     /// The analyst has no note with the tag.
     NoSuchTag,
-    /// A team-wide rename was refused: other analysts' notes carry the tag.
+    /// A team-wide rename was refused: other analysts' team or public notes carry the tag.
     OthersUseIt { notes: i64, authors: i64 },
 }
 

@@ -435,7 +435,9 @@ async fn tags_are_renamed_and_merged_in_ones_own_notes_only() {
     let refused = rename(&app, Some(&alice), "sanctions", "sanction", "everyone").await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
     assert!(
-        refused.body.contains("1 note by 1 other analyst"),
+        refused
+            .body
+            .contains("1 shared note by 1 other analyst also carries"),
         "{}",
         refused.body
     );
@@ -484,6 +486,38 @@ async fn tags_are_renamed_and_merged_in_ones_own_notes_only() {
         "{}",
         note.header("etag")
     );
+
+    // Bob's private note is his alone: a team-wide rename neither counts it nor is refused
+    // because of it, and it keeps its tag.
+    write_note(
+        &app,
+        &bob,
+        "irked Beijing",
+        "Mine only.",
+        &["secret"],
+        "private",
+    )
+    .await;
+    write_note(
+        &app,
+        &alice,
+        "irked Beijing",
+        "Mine too.",
+        &["secret"],
+        "team",
+    )
+    .await;
+    let unseen = rename(&app, Some(&alice), "secret", "open", "everyone").await;
+    assert_eq!(unseen.status, StatusCode::OK, "{}", unseen.body);
+    assert_eq!(unseen.json()["notes"], 1);
+    assert_eq!(
+        json(&app, "/api/annotations?tag=secret", Some(&bob)).await["total"],
+        1,
+        "bob's private note keeps its tag"
+    );
+    let comma = rename(&app, Some(&alice), "open", "a,b", "mine").await;
+    assert_eq!(comma.status, StatusCode::BAD_REQUEST);
+    assert!(comma.body.contains("comma"), "{}", comma.body);
 
     assert_eq!(
         rename(&app, Some(&alice), "nothing", "x", "mine")

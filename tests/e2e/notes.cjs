@@ -88,7 +88,13 @@ async function main() {
     // j moves to the first note; Tab reaches its Edit button; edit from the keyboard.
     await page.keyboard.press('j');
     check(await page.evaluate(() => document.activeElement.matches('article.note')), 'j focuses a note');
-    await page.keyboard.press('Tab');
+    // Tab goes through the note in reading order: its tags (links to their notes), then Edit.
+    const focusedNote = await page.evaluate(() => document.activeElement.id);
+    for (let i = 0; i < 6 && !(await page.evaluate(() => document.activeElement.matches('.note-edit'))); i++) {
+      await page.keyboard.press('Tab');
+      const inside = await page.evaluate((id) => document.activeElement.closest('article.note')?.id === id, focusedNote);
+      check(inside, 'Tab stays inside the note on its way to Edit');
+    }
     check(await page.evaluate(() => document.activeElement.matches('.note-edit')), 'Tab reaches Edit');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#note-editor[open]');
@@ -125,13 +131,15 @@ async function main() {
     check((await bob.$$('.note-actions:not([hidden])')).length === 0, 'bob cannot edit alice\'s note');
     await bobContext.close();
 
-    // Delete from the keyboard: j, j to the second note, Tab, Tab to Delete, Enter, confirm.
+    // Delete from the keyboard: j, j to the second note, Tab past its tags and Edit to
+    // Delete, Enter, confirm.
     await page.reload();
     await page.keyboard.press('j');
     await page.keyboard.press('j');
     check(await page.evaluate((gone) => document.activeElement.id === `note-${gone}`, results.keyboard_note), 'j reaches the second note');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
+    for (let i = 0; i < 6 && !(await page.evaluate(() => document.activeElement.matches('.note-delete'))); i++) {
+      await page.keyboard.press('Tab');
+    }
     check(await page.evaluate(() => document.activeElement.matches('.note-delete')), 'Tab reaches Delete');
     await page.keyboard.press('Enter');
     await page.waitForFunction((gone) => !document.getElementById(`note-${gone}`), results.keyboard_note);

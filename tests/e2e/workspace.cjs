@@ -84,7 +84,7 @@ async function main() {
     await page.check('input[name=scope][value=everyone]');
     await page.click('.rename-form button');
     results.refused = (await page.textContent('[role=alert]')).trim();
-    check(/1 note by 1 other analyst also carry "sanctions"/.test(results.refused), `refused: ${results.refused}`);
+    check(/1 shared note by 1 other analyst also carries "sanctions"/.test(results.refused), `refused: ${results.refused}`);
     await page.selectOption('#rename-from', 'sanctions');
     await page.fill('#rename-to', 'sanctions-policy');
     await page.check('input[name=scope][value=mine]');
@@ -113,6 +113,44 @@ async function main() {
     check(results.axe_document.length === 0, `axe on the document: ${results.axe_document.join('; ')}`);
     await page.click('.nf-clear');
     check((await shownIds()).length === 3, 'Show all notes brings them back');
+
+    // A crowded margin (over 40 notes) filtered down: every note still clear of the others,
+    // at 1440 and 1024; on a phone, only paragraphs with a note left offer a button.
+    for (let i = 0; i < 42; i++) {
+      const made = await api(page, 'POST', CONTAINER, aliceToken, {
+        body: [{ type: 'TextualBody', value: `Crowd note ${i}.` }],
+        target: { source: SEED, selector: { type: 'TextPositionSelector', start: 40 + i * 180, end: 70 + i * 180 } },
+      });
+      check(made.status === 201, `crowd note ${i}: ${made.status}`);
+    }
+    const overlaps = () => page.evaluate(() => {
+      const boxes = [...document.querySelectorAll('.text article.note')].map((n) => n.getBoundingClientRect()).filter((r) => r.height > 0);
+      let count = 0;
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [a, b] = [boxes[i], boxes[j]];
+          if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) count++;
+        }
+      }
+      return count;
+    });
+    results.crowded = {};
+    for (const width of [1440, 1024]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(SEED);
+      await page.focus('.nf-words');
+      // "1" is in 1, 10–19, 21, 31 and 41: 14 notes.
+      await page.keyboard.type('Crowd note 1');
+      await page.waitForTimeout(300);
+      const shown = (await shownIds()).length;
+      results.crowded[width] = { shown, overlaps: await overlaps() };
+      check(shown === 14 && results.crowded[width].overlaps === 0, `filtered crowd at ${width}: ${JSON.stringify(results.crowded[width])}`);
+    }
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto(SEED);
+    await page.selectOption('.nf-field[data-field=creator]', 'bob');
+    const buttons = await page.$$eval('.margin-toggle', (all) => all.filter((b) => !b.hidden).map((b) => b.textContent));
+    check(buttons.length === 1 && buttons[0].startsWith('Show 1 note on paragraph '), `phone: only bob's paragraph offers its note: ${buttons}`);
     check(errors.length === 0, `page errors: ${errors.join('; ')}`);
     await context.close();
     console.log(JSON.stringify(results));

@@ -464,7 +464,9 @@ impl Handle {
                     note_facet(
                         "select n.anchor_status as value, n.anchor_status as label, count(*) as count",
                         "",
-                        " group by n.anchor_status order by count desc, n.anchor_status limit ",
+                        // As `status:` counts them: a note on the whole document has no anchor.
+                        " and (n.start_cp is not null or n.anchor_status <> 'exact')
+                          group by n.anchor_status order by count desc, n.anchor_status limit ",
                     )?,
                 ),
                 Facet::Visibilities => (

@@ -42,13 +42,15 @@ impl Handle {
         scope: RenameScope,
     ) -> StoreResult<Renamed> {
         let mut tx = self.write().await?;
-        let mut q =
-            QueryBuilder::<Db>::new("select id, analyst_id, tags from annotations n where ");
+        let mut q = QueryBuilder::<Db>::new(
+            "select id, analyst_id, visibility, tags from annotations n where ",
+        );
         full_text::push_contains(&mut q, "n.tags", json_needle(from)?);
-        let rows: Vec<(String, i64, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
+        let rows: Vec<(String, i64, String, String)> =
+            q.build_query_as().fetch_all(&mut *tx).await?;
         let mut carrying = Vec::new();
         let mut others = Vec::new();
-        for (id, author, tags) in rows {
+        for (id, author, visibility, tags) in rows {
             let tags: Vec<String> = serde_json::from_str(&tags)
                 .map_err(|_| StoreError::Malformed(format!("note {id}: tags")))?;
             if !tags.iter().any(|t| t == from) {
@@ -56,7 +58,9 @@ impl Handle {
             }
             if author == analyst {
                 carrying.push((id, tags));
-            } else {
+            } else if visibility != "private" {
+                // Another analyst's private note is theirs alone: it keeps its tag, and is
+                // neither counted nor betrayed by a refusal.
                 others.push(author);
             }
         }
