@@ -572,6 +572,15 @@ fn note_views(page: NotePage, query: &SearchQuery) -> Vec<NoteView> {
         .collect()
 }
 
+/// A page's `page=N`, from 1 (1 when absent), or what to fix.
+pub fn page_number(param: Option<&str>) -> Result<i64, String> {
+    match param.map(str::parse::<i64>) {
+        None => Ok(1),
+        Some(Ok(n)) if n >= 1 => Ok(n),
+        Some(_) => Err("The page number must be a whole number from 1.".into()),
+    }
+}
+
 /// `GET /search?q=…&page=N`: the search page; without JavaScript, as every page.
 pub async fn search_page(
     State(state): State<AppState>,
@@ -612,11 +621,10 @@ pub async fn search_page(
             return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
         }
     };
-    let number = match params.page.as_deref().map(str::parse::<i64>) {
-        None => 1,
-        Some(Ok(n)) if n >= 1 => n,
-        Some(_) => {
-            page.error = Some("The page number must be a whole number from 1.".into());
+    let number = match page_number(params.page.as_deref()) {
+        Ok(n) => n,
+        Err(message) => {
+            page.error = Some(message);
             return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
         }
     };

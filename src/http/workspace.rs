@@ -14,7 +14,7 @@ use super::AppState;
 use super::auth::{Viewer, check_same_origin};
 use super::facets::{FacetGroup, FacetLinks, filter_token};
 use super::pages::{HtmlError, Layout, require_reader, url_encode};
-use super::search::{facet_groups, hints, note_snippet};
+use super::search::{facet_groups, hints, note_snippet, page_number};
 use crate::domain::annotation::{Note, Visibility};
 use crate::domain::html::SafeHtml;
 use crate::domain::search::{SearchQuery, SnippetPart};
@@ -273,11 +273,10 @@ pub async fn notes_page(
     page.has_words = query.has_words();
     page.after = query.filters.after.clone().unwrap_or_default();
     page.before = query.filters.before.clone().unwrap_or_default();
-    let number = match params.page.as_deref().map(str::parse::<i64>) {
-        None => 1,
-        Some(Ok(n)) if n >= 1 => n,
-        Some(_) => {
-            page.error = Some("The page number must be a whole number from 1.".into());
+    let number = match page_number(params.page.as_deref()) {
+        Ok(n) => n,
+        Err(message) => {
+            page.error = Some(message);
             return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
         }
     };
