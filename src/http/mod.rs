@@ -16,6 +16,7 @@ use tower_http::trace::TraceLayer;
 use crate::domain::annotation::Iris;
 use crate::store::Store;
 
+pub mod actors;
 pub mod annotations;
 pub mod api;
 pub mod assets;
@@ -153,6 +154,7 @@ pub fn router(state: AppState) -> Router {
                 .options(annotations::options_annotation),
         )
         .route("/actors", get(api::list_actors))
+        .route("/actors/{id}", get(actors::api_actor))
         .route("/search", get(search::api_search))
         .route("/annotations", get(note_search::find_annotations))
         .route("/tags/rename", post(workspace::api_rename_tag))
@@ -164,6 +166,8 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::list_documents))
         .route("/search", get(search::search_page))
         .route("/notes", get(workspace::notes_page))
+        .route("/actors", get(actors::actors_page))
+        .route("/actors/{id}", get(actors::actor_page))
         .route(
             "/tags",
             get(workspace::tags_page).post(workspace::rename_tag_form),

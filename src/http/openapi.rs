@@ -4,7 +4,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{annotations, api, note_search, search, workspace};
+use super::{actors, annotations, api, note_search, search, workspace};
 
 /// The error envelope every failed API request returns.
 #[derive(utoipa::ToSchema)]
@@ -34,6 +34,7 @@ pub struct ErrorDetail {
         api::list_documents,
         api::show_document,
         api::list_actors,
+        actors::api_actor,
         search::api_search,
         note_search::find_annotations,
         workspace::api_rename_tag,

@@ -49,6 +49,74 @@ impl Store {
     }
 }
 
+/// A form in which the corpus names an actor, and how often.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    /// The text as it stands in the documents ("Moscow", "the Kremlin").
+    pub text: String,
+    /// Mentions in that form.
+    pub count: i64,
+}
+
+/// An actor named beside another, and in how many paragraphs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoMention {
+    /// The other actor's id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its palette slot.
+    pub tone: u8,
+    /// Paragraphs naming both.
+    pub paragraphs: i64,
+}
+
+/// A paragraph that names an actor, with where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentionedIn {
+    /// The document's slug.
+    pub slug: String,
+    /// The document's title.
+    pub title: String,
+    /// The paragraph number, from 1.
+    pub paragraph: i64,
+    /// The paragraph's text.
+    pub text: String,
+    /// The mentions of the actor in it, as code point ranges of `text`.
+    pub mentions: Vec<std::ops::Range<usize>>,
+}
+
+/// One page of the paragraphs that name an actor, in document and paragraph order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MentionPage {
+    /// This page's paragraphs.
+    pub paragraphs: Vec<MentionedIn>,
+    /// Paragraphs naming the actor in all.
+    pub total: i64,
+}
+
+impl Store {
+    /// The forms in which the corpus names actor `id`, most used first.
+    pub async fn actor_forms(&self, id: &str) -> StoreResult<Vec<Form>> {
+        on_backend!(self, read db => db.actor_forms(id).await)
+    }
+
+    /// The actors named in the same paragraphs as `id`, most often first.
+    pub async fn co_mentioned(&self, id: &str, limit: i64) -> StoreResult<Vec<CoMention>> {
+        on_backend!(self, read db => db.co_mentioned(id, limit).await)
+    }
+
+    /// A page of the paragraphs naming `id`.
+    pub async fn actor_mentions(
+        &self,
+        id: &str,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<MentionPage> {
+        on_backend!(self, read db => db.actor_mentions(id, offset, limit).await)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

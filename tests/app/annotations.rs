@@ -580,6 +580,7 @@ async fn the_openapi_description_covers_every_api_route() {
         ("/api/documents", vec!["get"]),
         ("/api/documents/{slug}", vec!["get"]),
         ("/api/actors", vec!["get"]),
+        ("/api/actors/{id}", vec!["get"]),
         ("/api/search", vec!["get"]),
         ("/api/annotations", vec!["get"]),
         ("/api/tags/rename", vec!["post"]),

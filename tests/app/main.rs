@@ -1,6 +1,7 @@
 //! The integration suite on SQLite: the real router over a real SQLite file in a temp dir.
 //! `tests/app_postgres` runs the same files on a throwaway PostgreSQL.
 
+mod actors;
 mod annotations;
 mod api;
 mod backend;

@@ -159,6 +159,9 @@ async fn pages_are_valid_html() {
         ("notes", "/notes".to_owned()),
         ("notes-empty", "/notes?q=zzzz".to_owned()),
         ("tags", "/tags".to_owned()),
+        ("actors", "/actors".to_owned()),
+        ("actor", "/actors/RUS".to_owned()),
+        ("person", "/actors/vladimir-putin".to_owned()),
     ] {
         let page = app.get(&uri).await;
         let path = dir.path().join(format!("{name}.html"));

@@ -4,6 +4,8 @@
 //! what is SQLite's alone (its PRAGMAs, its file on a full or read-only disk, its command-line
 //! flags) stays in `tests/app`; `multi.rs` adds what needs several instances.
 
+#[path = "../app/actors.rs"]
+mod actors;
 #[path = "../app/annotations.rs"]
 mod annotations;
 #[path = "../app/api.rs"]

@@ -94,6 +94,18 @@ async function main() {
     await page.goto(`${base}/notes?q=tag:sanctions`);
     check(await summary(page) === '1 note', `bob keeps his tag: ${await summary(page)}`);
 
+    // The actors: from the header to Russia's dossier, keyboard-readable and axe-clean.
+    await page.click('.site-nav a:has-text("Actors")');
+    await page.waitForURL(`${base}/actors`);
+    results.axe_actors = await axeViolations(page);
+    check(results.axe_actors.length === 0, `axe on /actors: ${results.axe_actors.join('; ')}`);
+    await page.click('a[href="/actors/RUS"]');
+    await page.waitForURL(`${base}/actors/RUS`);
+    const dossierNotes = await page.$$eval('section[aria-labelledby="notes-title"] li', (items) => items.length);
+    check(dossierNotes === 2, `Russia's dossier lists alice's two notes naming Moscow: ${dossierNotes}`);
+    results.axe_dossier = await axeViolations(page);
+    check(results.axe_dossier.length === 0, `axe on /actors/RUS: ${results.axe_dossier.join('; ')}`);
+
     // In the document, the notes filter narrows the margin and the highlights together.
     await page.goto(SEED);
     check(await page.isVisible('.notes-filter'), 'the filter is shown');

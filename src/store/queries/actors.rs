@@ -2,11 +2,13 @@
 
 use sqlx::FromRow;
 
-use super::Handle;
+use super::{Db, Handle};
 use crate::domain::actors::{Actor, ActorKind, Alias, Gazetteer};
 use crate::store::StoreError;
 use crate::store::StoreResult;
-use crate::store::actors::{ActorRecord, parse_rule, rule_name};
+use crate::store::actors::{
+    ActorRecord, CoMention, Form, MentionPage, MentionedIn, parse_rule, rule_name,
+};
 
 #[derive(FromRow)]
 struct ActorRow {
@@ -134,5 +136,112 @@ impl Handle {
                 })
             })
             .collect()
+    }
+}
+
+#[derive(FromRow)]
+struct MentionRow {
+    id: i64,
+    slug: String,
+    title: String,
+    ordinal: i64,
+    text: String,
+}
+
+impl Handle {
+    pub(in crate::store) async fn actor_forms(&self, id: &str) -> StoreResult<Vec<Form>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "select matched, count(*) as count from mentions where actor_id = $1
+             group by matched order by count desc, matched",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(text, count)| Form { text, count })
+            .collect())
+    }
+
+    pub(in crate::store) async fn co_mentioned(
+        &self,
+        id: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<CoMention>> {
+        let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+            "select a.id, a.name, a.tone, count(distinct o.paragraph_id) as paragraphs
+             from mentions m
+             join mentions o on o.paragraph_id = m.paragraph_id and o.actor_id <> m.actor_id
+             join actors a on a.id = o.actor_id
+             where m.actor_id = $1
+             group by a.id, a.name, a.tone
+             order by paragraphs desc, a.name limit $2",
+        )
+        .bind(id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, tone, paragraphs)| CoMention {
+                id,
+                name,
+                tone: u8::try_from(tone).unwrap_or(0),
+                paragraphs,
+            })
+            .collect())
+    }
+
+    pub(in crate::store) async fn actor_mentions(
+        &self,
+        id: &str,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<MentionPage> {
+        let total: i64 = sqlx::query_scalar(
+            "select count(distinct paragraph_id) from mentions where actor_id = $1",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        let rows: Vec<MentionRow> = sqlx::query_as(
+            "select p.id, d.slug, d.title, p.ordinal, p.text from paragraphs p
+             join documents d on d.id = p.document_id
+             where p.id in (select paragraph_id from mentions where actor_id = $1)
+             order by d.slug, p.ordinal limit $2 offset $3",
+        )
+        .bind(id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut spans: Vec<(i64, i64, i64)> = Vec::new();
+        if !rows.is_empty() {
+            let mut q = sqlx::QueryBuilder::<Db>::new(
+                "select paragraph_id, start_cp, end_cp from mentions where actor_id = ",
+            );
+            q.push_bind(id.to_owned()).push(" and paragraph_id in (");
+            let mut list = q.separated(", ");
+            for row in &rows {
+                list.push_bind(row.id);
+            }
+            q.push(") order by paragraph_id, start_cp");
+            spans = q.build_query_as().fetch_all(&self.pool).await?;
+        }
+        let paragraphs = rows
+            .into_iter()
+            .map(|row| MentionedIn {
+                mentions: spans
+                    .iter()
+                    .filter(|(p, _, _)| *p == row.id)
+                    .map(|(_, start, end)| *start as usize..*end as usize)
+                    .collect(),
+                slug: row.slug,
+                title: row.title,
+                paragraph: row.ordinal,
+                text: row.text,
+            })
+            .collect();
+        Ok(MentionPage { paragraphs, total })
     }
 }

@@ -1,0 +1,455 @@
+//! Actors across the corpus: `/actors`, every actor of the gazetteer with how often it is
+//! named; `/actors/{id}`, its dossier — the forms the corpus names it by, the actors named
+//! beside it, the notes on it and every paragraph that names it; `/api/actors/{id}` as JSON.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::auth::Viewer;
+use super::pages::{HtmlError, Layout, require_reader, url_encode};
+use super::search::page_number;
+use crate::domain::actors::ActorKind;
+use crate::domain::search::{SearchQuery, SnippetPart, snippet};
+use crate::domain::wording::counted;
+use crate::error::AppError;
+use crate::store::actors::{ActorRecord, CoMention, Form, MentionPage};
+use crate::store::annotations::NoteFilter;
+use crate::store::search::{NoteOrder, NoteSearch};
+
+/// Paragraphs per page of a dossier.
+const PAGE_SIZE: i64 = 25;
+/// Actors listed as named beside another.
+const CO_MENTIONED: i64 = 12;
+/// Notes shown on a dossier (the rest are one link away).
+const NOTES_SHOWN: i64 = 10;
+/// Characters of context around a mention.
+const CONTEXT_CHARS: usize = 240;
+
+/// The order of `/actors`.
+#[derive(Debug, Deserialize)]
+pub struct ActorsParams {
+    sort: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "actors.html")]
+struct ActorsPage {
+    layout: Layout,
+    sort: &'static str,
+    groups: Vec<(&'static str, Vec<ActorRecord>)>,
+}
+
+const KINDS: [(ActorKind, &str); 5] = [
+    (ActorKind::State, "States"),
+    (ActorKind::Bloc, "Blocs"),
+    (ActorKind::Organisation, "Organisations"),
+    (ActorKind::Group, "Groups"),
+    (ActorKind::Person, "People"),
+];
+
+/// `GET /actors[?sort=mentions|documents|name]`: the gazetteer, grouped by kind.
+pub async fn actors_page(
+    State(state): State<AppState>,
+    viewer: Result<Viewer, AppError>,
+    Query(params): Query<ActorsParams>,
+) -> Result<Response, HtmlError> {
+    let viewer = viewer?;
+    require_reader(&state, &viewer, "/actors")?;
+    let sort = match params.sort.as_deref() {
+        Some("name") => "name",
+        Some("documents") => "documents",
+        _ => "mentions",
+    };
+    let mut actors = state.store.list_actors().await?;
+    match sort {
+        "name" => actors.sort_by(|a, b| {
+            a.actor
+                .name
+                .to_lowercase()
+                .cmp(&b.actor.name.to_lowercase())
+        }),
+        "documents" => actors.sort_by(|a, b| {
+            b.documents
+                .cmp(&a.documents)
+                .then(b.mentions.cmp(&a.mentions))
+        }),
+        _ => {}
+    }
+    let groups = KINDS
+        .iter()
+        .map(|(kind, title)| {
+            (
+                *title,
+                actors
+                    .iter()
+                    .filter(|a| a.actor.kind == *kind)
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(_, list)| !list.is_empty())
+        .collect();
+    let page = ActorsPage {
+        layout: Layout::new(&viewer).at("/actors"),
+        sort,
+        groups,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// A paragraph naming the actor, as the dossier shows it.
+struct Passage {
+    paragraph: i64,
+    url: String,
+    context: Vec<SnippetPart>,
+}
+
+/// A document's paragraphs naming the actor.
+struct DocumentPassages {
+    slug: String,
+    title: String,
+    passages: Vec<Passage>,
+}
+
+/// A note naming the actor.
+struct NoteLine {
+    url: String,
+    creator: String,
+    title: String,
+    quote: String,
+    private: bool,
+}
+
+#[derive(Template)]
+#[template(path = "actor.html")]
+struct ActorPage {
+    layout: Layout,
+    record: ActorRecord,
+    affiliation: Option<(String, String)>,
+    affiliated: Vec<ActorRecord>,
+    forms: Vec<Form>,
+    co_mentioned: Vec<CoMention>,
+    notes_total: i64,
+    notes: Vec<NoteLine>,
+    documents: Vec<DocumentPassages>,
+    passages_total: i64,
+    page: i64,
+    pages: i64,
+}
+
+impl ActorPage {
+    fn page_url(&self, page: i64) -> String {
+        format!("/actors/{}?page={page}", url_encode(&self.record.actor.id))
+    }
+
+    fn pair_url(&self, other: &str) -> String {
+        let q = format!("actor:{} actor:{other}", self.record.actor.id);
+        format!("/search?q={}", url_encode(&q))
+    }
+
+    fn search_url(&self) -> String {
+        format!(
+            "/search?q={}",
+            url_encode(&format!("actor:{}", self.record.actor.id))
+        )
+    }
+
+    fn notes_url(&self) -> String {
+        format!(
+            "/notes?q={}",
+            url_encode(&format!("actor:{}", self.record.actor.id))
+        )
+    }
+
+    fn count(n: i64, noun: &str) -> String {
+        counted(u64::try_from(n).unwrap_or(0), noun)
+    }
+}
+
+/// The actor with this id (ids compare without case), and the whole list.
+async fn find_actor(
+    state: &AppState,
+    id: &str,
+) -> Result<(ActorRecord, Vec<ActorRecord>), AppError> {
+    let all = state.store.list_actors().await?;
+    let found = all
+        .iter()
+        .find(|a| a.actor.id.eq_ignore_ascii_case(id))
+        .cloned()
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "No actor has the id {id:?}. Every actor is listed at /actors."
+            ))
+        })?;
+    Ok((found, all))
+}
+
+/// A paragraph's text around the actor's mentions, the mentions marked.
+fn context(text: &str, mentions: &[std::ops::Range<usize>]) -> Vec<SnippetPart> {
+    let bytes = crate::domain::text::cp_byte_index(text);
+    let ranges: Vec<std::ops::Range<usize>> = mentions
+        .iter()
+        .filter_map(|r| Some(*bytes.get(r.start)?..*bytes.get(r.end)?))
+        .collect();
+    snippet(text, &ranges, CONTEXT_CHARS)
+}
+
+fn group_passages(page: MentionPage) -> Vec<DocumentPassages> {
+    let mut documents: Vec<DocumentPassages> = Vec::new();
+    for p in page.paragraphs {
+        let passage = Passage {
+            paragraph: p.paragraph,
+            url: format!("/documents/{}#p{}", p.slug, p.paragraph),
+            context: context(&p.text, &p.mentions),
+        };
+        match documents.last_mut() {
+            Some(last) if last.slug == p.slug => last.passages.push(passage),
+            _ => documents.push(DocumentPassages {
+                slug: p.slug,
+                title: p.title,
+                passages: vec![passage],
+            }),
+        }
+    }
+    documents
+}
+
+/// `?page=N` of a dossier.
+#[derive(Debug, Deserialize)]
+pub struct DossierParams {
+    page: Option<String>,
+}
+
+/// `GET /actors/{id}`: the actor's dossier.
+pub async fn actor_page(
+    State(state): State<AppState>,
+    viewer: Result<Viewer, AppError>,
+    Path(id): Path<String>,
+    Query(params): Query<DossierParams>,
+) -> Result<Response, HtmlError> {
+    let viewer = viewer?;
+    require_reader(&state, &viewer, &format!("/actors/{}", url_encode(&id)))?;
+    let (record, all) = find_actor(&state, &id).await?;
+    if record.actor.id != id {
+        return Ok(
+            Redirect::permanent(&format!("/actors/{}", url_encode(&record.actor.id)))
+                .into_response(),
+        );
+    }
+    let number = page_number(params.page.as_deref())
+        .map_err(|message| AppError::client(StatusCode::BAD_REQUEST, "bad_page", message))?;
+    let mentions = state
+        .store
+        .actor_mentions(&record.actor.id, (number - 1) * PAGE_SIZE, PAGE_SIZE)
+        .await?;
+    let pages = (mentions.total + PAGE_SIZE - 1) / PAGE_SIZE;
+    if number > 1 && number > pages {
+        return Err(AppError::NotFound(format!(
+            "There is no page {number}: {} names {} in {}.",
+            record.actor.name,
+            ActorPage::count(mentions.total, "paragraph"),
+            ActorPage::count(pages.max(1), "page")
+        ))
+        .into());
+    }
+    let mut query = SearchQuery::default();
+    query
+        .filters
+        .add("actor", &record.actor.id)
+        .map_err(|e| AppError::client(StatusCode::BAD_REQUEST, "bad_actor", e.0))?;
+    let notes = state
+        .store
+        .search_notes(
+            &NoteSearch {
+                query,
+                order: NoteOrder::Created { newest_first: true },
+                ..NoteSearch::default()
+            },
+            NoteFilter::for_viewer(viewer.analyst_id()),
+            0,
+            NOTES_SHOWN,
+        )
+        .await?;
+    let affiliation = record.actor.affiliation.as_ref().map(|aff| {
+        let name = all
+            .iter()
+            .find(|a| &a.actor.id == aff)
+            .map_or_else(|| aff.clone(), |a| a.actor.name.clone());
+        (aff.clone(), name)
+    });
+    let affiliated = all
+        .iter()
+        .filter(|a| a.actor.affiliation.as_deref() == Some(record.actor.id.as_str()))
+        .cloned()
+        .collect();
+    let page = ActorPage {
+        layout: Layout::new(&viewer).at(&format!("/actors/{}", url_encode(&record.actor.id))),
+        forms: state.store.actor_forms(&record.actor.id).await?,
+        co_mentioned: state
+            .store
+            .co_mentioned(&record.actor.id, CO_MENTIONED)
+            .await?,
+        notes_total: notes.total,
+        notes: notes
+            .hits
+            .into_iter()
+            .map(|hit| NoteLine {
+                url: format!("/documents/{}#note-{}", hit.note.document_slug, hit.note.id),
+                private: hit.note.visibility == crate::domain::annotation::Visibility::Private,
+                quote: hit.note.quote().to_owned(),
+                creator: hit.note.creator,
+                title: hit.title,
+            })
+            .collect(),
+        passages_total: mentions.total,
+        documents: group_passages(mentions),
+        page: number,
+        pages,
+        affiliation,
+        affiliated,
+        record,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// A form and its count.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FormJson {
+    text: String,
+    count: i64,
+}
+
+/// An actor named in the same paragraphs.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CoMentionJson {
+    id: String,
+    name: String,
+    /// Paragraphs naming both.
+    paragraphs: i64,
+}
+
+/// A mention: where, in code points of the paragraph's text.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MentionJson {
+    document: String,
+    paragraph: i64,
+    start: usize,
+    end: usize,
+}
+
+/// `GET /api/actors/{id}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DossierJson {
+    id: String,
+    name: String,
+    kind: String,
+    affiliation: Option<String>,
+    role: Option<String>,
+    wikidata: Option<String>,
+    /// The gazetteer's names for it.
+    aliases: Vec<String>,
+    /// Mentions across the corpus.
+    mentions_total: i64,
+    /// Documents that name it.
+    documents: i64,
+    /// The forms the corpus names it by, most used first.
+    forms: Vec<FormJson>,
+    /// The actors named in the same paragraphs, most often first.
+    co_mentioned: Vec<CoMentionJson>,
+    /// Paragraphs naming it, in all.
+    paragraphs_total: i64,
+    offset: i64,
+    limit: i64,
+    /// The mentions in this page of paragraphs.
+    mentions: Vec<MentionJson>,
+}
+
+/// `?limit=&offset=` of the dossier's paragraphs.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct DossierApiParams {
+    /// Paragraphs to return, 1–200 (default 25).
+    limit: Option<i64>,
+    /// Paragraphs to skip.
+    offset: Option<i64>,
+}
+
+/// `GET /api/actors/{id}`: an actor's dossier as JSON.
+#[utoipa::path(get, path = "/api/actors/{id}", tag = "documents",
+    params(("id" = String, Path, description = "Actor id, any case"), DossierApiParams),
+    responses((status = 200, description = "The dossier", body = DossierJson),
+              (status = 400, description = "Bad limit or offset", body = super::openapi::ErrorEnvelope),
+              (status = 404, description = "No such actor", body = super::openapi::ErrorEnvelope)))]
+pub async fn api_actor(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    params: Result<Query<DossierApiParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<DossierJson>, AppError> {
+    state.check_reader(&viewer)?;
+    let bad = |message: &str| AppError::client(StatusCode::BAD_REQUEST, "bad_query", message);
+    let Query(params) =
+        params.map_err(|_| bad("limit and offset are whole numbers, each given once."))?;
+    let limit = params.limit.unwrap_or(PAGE_SIZE);
+    if !(1..=200).contains(&limit) {
+        return Err(bad("limit must be between 1 and 200."));
+    }
+    let offset = params.offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(bad("offset cannot be negative."));
+    }
+    let (record, _) = find_actor(&state, &id).await?;
+    let id = record.actor.id.clone();
+    let page = state.store.actor_mentions(&id, offset, limit).await?;
+    Ok(Json(DossierJson {
+        forms: state
+            .store
+            .actor_forms(&id)
+            .await?
+            .into_iter()
+            .map(|f| FormJson {
+                text: f.text,
+                count: f.count,
+            })
+            .collect(),
+        co_mentioned: state
+            .store
+            .co_mentioned(&id, CO_MENTIONED)
+            .await?
+            .into_iter()
+            .map(|c| CoMentionJson {
+                id: c.id,
+                name: c.name,
+                paragraphs: c.paragraphs,
+            })
+            .collect(),
+        paragraphs_total: page.total,
+        mentions: page
+            .paragraphs
+            .iter()
+            .flat_map(|p| {
+                p.mentions.iter().map(|m| MentionJson {
+                    document: p.slug.clone(),
+                    paragraph: p.paragraph,
+                    start: m.start,
+                    end: m.end,
+                })
+            })
+            .collect(),
+        offset,
+        limit,
+        id,
+        name: record.actor.name,
+        kind: record.actor.kind.as_str().to_owned(),
+        affiliation: record.actor.affiliation,
+        role: record.actor.role,
+        wikidata: record.actor.wikidata,
+        aliases: record.actor.aliases.into_iter().map(|a| a.text).collect(),
+        mentions_total: record.mentions,
+        documents: record.documents,
+    }))
+}
