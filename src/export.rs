@@ -41,6 +41,7 @@ struct ExportPage<'a> {
     note_count: String,
     scope: &'a str,
     source_iri: String,
+    strip: crate::domain::strip::Strip,
 }
 
 impl ExportPage<'_> {
@@ -176,6 +177,7 @@ pub fn export_html(
         note_count: counted(notes.len() as u64, "note"),
         scope,
         source_iri: iris.document(&doc.slug),
+        strip: crate::domain::strip::mention_strip(&article.legend, &doc.analysed.mentions),
         article,
     }
     .render()

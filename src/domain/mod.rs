@@ -24,6 +24,8 @@ pub mod search;
 pub mod slug;
 /// Ranges over text to nested HTML.
 pub mod spans;
+/// The mention strip: which paragraph names which actor, as a picture.
+pub mod strip;
 /// Code point offsets.
 pub mod text;
 /// Counts in words ("1 footnote", "20 footnotes").

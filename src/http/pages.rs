@@ -252,6 +252,7 @@ struct DocumentPage {
     meta: Metadata,
     version: i64,
     article: ArticleView,
+    strip: crate::domain::strip::Strip,
 }
 
 /// What the page says about the search it was opened from (`?q=`).
@@ -395,6 +396,7 @@ async fn render_document(
         title: doc.title,
         meta: doc.analysed.parsed.meta,
         version: doc.version,
+        strip: crate::domain::strip::mention_strip(&article.legend, &doc.analysed.mentions),
         article,
     };
     Ok(page.render()?)

@@ -174,3 +174,76 @@ async fn a_dossier_shows_only_the_notes_the_viewer_may_read() {
         "readers see public notes only"
     );
 }
+
+#[tokio::test]
+async fn the_mention_strip_marks_every_paragraph_and_actor_the_text_marks() {
+    let app = TestApp::with_seed_and(&[]).await;
+    let page = app.get(&format!("/documents/{SEED}")).await.html();
+    let names: BTreeMap<String, String> = select(&page, ".legend-entry")
+        .iter()
+        .map(|entry| {
+            (
+                entry.value().attr("data-actor").unwrap().to_owned(),
+                text(&select_in(entry, ".legend-name")[0]),
+            )
+        })
+        .collect();
+    let mut in_text: BTreeMap<(String, usize), usize> = BTreeMap::new();
+    let blocks = select(&page, ".text .block");
+    for (i, block) in blocks.iter().enumerate() {
+        for mark in select_in(block, "mark.actor") {
+            let id = mark.value().attr("data-actor").unwrap();
+            *in_text.entry((names[id].clone(), i + 1)).or_default() += 1;
+        }
+    }
+    let header: Vec<String> = select(&page, ".strip-table thead th")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        header.len(),
+        1 + blocks.len(),
+        "a column per paragraph: {header:?}"
+    );
+    assert_eq!(blocks.len(), 14);
+    let mut in_strip: BTreeMap<(String, usize), usize> = BTreeMap::new();
+    for row in select(&page, ".strip-table tbody tr") {
+        let name = text(&select_in(&row, "th")[0]);
+        for (i, cell) in select_in(&row, "td").iter().enumerate() {
+            if let Ok(count) = text(cell).parse::<usize>() {
+                in_strip.insert((name.clone(), i + 1), count);
+            }
+        }
+    }
+    assert_eq!(
+        in_strip, in_text,
+        "the table behind the picture counts what the text marks"
+    );
+    let dots = select(&page, ".strip-svg a circle.strip-mark");
+    assert_eq!(
+        dots.len(),
+        in_text.len(),
+        "a dot for each paragraph and actor"
+    );
+    let first = select(&page, ".strip-svg a")[0]
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_owned();
+    assert!(first.starts_with("#p"), "{first}");
+    assert_eq!(select(&page, ".strip-svg > title").len(), 1);
+    assert_eq!(select(&page, ".strip-svg > desc").len(), 1);
+    let export = app
+        .get(&format!("/documents/{SEED}/export.html"))
+        .await
+        .html();
+    assert_eq!(
+        select(&export, ".strip-svg a circle.strip-mark").len(),
+        dots.len()
+    );
+    assert_eq!(
+        select(&export, "details.strip[open]").len(),
+        1,
+        "open in the export"
+    );
+}

@@ -209,7 +209,8 @@ pub fn assert_inert(html: &Html) {
             }
         }
     }
-    // The sign-out form and the export's own head (its CSP and stylesheet) are ours.
+    // The sign-out form, the export's own head (its CSP and stylesheet) and the mention
+    // strip's picture are ours; a payload's SVG would be any other.
     for tag in [
         "iframe",
         "object",
@@ -218,7 +219,9 @@ pub fn assert_inert(html: &Html) {
         "main form",
         "body style",
         "body meta",
-        "svg",
+        "svg:not(.strip-svg)",
+        ".strip-svg svg",
+        ".strip-svg foreignObject",
         "math",
     ] {
         assert!(select(html, tag).is_empty(), "page contains <{tag}>");
