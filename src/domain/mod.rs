@@ -28,5 +28,7 @@ pub mod spans;
 pub mod strip;
 /// Code point offsets.
 pub mod text;
+/// An actor's mentions month by month, as a picture.
+pub mod timeline;
 /// Counts in words ("1 footnote", "20 footnotes").
 pub mod wording;

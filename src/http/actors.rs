@@ -140,6 +140,7 @@ struct ActorPage {
     passages_total: i64,
     page: i64,
     pages: i64,
+    timeline: crate::domain::timeline::Timeline,
 }
 
 impl ActorPage {
@@ -294,6 +295,9 @@ pub async fn actor_page(
             .store
             .co_mentioned(&record.actor.id, CO_MENTIONED)
             .await?,
+        timeline: crate::domain::timeline::timeline(
+            &state.store.actor_timeline(&record.actor.id).await?,
+        ),
         notes_total: notes.total,
         notes: notes
             .hits

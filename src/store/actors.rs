@@ -106,6 +106,15 @@ impl Store {
         on_backend!(self, read db => db.co_mentioned(id, limit).await)
     }
 
+    /// How often the corpus names `id` in each month of publication (`YYYY-MM`; `YYYY` where
+    /// a document gives only its year), in order, and in undated documents last.
+    pub async fn actor_timeline(
+        &self,
+        id: &str,
+    ) -> StoreResult<Vec<crate::domain::timeline::Period>> {
+        on_backend!(self, read db => db.actor_timeline(id).await)
+    }
+
     /// A page of the paragraphs naming `id`.
     pub async fn actor_mentions(
         &self,

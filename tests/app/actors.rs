@@ -247,3 +247,30 @@ async fn the_mention_strip_marks_every_paragraph_and_actor_the_text_marks() {
         "open in the export"
     );
 }
+
+#[tokio::test]
+async fn the_timeline_counts_mentions_by_month_with_undated_documents_apart() {
+    let dated = "+++\ntitle = \"Later\"\npublished = \"2024-06-20\"\n+++\n\nMoscow and Moscow again; Pyongyang too.\n";
+    let app = TestApp::with_seed_and(&[("later.md", dated)]).await;
+    let html = app.get("/actors/RUS").await.html();
+    let rows: Vec<String> = select(&html, ".timeline tbody tr")
+        .iter()
+        .map(text)
+        .collect();
+    let seed_mentions: i64 = app.get("/api/actors/RUS").await.json()["forms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["count"].as_i64().unwrap())
+        .sum::<i64>()
+        - 2;
+    assert_eq!(
+        rows,
+        vec!["2024-0621".to_owned(), format!("undated{seed_mentions}1")],
+        "the dated month first, then the undated seed"
+    );
+    let bars = select(&html, ".timeline-svg rect.timeline-bar");
+    assert_eq!(bars.len(), 2);
+    assert!(bars[1].value().attr("class").unwrap().contains("undated"));
+    assert_eq!(select(&html, ".timeline-svg > title").len(), 1);
+}

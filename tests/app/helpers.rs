@@ -219,7 +219,7 @@ pub fn assert_inert(html: &Html) {
         "main form",
         "body style",
         "body meta",
-        "svg:not(.strip-svg)",
+        "svg:not(.strip-svg, .timeline-svg)",
         ".strip-svg svg",
         ".strip-svg foreignObject",
         "math",

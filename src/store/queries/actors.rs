@@ -245,3 +245,33 @@ impl Handle {
         Ok(MentionPage { paragraphs, total })
     }
 }
+
+impl Handle {
+    pub(in crate::store) async fn actor_timeline(
+        &self,
+        id: &str,
+    ) -> StoreResult<Vec<crate::domain::timeline::Period>> {
+        let rows: Vec<(Option<String>, i64, i64)> = sqlx::query_as(
+            "select substr(d.published, 1, 7) as period, count(*) as mentions,
+                    count(distinct d.id) as documents
+             from mentions m join paragraphs p on p.id = m.paragraph_id
+             join documents d on d.id = p.document_id
+             where m.actor_id = $1
+             group by substr(d.published, 1, 7)
+             order by case when substr(d.published, 1, 7) is null then 1 else 0 end, period",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(label, mentions, documents)| crate::domain::timeline::Period {
+                    label,
+                    mentions,
+                    documents,
+                },
+            )
+            .collect())
+    }
+}
