@@ -50,6 +50,19 @@ pub struct Filters {
 }
 
 impl Filters {
+    /// Adds `more`'s filters to these; a date in `more` replaces this one.
+    pub fn merge(&mut self, more: Filters) {
+        self.actors.extend(more.actors);
+        self.documents.extend(more.documents);
+        self.tags.extend(more.tags);
+        self.authors.extend(more.authors);
+        self.motivations.extend(more.motivations);
+        self.statuses.extend(more.statuses);
+        self.visibilities.extend(more.visibilities);
+        self.after = more.after.or(self.after.take());
+        self.before = more.before.or(self.before.take());
+    }
+
     /// Whether a filter narrows the passages (beyond the words).
     pub fn narrows_passages(&self) -> bool {
         !(self.actors.is_empty()

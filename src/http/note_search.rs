@@ -109,7 +109,7 @@ fn parse_request(raw: Option<&str>, base: &str) -> Result<Request, AppError> {
                 let any = SearchQuery::parse(value).map_err(|e| bad(format!("any: {}", e.0)))?;
                 query.groups.extend(any.groups);
                 query.excluded.extend(any.excluded);
-                merge_filters(&mut query, any.filters);
+                query.filters.merge(any.filters);
             }
             "text" => search.in_body = Some(words_only(name, value)?),
             "quote" => search.in_quote = Some(words_only(name, value)?),
@@ -169,19 +169,6 @@ fn parse_request(raw: Option<&str>, base: &str) -> Result<Request, AppError> {
         page,
         defining,
     })
-}
-
-fn merge_filters(query: &mut SearchQuery, more: crate::domain::search::Filters) {
-    let f = &mut query.filters;
-    f.actors.extend(more.actors);
-    f.documents.extend(more.documents);
-    f.tags.extend(more.tags);
-    f.authors.extend(more.authors);
-    f.motivations.extend(more.motivations);
-    f.statuses.extend(more.statuses);
-    f.visibilities.extend(more.visibilities);
-    f.after = more.after.or(f.after.take());
-    f.before = more.before.or(f.before.take());
 }
 
 /// The collection's IRI: this path with the parameters that define it, in the order given.

@@ -30,8 +30,7 @@ const PAGE_SIZE: i64 = 50;
 const QUOTE_CHARS: usize = 280;
 
 /// How the workspace orders notes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
     #[default]
     Newest,
@@ -41,6 +40,14 @@ pub enum Sort {
 }
 
 impl Sort {
+    /// The order called `name` (as `as_str` writes it); newest first for anything else.
+    fn named(name: &str) -> Sort {
+        [Sort::Oldest, Sort::Updated, Sort::Relevance]
+            .into_iter()
+            .find(|sort| sort.as_str() == name)
+            .unwrap_or_default()
+    }
+
     fn order(self) -> NoteOrder {
         match self {
             Sort::Newest => NoteOrder::Created { newest_first: true },
@@ -208,12 +215,7 @@ pub async fn notes_page(
         )
     })?;
     let mut text = params.q.clone().unwrap_or_default();
-    let sort = match params.sort.as_deref() {
-        None | Some("") => Sort::default(),
-        Some(other) => {
-            serde_json::from_value(serde_json::Value::String(other.to_owned())).unwrap_or_default()
-        }
-    };
+    let sort = Sort::named(params.sort.as_deref().unwrap_or_default());
     let after = params.after.unwrap_or_default();
     let before = params.before.unwrap_or_default();
     if !after.is_empty() || !before.is_empty() {
