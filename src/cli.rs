@@ -84,6 +84,11 @@ enum Command {
         #[arg(long)]
         to: String,
     },
+    /// Look into the actors: `glossa actors unknown` lists the names no alias covers.
+    Actors {
+        #[command(subcommand)]
+        action: ActorsAction,
+    },
     /// Manage analysts: the people who write notes.
     Analyst {
         #[command(subcommand)]
@@ -96,6 +101,17 @@ enum ExportVisibility {
     Public,
     Team,
     Mine,
+}
+
+#[derive(Debug, Subcommand)]
+enum ActorsAction {
+    /// The capitalised names in the corpus that no alias covers, most used first, with a
+    /// sentence using each (import first to see the corpus as it is now).
+    Unknown {
+        /// How many names.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -131,6 +147,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Import => run_import(&cli.config).await,
         Command::Migrate => run_migrate(&cli.config).await,
         Command::Analyst { action } => run_analyst(&cli.config, action).await,
+        Command::Actors {
+            action: ActorsAction::Unknown { limit },
+        } => run_unknown_names(&cli.config, limit).await,
         Command::Copy { from, to } => run_copy(&cli.config, &from, &to).await,
         Command::GenCorpus { docs, out, seed } => gen_corpus(docs, &out, seed),
         Command::Notes {
@@ -234,6 +253,11 @@ async fn run_serve(config: &Config) -> Result<ExitCode, String> {
     )
     .with_limits(Limits::new(config.writes_per_minute))
     .with_trusted_proxies(&config.trusted_proxies);
+    let state = if store.is_writable() && config.corpus.is_dir() {
+        state.with_corpus(&config.corpus)
+    } else {
+        state
+    };
     // Other processes (`glossa import`, other instances) write too; their changes reach
     // cached pages at once on PostgreSQL and within a quarter of a second on SQLite.
     let watched = store.clone();
@@ -246,6 +270,44 @@ async fn run_serve(config: &Config) -> Result<ExitCode, String> {
         .await
         .map_err(|e| format!("server failed: {e}"))?;
     store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run_unknown_names(config: &Config, limit: i64) -> Result<ExitCode, String> {
+    if limit < 1 {
+        return Err("--limit must be at least 1".to_owned());
+    }
+    let store = open_store(config).await?;
+    let found = store
+        .unknown_names(0, limit)
+        .await
+        .map_err(|e| e.to_string())?;
+    store.close().await;
+    println!(
+        "{} no alias covers{}",
+        crate::domain::wording::counted(u64::try_from(found.total).unwrap_or(0), "name"),
+        if found.total > limit { format!("; the {limit} most used:") } else { ":".to_owned() }
+    );
+    println!("{:>6} {:>5}  name", "uses", "docs");
+    for name in found.names {
+        println!("{:>6} {:>5}  {}", name.count, name.documents, name.text);
+        if let Some(example) = name.examples.first() {
+            let sentence: String = example
+                .text
+                .chars()
+                .skip(example.sentence.start)
+                .take(example.sentence.len())
+                .collect();
+            let shown: String = sentence.chars().take(110).collect();
+            let cut = if shown.len() < sentence.len() { "…" } else { "" };
+            println!(
+                "{:>14}{} ¶{}: {shown}{cut}",
+                "",
+                example.slug,
+                example.paragraph
+            );
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -78,7 +78,9 @@ pub async fn import_corpus(
     progress: &ProgressBar,
 ) -> Result<ImportReport, ImportError> {
     let started = Instant::now();
-    let (gazetteer, gazetteer_hash) = load_gazetteer(dir).map_err(ImportError::Gazetteer)?;
+    let additions = store.gazetteer_additions().await?;
+    let (gazetteer, gazetteer_hash) =
+        load_gazetteer(dir, &additions).map_err(ImportError::Gazetteer)?;
     let scan = scan(dir).map_err(|source| ImportError::Directory {
         path: dir.display().to_string(),
         source,

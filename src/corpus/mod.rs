@@ -13,6 +13,7 @@ use crate::domain::document::{AnalysedDocument, ParsedDocument};
 use crate::domain::slug::Slug;
 
 pub mod formats;
+pub mod gazetteer_file;
 pub mod generate;
 pub mod import;
 pub mod metadata;
@@ -21,7 +22,7 @@ pub mod metadata;
 pub const GAZETTEER_FILE: &str = "actors.toml";
 
 /// Bumped whenever parsing or matching changes, so that every document is re-imported.
-pub const ANALYSIS_VERSION: &str = "glossa-analysis-1";
+pub const ANALYSIS_VERSION: &str = "glossa-analysis-2";
 
 /// A document's source format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,10 +232,26 @@ fn read_utf8(path: &Path) -> Result<String, String> {
     })
 }
 
-/// Loads the gazetteer of `dir`, or an empty one when the corpus has none.
-pub fn load_gazetteer(dir: &Path) -> Result<(Gazetteer, String), String> {
+/// Loads the gazetteer of `dir` (an empty one when the corpus has none) with `additions`
+/// made in the browser and kept in the database applied on top, in order.
+pub fn load_gazetteer(
+    dir: &Path,
+    additions: &[crate::domain::actors::Addition],
+) -> Result<(Gazetteer, String), String> {
+    let text = gazetteer_text(dir, additions)?;
+    let gazetteer = Gazetteer::parse(&text)
+        .map_err(|e| format!("{}: {e}", dir.join(GAZETTEER_FILE).display()))?;
+    let hash = hex::encode(Sha256::digest(text.as_bytes()));
+    Ok((gazetteer, hash))
+}
+
+/// The text of the gazetteer in force: `actors.toml` with `additions` made.
+pub fn gazetteer_text(
+    dir: &Path,
+    additions: &[crate::domain::actors::Addition],
+) -> Result<String, String> {
     let path = dir.join(GAZETTEER_FILE);
-    let text = match std::fs::read_to_string(&path) {
+    let mut text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             tracing::warn!(path = %path.display(), "no actor gazetteer; no actors will be highlighted");
@@ -242,9 +259,10 @@ pub fn load_gazetteer(dir: &Path) -> Result<(Gazetteer, String), String> {
         }
         Err(e) => return Err(format!("{}: {e}", path.display())),
     };
-    let gazetteer = Gazetteer::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let hash = hex::encode(Sha256::digest(text.as_bytes()));
-    Ok((gazetteer, hash))
+    for addition in additions {
+        text = gazetteer_file::apply(&text, addition)?;
+    }
+    Ok(text)
 }
 
 /// The hash that decides whether a stored document is current: its content, the

@@ -257,6 +257,161 @@ impl Gazetteer {
     }
 }
 
+/// A name an analyst adds to the gazetteer: another alias of a known actor, or a new actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Addition {
+    /// `alias` also names `actor_id`.
+    Alias {
+        /// The actor it names.
+        actor_id: String,
+        /// The new name.
+        alias: String,
+    },
+    /// A new actor, named by `name` and its `aliases`.
+    Actor {
+        /// Its id, in the form its kind asks for.
+        id: String,
+        /// Display name.
+        name: String,
+        /// Kind of actor.
+        kind: ActorKind,
+        /// For persons: the actor they belong to.
+        affiliation: Option<String>,
+        /// For persons: their office.
+        role: Option<String>,
+        /// Further names.
+        aliases: Vec<String>,
+    },
+}
+
+/// Why an addition cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AdditionError {
+    /// The alias is to be added to an actor the gazetteer lacks.
+    #[error("no actor has the id `{0}`; every actor is listed at /actors")]
+    UnknownActor(String),
+    /// The name already names another actor (or this one).
+    #[error("“{alias}” already names {owner_name} (`{owner}`); a name can name one actor only")]
+    Clash {
+        /// The name.
+        alias: String,
+        /// The actor it names.
+        owner: String,
+        /// That actor's display name.
+        owner_name: String,
+    },
+    /// Anything else the gazetteer would refuse, with what to fix.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Ids that would shadow a page under `/actors/`.
+const RESERVED_IDS: &[&str] = &["unknown"];
+
+impl Gazetteer {
+    /// Checks that `addition` can join this gazetteer: names are well formed and unclaimed,
+    /// the id is new and in its kind's form, the affiliation exists.
+    pub fn check_addition(&self, addition: &Addition) -> Result<(), AdditionError> {
+        let names: Vec<&str> = match addition {
+            Addition::Alias { actor_id, alias } => {
+                if self.get(actor_id).is_none() {
+                    return Err(AdditionError::UnknownActor(actor_id.clone()));
+                }
+                vec![alias.as_str()]
+            }
+            Addition::Actor {
+                id,
+                name,
+                kind,
+                affiliation,
+                role,
+                aliases,
+            } => {
+                if RESERVED_IDS.contains(&id.as_str()) {
+                    return Err(AdditionError::Invalid(format!(
+                        "`{id}` is the address of a page; choose another id"
+                    )));
+                }
+                if self.get(id).is_some() {
+                    return Err(AdditionError::Invalid(format!(
+                        "an actor with the id `{id}` exists already; add the name as its alias instead"
+                    )));
+                }
+                let probe = Actor {
+                    id: id.clone(),
+                    name: name.clone(),
+                    kind: *kind,
+                    wikidata: None,
+                    affiliation: None,
+                    role: None,
+                    aliases: Vec::new(),
+                    tone: 0,
+                };
+                validate_id(&probe).map_err(|e| AdditionError::Invalid(e.0))?;
+                if let Some(affiliation) = affiliation
+                    && self.get(affiliation).is_none()
+                {
+                    return Err(AdditionError::Invalid(format!(
+                        "the affiliation `{affiliation}` is not an actor id; leave it empty or pick one from /actors"
+                    )));
+                }
+                if role.as_deref().is_some_and(|r| r.chars().count() > 200) {
+                    return Err(AdditionError::Invalid(
+                        "the role is longer than 200 characters".to_owned(),
+                    ));
+                }
+                std::iter::once(name.as_str())
+                    .chain(aliases.iter().map(String::as_str))
+                    .collect()
+            }
+        };
+        for name in names {
+            check_name(name)?;
+            for text in [name.to_owned(), capitalise(name)] {
+                if let Some(owner) = self
+                    .actors
+                    .iter()
+                    .find(|a| a.aliases.iter().any(|x| x.text == text || capitalise(&x.text) == text))
+                {
+                    return Err(AdditionError::Clash {
+                        alias: name.to_owned(),
+                        owner: owner.id.clone(),
+                        owner_name: owner.name.clone(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A name must be something the matcher can find: one line, not blank, not too long, with a
+/// letter or digit at each end (matches stand on word boundaries; "U.N." may end in its stop).
+fn check_name(name: &str) -> Result<(), AdditionError> {
+    let bad = |why: &str| Err(AdditionError::Invalid(format!("the name {name:?} {why}")));
+    if name.trim().is_empty() {
+        return bad("is empty");
+    }
+    if name.chars().count() > 100 {
+        return bad("is longer than 100 characters");
+    }
+    if name.chars().any(char::is_control) {
+        return bad("holds a line break or control character");
+    }
+    if name.trim() != name {
+        return bad("starts or ends with a space");
+    }
+    let first = name.chars().next().is_some_and(char::is_alphanumeric);
+    let last = name
+        .chars()
+        .last()
+        .is_some_and(|c| c.is_alphanumeric() || c == '.');
+    if !first || !last {
+        return bad("must start with a letter or digit and end with one (or a full stop)");
+    }
+    Ok(())
+}
+
 impl TryFrom<ActorEntry> for Actor {
     type Error = GazetteerError;
 

@@ -166,6 +166,10 @@ pub struct AnalysedDocument {
     pub parsed: ParsedDocument,
     /// For each block, the actors it names, in text order.
     pub mentions: Vec<Vec<super::actors::Mention>>,
+    /// For each block, its sentences as code point ranges; a code block has none.
+    pub sentences: Vec<Vec<std::ops::Range<usize>>>,
+    /// For each block, the name-like words that no actor's alias covers.
+    pub names: Vec<Vec<super::names::NameCandidate>>,
 }
 
 impl AnalysedDocument {
@@ -180,15 +184,58 @@ impl AnalysedDocument {
                     return Vec::new();
                 }
                 let mut found = gazetteer.find_mentions(&block.text);
-                found.retain(|m| {
-                    !block
-                        .formats
-                        .iter()
-                        .any(|f| f.style == FormatStyle::Code && f.start < m.end && m.start < f.end)
-                });
+                found.retain(|m| !block.is_code_at(m.start..m.end));
                 found
             })
             .collect();
-        AnalysedDocument { parsed, mentions }
+        AnalysedDocument::with_mentions(parsed, mentions)
+    }
+
+    /// The analysis of a document whose mentions are already known (as stored): its
+    /// sentences and the names no mention covers.
+    pub fn with_mentions(
+        parsed: ParsedDocument,
+        mentions: Vec<Vec<super::actors::Mention>>,
+    ) -> Self {
+        let sentences: Vec<Vec<std::ops::Range<usize>>> = parsed
+            .blocks
+            .iter()
+            .map(|block| match block.kind {
+                BlockKind::Code => Vec::new(),
+                _ => super::sentences::split(&block.text),
+            })
+            .collect();
+        let names = parsed
+            .blocks
+            .iter()
+            .zip(&sentences)
+            .zip(&mentions)
+            .map(|((block, bounds), found)| {
+                let mut names = super::names::find_names(&block.text, bounds, found);
+                names.retain(|n| !block.is_code_at(n.start..n.end));
+                names
+            })
+            .collect();
+        AnalysedDocument {
+            parsed,
+            mentions,
+            sentences,
+            names,
+        }
+    }
+
+    /// The pairs of actors the document names together, by sentence and by paragraph.
+    pub fn pairs(&self) -> Vec<super::cooccurrence::Pair> {
+        super::cooccurrence::pairs(&self.mentions, &self.sentences)
+    }
+}
+
+impl Block {
+    /// Whether any of `range` is code: the whole block, or a code span.
+    fn is_code_at(&self, range: std::ops::Range<usize>) -> bool {
+        self.kind == BlockKind::Code
+            || self.formats.iter().any(|f| {
+                f.style == FormatStyle::Code && f.start < range.end && range.start < f.end
+            })
     }
 }

@@ -8,6 +8,8 @@ pub mod anchor;
 pub mod annotation;
 /// A document laid out for reading.
 pub mod article;
+/// Which actors are named together, sentence by sentence.
+pub mod cooccurrence;
 /// The parsed document model shared by importers, store and renderer.
 pub mod document;
 /// Bare footnote-number detection in plain text.
@@ -16,12 +18,18 @@ pub mod footnotes;
 pub mod html;
 /// Markdown to blocks, and sanitised Markdown rendering.
 pub mod markdown;
+/// The co-occurrence matrix: who is named with whom, as a picture.
+pub mod matrix;
+/// Names in a text that the gazetteer does not know.
+pub mod names;
 /// Re-anchoring notes after the text changed.
 pub mod reanchor;
 /// The search language: parsed, checked, compiled for each full-text engine.
 pub mod search;
 /// Document slugs.
 pub mod slug;
+/// Splitting paragraphs into sentences.
+pub mod sentences;
 /// Ranges over text to nested HTML.
 pub mod spans;
 /// The mention strip: which paragraph names which actor, as a picture.

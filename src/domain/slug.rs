@@ -36,6 +36,23 @@ impl Slug {
         }
     }
 
+    /// The slug most like `text`: accents dropped ("Antónió" → "antonio"), anything else
+    /// that is not a letter or digit a hyphen, cut to the longest slug; `None` when nothing
+    /// of `text` is ASCII.
+    pub fn suggest(text: &str) -> Option<Slug> {
+        use unicode_normalization::UnicodeNormalization;
+        let mut slug = String::new();
+        for c in text.nfkd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)) {
+            if c.is_ascii_alphanumeric() {
+                slug.push(c.to_ascii_lowercase());
+            } else if !slug.is_empty() && !slug.ends_with('-') {
+                slug.push('-');
+            }
+        }
+        slug.truncate(Self::MAX_LEN);
+        Slug::parse(slug.trim_end_matches('-')).ok()
+    }
+
     /// The slug as text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -51,6 +68,15 @@ impl fmt::Display for Slug {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suggests_a_slug_from_a_name() {
+        let suggest = |t: &str| Slug::suggest(t).map(|s| s.0);
+        assert_eq!(suggest("Kim Jong Un").as_deref(), Some("kim-jong-un"));
+        assert_eq!(suggest("António Guterres").as_deref(), Some("antonio-guterres"));
+        assert_eq!(suggest("  O’Neill & Co. ").as_deref(), Some("o-neill-co"));
+        assert_eq!(suggest("Пхеньян"), None);
+    }
 
     #[test]
     fn accepts_lowercase_words_digits_and_hyphens() {

@@ -17,11 +17,11 @@ use crate::domain::actors::ActorKind;
 use crate::domain::search::{SearchQuery, SnippetPart, snippet};
 use crate::domain::wording::counted;
 use crate::error::AppError;
-use crate::store::actors::{ActorRecord, CoMention, Form, MentionPage};
+use crate::store::actors::{ActorRecord, CoMention, Form, MentionPage, MentionedIn};
 use crate::store::annotations::NoteFilter;
 use crate::store::search::{NoteOrder, NoteSearch};
 
-/// Paragraphs per page of a dossier.
+/// Sentences per page of a dossier.
 const PAGE_SIZE: i64 = 25;
 /// Actors listed as named beside another.
 const CO_MENTIONED: i64 = 12;
@@ -42,6 +42,9 @@ struct ActorsPage {
     layout: Layout,
     sort: &'static str,
     groups: Vec<(&'static str, Vec<ActorRecord>)>,
+    matrix: crate::domain::matrix::Matrix,
+    unknown_names: i64,
+    signed_in: bool,
 }
 
 const KINDS: [(ActorKind, &str); 5] = [
@@ -66,6 +69,7 @@ pub async fn actors_page(
         _ => "mentions",
     };
     let mut actors = state.store.list_actors().await?;
+    let matrix = corpus_matrix(&actors, state.store.corpus_pairs().await?);
     match sort {
         "name" => actors.sort_by(|a, b| {
             a.actor
@@ -98,8 +102,37 @@ pub async fn actors_page(
         layout: Layout::new(&viewer).at("/actors"),
         sort,
         groups,
+        matrix,
+        unknown_names: state.store.unknown_names(0, 1).await?.total,
+        signed_in: viewer.analyst_id().is_some(),
     };
     Ok(Html(page.render()?).into_response())
+}
+
+/// The corpus's co-occurrence matrix among `actors` (most named first).
+fn corpus_matrix(
+    actors: &[ActorRecord],
+    pairs: Vec<crate::store::actors::PairCount>,
+) -> crate::domain::matrix::Matrix {
+    use crate::domain::matrix::{MatrixActor, PairTotal, matrix};
+    let shown: Vec<MatrixActor> = actors
+        .iter()
+        .map(|a| MatrixActor {
+            id: a.actor.id.clone(),
+            name: a.actor.name.clone(),
+            tone: a.actor.tone,
+        })
+        .collect();
+    let pairs: Vec<PairTotal> = pairs
+        .into_iter()
+        .map(|p| PairTotal {
+            a: p.a,
+            b: p.b,
+            sentences: u64::try_from(p.sentences).unwrap_or(0),
+            paragraphs: u64::try_from(p.paragraphs).unwrap_or(0),
+        })
+        .collect();
+    matrix(&shown, &pairs)
 }
 
 /// A paragraph naming the actor, as the dossier shows it.
@@ -190,23 +223,30 @@ async fn find_actor(
     Ok((found, all))
 }
 
-/// A paragraph's text around the actor's mentions, the mentions marked.
-fn context(text: &str, mentions: &[std::ops::Range<usize>]) -> Vec<SnippetPart> {
-    let bytes = crate::domain::text::cp_byte_index(text);
-    let ranges: Vec<std::ops::Range<usize>> = mentions
+/// The sentence naming the actor, its mentions marked; a very long sentence is cut around
+/// them.
+pub(super) fn context(found: &MentionedIn) -> Vec<SnippetPart> {
+    let bytes = crate::domain::text::cp_byte_index(&found.text);
+    let byte = |cp: usize| bytes.get(cp).copied();
+    let (Some(start), Some(end)) = (byte(found.sentence.start), byte(found.sentence.end)) else {
+        return snippet(&found.text, &[], CONTEXT_CHARS);
+    };
+    let sentence = &found.text[start..end];
+    let ranges: Vec<std::ops::Range<usize>> = found
+        .mentions
         .iter()
-        .filter_map(|r| Some(*bytes.get(r.start)?..*bytes.get(r.end)?))
+        .filter_map(|r| Some(byte(r.start)? - start..byte(r.end)? - start))
         .collect();
-    snippet(text, &ranges, CONTEXT_CHARS)
+    snippet(sentence, &ranges, CONTEXT_CHARS)
 }
 
 fn group_passages(page: MentionPage) -> Vec<DocumentPassages> {
     let mut documents: Vec<DocumentPassages> = Vec::new();
-    for p in page.paragraphs {
+    for p in page.sentences {
         let passage = Passage {
             paragraph: p.paragraph,
             url: format!("/documents/{}#p{}", p.slug, p.paragraph),
-            context: context(&p.text, &p.mentions),
+            context: context(&p),
         };
         match documents.last_mut() {
             Some(last) if last.slug == p.slug => last.passages.push(passage),
@@ -253,7 +293,7 @@ pub async fn actor_page(
         return Err(AppError::NotFound(format!(
             "There is no page {number}: {} names {} in {}.",
             record.actor.name,
-            ActorPage::count(mentions.total, "paragraph"),
+            ActorPage::count(mentions.total, "sentence"),
             ActorPage::count(pages.max(1), "page")
         ))
         .into());
@@ -328,20 +368,31 @@ pub struct FormJson {
     count: i64,
 }
 
-/// An actor named in the same paragraphs.
+/// An actor named in the same sentences or paragraphs.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CoMentionJson {
     id: String,
     name: String,
+    /// Sentences naming both.
+    sentences: i64,
     /// Paragraphs naming both.
     paragraphs: i64,
 }
 
-/// A mention: where, in code points of the paragraph's text.
+/// A mention: where, in code points of the paragraph's text, and the sentence it stands in.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MentionJson {
     document: String,
     paragraph: i64,
+    start: usize,
+    end: usize,
+    /// The sentence, in code points of the paragraph's text.
+    sentence: SpanJson,
+}
+
+/// A range of code points.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SpanJson {
     start: usize,
     end: usize,
 }
@@ -363,22 +414,22 @@ pub struct DossierJson {
     documents: i64,
     /// The forms the corpus names it by, most used first.
     forms: Vec<FormJson>,
-    /// The actors named in the same paragraphs, most often first.
+    /// The actors named in the same sentences, most often first.
     co_mentioned: Vec<CoMentionJson>,
-    /// Paragraphs naming it, in all.
-    paragraphs_total: i64,
+    /// Sentences naming it, in all.
+    sentences_total: i64,
     offset: i64,
     limit: i64,
-    /// The mentions in this page of paragraphs.
+    /// The mentions in this page of sentences.
     mentions: Vec<MentionJson>,
 }
 
-/// `?limit=&offset=` of the dossier's paragraphs.
+/// `?limit=&offset=` of the dossier's sentences.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct DossierApiParams {
-    /// Paragraphs to return, 1–200 (default 25).
+    /// Sentences to return, 1–200 (default 25).
     limit: Option<i64>,
-    /// Paragraphs to skip.
+    /// Sentences to skip.
     offset: Option<i64>,
 }
 
@@ -428,12 +479,13 @@ pub async fn api_actor(
             .map(|c| CoMentionJson {
                 id: c.id,
                 name: c.name,
+                sentences: c.sentences,
                 paragraphs: c.paragraphs,
             })
             .collect(),
-        paragraphs_total: page.total,
+        sentences_total: page.total,
         mentions: page
-            .paragraphs
+            .sentences
             .iter()
             .flat_map(|p| {
                 p.mentions.iter().map(|m| MentionJson {
@@ -441,6 +493,10 @@ pub async fn api_actor(
                     paragraph: p.paragraph,
                     start: m.start,
                     end: m.end,
+                    sentence: SpanJson {
+                        start: p.sentence.start,
+                        end: p.sentence.end,
+                    },
                 })
             })
             .collect(),

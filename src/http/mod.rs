@@ -25,6 +25,7 @@ pub mod cache;
 pub mod etag;
 pub mod extract;
 pub mod facets;
+pub mod gazetteer;
 pub mod limits;
 pub mod note_search;
 pub mod openapi;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub pages: std::sync::Arc<cache::PageCache>,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     pub trusted_proxies: std::sync::Arc<[std::net::IpAddr]>,
+    /// The corpus directory this instance imports, where gazetteer additions are written.
+    pub corpus: Option<std::sync::Arc<std::path::Path>>,
 }
 
 impl AppState {
@@ -61,7 +64,15 @@ impl AppState {
             limits: std::sync::Arc::default(),
             pages: std::sync::Arc::default(),
             trusted_proxies: std::sync::Arc::new([]),
+            corpus: None,
         }
+    }
+
+    /// The same state, importing the corpus in `dir`: analysts may add names to its
+    /// gazetteer from the browser.
+    pub fn with_corpus(mut self, dir: &std::path::Path) -> AppState {
+        self.corpus = Some(dir.into());
+        self
     }
 
     /// The same state, trusting `X-Forwarded-For` from these proxies.
@@ -153,8 +164,10 @@ pub fn router(state: AppState) -> Router {
                 .delete(annotations::delete_annotation)
                 .options(annotations::options_annotation),
         )
-        .route("/actors", get(api::list_actors))
+        .route("/actors", get(api::list_actors).post(gazetteer::api_add_actor))
+        .route("/actors/unknown", get(gazetteer::api_unknown))
         .route("/actors/{id}", get(actors::api_actor))
+        .route("/actors/{id}/aliases", post(gazetteer::api_add_alias))
         .route("/search", get(search::api_search))
         .route("/annotations", get(note_search::find_annotations))
         .route("/tags/rename", post(workspace::api_rename_tag))
@@ -167,6 +180,10 @@ pub fn router(state: AppState) -> Router {
         .route("/search", get(search::search_page))
         .route("/notes", get(workspace::notes_page))
         .route("/actors", get(actors::actors_page))
+        .route(
+            "/actors/unknown",
+            get(gazetteer::unknown_page).post(gazetteer::add_name_form),
+        )
         .route("/actors/{id}", get(actors::actor_page))
         .route(
             "/tags",

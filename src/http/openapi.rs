@@ -4,7 +4,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{actors, annotations, api, note_search, search, workspace};
+use super::{actors, annotations, api, gazetteer, note_search, search, workspace};
 
 /// The error envelope every failed API request returns.
 #[derive(utoipa::ToSchema)]
@@ -35,6 +35,9 @@ pub struct ErrorDetail {
         api::show_document,
         api::list_actors,
         actors::api_actor,
+        gazetteer::api_unknown,
+        gazetteer::api_add_actor,
+        gazetteer::api_add_alias,
         search::api_search,
         note_search::find_annotations,
         workspace::api_rename_tag,

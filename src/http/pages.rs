@@ -253,6 +253,7 @@ struct DocumentPage {
     version: i64,
     article: ArticleView,
     strip: crate::domain::strip::Strip,
+    matrix: crate::domain::matrix::Matrix,
 }
 
 /// What the page says about the search it was opened from (`?q=`).
@@ -387,6 +388,7 @@ async fn render_document(
         ArticleOptions::PAGE,
         &hits,
     );
+    let matrix = document_matrix(&article.legend, &doc.analysed.pairs());
     let page = DocumentPage {
         document_iri: state.iris.document(&doc.slug),
         signed_in: viewer.analyst.is_some(),
@@ -397,6 +399,7 @@ async fn render_document(
         meta: doc.analysed.parsed.meta,
         version: doc.version,
         strip: crate::domain::strip::mention_strip(&article.legend, &doc.analysed.mentions),
+        matrix,
         article,
     };
     Ok(page.render()?)
@@ -479,4 +482,30 @@ pub async fn redirect_document(
         return Err(AppError::document_not_found(slug.as_str()).into());
     }
     Ok(Redirect::permanent(&format!("/documents/{slug}")).into_response())
+}
+
+/// The co-occurrence matrix of one document, its actors in the legend's order.
+fn document_matrix(
+    legend: &[crate::domain::article::LegendEntry],
+    pairs: &[crate::domain::cooccurrence::Pair],
+) -> crate::domain::matrix::Matrix {
+    use crate::domain::matrix::{MatrixActor, PairTotal, matrix};
+    let actors: Vec<MatrixActor> = legend
+        .iter()
+        .map(|entry| MatrixActor {
+            id: entry.id.clone(),
+            name: entry.name.clone(),
+            tone: entry.tone,
+        })
+        .collect();
+    let pairs: Vec<PairTotal> = pairs
+        .iter()
+        .map(|p| PairTotal {
+            a: p.a.clone(),
+            b: p.b.clone(),
+            sentences: p.sentences as u64,
+            paragraphs: p.paragraphs as u64,
+        })
+        .collect();
+    matrix(&actors, &pairs)
 }

@@ -1,7 +1,7 @@
 //! The actor gazetteer as stored.
 
 use super::{Store, StoreResult, on_backend};
-use crate::domain::actors::{Actor, AliasRule, Gazetteer};
+use crate::domain::actors::{Actor, Addition, AliasRule, Gazetteer};
 
 /// An actor with how often the corpus names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +43,16 @@ impl Store {
         on_backend!(self, db => db.prune_actors(gazetteer).await)
     }
 
+    /// The gazetteer additions kept in the database, in the order they were made.
+    pub async fn gazetteer_additions(&self) -> StoreResult<Vec<Addition>> {
+        on_backend!(self, read db => db.gazetteer_additions().await)
+    }
+
+    /// Keeps a gazetteer addition made by `analyst` in the database.
+    pub async fn add_gazetteer_addition(&self, addition: &Addition, analyst: &str) -> StoreResult<()> {
+        on_backend!(self, db => db.add_gazetteer_addition(addition, analyst).await)
+    }
+
     /// Every stored actor with its aliases and mention counts, most-named first.
     pub async fn list_actors(&self) -> StoreResult<Vec<ActorRecord>> {
         on_backend!(self, read db => db.list_actors().await)
@@ -58,7 +68,7 @@ pub struct Form {
     pub count: i64,
 }
 
-/// An actor named beside another, and in how many paragraphs.
+/// An actor named beside another, and in how many sentences and paragraphs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CoMention {
     /// The other actor's id.
@@ -67,11 +77,13 @@ pub struct CoMention {
     pub name: String,
     /// Its palette slot.
     pub tone: u8,
+    /// Sentences naming both.
+    pub sentences: i64,
     /// Paragraphs naming both.
     pub paragraphs: i64,
 }
 
-/// A paragraph that names an actor, with where.
+/// A sentence that names an actor, with where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MentionedIn {
     /// The document's slug.
@@ -82,16 +94,53 @@ pub struct MentionedIn {
     pub paragraph: i64,
     /// The paragraph's text.
     pub text: String,
-    /// The mentions of the actor in it, as code point ranges of `text`.
+    /// The sentence, as a code point range of `text`.
+    pub sentence: std::ops::Range<usize>,
+    /// The mentions of the actor in the sentence, as code point ranges of `text`.
     pub mentions: Vec<std::ops::Range<usize>>,
 }
 
-/// One page of the paragraphs that name an actor, in document and paragraph order.
+/// One page of the sentences that name an actor, in document, paragraph and sentence order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MentionPage {
-    /// This page's paragraphs.
-    pub paragraphs: Vec<MentionedIn>,
-    /// Paragraphs naming the actor in all.
+    /// This page's sentences.
+    pub sentences: Vec<MentionedIn>,
+    /// Sentences naming the actor in all.
+    pub total: i64,
+}
+
+/// Two actors and how often the corpus (or one document) names them together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairCount {
+    /// The actor whose id sorts first.
+    pub a: String,
+    /// The other.
+    pub b: String,
+    /// Sentences naming both.
+    pub sentences: i64,
+    /// Paragraphs naming both.
+    pub paragraphs: i64,
+}
+
+/// A name no alias covers, as the report of unknown names lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownName {
+    /// The words.
+    pub text: String,
+    /// Times the corpus uses it.
+    pub count: i64,
+    /// Documents using it.
+    pub documents: i64,
+    /// Up to two sentences using it.
+    pub examples: Vec<MentionedIn>,
+}
+
+/// One page of the unknown names, most used first.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UnknownNames {
+    /// This page's names.
+    pub names: Vec<UnknownName>,
+    /// Names in all.
     pub total: i64,
 }
 
@@ -101,7 +150,7 @@ impl Store {
         on_backend!(self, read db => db.actor_forms(id).await)
     }
 
-    /// The actors named in the same paragraphs as `id`, most often first.
+    /// The actors named in the same sentences (then paragraphs) as `id`, most often first.
     pub async fn co_mentioned(&self, id: &str, limit: i64) -> StoreResult<Vec<CoMention>> {
         on_backend!(self, read db => db.co_mentioned(id, limit).await)
     }
@@ -115,7 +164,7 @@ impl Store {
         on_backend!(self, read db => db.actor_timeline(id).await)
     }
 
-    /// A page of the paragraphs naming `id`.
+    /// A page of the sentences naming `id`.
     pub async fn actor_mentions(
         &self,
         id: &str,
@@ -123,6 +172,18 @@ impl Store {
         limit: i64,
     ) -> StoreResult<MentionPage> {
         on_backend!(self, read db => db.actor_mentions(id, offset, limit).await)
+    }
+
+    /// Every pair of actors named together in the corpus, with the sentences and paragraphs
+    /// naming both.
+    pub async fn corpus_pairs(&self) -> StoreResult<Vec<PairCount>> {
+        on_backend!(self, read db => db.corpus_pairs().await)
+    }
+
+    /// A page of the names no alias covers, most used first; a single word seen only at the
+    /// start of sentences is left out.
+    pub async fn unknown_names(&self, offset: i64, limit: i64) -> StoreResult<UnknownNames> {
+        on_backend!(self, read db => db.unknown_names(offset, limit).await)
     }
 }
 

@@ -579,8 +579,10 @@ async fn the_openapi_description_covers_every_api_route() {
     let expected = [
         ("/api/documents", vec!["get"]),
         ("/api/documents/{slug}", vec!["get"]),
-        ("/api/actors", vec!["get"]),
+        ("/api/actors", vec!["get", "post"]),
+        ("/api/actors/unknown", vec!["get"]),
         ("/api/actors/{id}", vec!["get"]),
+        ("/api/actors/{id}/aliases", vec!["post"]),
         ("/api/search", vec!["get"]),
         ("/api/annotations", vec!["get"]),
         ("/api/tags/rename", vec!["post"]),

@@ -86,7 +86,9 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("corpus")).unwrap();
         let store = open_store(&dir.path().join("glossa.db")).await;
-        let router = router(AppState::new(store.clone(), BASE_URL, false));
+        let state =
+            AppState::new(store.clone(), BASE_URL, false).with_corpus(&dir.path().join("corpus"));
+        let router = router(state);
         TestApp { dir, store, router }
     }
 
@@ -104,6 +106,21 @@ impl TestApp {
         import_corpus(&self.store, &self.corpus(), &ProgressBar::hidden())
             .await
             .unwrap()
+    }
+
+    /// Posts a form as a signed-in analyst.
+    pub async fn post_form(&self, uri: &str, token: &str, fields: &[(&str, &str)]) -> Page {
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let request = Request::builder()
+            .method("POST")
+            .uri(uri)
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.request(request).await
     }
 
     /// Adds an analyst and returns their token.

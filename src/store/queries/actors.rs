@@ -3,11 +3,12 @@
 use sqlx::FromRow;
 
 use super::{Db, Handle};
-use crate::domain::actors::{Actor, ActorKind, Alias, Gazetteer};
+use crate::domain::actors::{Actor, ActorKind, Addition, Alias, Gazetteer};
 use crate::store::StoreError;
 use crate::store::StoreResult;
 use crate::store::actors::{
-    ActorRecord, CoMention, Form, MentionPage, MentionedIn, parse_rule, rule_name,
+    ActorRecord, CoMention, Form, MentionPage, MentionedIn, PairCount, UnknownName,
+    UnknownNames, parse_rule, rule_name,
 };
 
 #[derive(FromRow)]
@@ -139,15 +140,6 @@ impl Handle {
     }
 }
 
-#[derive(FromRow)]
-struct MentionRow {
-    id: i64,
-    slug: String,
-    title: String,
-    ordinal: i64,
-    text: String,
-}
-
 impl Handle {
     pub(in crate::store) async fn actor_forms(&self, id: &str) -> StoreResult<Vec<Form>> {
         let rows: Vec<(String, i64)> = sqlx::query_as(
@@ -168,14 +160,17 @@ impl Handle {
         id: &str,
         limit: i64,
     ) -> StoreResult<Vec<CoMention>> {
-        let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
-            "select a.id, a.name, a.tone, count(distinct o.paragraph_id) as paragraphs
-             from mentions m
-             join mentions o on o.paragraph_id = m.paragraph_id and o.actor_id <> m.actor_id
-             join actors a on a.id = o.actor_id
-             where m.actor_id = $1
+        let rows: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
+            "select a.id, a.name, a.tone, sum(c.sentences) as sentences,
+                    sum(c.paragraphs) as paragraphs
+             from (select actor_b as other, sentences, paragraphs from co_mentions
+                   where actor_a = $1
+                   union all
+                   select actor_a as other, sentences, paragraphs from co_mentions
+                   where actor_b = $1) c
+             join actors a on a.id = c.other
              group by a.id, a.name, a.tone
-             order by paragraphs desc, a.name limit $2",
+             order by sentences desc, paragraphs desc, a.name limit $2",
         )
         .bind(id)
         .bind(limit)
@@ -183,10 +178,29 @@ impl Handle {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, name, tone, paragraphs)| CoMention {
+            .map(|(id, name, tone, sentences, paragraphs)| CoMention {
                 id,
                 name,
                 tone: u8::try_from(tone).unwrap_or(0),
+                sentences,
+                paragraphs,
+            })
+            .collect())
+    }
+
+    pub(in crate::store) async fn corpus_pairs(&self) -> StoreResult<Vec<PairCount>> {
+        let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+            "select actor_a, actor_b, sum(sentences), sum(paragraphs) from co_mentions
+             group by actor_a, actor_b",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(a, b, sentences, paragraphs)| PairCount {
+                a,
+                b,
+                sentences,
                 paragraphs,
             })
             .collect())
@@ -198,51 +212,183 @@ impl Handle {
         offset: i64,
         limit: i64,
     ) -> StoreResult<MentionPage> {
+        // A mention not yet placed in a sentence (stored before sentences were) stands for
+        // its whole paragraph: start 0, end -1.
         let total: i64 = sqlx::query_scalar(
-            "select count(distinct paragraph_id) from mentions where actor_id = $1",
+            "select count(*) from (select distinct paragraph_id, sentence_start_cp
+             from mentions where actor_id = $1) s",
         )
         .bind(id)
         .fetch_one(&self.pool)
         .await?;
-        let rows: Vec<MentionRow> = sqlx::query_as(
-            "select p.id, d.slug, d.title, p.ordinal, p.text from paragraphs p
+        let rows: Vec<SentenceRow> = sqlx::query_as(
+            "select p.id, d.slug, d.title, p.ordinal, p.text, s.sentence_start, s.sentence_end
+             from (select distinct paragraph_id,
+                          coalesce(sentence_start_cp, 0) as sentence_start,
+                          coalesce(sentence_end_cp, -1) as sentence_end
+                   from mentions where actor_id = $1) s
+             join paragraphs p on p.id = s.paragraph_id
              join documents d on d.id = p.document_id
-             where p.id in (select paragraph_id from mentions where actor_id = $1)
-             order by d.slug, p.ordinal limit $2 offset $3",
+             order by d.slug, p.ordinal, s.sentence_start limit $2 offset $3",
         )
         .bind(id)
         .bind(limit)
         .bind(offset)
         .fetch_all(&self.pool)
         .await?;
-        let mut spans: Vec<(i64, i64, i64)> = Vec::new();
-        if !rows.is_empty() {
-            let mut q = sqlx::QueryBuilder::<Db>::new(
-                "select paragraph_id, start_cp, end_cp from mentions where actor_id = ",
-            );
-            q.push_bind(id.to_owned()).push(" and paragraph_id in (");
-            let mut list = q.separated(", ");
-            for row in &rows {
-                list.push_bind(row.id);
-            }
-            q.push(") order by paragraph_id, start_cp");
-            spans = q.build_query_as().fetch_all(&self.pool).await?;
-        }
-        let paragraphs = rows
+        let spans = self.mention_spans(id, &rows).await?;
+        let sentences = rows
             .into_iter()
-            .map(|row| MentionedIn {
-                mentions: spans
+            .map(|row| sentence_of(row, &spans))
+            .collect();
+        Ok(MentionPage { sentences, total })
+    }
+
+    /// The actor's mentions in the paragraphs of `rows`, by paragraph and offset.
+    async fn mention_spans(&self, id: &str, rows: &[SentenceRow]) -> StoreResult<Vec<(i64, i64, i64)>> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = sqlx::QueryBuilder::<Db>::new(
+            "select paragraph_id, start_cp, end_cp from mentions where actor_id = ",
+        );
+        q.push_bind(id.to_owned()).push(" and paragraph_id in (");
+        let mut list = q.separated(", ");
+        for row in rows {
+            list.push_bind(row.id);
+        }
+        q.push(") order by paragraph_id, start_cp");
+        Ok(q.build_query_as().fetch_all(&self.pool).await?)
+    }
+
+    pub(in crate::store) async fn unknown_names(
+        &self,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<UnknownNames> {
+        // A name seen only as one sentence-opening word is capitalised by its place.
+        let total: i64 = sqlx::query_scalar(
+            "select count(*) from (select n.text from name_candidates n group by n.text
+             having sum(case when n.sentence_initial then 0 else 1 end) > 0) k",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let counted: Vec<(String, i64, i64)> = sqlx::query_as(
+            "select n.text, count(*) as uses, count(distinct p.document_id) as documents
+             from name_candidates n join paragraphs p on p.id = n.paragraph_id
+             group by n.text having sum(case when n.sentence_initial then 0 else 1 end) > 0
+             order by uses desc, documents desc, n.text limit $1 offset $2",
+        )
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut examples: Vec<(String, SentenceRow, i64, i64)> = Vec::new();
+        if !counted.is_empty() {
+            let mut q = sqlx::QueryBuilder::<Db>::new(
+                "select name, id, slug, title, ordinal, text, sentence_start, sentence_end,
+                        start_cp, end_cp
+                 from (select n.text as name, p.id, d.slug, d.title, p.ordinal, p.text,
+                              n.sentence_start_cp as sentence_start,
+                              n.sentence_end_cp as sentence_end, n.start_cp, n.end_cp,
+                              row_number() over (partition by n.text
+                                  order by n.sentence_initial, d.slug, p.ordinal, n.start_cp) as nth
+                       from name_candidates n join paragraphs p on p.id = n.paragraph_id
+                       join documents d on d.id = p.document_id
+                       where n.text in (",
+            );
+            let mut list = q.separated(", ");
+            for (text, _, _) in &counted {
+                list.push_bind(text.clone());
+            }
+            q.push(")) e where nth <= 2 order by name, nth");
+            let rows: Vec<ExampleRow> = q.build_query_as().fetch_all(&self.pool).await?;
+            examples = rows
+                .into_iter()
+                .map(|r| {
+                    (
+                        r.name,
+                        SentenceRow {
+                            id: r.id,
+                            slug: r.slug,
+                            title: r.title,
+                            ordinal: r.ordinal,
+                            text: r.text,
+                            sentence_start: r.sentence_start,
+                            sentence_end: r.sentence_end,
+                        },
+                        r.start_cp,
+                        r.end_cp,
+                    )
+                })
+                .collect();
+        }
+        let names = counted
+            .into_iter()
+            .map(|(text, count, documents)| {
+                let examples = examples
                     .iter()
-                    .filter(|(p, _, _)| *p == row.id)
-                    .map(|(_, start, end)| *start as usize..*end as usize)
-                    .collect(),
-                slug: row.slug,
-                title: row.title,
-                paragraph: row.ordinal,
-                text: row.text,
+                    .filter(|e| e.0 == text)
+                    .map(|(_, row, start, end)| {
+                        sentence_of(row.clone(), &[(row.id, *start, *end)])
+                    })
+                    .collect();
+                UnknownName {
+                    text,
+                    count,
+                    documents,
+                    examples,
+                }
             })
             .collect();
-        Ok(MentionPage { paragraphs, total })
+        Ok(UnknownNames { names, total })
+    }
+}
+
+#[derive(FromRow, Clone)]
+struct SentenceRow {
+    id: i64,
+    slug: String,
+    title: String,
+    ordinal: i64,
+    text: String,
+    sentence_start: i64,
+    sentence_end: i64,
+}
+
+#[derive(FromRow)]
+struct ExampleRow {
+    name: String,
+    id: i64,
+    slug: String,
+    title: String,
+    ordinal: i64,
+    text: String,
+    sentence_start: i64,
+    sentence_end: i64,
+    start_cp: i64,
+    end_cp: i64,
+}
+
+/// A sentence with the spans (paragraph, start, end) that fall inside it; an end of -1 is the
+/// paragraph's end.
+fn sentence_of(row: SentenceRow, spans: &[(i64, i64, i64)]) -> MentionedIn {
+    let start = usize::try_from(row.sentence_start).unwrap_or(0);
+    let end = usize::try_from(row.sentence_end).unwrap_or_else(|_| row.text.chars().count());
+    MentionedIn {
+        mentions: spans
+            .iter()
+            .filter(|(p, s, e)| {
+                *p == row.id && usize::try_from(*s).is_ok_and(|s| s >= start)
+                    && usize::try_from(*e).is_ok_and(|e| e <= end)
+            })
+            .map(|(_, s, e)| *s as usize..*e as usize)
+            .collect(),
+        sentence: start..end,
+        slug: row.slug,
+        title: row.title,
+        paragraph: row.ordinal,
+        text: row.text,
     }
 }
 
@@ -273,5 +419,83 @@ impl Handle {
                 },
             )
             .collect())
+    }
+}
+
+type AdditionRow = (String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+
+impl Handle {
+    pub(in crate::store) async fn gazetteer_additions(&self) -> StoreResult<Vec<Addition>> {
+        let rows: Vec<AdditionRow> = sqlx::query_as(
+            "select actor_id, alias, name, kind, affiliation, role from gazetteer_additions
+             order by id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(actor_id, alias, name, kind, affiliation, role)| {
+                Ok(match (alias, name, kind) {
+                    (Some(alias), _, _) => Addition::Alias { actor_id, alias },
+                    (None, Some(name), Some(kind)) => Addition::Actor {
+                        kind: ActorKind::parse(&kind).ok_or_else(|| {
+                            StoreError::Malformed(format!("gazetteer addition kind {kind}"))
+                        })?,
+                        id: actor_id,
+                        name,
+                        affiliation,
+                        role,
+                        aliases: Vec::new(),
+                    },
+                    _ => {
+                        return Err(StoreError::Malformed(format!(
+                            "gazetteer addition for {actor_id} has neither alias nor name"
+                        )));
+                    }
+                })
+            })
+            .collect()
+    }
+
+    pub(in crate::store) async fn add_gazetteer_addition(
+        &self,
+        addition: &Addition,
+        analyst: &str,
+    ) -> StoreResult<()> {
+        let now = crate::store::timestamp::Timestamp::now();
+        let mut tx = self.pool.begin().await?;
+        let insert = |actor_id: &str, alias: Option<&str>, name: Option<&str>, kind: Option<&str>, affiliation: Option<&str>, role: Option<&str>| {
+            sqlx::query(
+                "insert into gazetteer_additions
+                 (actor_id, alias, name, kind, affiliation, role, added_by, added_at)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(actor_id.to_owned())
+            .bind(alias.map(str::to_owned))
+            .bind(name.map(str::to_owned))
+            .bind(kind.map(str::to_owned))
+            .bind(affiliation.map(str::to_owned))
+            .bind(role.map(str::to_owned))
+            .bind(analyst.to_owned())
+            .bind(now)
+        };
+        match addition {
+            Addition::Alias { actor_id, alias } => {
+                insert(actor_id, Some(alias), None, None, None, None)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Addition::Actor { id, name, kind, affiliation, role, aliases } => {
+                insert(id, None, Some(name), Some(kind.as_str()), affiliation.as_deref(), role.as_deref())
+                    .execute(&mut *tx)
+                    .await?;
+                for alias in aliases {
+                    insert(id, Some(alias), None, None, None, None)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -209,6 +209,10 @@ async fn save_in(tx: &mut Tx, doc: &NewDocument<'_>, now: Timestamp) -> StoreRes
                     .bind(id)
                     .execute(&mut **tx)
                     .await?;
+                sqlx::query("delete from co_mentions where document_id = $1")
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
                 (id, version, saved)
             }
         };
@@ -318,15 +322,15 @@ impl Handle {
             format: row.format,
             version: row.version,
             updated_at: row.updated_at.rfc3339(),
-            analysed: AnalysedDocument {
-                parsed: ParsedDocument {
+            analysed: AnalysedDocument::with_mentions(
+                ParsedDocument {
                     meta,
                     blocks,
                     footnotes,
                     warnings: Vec::new(),
                 },
                 mentions,
-            },
+            ),
             actors,
         }))
     }
@@ -519,8 +523,21 @@ async fn insert_contents(
     let mut formats = Vec::new();
     let mut refs = Vec::new();
     let mut mentions = Vec::new();
+    let mut names = Vec::new();
     let mut seen: HashMap<u32, i64> = HashMap::new();
-    for ((block, found), &paragraph_id) in parsed.blocks.iter().zip(&analysed.mentions).zip(&ids) {
+    let sentence_of = |bounds: &[std::ops::Range<usize>], at: usize| {
+        crate::domain::sentences::sentence_at(bounds, at)
+            .and_then(|i| bounds.get(i))
+            .map(|s| (s.start as i64, s.end as i64))
+    };
+    for (i, ((block, found), &paragraph_id)) in parsed
+        .blocks
+        .iter()
+        .zip(&analysed.mentions)
+        .zip(&ids)
+        .enumerate()
+    {
+        let bounds = analysed.sentences.get(i).map_or(&[][..], Vec::as_slice);
         for (ordinal, f) in block.formats.iter().enumerate() {
             let (style, href) = style_name(&f.style);
             formats.push((
@@ -538,13 +555,20 @@ async fn insert_contents(
             refs.push((paragraph_id, r.number as i64, *occurrence, r.offset as i64));
         }
         for m in found {
+            let sentence = sentence_of(bounds, m.start);
             mentions.push((
                 paragraph_id,
                 m.actor_id.as_str(),
                 m.start as i64,
                 m.end as i64,
                 m.matched.as_str(),
+                sentence.map(|s| s.0),
+                sentence.map(|s| s.1),
             ));
+        }
+        for n in analysed.names.get(i).into_iter().flatten() {
+            let (start, end) = sentence_of(bounds, n.start).unwrap_or((0, n.end as i64));
+            names.push((paragraph_id, n, start, end));
         }
     }
     insert_rows(
@@ -575,14 +599,44 @@ async fn insert_contents(
     .await?;
     insert_rows(
         tx,
-        "mentions (paragraph_id, actor_id, start_cp, end_cp, matched)",
+        "mentions (paragraph_id, actor_id, start_cp, end_cp, matched, sentence_start_cp, sentence_end_cp)",
         &mentions,
         |q, m| {
             q.push_bind(m.0)
                 .push_bind(m.1)
                 .push_bind(m.2)
                 .push_bind(m.3)
-                .push_bind(m.4);
+                .push_bind(m.4)
+                .push_bind(m.5)
+                .push_bind(m.6);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "name_candidates (paragraph_id, start_cp, end_cp, text, sentence_initial, sentence_start_cp, sentence_end_cp)",
+        &names,
+        |q, (paragraph_id, n, start, end)| {
+            q.push_bind(*paragraph_id)
+                .push_bind(n.start as i64)
+                .push_bind(n.end as i64)
+                .push_bind(n.text.as_str())
+                .push_bind(n.sentence_initial)
+                .push_bind(*start)
+                .push_bind(*end);
+        },
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "co_mentions (document_id, actor_a, actor_b, sentences, paragraphs)",
+        &analysed.pairs(),
+        |q, pair| {
+            q.push_bind(document_id)
+                .push_bind(pair.a.clone())
+                .push_bind(pair.b.clone())
+                .push_bind(pair.sentences as i64)
+                .push_bind(pair.paragraphs as i64);
         },
     )
     .await?;

@@ -1,0 +1,45 @@
+-- The sentence each mention stands in (code points of its paragraph), for the dossier's
+-- mentions in context; null until the document is next analysed, read as the whole paragraph.
+alter table mentions add column sentence_start_cp bigint;
+alter table mentions add column sentence_end_cp bigint;
+
+-- Pairs of actors a document names together: how many of its sentences and paragraphs name
+-- both. Written with the document's mentions, so the corpus matrix is one grouped sum.
+create table co_mentions (
+    document_id bigint not null references documents (id) on delete cascade,
+    actor_a     text collate "C" not null references actors (id) on delete restrict,
+    actor_b     text collate "C" not null references actors (id) on delete restrict,
+    sentences   bigint not null,
+    paragraphs  bigint not null,
+    primary key (actor_a, actor_b, document_id),
+    check (actor_a < actor_b)
+);
+create index co_mentions_by_document on co_mentions (document_id);
+create index co_mentions_by_second on co_mentions (actor_b);
+
+-- Capitalised names no alias covers, for the report of names the gazetteer lacks.
+create table name_candidates (
+    paragraph_id      bigint not null references paragraphs (id) on delete cascade,
+    start_cp          bigint not null,
+    end_cp            bigint not null,
+    text              text collate "C" not null,
+    sentence_initial  boolean not null,
+    sentence_start_cp bigint not null,
+    sentence_end_cp   bigint not null
+);
+create index name_candidates_by_text on name_candidates (text);
+create index name_candidates_by_paragraph on name_candidates (paragraph_id);
+
+-- Gazetteer additions made in the browser where the corpus directory cannot be written;
+-- applied on top of actors.toml, in order.
+create table gazetteer_additions (
+    id          bigint generated always as identity primary key,
+    actor_id    text collate "C" not null,
+    alias       text,
+    name        text,
+    kind        text,
+    affiliation text,
+    role        text,
+    added_by    text not null,
+    added_at    timestamptz not null
+);
