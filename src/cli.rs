@@ -286,7 +286,11 @@ async fn run_unknown_names(config: &Config, limit: i64) -> Result<ExitCode, Stri
     println!(
         "{} no alias covers{}",
         crate::domain::wording::counted(u64::try_from(found.total).unwrap_or(0), "name"),
-        if found.total > limit { format!("; the {limit} most used:") } else { ":".to_owned() }
+        if found.total > limit {
+            format!("; the {limit} most used:")
+        } else {
+            ":".to_owned()
+        }
     );
     println!("{:>6} {:>5}  name", "uses", "docs");
     for name in found.names {
@@ -299,12 +303,14 @@ async fn run_unknown_names(config: &Config, limit: i64) -> Result<ExitCode, Stri
                 .take(example.sentence.len())
                 .collect();
             let shown: String = sentence.chars().take(110).collect();
-            let cut = if shown.len() < sentence.len() { "…" } else { "" };
+            let cut = if shown.len() < sentence.len() {
+                "…"
+            } else {
+                ""
+            };
             println!(
                 "{:>14}{} ¶{}: {shown}{cut}",
-                "",
-                example.slug,
-                example.paragraph
+                "", example.slug, example.paragraph
             );
         }
     }

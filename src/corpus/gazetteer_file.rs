@@ -38,7 +38,9 @@ pub enum AddError {
     #[error(transparent)]
     Refused(#[from] AdditionError),
     /// This instance has no corpus directory to write to or to re-match.
-    #[error("this instance serves no corpus directory ({0}), so it cannot re-match documents; add names where glossa runs with its corpus")]
+    #[error(
+        "this instance serves no corpus directory ({0}), so it cannot re-match documents; add names where glossa runs with its corpus"
+    )]
     NoCorpus(String),
     /// The gazetteer in force cannot be read.
     #[error("{0}")]
@@ -225,8 +227,14 @@ mod tests {
             },
         )
         .unwrap();
-        assert!(out.starts_with("# The gazetteer.\n\n# --- States\n"), "{out}");
-        assert!(out.contains("\"the Kremlin\", \"Russian Federation\"]  # metonyms"), "{out}");
+        assert!(
+            out.starts_with("# The gazetteer.\n\n# --- States\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("\"the Kremlin\", \"Russian Federation\"]  # metonyms"),
+            "{out}"
+        );
         let china = apply(
             &out,
             &Addition::Alias {
@@ -236,8 +244,22 @@ mod tests {
         )
         .unwrap();
         let gazetteer = Gazetteer::parse(&china).unwrap();
-        assert!(gazetteer.get("CHN").unwrap().aliases.iter().any(|a| a.text == "Beijing"));
-        assert!(gazetteer.get("RUS").unwrap().aliases.iter().any(|a| a.text == "Russian Federation"));
+        assert!(
+            gazetteer
+                .get("CHN")
+                .unwrap()
+                .aliases
+                .iter()
+                .any(|a| a.text == "Beijing")
+        );
+        assert!(
+            gazetteer
+                .get("RUS")
+                .unwrap()
+                .aliases
+                .iter()
+                .any(|a| a.text == "Russian Federation")
+        );
     }
 
     #[test]
@@ -255,7 +277,10 @@ mod tests {
         )
         .unwrap();
         assert!(out.starts_with(FILE.trim_end()), "{out}");
-        assert!(out.trim_end().ends_with("aliases = [\"Kim Jong-un\"]"), "{out}");
+        assert!(
+            out.trim_end().ends_with("aliases = [\"Kim Jong-un\"]"),
+            "{out}"
+        );
         let ids: Vec<String> = Gazetteer::parse(&out.replace("\"PRK\"", "\"CHN\""))
             .unwrap()
             .actors()

@@ -368,11 +368,11 @@ impl Gazetteer {
         for name in names {
             check_name(name)?;
             for text in [name.to_owned(), capitalise(name)] {
-                if let Some(owner) = self
-                    .actors
-                    .iter()
-                    .find(|a| a.aliases.iter().any(|x| x.text == text || capitalise(&x.text) == text))
-                {
+                if let Some(owner) = self.actors.iter().find(|a| {
+                    a.aliases
+                        .iter()
+                        .any(|x| x.text == text || capitalise(&x.text) == text)
+                }) {
                     return Err(AdditionError::Clash {
                         alias: name.to_owned(),
                         owner: owner.id.clone(),

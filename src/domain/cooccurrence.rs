@@ -86,7 +86,8 @@ mod tests {
 
     #[test]
     fn a_pair_counts_once_per_sentence_and_once_per_paragraph() {
-        let first = "Russia and China met; Russia spoke twice of Russia. China left. Pyongyang waited.";
+        let first =
+            "Russia and China met; Russia spoke twice of Russia. China left. Pyongyang waited.";
         let second = "Moscow alone. Beijing alone.";
         let mentions = vec![
             vec![

@@ -234,8 +234,9 @@ impl Block {
     /// Whether any of `range` is code: the whole block, or a code span.
     fn is_code_at(&self, range: std::ops::Range<usize>) -> bool {
         self.kind == BlockKind::Code
-            || self.formats.iter().any(|f| {
-                f.style == FormatStyle::Code && f.start < range.end && range.start < f.end
-            })
+            || self
+                .formats
+                .iter()
+                .any(|f| f.style == FormatStyle::Code && f.start < range.end && range.start < f.end)
     }
 }

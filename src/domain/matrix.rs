@@ -138,9 +138,17 @@ pub fn matrix(actors: &[MatrixActor], pairs: &[PairTotal]) -> Matrix {
         .filter(|p| p.sentences > 0)
         .filter_map(|p| Some((index(&p.a)?, index(&p.b)?, p)))
         .collect();
-    let max = placed.iter().map(|(_, _, p)| p.sentences).max().unwrap_or(0);
+    let max = placed
+        .iter()
+        .map(|(_, _, p)| p.sentences)
+        .max()
+        .unwrap_or(0);
     // A name slanted at 45° rises and runs about five units a letter at 12px.
-    let longest = shown.iter().map(|a| a.name.chars().count()).max().unwrap_or(0);
+    let longest = shown
+        .iter()
+        .map(|a| a.name.chars().count())
+        .max()
+        .unwrap_or(0);
     let header = longest * 5 + 16;
     let mut cells = Vec::new();
     for (i, j, pair) in placed {
@@ -203,16 +211,27 @@ mod tests {
     fn cells_mirror_across_the_diagonal_and_shade_by_strength() {
         let m = matrix(
             &[actor("RUS"), actor("PRK"), actor("CHN"), actor("USA")],
-            &[pair("PRK", "RUS", 8), pair("CHN", "RUS", 2), pair("CHN", "PRK", 0)],
+            &[
+                pair("PRK", "RUS", 8),
+                pair("CHN", "RUS", 2),
+                pair("CHN", "PRK", 0),
+            ],
         );
         let ids: Vec<&str> = m.actors.iter().map(|a| a.id.as_str()).collect();
-        assert_eq!(ids, ["RUS", "PRK", "CHN"], "an actor named with no one is left out");
+        assert_eq!(
+            ids,
+            ["RUS", "PRK", "CHN"],
+            "an actor named with no one is left out"
+        );
         assert_eq!(m.max, 8);
         let korea_russia = m.cell(&1, &0).unwrap();
         assert_eq!((korea_russia.sentences, korea_russia.shade), (8, 4));
         assert_eq!(m.cell(&0, &1).unwrap().sentences, 8);
         assert_eq!(m.cell(&0, &2).unwrap().shade, 1);
-        assert!(m.cell(&1, &2).is_none(), "a pair with no shared sentence is empty");
+        assert!(
+            m.cell(&1, &2).is_none(),
+            "a pair with no shared sentence is empty"
+        );
         assert!(m.cell(&0, &0).is_none());
         assert_eq!(m.strongest(1), [("RUS", "PRK", 8)]);
         assert_eq!(m.left_out, 0);
@@ -228,7 +247,11 @@ mod tests {
         assert_eq!(m.actors.len(), MOST_ACTORS);
         assert_eq!(m.left_out, 20 - MOST_ACTORS);
         assert_eq!(m.actors[0].id, "A00");
-        assert_eq!(m.actors.last().unwrap().id, "A19", "kept in the given order");
+        assert_eq!(
+            m.actors.last().unwrap().id,
+            "A19",
+            "kept in the given order"
+        );
         assert!(!m.actors.iter().any(|a| a.id == "A01"), "the weakest go");
     }
 }

@@ -26,10 +26,10 @@ pub mod names;
 pub mod reanchor;
 /// The search language: parsed, checked, compiled for each full-text engine.
 pub mod search;
-/// Document slugs.
-pub mod slug;
 /// Splitting paragraphs into sentences.
 pub mod sentences;
+/// Document slugs.
+pub mod slug;
 /// Ranges over text to nested HTML.
 pub mod spans;
 /// The mention strip: which paragraph names which actor, as a picture.

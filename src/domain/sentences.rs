@@ -19,11 +19,11 @@ const OPENERS: &[char] = &['“', '‘', '"', '\'', '«', '(', '['];
 
 /// Words that a full stop follows without ending a sentence, lower-case and without the dot.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm",
-    "gov", "sen", "rep", "rev", "hon", "amb", "pres", "jr", "sr", "no", "nos", "vol", "pp", "p",
-    "fig", "art", "para", "sec", "ch", "approx", "vs", "cf", "al", "ed", "eds", "inc", "ltd",
-    "co", "corp", "dept", "univ", "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "e.g", "i.e", "viz", "ca",
+    "mr", "mrs", "ms", "dr", "prof", "st", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "gov",
+    "sen", "rep", "rev", "hon", "amb", "pres", "jr", "sr", "no", "nos", "vol", "pp", "p", "fig",
+    "art", "para", "sec", "ch", "approx", "vs", "cf", "al", "ed", "eds", "inc", "ltd", "co",
+    "corp", "dept", "univ", "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "e.g", "i.e", "viz", "ca",
 ];
 
 /// Words that open a sentence after a dotted acronym ("… by the U.S. The move …").
@@ -45,7 +45,10 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
         let terminator = if let Some(quotation) = quoted.iter().find(|q| q.start == i) {
             // A quotation is skipped whole; it ends a sentence only where it ends with one.
             i = quotation.end;
-            let last_inside = quotation.end.checked_sub(2).filter(|at| *at > quotation.start);
+            let last_inside = quotation
+                .end
+                .checked_sub(2)
+                .filter(|at| *at > quotation.start);
             match last_inside {
                 Some(at) if TERMINATORS.contains(&chars[at]) => at,
                 _ => continue,
@@ -135,9 +138,9 @@ fn ends_sentence(chars: &[char], at: usize, next: usize) -> bool {
 /// "U.S", "U.K", "e.g": letters with dots between them, at most two letters a part.
 fn is_dotted_acronym(word: &str) -> bool {
     word.contains('.')
-        && word
-            .split('.')
-            .all(|part| (1..=2).contains(&part.chars().count()) && part.chars().all(char::is_alphabetic))
+        && word.split('.').all(|part| {
+            (1..=2).contains(&part.chars().count()) && part.chars().all(char::is_alphabetic)
+        })
 }
 
 /// The quotations that close within the text, each from its opening mark to just past its
@@ -205,17 +208,30 @@ mod tests {
                 "See e.g. Article 5 of the treaty. It binds.",
                 &["See e.g. Article 5 of the treaty.", "It binds."],
             ),
-            ("Resolution No. 2270 passed. Russia abstained.", &[
-                "Resolution No. 2270 passed.",
-                "Russia abstained.",
-            ]),
-            ("J. Smith wrote it. He agreed.", &["J. Smith wrote it.", "He agreed."]),
+            (
+                "Resolution No. 2270 passed. Russia abstained.",
+                &["Resolution No. 2270 passed.", "Russia abstained."],
+            ),
+            (
+                "J. Smith wrote it. He agreed.",
+                &["J. Smith wrote it.", "He agreed."],
+            ),
             (
                 "Sanctions by the U.S. Treasury bite. The U.S. The move.",
-                &["Sanctions by the U.S. Treasury bite.", "The U.S.", "The move."],
+                &[
+                    "Sanctions by the U.S. Treasury bite.",
+                    "The U.S.",
+                    "The move.",
+                ],
             ),
-            ("It ended in 2024. 2025 began.", &["It ended in 2024.", "2025 began."]),
-            ("lower case. continues here", &["lower case. continues here"]),
+            (
+                "It ended in 2024. 2025 began.",
+                &["It ended in 2024.", "2025 began."],
+            ),
+            (
+                "lower case. continues here",
+                &["lower case. continues here"],
+            ),
             (
                 "He said (in part). Then left.",
                 &["He said (in part).", "Then left."],
@@ -244,7 +260,11 @@ mod tests {
         );
         assert_eq!(
             sentences("“An unclosed quote. It runs on. Into the next paragraph."),
-            ["“An unclosed quote.", "It runs on.", "Into the next paragraph."],
+            [
+                "“An unclosed quote.",
+                "It runs on.",
+                "Into the next paragraph."
+            ],
             "a quotation that never closes must not swallow the paragraph"
         );
     }
@@ -270,7 +290,9 @@ mod tests {
             for sentence in sentences(&paragraph.text) {
                 let last = sentence.chars().last().unwrap();
                 assert!(
-                    TERMINATORS.contains(&last) || CLOSERS.contains(&last) || last.is_alphanumeric(),
+                    TERMINATORS.contains(&last)
+                        || CLOSERS.contains(&last)
+                        || last.is_alphanumeric(),
                     "{sentence:?}"
                 );
                 let first = sentence.chars().next().unwrap();

@@ -42,7 +42,10 @@ impl Slug {
     pub fn suggest(text: &str) -> Option<Slug> {
         use unicode_normalization::UnicodeNormalization;
         let mut slug = String::new();
-        for c in text.nfkd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)) {
+        for c in text
+            .nfkd()
+            .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        {
             if c.is_ascii_alphanumeric() {
                 slug.push(c.to_ascii_lowercase());
             } else if !slug.is_empty() && !slug.ends_with('-') {
@@ -73,7 +76,10 @@ mod tests {
     fn suggests_a_slug_from_a_name() {
         let suggest = |t: &str| Slug::suggest(t).map(|s| s.0);
         assert_eq!(suggest("Kim Jong Un").as_deref(), Some("kim-jong-un"));
-        assert_eq!(suggest("António Guterres").as_deref(), Some("antonio-guterres"));
+        assert_eq!(
+            suggest("António Guterres").as_deref(),
+            Some("antonio-guterres")
+        );
         assert_eq!(suggest("  O’Neill & Co. ").as_deref(), Some("o-neill-co"));
         assert_eq!(suggest("Пхеньян"), None);
     }

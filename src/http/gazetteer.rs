@@ -99,7 +99,12 @@ async fn unknown_view(
         )));
     }
     let mut actors = state.store.list_actors().await?;
-    actors.sort_by(|a, b| a.actor.name.to_lowercase().cmp(&b.actor.name.to_lowercase()));
+    actors.sort_by(|a, b| {
+        a.actor
+            .name
+            .to_lowercase()
+            .cmp(&b.actor.name.to_lowercase())
+    });
     Ok(UnknownPage {
         layout: Layout::new(viewer).at("/actors/unknown"),
         names: found
@@ -245,7 +250,9 @@ async fn add_name(
             AddError::Refused(AdditionError::Invalid(_)) => {
                 unprocessable("bad_gazetteer_entry", e.to_string())
             }
-            AddError::NoCorpus(_) => AppError::client(StatusCode::CONFLICT, "no_corpus", e.to_string()),
+            AddError::NoCorpus(_) => {
+                AppError::client(StatusCode::CONFLICT, "no_corpus", e.to_string())
+            }
             other => AppError::Internal(other.into()),
         })?;
     let what = match addition {
@@ -468,7 +475,13 @@ pub async fn api_add_alias(
 ) -> Result<(StatusCode, Json<AddedJson>), AppError> {
     viewer.require()?;
     let new = json_body(body, "{\"alias\": …}")?;
-    if !state.store.list_actors().await?.iter().any(|a| a.actor.id == id) {
+    if !state
+        .store
+        .list_actors()
+        .await?
+        .iter()
+        .any(|a| a.actor.id == id)
+    {
         return Err(AppError::NotFound(format!(
             "No actor has the id {id:?}. Every actor is listed at /actors."
         )));

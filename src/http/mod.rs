@@ -164,7 +164,10 @@ pub fn router(state: AppState) -> Router {
                 .delete(annotations::delete_annotation)
                 .options(annotations::options_annotation),
         )
-        .route("/actors", get(api::list_actors).post(gazetteer::api_add_actor))
+        .route(
+            "/actors",
+            get(api::list_actors).post(gazetteer::api_add_actor),
+        )
         .route("/actors/unknown", get(gazetteer::api_unknown))
         .route("/actors/{id}", get(actors::api_actor))
         .route("/actors/{id}/aliases", post(gazetteer::api_add_alias))

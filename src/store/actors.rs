@@ -49,7 +49,11 @@ impl Store {
     }
 
     /// Keeps a gazetteer addition made by `analyst` in the database.
-    pub async fn add_gazetteer_addition(&self, addition: &Addition, analyst: &str) -> StoreResult<()> {
+    pub async fn add_gazetteer_addition(
+        &self,
+        addition: &Addition,
+        analyst: &str,
+    ) -> StoreResult<()> {
         on_backend!(self, db => db.add_gazetteer_addition(addition, analyst).await)
     }
 

@@ -59,10 +59,18 @@ async fn the_dossier_counts_the_forms_the_page_marks_and_lists_every_paragraph()
     let mentions = json["mentions"].as_array().unwrap();
     let sentences: std::collections::BTreeSet<(u64, u64)> = mentions
         .iter()
-        .map(|m| (m["paragraph"].as_u64().unwrap(), m["sentence"]["start"].as_u64().unwrap()))
+        .map(|m| {
+            (
+                m["paragraph"].as_u64().unwrap(),
+                m["sentence"]["start"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(json["sentences_total"], sentences.len() as i64);
-    assert!(sentences.len() as i64 > paragraphs_with_marks, "several sentences a paragraph");
+    assert!(
+        sentences.len() as i64 > paragraphs_with_marks,
+        "several sentences a paragraph"
+    );
     assert_eq!(mentions.len() as i64, forms.values().sum::<i64>());
     let texts: Vec<String> = app.get(&format!("/api/documents/{SEED}")).await.json()["paragraphs"]
         .as_array()
@@ -87,10 +95,14 @@ async fn the_dossier_counts_the_forms_the_page_marks_and_lists_every_paragraph()
             m["sentence"]["start"].as_u64().unwrap() as usize,
             m["sentence"]["end"].as_u64().unwrap() as usize,
         );
-        assert!(from <= start && end <= to, "the mention stands in its sentence");
+        assert!(
+            from <= start && end <= to,
+            "the mention stands in its sentence"
+        );
         let sentence: String = paragraph[from..to].iter().collect();
         assert!(
-            sentence.ends_with(['.', '?', '!', '”']) && sentence.starts_with(|c: char| c.is_uppercase()),
+            sentence.ends_with(['.', '?', '!', '”'])
+                && sentence.starts_with(|c: char| c.is_uppercase()),
             "a whole sentence: {sentence}"
         );
         if form == "Moscow" && m["paragraph"] == 3 {
@@ -327,7 +339,10 @@ async fn the_co_occurrence_matrix_counts_sentences_naming_both_and_links_to_them
     let in_document = matrix_table(&page, "#co-occurrence");
     let corpus_page = app.get("/actors").await.html();
     let in_corpus = matrix_table(&corpus_page, "#co-occurrence");
-    assert_eq!(in_document, in_corpus, "one document: the corpus is that document");
+    assert_eq!(
+        in_document, in_corpus,
+        "one document: the corpus is that document"
+    );
 
     // Counted per sentence: the dossier's pairs agree, and no pair is stronger than
     // North Korea–Russia and China–Russia.
@@ -359,7 +374,11 @@ async fn the_co_occurrence_matrix_counts_sentences_naming_both_and_links_to_them
         &page,
         "#co-occurrence a[href=\"/search?q=actor%3ARUS%20actor%3APRK%20doc%3Arussia-north-korea-chinese-views\"]",
     );
-    assert_eq!(pair_cell.len(), 1, "a cell links to the pair's passages in the document");
+    assert_eq!(
+        pair_cell.len(),
+        1,
+        "a cell links to the pair's passages in the document"
+    );
     let corpus_cell = select(
         &corpus_page,
         "#co-occurrence a[href=\"/search?q=actor%3ARUS%20actor%3APRK\"]",
@@ -395,11 +414,31 @@ async fn names_the_gazetteer_lacks_are_listed_and_an_analyst_adds_them() {
         .iter()
         .map(|n| n["text"].as_str().unwrap())
         .collect();
-    for expected in ["Kim Jong Un", "Sergey Lavrov", "Panmunjom", "KCNA", "Yonhap", "Asan Institute"] {
-        assert!(names.contains(&expected), "{expected} missing from {names:?}");
+    for expected in [
+        "Kim Jong Un",
+        "Sergey Lavrov",
+        "Panmunjom",
+        "KCNA",
+        "Yonhap",
+        "Asan Institute",
+    ] {
+        assert!(
+            names.contains(&expected),
+            "{expected} missing from {names:?}"
+        );
     }
-    for common in ["However", "According", "Tuesday", "The", "Foreign Minister", "Foreign"] {
-        assert!(!names.contains(&common), "{common} is not a name: {names:?}");
+    for common in [
+        "However",
+        "According",
+        "Tuesday",
+        "The",
+        "Foreign Minister",
+        "Foreign",
+    ] {
+        assert!(
+            !names.contains(&common),
+            "{common} is not a name: {names:?}"
+        );
     }
     let kim = names.iter().position(|n| *n == "Kim Jong Un").unwrap();
     assert!(kim < 2, "the most used first: {names:?}");
@@ -412,23 +451,38 @@ async fn names_the_gazetteer_lacks_are_listed_and_an_analyst_adds_them() {
     );
     let page = app.get("/actors/unknown").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(select(&page.html(), "form.add-form").is_empty(), "no forms for a reader");
+    assert!(
+        select(&page.html(), "form.add-form").is_empty(),
+        "no forms for a reader"
+    );
 
     // Signed in, an analyst adds Kim Jong Un as a person of North Korea, and KCNA as another
     // name of North Korea; refusals say what clashes.
     let token = app.add_analyst("alice").await;
-    let signed_in = app.send("GET", "/actors/unknown", Some(&token), None, &[]).await;
+    let signed_in = app
+        .send("GET", "/actors/unknown", Some(&token), None, &[])
+        .await;
     assert!(!select(&signed_in.html(), "form.add-form").is_empty());
     let added = app
         .post_form(
             "/actors/unknown",
             &token,
-            &[("text", "Kim Jong Un"), ("as", "actor"), ("kind", "person"), ("id", "kim-jong-un"), ("affiliation", "PRK"), ("role", "Supreme Leader")],
+            &[
+                ("text", "Kim Jong Un"),
+                ("as", "actor"),
+                ("kind", "person"),
+                ("id", "kim-jong-un"),
+                ("affiliation", "PRK"),
+                ("role", "Supreme Leader"),
+            ],
         )
         .await;
     assert_eq!(added.status, StatusCode::OK, "{}", added.body);
     let flash = text(&select(&added.html(), ".flash")[0]);
-    assert!(flash.contains("Kim Jong Un is a new actor (kim-jong-un)"), "{flash}");
+    assert!(
+        flash.contains("Kim Jong Un is a new actor (kim-jong-un)"),
+        "{flash}"
+    );
     assert!(flash.contains("1 document matched again"), "{flash}");
     let clash = app
         .post_form(
@@ -438,7 +492,11 @@ async fn names_the_gazetteer_lacks_are_listed_and_an_analyst_adds_them() {
         )
         .await;
     assert_eq!(clash.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(clash.body.contains("already names South Korea"), "{}", clash.body);
+    assert!(
+        clash.body.contains("already names South Korea"),
+        "{}",
+        clash.body
+    );
     let bad_id = app
         .send(
             "POST",
@@ -449,7 +507,12 @@ async fn names_the_gazetteer_lacks_are_listed_and_an_analyst_adds_them() {
         )
         .await;
     assert_eq!(bad_id.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad_id.json()["error"]["message"].as_str().unwrap().contains("upper-case acronym"));
+    assert!(
+        bad_id.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("upper-case acronym")
+    );
     let no_affiliation = app
         .send(
             "POST",
@@ -461,19 +524,37 @@ async fn names_the_gazetteer_lacks_are_listed_and_an_analyst_adds_them() {
         .await;
     assert_eq!(no_affiliation.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
-        app.send("POST", "/api/actors/ATLANTIS/aliases", Some(&token), Some(&serde_json::json!({"alias": "KCNA"})), &[])
-            .await
-            .status,
+        app.send(
+            "POST",
+            "/api/actors/ATLANTIS/aliases",
+            Some(&token),
+            Some(&serde_json::json!({"alias": "KCNA"})),
+            &[]
+        )
+        .await
+        .status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        app.send("POST", "/api/actors/PRK/aliases", None, Some(&serde_json::json!({"alias": "KCNA"})), &[])
-            .await
-            .status,
+        app.send(
+            "POST",
+            "/api/actors/PRK/aliases",
+            None,
+            Some(&serde_json::json!({"alias": "KCNA"})),
+            &[]
+        )
+        .await
+        .status,
         StatusCode::UNAUTHORIZED
     );
     let alias = app
-        .send("POST", "/api/actors/PRK/aliases", Some(&token), Some(&serde_json::json!({"alias": "KCNA"})), &[])
+        .send(
+            "POST",
+            "/api/actors/PRK/aliases",
+            Some(&token),
+            Some(&serde_json::json!({"alias": "KCNA"})),
+            &[],
+        )
         .await;
     assert_eq!(alias.status, StatusCode::CREATED, "{}", alias.body);
 
@@ -484,7 +565,11 @@ async fn names_the_gazetteer_lacks_are_listed_and_an_analyst_adds_them() {
         .map(text)
         .collect();
     assert_eq!(kim, ["Kim Jong Un", "Kim Jong Un"]);
-    assert_eq!(select(&doc, ".text mark.actor[data-actor=\"PRK\"]").len(), 2, "KCNA twice");
+    assert_eq!(
+        select(&doc, ".text mark.actor[data-actor=\"PRK\"]").len(),
+        2,
+        "KCNA twice"
+    );
     let after = app.get("/api/actors/unknown").await.json();
     let left: Vec<&str> = after["names"]
         .as_array()
@@ -492,9 +577,15 @@ async fn names_the_gazetteer_lacks_are_listed_and_an_analyst_adds_them() {
         .iter()
         .map(|n| n["text"].as_str().unwrap())
         .collect();
-    assert!(!left.contains(&"Kim Jong Un") && !left.contains(&"KCNA"), "{left:?}");
+    assert!(
+        !left.contains(&"Kim Jong Un") && !left.contains(&"KCNA"),
+        "{left:?}"
+    );
     assert!(left.contains(&"Sergey Lavrov"));
-    assert_eq!(app.get("/api/actors/kim-jong-un").await.json()["affiliation"], "PRK");
+    assert_eq!(
+        app.get("/api/actors/kim-jong-un").await.json()["affiliation"],
+        "PRK"
+    );
 
     // On SQLite the file is edited in place, its comments kept; on PostgreSQL instances
     // share the database, so the additions live there and the file is untouched.
@@ -510,7 +601,10 @@ async fn names_the_gazetteer_lacks_are_listed_and_an_analyst_adds_them() {
     }
     // A later import keeps the additions.
     app.import().await;
-    assert_eq!(app.get("/api/actors/kim-jong-un").await.status, StatusCode::OK);
+    assert_eq!(
+        app.get("/api/actors/kim-jong-un").await.status,
+        StatusCode::OK
+    );
 }
 
 /// `toml` without the `[[actor]]` table whose id is `id`.

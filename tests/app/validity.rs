@@ -129,6 +129,7 @@ async fn pages_are_valid_html() {
     for (name, uri) in [
         ("signed-in-notes", "/notes?q=tag:tag"),
         ("signed-in-tags", "/tags"),
+        ("signed-in-unknown", "/actors/unknown"),
     ] {
         let page = app
             .request(
@@ -162,6 +163,7 @@ async fn pages_are_valid_html() {
         ("actors", "/actors".to_owned()),
         ("actor", "/actors/RUS".to_owned()),
         ("person", "/actors/vladimir-putin".to_owned()),
+        ("unknown", "/actors/unknown".to_owned()),
     ] {
         let page = app.get(&uri).await;
         let path = dir.path().join(format!("{name}.html"));

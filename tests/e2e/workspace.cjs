@@ -106,6 +106,30 @@ async function main() {
     results.axe_dossier = await axeViolations(page);
     check(results.axe_dossier.length === 0, `axe on /actors/RUS: ${results.axe_dossier.join('; ')}`);
 
+    // The names no actor covers: from /actors, with the keyboard, "Korean Peninsula" becomes
+    // an actor; the gazetteer is matched again and the reader highlights it.
+    await page.goto(`${base}/actors`);
+    await page.click('.unknown-link a');
+    await page.waitForURL(`${base}/actors/unknown`);
+    const entry = page.locator('.unknown-name', { has: page.locator('h2', { hasText: /^Korean Peninsula$/ }) });
+    await entry.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    results.axe_unknown = await axeViolations(page);
+    check(results.axe_unknown.length === 0, `axe on /actors/unknown: ${results.axe_unknown.join('; ')}`);
+    const newActor = entry.locator('form.add-form').nth(1);
+    await newActor.locator('select[name=kind]').selectOption('group');
+    await newActor.locator('input[name=id]').fill('KORPEN');
+    await newActor.locator('input[name=role]').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.flash');
+    results.added = (await page.textContent('.flash')).trim();
+    check(results.added.startsWith('Korean Peninsula is a new actor (KORPEN)'), `added: ${results.added}`);
+    const stillListed = await page.$$eval('.unknown-title', (titles) => titles.map((t) => t.textContent));
+    check(!stillListed.includes('Korean Peninsula'), `Korean Peninsula left the report: ${stillListed}`);
+    await page.goto(SEED);
+    results.korean_peninsula = await page.$$eval('.text mark.actor[data-actor="KORPEN"]', (marks) => marks.length);
+    check(results.korean_peninsula > 0, 'the reader highlights the new actor');
+
     // In the document, the notes filter narrows the margin and the highlights together.
     await page.goto(SEED);
     check(await page.isVisible('.notes-filter'), 'the filter is shown');

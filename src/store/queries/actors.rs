@@ -7,8 +7,8 @@ use crate::domain::actors::{Actor, ActorKind, Addition, Alias, Gazetteer};
 use crate::store::StoreError;
 use crate::store::StoreResult;
 use crate::store::actors::{
-    ActorRecord, CoMention, Form, MentionPage, MentionedIn, PairCount, UnknownName,
-    UnknownNames, parse_rule, rule_name,
+    ActorRecord, CoMention, Form, MentionPage, MentionedIn, PairCount, UnknownName, UnknownNames,
+    parse_rule, rule_name,
 };
 
 #[derive(FromRow)]
@@ -245,7 +245,11 @@ impl Handle {
     }
 
     /// The actor's mentions in the paragraphs of `rows`, by paragraph and offset.
-    async fn mention_spans(&self, id: &str, rows: &[SentenceRow]) -> StoreResult<Vec<(i64, i64, i64)>> {
+    async fn mention_spans(
+        &self,
+        id: &str,
+        rows: &[SentenceRow],
+    ) -> StoreResult<Vec<(i64, i64, i64)>> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
@@ -329,9 +333,7 @@ impl Handle {
                 let examples = examples
                     .iter()
                     .filter(|e| e.0 == text)
-                    .map(|(_, row, start, end)| {
-                        sentence_of(row.clone(), &[(row.id, *start, *end)])
-                    })
+                    .map(|(_, row, start, end)| sentence_of(row.clone(), &[(row.id, *start, *end)]))
                     .collect();
                 UnknownName {
                     text,
@@ -379,7 +381,8 @@ fn sentence_of(row: SentenceRow, spans: &[(i64, i64, i64)]) -> MentionedIn {
         mentions: spans
             .iter()
             .filter(|(p, s, e)| {
-                *p == row.id && usize::try_from(*s).is_ok_and(|s| s >= start)
+                *p == row.id
+                    && usize::try_from(*s).is_ok_and(|s| s >= start)
                     && usize::try_from(*e).is_ok_and(|e| e <= end)
             })
             .map(|(_, s, e)| *s as usize..*e as usize)
@@ -422,7 +425,14 @@ impl Handle {
     }
 }
 
-type AdditionRow = (String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+type AdditionRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 impl Handle {
     pub(in crate::store) async fn gazetteer_additions(&self) -> StoreResult<Vec<Addition>> {
@@ -463,7 +473,12 @@ impl Handle {
     ) -> StoreResult<()> {
         let now = crate::store::timestamp::Timestamp::now();
         let mut tx = self.pool.begin().await?;
-        let insert = |actor_id: &str, alias: Option<&str>, name: Option<&str>, kind: Option<&str>, affiliation: Option<&str>, role: Option<&str>| {
+        let insert = |actor_id: &str,
+                      alias: Option<&str>,
+                      name: Option<&str>,
+                      kind: Option<&str>,
+                      affiliation: Option<&str>,
+                      role: Option<&str>| {
             sqlx::query(
                 "insert into gazetteer_additions
                  (actor_id, alias, name, kind, affiliation, role, added_by, added_at)
@@ -484,10 +499,24 @@ impl Handle {
                     .execute(&mut *tx)
                     .await?;
             }
-            Addition::Actor { id, name, kind, affiliation, role, aliases } => {
-                insert(id, None, Some(name), Some(kind.as_str()), affiliation.as_deref(), role.as_deref())
-                    .execute(&mut *tx)
-                    .await?;
+            Addition::Actor {
+                id,
+                name,
+                kind,
+                affiliation,
+                role,
+                aliases,
+            } => {
+                insert(
+                    id,
+                    None,
+                    Some(name),
+                    Some(kind.as_str()),
+                    affiliation.as_deref(),
+                    role.as_deref(),
+                )
+                .execute(&mut *tx)
+                .await?;
                 for alias in aliases {
                     insert(id, Some(alias), None, None, None, None)
                         .execute(&mut *tx)
