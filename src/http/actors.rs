@@ -43,7 +43,6 @@ struct ActorsPage {
     sort: &'static str,
     groups: Vec<(&'static str, Vec<ActorRecord>)>,
     matrix: crate::domain::matrix::Matrix,
-    unknown_names: i64,
     signed_in: bool,
 }
 
@@ -103,7 +102,6 @@ pub async fn actors_page(
         sort,
         groups,
         matrix,
-        unknown_names: state.store.unknown_names(0, 1).await?.total,
         signed_in: viewer.analyst_id().is_some(),
     };
     Ok(Html(page.render()?).into_response())

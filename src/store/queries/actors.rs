@@ -161,8 +161,8 @@ impl Handle {
         limit: i64,
     ) -> StoreResult<Vec<CoMention>> {
         let rows: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
-            "select a.id, a.name, a.tone, sum(c.sentences) as sentences,
-                    sum(c.paragraphs) as paragraphs
+            "select a.id, a.name, a.tone, cast(sum(c.sentences) as bigint) as sentences,
+                    cast(sum(c.paragraphs) as bigint) as paragraphs
              from (select actor_b as other, sentences, paragraphs from co_mentions
                    where actor_a = $1
                    union all
@@ -190,7 +190,7 @@ impl Handle {
 
     pub(in crate::store) async fn corpus_pairs(&self) -> StoreResult<Vec<PairCount>> {
         let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
-            "select actor_a, actor_b, sum(sentences), sum(paragraphs) from co_mentions
+            "select actor_a, actor_b, cast(sum(sentences) as bigint), cast(sum(paragraphs) as bigint) from co_mentions
              group by actor_a, actor_b",
         )
         .fetch_all(&self.pool)
