@@ -44,7 +44,7 @@ TOP="$(curl -sf "http://127.0.0.1:$PORT/api/actors" | python3 -c 'import json,sy
 echo "== the most-named actor is $TOP" >&2
 
 run_wrk() {  # url -> P50 P99 ERRORS
-  local out; out="$(taskset -c 0 wrk -t1 -c1 -d"$DURATION" --latency "$1" 2>&1)"
+  local out; out="$(taskset -c 0 wrk -t1 -c1 -d"$DURATION" --timeout 30s --latency "$1" 2>&1)"
   P50="$(to_ms "$(awk '$1=="50%"{print $2}' <<<"$out")")"
   P99="$(to_ms "$(awk '$1=="99%"{print $2}' <<<"$out")")"
   ERRORS="$(awk '/Non-2xx or 3xx responses:/{print $NF}' <<<"$out")"; ERRORS="${ERRORS:-0}"

@@ -309,22 +309,7 @@ impl Handle {
             let rows: Vec<ExampleRow> = q.build_query_as().fetch_all(&self.pool).await?;
             examples = rows
                 .into_iter()
-                .map(|r| {
-                    (
-                        r.name,
-                        SentenceRow {
-                            id: r.id,
-                            slug: r.slug,
-                            title: r.title,
-                            ordinal: r.ordinal,
-                            text: r.text,
-                            sentence_start: r.sentence_start,
-                            sentence_end: r.sentence_end,
-                        },
-                        r.start_cp,
-                        r.end_cp,
-                    )
-                })
+                .map(|r| (r.name, r.sentence, r.start_cp, r.end_cp))
                 .collect();
         }
         let names = counted
@@ -361,13 +346,8 @@ struct SentenceRow {
 #[derive(FromRow)]
 struct ExampleRow {
     name: String,
-    id: i64,
-    slug: String,
-    title: String,
-    ordinal: i64,
-    text: String,
-    sentence_start: i64,
-    sentence_end: i64,
+    #[sqlx(flatten)]
+    sentence: SentenceRow,
     start_cp: i64,
     end_cp: i64,
 }
