@@ -23,12 +23,53 @@ create table name_candidates (
     start_cp          integer not null,
     end_cp            integer not null,
     text              text not null,
-    sentence_initial  boolean not null,
+    sentence_initial  integer not null check (sentence_initial in (0, 1)),
     sentence_start_cp integer not null,
     sentence_end_cp   integer not null
 );
 create index name_candidates_by_text on name_candidates (text);
 create index name_candidates_by_paragraph on name_candidates (paragraph_id);
+
+-- How often each document names each actor, and by which forms: the rows the actor pages
+-- add up, a few per document instead of every mention.
+create table document_actors (
+    document_id integer not null references documents (id) on delete cascade,
+    actor_id    text not null references actors (id) on delete restrict,
+    mentions    integer not null,
+    sentences   integer not null,
+    primary key (actor_id, document_id)
+);
+create index document_actors_by_document on document_actors (document_id);
+create table document_forms (
+    document_id integer not null references documents (id) on delete cascade,
+    actor_id    text not null references actors (id) on delete restrict,
+    matched     text not null,
+    mentions    integer not null,
+    primary key (actor_id, matched, document_id)
+);
+create index document_forms_by_document on document_forms (document_id);
+
+-- The corpus's sums of the three tables above, made again after every import that changed
+-- anything (and never read while stale: see the setting `actor_totals`).
+create table actor_totals (
+    actor_id  text primary key references actors (id) on delete cascade,
+    mentions  integer not null,
+    documents integer not null,
+    sentences integer not null
+);
+create table form_totals (
+    actor_id text not null references actors (id) on delete cascade,
+    matched  text not null,
+    mentions integer not null,
+    primary key (actor_id, matched)
+);
+create table pair_totals (
+    actor_a    text not null references actors (id) on delete cascade,
+    actor_b    text not null references actors (id) on delete cascade,
+    sentences  integer not null,
+    paragraphs integer not null,
+    primary key (actor_a, actor_b)
+);
 
 -- Gazetteer additions made in the browser where the corpus directory cannot be written;
 -- applied on top of actors.toml, in order.

@@ -17,6 +17,10 @@ use crate::store::{Store, StoreError};
 
 const GAZETTEER_HASH_KEY: &str = "gazetteer_hash";
 const ANALYSIS_KEY: &str = "analysis_version";
+/// `current` while the actor totals sum the stored documents; `stale` from the moment an
+/// import starts changing documents until it has summed them again, so an import that fails
+/// half-way leaves the next one to finish the sums.
+const TOTALS_KEY: &str = "actor_totals";
 
 /// What an import did.
 #[derive(Debug, Default)]
@@ -97,6 +101,7 @@ pub async fn import_corpus(
         ..ImportReport::default()
     };
     progress.set_length(scan.entries.len() as u64);
+    let mut totals_stale = store.setting(TOTALS_KEY).await?.as_deref() != Some("current");
     let mut refreshed_prints = Vec::new();
     // Batches keep memory flat: only one batch of files is held at a time.
     for batch in scan.entries.chunks(BATCH) {
@@ -161,6 +166,10 @@ pub async fn import_corpus(
                 analysed,
             });
         }
+        if !docs.is_empty() && !totals_stale {
+            store.set_setting(TOTALS_KEY, "stale").await?;
+            totals_stale = true;
+        }
         let outcomes = store.save_documents(&docs).await?;
         for (doc, saved) in docs.iter().zip(outcomes) {
             match saved.saved {
@@ -177,6 +186,10 @@ pub async fn import_corpus(
         }
     }
     store.set_fingerprints(&refreshed_prints).await?;
+    if totals_stale {
+        store.refresh_actor_totals().await?;
+        store.set_setting(TOTALS_KEY, "current").await?;
+    }
     if analysis_changed {
         store.set_setting(ANALYSIS_KEY, ANALYSIS_VERSION).await?;
     }

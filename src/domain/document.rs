@@ -224,6 +224,11 @@ impl AnalysedDocument {
         }
     }
 
+    /// How often the document names each actor, in mentions, sentences and forms.
+    pub fn tallies(&self) -> Vec<super::cooccurrence::Tally> {
+        super::cooccurrence::tallies(&self.mentions, &self.sentences)
+    }
+
     /// The pairs of actors the document names together, by sentence and by paragraph.
     pub fn pairs(&self) -> Vec<super::cooccurrence::Pair> {
         super::cooccurrence::pairs(&self.mentions, &self.sentences)

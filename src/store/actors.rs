@@ -57,6 +57,12 @@ impl Store {
         on_backend!(self, db => db.add_gazetteer_addition(addition, analyst).await)
     }
 
+    /// Sums what every document says of its actors into the corpus's totals, which the
+    /// actor pages read; the import calls it after changing documents.
+    pub async fn refresh_actor_totals(&self) -> StoreResult<()> {
+        on_backend!(self, db => db.refresh_actor_totals().await)
+    }
+
     /// Every stored actor with its aliases and mention counts, most-named first.
     pub async fn list_actors(&self) -> StoreResult<Vec<ActorRecord>> {
         on_backend!(self, read db => db.list_actors().await)

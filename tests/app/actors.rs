@@ -620,3 +620,50 @@ fn remove_actor(toml: &str, id: &str) -> String {
     }
     out
 }
+
+#[tokio::test]
+async fn dossier_pages_run_across_documents_in_order() {
+    let app = TestApp::with_seed_and(&[(
+        "a-first.txt",
+        "Moscow spoke. Then Russia spoke twice, Russia said.\n\nNobody else. The Kremlin closed it.\n",
+    )])
+    .await;
+    let all = app.get("/api/actors/RUS?limit=200").await.json();
+    let key = |m: &serde_json::Value| {
+        (
+            m["document"].as_str().unwrap().to_owned(),
+            m["paragraph"].as_u64().unwrap(),
+            m["sentence"]["start"].as_u64().unwrap(),
+        )
+    };
+    let mut sentences: Vec<(String, u64, u64)> = Vec::new();
+    for m in all["mentions"].as_array().unwrap() {
+        if sentences.last() != Some(&key(m)) {
+            sentences.push(key(m));
+        }
+    }
+    assert_eq!(all["sentences_total"], sentences.len() as i64);
+    assert_eq!(sentences[0].0, "a-first", "documents in slug order");
+    assert_eq!(
+        sentences.iter().filter(|s| s.0 == "a-first").count(),
+        3,
+        "two mentions in one sentence are one sentence"
+    );
+    for (offset, limit) in [(0, 2), (2, 3), (3, 25), (40, 25)] {
+        let page = app
+            .get(&format!("/api/actors/RUS?limit={limit}&offset={offset}"))
+            .await
+            .json();
+        let mut got: Vec<(String, u64, u64)> = Vec::new();
+        for m in page["mentions"].as_array().unwrap() {
+            if got.last() != Some(&key(m)) {
+                got.push(key(m));
+            }
+        }
+        let end = (offset + limit).min(sentences.len());
+        let expected = sentences
+            .get(offset.min(sentences.len())..end)
+            .unwrap_or(&[]);
+        assert_eq!(got, expected, "offset {offset}, limit {limit}");
+    }
+}

@@ -94,12 +94,8 @@ impl Handle {
     pub(in crate::store) async fn list_actors(&self) -> StoreResult<Vec<ActorRecord>> {
         let rows: Vec<ActorRow> = sqlx::query_as(
             "select a.id, a.name, a.kind, a.wikidata, a.affiliation, a.role, a.tone,
-                    count(m.actor_id) as mentions,
-                    count(distinct p.document_id) as documents
-             from actors a
-             left join mentions m on m.actor_id = a.id
-             left join paragraphs p on p.id = m.paragraph_id
-             group by a.id
+                    coalesce(t.mentions, 0) as mentions, coalesce(t.documents, 0) as documents
+             from actors a left join actor_totals t on t.actor_id = a.id
              order by mentions desc, a.name",
         )
         .fetch_all(&self.pool)
@@ -143,8 +139,8 @@ impl Handle {
 impl Handle {
     pub(in crate::store) async fn actor_forms(&self, id: &str) -> StoreResult<Vec<Form>> {
         let rows: Vec<(String, i64)> = sqlx::query_as(
-            "select matched, count(*) as count from mentions where actor_id = $1
-             group by matched order by count desc, matched",
+            "select matched, mentions from form_totals where actor_id = $1
+             order by mentions desc, matched",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -161,16 +157,14 @@ impl Handle {
         limit: i64,
     ) -> StoreResult<Vec<CoMention>> {
         let rows: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
-            "select a.id, a.name, a.tone, cast(sum(c.sentences) as bigint) as sentences,
-                    cast(sum(c.paragraphs) as bigint) as paragraphs
-             from (select actor_b as other, sentences, paragraphs from co_mentions
+            "select a.id, a.name, a.tone, c.sentences, c.paragraphs
+             from (select actor_b as other, sentences, paragraphs from pair_totals
                    where actor_a = $1
                    union all
-                   select actor_a as other, sentences, paragraphs from co_mentions
+                   select actor_a as other, sentences, paragraphs from pair_totals
                    where actor_b = $1) c
              join actors a on a.id = c.other
-             group by a.id, a.name, a.tone
-             order by sentences desc, paragraphs desc, a.name limit $2",
+             order by c.sentences desc, c.paragraphs desc, a.name limit $2",
         )
         .bind(id)
         .bind(limit)
@@ -189,12 +183,10 @@ impl Handle {
     }
 
     pub(in crate::store) async fn corpus_pairs(&self) -> StoreResult<Vec<PairCount>> {
-        let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
-            "select actor_a, actor_b, cast(sum(sentences) as bigint), cast(sum(paragraphs) as bigint) from co_mentions
-             group by actor_a, actor_b",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<(String, String, i64, i64)> =
+            sqlx::query_as("select actor_a, actor_b, sentences, paragraphs from pair_totals")
+                .fetch_all(&self.pool)
+                .await?;
         Ok(rows
             .into_iter()
             .map(|(a, b, sentences, paragraphs)| PairCount {
@@ -212,57 +204,76 @@ impl Handle {
         offset: i64,
         limit: i64,
     ) -> StoreResult<MentionPage> {
-        // A mention not yet placed in a sentence (stored before sentences were) stands for
-        // its whole paragraph: start 0, end -1.
-        let total: i64 = sqlx::query_scalar(
-            "select count(*) from (select distinct paragraph_id, sentence_start_cp
-             from mentions where actor_id = $1) s",
+        // Each document's count of sentences naming the actor places the page among the
+        // documents, so only the documents on the page are read mention by mention.
+        let documents: Vec<(i64, i64)> = sqlx::query_as(
+            "select t.document_id, t.sentences from document_actors t
+             join documents d on d.id = t.document_id
+             where t.actor_id = $1 order by d.slug",
         )
         .bind(id)
-        .fetch_one(&self.pool)
-        .await?;
-        let rows: Vec<SentenceRow> = sqlx::query_as(
-            "select p.id, d.slug, d.title, p.ordinal, p.text, s.sentence_start, s.sentence_end
-             from (select distinct paragraph_id,
-                          coalesce(sentence_start_cp, 0) as sentence_start,
-                          coalesce(sentence_end_cp, -1) as sentence_end
-                   from mentions where actor_id = $1) s
-             join paragraphs p on p.id = s.paragraph_id
-             join documents d on d.id = p.document_id
-             order by d.slug, p.ordinal, s.sentence_start limit $2 offset $3",
-        )
-        .bind(id)
-        .bind(limit)
-        .bind(offset)
         .fetch_all(&self.pool)
         .await?;
-        let spans = self.mention_spans(id, &rows).await?;
-        let sentences = rows
-            .into_iter()
-            .map(|row| sentence_of(row, &spans))
-            .collect();
-        Ok(MentionPage { sentences, total })
-    }
-
-    /// The actor's mentions in the paragraphs of `rows`, by paragraph and offset.
-    async fn mention_spans(
-        &self,
-        id: &str,
-        rows: &[SentenceRow],
-    ) -> StoreResult<Vec<(i64, i64, i64)>> {
-        if rows.is_empty() {
-            return Ok(Vec::new());
+        let total: i64 = documents.iter().map(|d| d.1).sum();
+        let mut before = 0;
+        let mut skip = 0;
+        let mut on_page = Vec::new();
+        for (document, sentences) in documents {
+            if before + sentences <= offset {
+                before += sentences;
+                continue;
+            }
+            if on_page.is_empty() {
+                skip = offset - before;
+            }
+            on_page.push(document);
+            before += sentences;
+            if before >= offset + limit {
+                break;
+            }
+        }
+        if on_page.is_empty() {
+            return Ok(MentionPage {
+                sentences: Vec::new(),
+                total,
+            });
         }
         let mut q = sqlx::QueryBuilder::<Db>::new(
-            "select paragraph_id, start_cp, end_cp from mentions where actor_id = ",
+            "select p.id, d.slug, d.title, p.ordinal, p.text,
+                    coalesce(m.sentence_start_cp, 0) as sentence_start,
+                    coalesce(m.sentence_end_cp, -1) as sentence_end,
+                    m.actor_id, m.start_cp, m.end_cp
+             from paragraphs p join documents d on d.id = p.document_id
+             join mentions m on m.paragraph_id = p.id
+             where p.document_id in (",
         );
-        q.push_bind(id.to_owned()).push(" and paragraph_id in (");
         let mut list = q.separated(", ");
-        for row in rows {
-            list.push_bind(row.id);
+        for document in &on_page {
+            list.push_bind(*document);
         }
-        q.push(") order by paragraph_id, start_cp");
-        Ok(q.build_query_as().fetch_all(&self.pool).await?)
+        q.push(") order by d.slug, p.ordinal, m.start_cp");
+        let rows: Vec<PageMentionRow> = q.build_query_as().fetch_all(&self.pool).await?;
+        // Rows come in text order, so a sentence's mentions are consecutive.
+        let mut sentences: Vec<(SentenceRow, Vec<Span>)> = Vec::new();
+        for row in rows.into_iter().filter(|r| r.actor_id == id) {
+            let span = (row.sentence.id, row.start_cp, row.end_cp);
+            match sentences.last_mut() {
+                Some((last, spans))
+                    if last.id == row.sentence.id
+                        && last.sentence_start == row.sentence.sentence_start =>
+                {
+                    spans.push(span);
+                }
+                _ => sentences.push((row.sentence, vec![span])),
+            }
+        }
+        let sentences = sentences
+            .into_iter()
+            .skip(usize::try_from(skip).unwrap_or(0))
+            .take(usize::try_from(limit).unwrap_or(0))
+            .map(|(row, spans)| sentence_of(row, &spans))
+            .collect();
+        Ok(MentionPage { sentences, total })
     }
 
     pub(in crate::store) async fn unknown_names(
@@ -273,14 +284,14 @@ impl Handle {
         // A name seen only as one sentence-opening word is capitalised by its place.
         let total: i64 = sqlx::query_scalar(
             "select count(*) from (select n.text from name_candidates n group by n.text
-             having sum(case when n.sentence_initial then 0 else 1 end) > 0) k",
+             having sum(n.sentence_initial) < count(*)) k",
         )
         .fetch_one(&self.pool)
         .await?;
         let counted: Vec<(String, i64, i64)> = sqlx::query_as(
             "select n.text, count(*) as uses, count(distinct p.document_id) as documents
              from name_candidates n join paragraphs p on p.id = n.paragraph_id
-             group by n.text having sum(case when n.sentence_initial then 0 else 1 end) > 0
+             group by n.text having sum(n.sentence_initial) < count(*)
              order by uses desc, documents desc, n.text limit $1 offset $2",
         )
         .bind(limit)
@@ -343,6 +354,18 @@ struct SentenceRow {
     sentence_end: i64,
 }
 
+/// A mention as (paragraph id, start, end) in code points.
+type Span = (i64, i64, i64);
+
+#[derive(FromRow)]
+struct PageMentionRow {
+    #[sqlx(flatten)]
+    sentence: SentenceRow,
+    actor_id: String,
+    start_cp: i64,
+    end_cp: i64,
+}
+
 #[derive(FromRow)]
 struct ExampleRow {
     name: String,
@@ -354,7 +377,7 @@ struct ExampleRow {
 
 /// A sentence with the spans (paragraph, start, end) that fall inside it; an end of -1 is the
 /// paragraph's end.
-fn sentence_of(row: SentenceRow, spans: &[(i64, i64, i64)]) -> MentionedIn {
+fn sentence_of(row: SentenceRow, spans: &[Span]) -> MentionedIn {
     let start = usize::try_from(row.sentence_start).unwrap_or(0);
     let end = usize::try_from(row.sentence_end).unwrap_or_else(|_| row.text.chars().count());
     MentionedIn {
@@ -381,11 +404,10 @@ impl Handle {
         id: &str,
     ) -> StoreResult<Vec<crate::domain::timeline::Period>> {
         let rows: Vec<(Option<String>, i64, i64)> = sqlx::query_as(
-            "select substr(d.published, 1, 7) as period, count(*) as mentions,
-                    count(distinct d.id) as documents
-             from mentions m join paragraphs p on p.id = m.paragraph_id
-             join documents d on d.id = p.document_id
-             where m.actor_id = $1
+            "select substr(d.published, 1, 7) as period,
+                    cast(sum(t.mentions) as bigint) as mentions, count(*) as documents
+             from document_actors t join documents d on d.id = t.document_id
+             where t.actor_id = $1
              group by substr(d.published, 1, 7)
              order by case when substr(d.published, 1, 7) is null then 1 else 0 end, period",
         )
@@ -452,7 +474,7 @@ impl Handle {
         analyst: &str,
     ) -> StoreResult<()> {
         let now = crate::store::timestamp::Timestamp::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let insert = |actor_id: &str,
                       alias: Option<&str>,
                       name: Option<&str>,
@@ -504,7 +526,29 @@ impl Handle {
                 }
             }
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
+        Ok(())
+    }
+
+    pub(in crate::store) async fn refresh_actor_totals(&self) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        for statement in [
+            "delete from actor_totals",
+            "insert into actor_totals (actor_id, mentions, documents, sentences)
+             select actor_id, sum(mentions), count(*), sum(sentences) from document_actors
+             group by actor_id",
+            "delete from form_totals",
+            "insert into form_totals (actor_id, matched, mentions)
+             select actor_id, matched, sum(mentions) from document_forms
+             group by actor_id, matched",
+            "delete from pair_totals",
+            "insert into pair_totals (actor_a, actor_b, sentences, paragraphs)
+             select actor_a, actor_b, sum(sentences), sum(paragraphs) from co_mentions
+             group by actor_a, actor_b",
+        ] {
+            sqlx::query(statement).execute(&mut *tx).await?;
+        }
+        self.commit(tx).await?;
         Ok(())
     }
 }

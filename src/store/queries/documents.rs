@@ -209,10 +209,13 @@ async fn save_in(tx: &mut Tx, doc: &NewDocument<'_>, now: Timestamp) -> StoreRes
                     .bind(id)
                     .execute(&mut **tx)
                     .await?;
-                sqlx::query("delete from co_mentions where document_id = $1")
-                    .bind(id)
-                    .execute(&mut **tx)
-                    .await?;
+                for table in [
+                    "delete from co_mentions where document_id = $1",
+                    "delete from document_actors where document_id = $1",
+                    "delete from document_forms where document_id = $1",
+                ] {
+                    sqlx::query(table).bind(id).execute(&mut **tx).await?;
+                }
                 (id, version, saved)
             }
         };
@@ -621,9 +624,42 @@ async fn insert_contents(
                 .push_bind(n.start as i64)
                 .push_bind(n.end as i64)
                 .push_bind(n.text.as_str())
-                .push_bind(n.sentence_initial)
+                .push_bind(i64::from(n.sentence_initial))
                 .push_bind(*start)
                 .push_bind(*end);
+        },
+    )
+    .await?;
+    let tallies = analysed.tallies();
+    insert_rows(
+        tx,
+        "document_actors (document_id, actor_id, mentions, sentences)",
+        &tallies,
+        |q, t| {
+            q.push_bind(document_id)
+                .push_bind(t.actor_id.clone())
+                .push_bind(t.mentions as i64)
+                .push_bind(t.sentences as i64);
+        },
+    )
+    .await?;
+    let forms: Vec<(&str, &str, i64)> = tallies
+        .iter()
+        .flat_map(|t| {
+            t.forms
+                .iter()
+                .map(|(form, n)| (t.actor_id.as_str(), form.as_str(), *n as i64))
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "document_forms (document_id, actor_id, matched, mentions)",
+        &forms,
+        |q, f| {
+            q.push_bind(document_id)
+                .push_bind(f.0.to_owned())
+                .push_bind(f.1.to_owned())
+                .push_bind(f.2);
         },
     )
     .await?;
