@@ -58,28 +58,32 @@ import sqlite3, sys, time
 db, which, actor, duration = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4].rstrip("s"))
 con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
 LIST = """select a.id, a.name, a.kind, a.wikidata, a.affiliation, a.role, a.tone,
-  count(m.actor_id), count(distinct p.document_id) from actors a
-  left join mentions m on m.actor_id = a.id left join paragraphs p on p.id = m.paragraph_id
-  group by a.id order by 8 desc, a.name"""
+  coalesce(t.mentions, 0) as mentions, coalesce(t.documents, 0) from actors a
+  left join actor_totals t on t.actor_id = a.id order by mentions desc, a.name"""
 ALIASES = "select actor_id, alias, rule from actor_aliases order by actor_id, ordinal"
 def dossier():
     con.execute(LIST).fetchall(); con.execute(ALIASES).fetchall()
-    con.execute("select matched, count(*) from mentions where actor_id = ? group by matched order by 2 desc, matched", (actor,)).fetchall()
-    con.execute("""select a.id, a.name, a.tone, sum(c.sentences) s, sum(c.paragraphs) p from
-      (select actor_b as other, sentences, paragraphs from co_mentions where actor_a = ?1
-       union all select actor_a, sentences, paragraphs from co_mentions where actor_b = ?1) c
-      join actors a on a.id = c.other group by a.id, a.name, a.tone order by s desc, p desc, a.name limit 12""", (actor,)).fetchall()
-    con.execute("select substr(d.published,1,7), count(*), count(distinct d.id) from mentions m join paragraphs p on p.id = m.paragraph_id join documents d on d.id = p.document_id where m.actor_id = ? group by 1 order by case when 1 is null then 1 else 0 end, 1", (actor,)).fetchall()
-    con.execute("select count(*) from (select distinct paragraph_id, sentence_start_cp from mentions where actor_id = ?)", (actor,)).fetchone()
-    rows = con.execute("""select p.id, d.slug, d.title, p.ordinal, p.text, s.ss, s.se from
-      (select distinct paragraph_id, coalesce(sentence_start_cp, 0) ss, coalesce(sentence_end_cp, -1) se
-       from mentions where actor_id = ?) s join paragraphs p on p.id = s.paragraph_id
-      join documents d on d.id = p.document_id order by d.slug, p.ordinal, s.ss limit 25 offset 0""", (actor,)).fetchall()
-    ids = [r[0] for r in rows]
-    con.execute(f"select paragraph_id, start_cp, end_cp from mentions where actor_id = ? and paragraph_id in ({','.join('?' * len(ids))}) order by paragraph_id, start_cp", (actor, *ids)).fetchall()
+    con.execute("select matched, mentions from form_totals where actor_id = ? order by mentions desc, matched", (actor,)).fetchall()
+    con.execute("""select a.id, a.name, a.tone, c.sentences, c.paragraphs from
+      (select actor_b as other, sentences, paragraphs from pair_totals where actor_a = ?1
+       union all select actor_a, sentences, paragraphs from pair_totals where actor_b = ?1) c
+      join actors a on a.id = c.other order by c.sentences desc, c.paragraphs desc, a.name limit 12""", (actor,)).fetchall()
+    con.execute("""select substr(d.published, 1, 7) as period, sum(t.mentions), count(*)
+      from document_actors t join documents d on d.id = t.document_id where t.actor_id = ?
+      group by substr(d.published, 1, 7)
+      order by case when substr(d.published, 1, 7) is null then 1 else 0 end, period""", (actor,)).fetchall()
+    con.execute("select coalesce(max(sentences), 0) from actor_totals where actor_id = ?", (actor,)).fetchone()
+    page = [r[0] for r in con.execute("""select document_id, sentences, running from (
+      select t.document_id, t.sentences, sum(t.sentences) over (order by d.slug) as running
+      from document_actors t join documents d on d.id = t.document_id where t.actor_id = ?) r
+      where running > ? and running - sentences < ? order by running""", (actor, 0, 25)).fetchall()]
+    con.execute(f"""select p.id, d.slug, d.title, p.ordinal, p.text, coalesce(m.sentence_start_cp, 0),
+      coalesce(m.sentence_end_cp, -1), m.actor_id, m.start_cp, m.end_cp
+      from paragraphs p join documents d on d.id = p.document_id join mentions m on m.paragraph_id = p.id
+      where p.document_id in ({','.join('?' * len(page))}) order by d.slug, p.ordinal, m.start_cp""", page).fetchall()
 def matrix():
     con.execute(LIST).fetchall(); con.execute(ALIASES).fetchall()
-    con.execute("select actor_a, actor_b, sum(sentences), sum(paragraphs) from co_mentions group by actor_a, actor_b").fetchall()
+    con.execute("select actor_a, actor_b, sentences, paragraphs from pair_totals").fetchall()
 run = dossier if which == "dossier" else matrix
 times, end = [], time.perf_counter() + duration
 while time.perf_counter() < end:

@@ -205,33 +205,32 @@ impl Handle {
         limit: i64,
     ) -> StoreResult<MentionPage> {
         // Each document's count of sentences naming the actor places the page among the
-        // documents, so only the documents on the page are read mention by mention.
-        let documents: Vec<(i64, i64)> = sqlx::query_as(
-            "select t.document_id, t.sentences from document_actors t
-             join documents d on d.id = t.document_id
-             where t.actor_id = $1 order by d.slug",
+        // documents (a running sum in slug order), so only the documents on the page are read
+        // mention by mention.
+        let total: i64 = sqlx::query_scalar(
+            "select coalesce(max(sentences), 0) from actor_totals where actor_id = $1",
         )
         .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        let placed: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "select document_id, sentences, running from (
+                 select t.document_id, t.sentences,
+                        cast(sum(t.sentences) over (order by d.slug) as bigint) as running
+                 from document_actors t join documents d on d.id = t.document_id
+                 where t.actor_id = $1) r
+             where running > $2 and running - sentences < $3
+             order by running",
+        )
+        .bind(id)
+        .bind(offset)
+        .bind(offset.saturating_add(limit))
         .fetch_all(&self.pool)
         .await?;
-        let total: i64 = documents.iter().map(|d| d.1).sum();
-        let mut before = 0;
-        let mut skip = 0;
-        let mut on_page = Vec::new();
-        for (document, sentences) in documents {
-            if before + sentences <= offset {
-                before += sentences;
-                continue;
-            }
-            if on_page.is_empty() {
-                skip = offset - before;
-            }
-            on_page.push(document);
-            before += sentences;
-            if before >= offset + limit {
-                break;
-            }
-        }
+        let skip = placed
+            .first()
+            .map_or(0, |(_, sentences, running)| offset - (running - sentences));
+        let on_page: Vec<i64> = placed.iter().map(|p| p.0).collect();
         if on_page.is_empty() {
             return Ok(MentionPage {
                 sentences: Vec::new(),
