@@ -68,10 +68,8 @@ def dossier():
       (select actor_b as other, sentences, paragraphs from pair_totals where actor_a = ?1
        union all select actor_a, sentences, paragraphs from pair_totals where actor_b = ?1) c
       join actors a on a.id = c.other order by c.sentences desc, c.paragraphs desc, a.name limit 12""", (actor,)).fetchall()
-    con.execute("""select substr(d.published, 1, 7) as period, sum(t.mentions), count(*)
-      from document_actors t join documents d on d.id = t.document_id where t.actor_id = ?
-      group by substr(d.published, 1, 7)
-      order by case when substr(d.published, 1, 7) is null then 1 else 0 end, period""", (actor,)).fetchall()
+    con.execute("""select period, mentions, documents from timeline_totals where actor_id = ?
+      order by case when period is null then 1 else 0 end, period""", (actor,)).fetchall()
     con.execute("select coalesce(max(sentences), 0) from actor_totals where actor_id = ?", (actor,)).fetchone()
     page = [r[0] for r in con.execute("""select document_id, sentences, running from (
       select t.document_id, t.sentences, sum(t.sentences) over (order by d.slug) as running

@@ -71,6 +71,16 @@ create table pair_totals (
     primary key (actor_a, actor_b)
 );
 
+-- Each actor's mentions by month of publication (`YYYY-MM`, `YYYY` for a year alone; null for
+-- undated documents), for the dossier's timeline.
+create table timeline_totals (
+    actor_id  text not null references actors (id) on delete cascade,
+    period    text,
+    mentions  integer not null,
+    documents integer not null
+);
+create index timeline_totals_by_actor on timeline_totals (actor_id);
+
 -- Gazetteer additions made in the browser where the corpus directory cannot be written;
 -- applied on top of actors.toml, in order.
 create table gazetteer_additions (

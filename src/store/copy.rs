@@ -189,6 +189,16 @@ pub(crate) const TABLES: &[TableSpec] = &[
         columns: &[("actor_id", Text), ("matched", Text), ("mentions", Int)],
     },
     TableSpec {
+        name: "timeline_totals",
+        identity: false,
+        columns: &[
+            ("actor_id", Text),
+            ("period", Text),
+            ("mentions", Int),
+            ("documents", Int),
+        ],
+    },
+    TableSpec {
         name: "pair_totals",
         identity: false,
         columns: &[

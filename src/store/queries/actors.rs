@@ -403,12 +403,8 @@ impl Handle {
         id: &str,
     ) -> StoreResult<Vec<crate::domain::timeline::Period>> {
         let rows: Vec<(Option<String>, i64, i64)> = sqlx::query_as(
-            "select substr(d.published, 1, 7) as period,
-                    cast(sum(t.mentions) as bigint) as mentions, count(*) as documents
-             from document_actors t join documents d on d.id = t.document_id
-             where t.actor_id = $1
-             group by substr(d.published, 1, 7)
-             order by case when substr(d.published, 1, 7) is null then 1 else 0 end, period",
+            "select period, mentions, documents from timeline_totals where actor_id = $1
+             order by case when period is null then 1 else 0 end, period",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -540,6 +536,11 @@ impl Handle {
             "insert into form_totals (actor_id, matched, mentions)
              select actor_id, matched, sum(mentions) from document_forms
              group by actor_id, matched",
+            "delete from timeline_totals",
+            "insert into timeline_totals (actor_id, period, mentions, documents)
+             select t.actor_id, substr(d.published, 1, 7), sum(t.mentions), count(*)
+             from document_actors t join documents d on d.id = t.document_id
+             group by t.actor_id, substr(d.published, 1, 7)",
             "delete from pair_totals",
             "insert into pair_totals (actor_a, actor_b, sentences, paragraphs)
              select actor_a, actor_b, sum(sentences), sum(paragraphs) from co_mentions
