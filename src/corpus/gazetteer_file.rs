@@ -22,15 +22,6 @@ pub enum Kept {
     Database,
 }
 
-/// What adding a name did.
-#[derive(Debug)]
-pub struct Added {
-    /// Where the addition was kept.
-    pub kept: Kept,
-    /// The re-import that matched every document against the new gazetteer.
-    pub report: ImportReport,
-}
-
 /// Why a name could not be added.
 #[derive(Debug, thiserror::Error)]
 pub enum AddError {
@@ -66,19 +57,18 @@ pub enum AddError {
 static EDITS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Adds a name to the gazetteer of corpus `dir` on behalf of `analyst` — in `actors.toml`
-/// on SQLite when the directory is writable, else in the database — and re-matches every
-/// document.
-pub async fn add(
+/// on SQLite when the directory is writable, else in the database. The documents still name
+/// what they named until [`rematch`] runs.
+pub async fn save_addition(
     store: &Store,
     dir: &Path,
     addition: &Addition,
     analyst: &str,
-) -> Result<Added, AddError> {
+) -> Result<Kept, AddError> {
     if !dir.is_dir() {
         return Err(AddError::NoCorpus(dir.display().to_string()));
     }
     let _edit = EDITS.lock().await;
-    let lock = store.import_lock().await?;
     let additions = store.gazetteer_additions().await?;
     let current = gazetteer_text(dir, &additions).map_err(AddError::Gazetteer)?;
     Gazetteer::parse(&current)
@@ -88,14 +78,11 @@ pub async fn add(
     Gazetteer::parse(&next).map_err(|e| AdditionError::Invalid(e.0))?;
     // Instances sharing a PostgreSQL database share its additions, whatever their own files
     // say; and once additions live in the database they all do, so they keep one order.
-    let kept = if additions.is_empty() && store.backend_name() == "sqlite" {
+    if additions.is_empty() && store.backend_name() == "sqlite" {
         let path = dir.join(GAZETTEER_FILE);
         match write_replacing(&path, &next) {
-            Ok(()) => Kept::File,
-            Err(e) if read_only(&e) => {
-                store.add_gazetteer_addition(addition, analyst).await?;
-                Kept::Database
-            }
+            Ok(()) => return Ok(Kept::File),
+            Err(e) if read_only(&e) => {}
             Err(source) => {
                 return Err(AddError::Write {
                     path: path.display().to_string(),
@@ -103,13 +90,19 @@ pub async fn add(
                 });
             }
         }
-    } else {
-        store.add_gazetteer_addition(addition, analyst).await?;
-        Kept::Database
-    };
+    }
+    store.add_gazetteer_addition(addition, analyst).await?;
+    Ok(Kept::Database)
+}
+
+/// Matches every document of `dir` against the gazetteer in force: the import, one at a time
+/// in this process and, on PostgreSQL, across instances.
+pub async fn rematch(store: &Store, dir: &Path) -> Result<ImportReport, AddError> {
+    let _edit = EDITS.lock().await;
+    let lock = store.import_lock().await?;
     let report = import_corpus(store, dir, &ProgressBar::hidden()).await?;
     drop(lock);
-    Ok(Added { kept, report })
+    Ok(report)
 }
 
 fn read_only(e: &std::io::Error) -> bool {

@@ -15,7 +15,7 @@ use super::actors::context;
 use super::auth::{Viewer, check_same_origin};
 use super::pages::{HtmlError, Layout, require_reader};
 use super::search::page_number;
-use crate::corpus::gazetteer_file::{AddError, Kept, add};
+use crate::corpus::gazetteer_file::{AddError, Kept, rematch, save_addition};
 use crate::domain::actors::{ActorKind, Addition, AdditionError};
 use crate::domain::search::SnippetPart;
 use crate::domain::wording::counted;
@@ -238,7 +238,7 @@ async fn add_name(
             "This instance serves no corpus directory, so it cannot re-match documents; add names where glossa runs with its corpus.",
         ));
     };
-    let added = add(&state.store, corpus, addition, &analyst.name)
+    let kept = save_addition(&state.store, corpus, addition, &analyst.name)
         .await
         .map_err(|e| match e {
             AddError::Refused(AdditionError::Clash { .. }) => {
@@ -259,16 +259,36 @@ async fn add_name(
         Addition::Alias { actor_id, alias } => format!("“{alias}” now names {actor_id}"),
         Addition::Actor { id, name, .. } => format!("{name} is a new actor ({id})"),
     };
-    let place = match added.kept {
+    let place = match kept {
         Kept::File => "actors.toml",
         Kept::Database => "the database",
     };
-    let report = &added.report;
-    Ok(format!(
-        "{what}, kept in {place}; {} matched again.",
-        counted((report.added + report.updated) as u64, "document")
-    ))
+    // The re-match runs on its own, so a large corpus finishes it even when the answer
+    // cannot wait that long.
+    let store = state.store.clone();
+    let dir = corpus.to_path_buf();
+    let job = tokio::spawn(async move {
+        let done = rematch(&store, &dir).await;
+        if let Err(e) = &done {
+            tracing::error!("matching the documents against the new gazetteer failed: {e}");
+        }
+        done
+    });
+    match tokio::time::timeout(REMATCH_WAIT, job).await {
+        Ok(Ok(Ok(report))) => Ok(format!(
+            "{what}, kept in {place}; {} matched again.",
+            counted((report.added + report.updated) as u64, "document")
+        )),
+        Ok(Ok(Err(e))) => Err(AppError::Internal(e.into())),
+        Ok(Err(e)) => Err(AppError::Internal(e.into())),
+        Err(_) => Ok(format!(
+            "{what}, kept in {place}; the documents are being matched again — pages change as each batch of them is done."
+        )),
+    }
 }
+
+/// How long an addition's answer waits for every document to be matched again.
+const REMATCH_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// `POST /actors/unknown`: the report's add form.
 pub async fn add_name_form(
