@@ -2,6 +2,8 @@
 //! sentences that name both actors and carrying that number, so the picture reads without its
 //! shades. Drawn as SVG on the server; the same numbers go into a table.
 
+use super::cooccurrence::Pair;
+
 /// Actors a matrix shows at most: beyond a dozen the cells get too small to read.
 pub const MOST_ACTORS: usize = 12;
 /// Width of the row labels' column, in SVG units.
@@ -20,19 +22,6 @@ pub struct MatrixActor {
     pub tone: u8,
 }
 
-/// Two actors and the sentences and paragraphs naming both.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PairTotal {
-    /// One actor's id.
-    pub a: String,
-    /// The other's.
-    pub b: String,
-    /// Sentences naming both.
-    pub sentences: u64,
-    /// Paragraphs naming both.
-    pub paragraphs: u64,
-}
-
 /// A cell of the matrix, placed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cell {
@@ -41,9 +30,9 @@ pub struct Cell {
     /// The column's actor.
     pub column: usize,
     /// Sentences naming both.
-    pub sentences: u64,
+    pub sentences: usize,
     /// Paragraphs naming both.
-    pub paragraphs: u64,
+    pub paragraphs: usize,
     /// Shade from 1 (fewest) to 4 (most), relative to the strongest pair.
     pub shade: u8,
     /// Top-left corner, in SVG units.
@@ -61,7 +50,7 @@ pub struct Matrix {
     /// Actors named with another that did not fit.
     pub left_out: usize,
     /// The most sentences any shown pair shares.
-    pub max: u64,
+    pub max: usize,
     /// Height of the band of slanted column labels, enough for the longest name.
     pub header: usize,
     /// The SVG's size.
@@ -93,7 +82,7 @@ impl Matrix {
     }
 
     /// The strongest pairs, in order, for the picture's description.
-    pub fn strongest(&self, n: usize) -> Vec<(&str, &str, u64)> {
+    pub fn strongest(&self, n: usize) -> Vec<(&str, &str, usize)> {
         let mut upper: Vec<&Cell> = self.cells.iter().filter(|c| c.row < c.column).collect();
         upper.sort_by(|a, b| b.sentences.cmp(&a.sentences).then(a.row.cmp(&b.row)));
         upper
@@ -113,15 +102,15 @@ impl Matrix {
 /// The matrix of `pairs` among `actors` (in the order to prefer them when there are too many):
 /// the actors taking part in the most shared sentences, at most [`MOST_ACTORS`], kept in
 /// `actors`' order. Pairs naming an actor not in `actors` are left out.
-pub fn matrix(actors: &[MatrixActor], pairs: &[PairTotal]) -> Matrix {
-    let weight = |id: &str| -> u64 {
+pub fn matrix(actors: &[MatrixActor], pairs: &[Pair]) -> Matrix {
+    let weight = |id: &str| -> usize {
         pairs
             .iter()
             .filter(|p| p.sentences > 0 && (p.a == id || p.b == id))
             .map(|p| p.sentences)
             .sum()
     };
-    let mut ranked: Vec<(usize, u64)> = actors
+    let mut ranked: Vec<(usize, usize)> = actors
         .iter()
         .enumerate()
         .map(|(i, a)| (i, weight(&a.id)))
@@ -133,7 +122,7 @@ pub fn matrix(actors: &[MatrixActor], pairs: &[PairTotal]) -> Matrix {
     ranked.sort_by_key(|(i, _)| *i);
     let shown: Vec<MatrixActor> = ranked.iter().map(|(i, _)| actors[*i].clone()).collect();
     let index = |id: &str| shown.iter().position(|a| a.id == id);
-    let placed: Vec<(usize, usize, &PairTotal)> = pairs
+    let placed: Vec<(usize, usize, &Pair)> = pairs
         .iter()
         .filter(|p| p.sentences > 0)
         .filter_map(|p| Some((index(&p.a)?, index(&p.b)?, p)))
@@ -178,7 +167,7 @@ pub fn matrix(actors: &[MatrixActor], pairs: &[PairTotal]) -> Matrix {
 
 /// Four shades, the darkest for the strongest pair: a quarter of the maximum or less is the
 /// lightest.
-fn shade(count: u64, max: u64) -> u8 {
+fn shade(count: usize, max: usize) -> u8 {
     if max == 0 {
         return 1;
     }
@@ -198,8 +187,8 @@ mod tests {
         }
     }
 
-    fn pair(a: &str, b: &str, sentences: u64) -> PairTotal {
-        PairTotal {
+    fn pair(a: &str, b: &str, sentences: usize) -> Pair {
+        Pair {
             a: a.into(),
             b: b.into(),
             sentences,
@@ -240,8 +229,8 @@ mod tests {
     #[test]
     fn only_the_most_connected_actors_fit() {
         let actors: Vec<MatrixActor> = (0..20).map(|i| actor(&format!("A{i:02}"))).collect();
-        let pairs: Vec<PairTotal> = (1..20)
-            .map(|i| pair("A00", &format!("A{i:02}"), i as u64))
+        let pairs: Vec<Pair> = (1..20)
+            .map(|i| pair("A00", &format!("A{i:02}"), i))
             .collect();
         let m = matrix(&actors, &pairs);
         assert_eq!(m.actors.len(), MOST_ACTORS);

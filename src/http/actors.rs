@@ -68,7 +68,7 @@ pub async fn actors_page(
         _ => "mentions",
     };
     let mut actors = state.store.list_actors().await?;
-    let matrix = corpus_matrix(&actors, state.store.corpus_pairs().await?);
+    let matrix = corpus_matrix(&actors, &state.store.corpus_pairs().await?);
     match sort {
         "name" => actors.sort_by(|a, b| {
             a.actor
@@ -110,9 +110,9 @@ pub async fn actors_page(
 /// The corpus's co-occurrence matrix among `actors` (most named first).
 fn corpus_matrix(
     actors: &[ActorRecord],
-    pairs: Vec<crate::store::actors::PairCount>,
+    pairs: &[crate::domain::cooccurrence::Pair],
 ) -> crate::domain::matrix::Matrix {
-    use crate::domain::matrix::{MatrixActor, PairTotal, matrix};
+    use crate::domain::matrix::{MatrixActor, matrix};
     let shown: Vec<MatrixActor> = actors
         .iter()
         .map(|a| MatrixActor {
@@ -121,16 +121,7 @@ fn corpus_matrix(
             tone: a.actor.tone,
         })
         .collect();
-    let pairs: Vec<PairTotal> = pairs
-        .into_iter()
-        .map(|p| PairTotal {
-            a: p.a,
-            b: p.b,
-            sentences: u64::try_from(p.sentences).unwrap_or(0),
-            paragraphs: u64::try_from(p.paragraphs).unwrap_or(0),
-        })
-        .collect();
-    matrix(&shown, &pairs)
+    matrix(&shown, pairs)
 }
 
 /// A paragraph naming the actor, as the dossier shows it.

@@ -489,7 +489,7 @@ fn document_matrix(
     legend: &[crate::domain::article::LegendEntry],
     pairs: &[crate::domain::cooccurrence::Pair],
 ) -> crate::domain::matrix::Matrix {
-    use crate::domain::matrix::{MatrixActor, PairTotal, matrix};
+    use crate::domain::matrix::{MatrixActor, matrix};
     let actors: Vec<MatrixActor> = legend
         .iter()
         .map(|entry| MatrixActor {
@@ -498,14 +498,5 @@ fn document_matrix(
             tone: entry.tone,
         })
         .collect();
-    let pairs: Vec<PairTotal> = pairs
-        .iter()
-        .map(|p| PairTotal {
-            a: p.a.clone(),
-            b: p.b.clone(),
-            sentences: p.sentences as u64,
-            paragraphs: p.paragraphs as u64,
-        })
-        .collect();
-    matrix(&actors, &pairs)
+    matrix(&actors, pairs)
 }

@@ -119,19 +119,6 @@ pub struct MentionPage {
     pub total: i64,
 }
 
-/// Two actors and how often the corpus (or one document) names them together.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PairCount {
-    /// The actor whose id sorts first.
-    pub a: String,
-    /// The other.
-    pub b: String,
-    /// Sentences naming both.
-    pub sentences: i64,
-    /// Paragraphs naming both.
-    pub paragraphs: i64,
-}
-
 /// A name no alias covers, as the report of unknown names lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownName {
@@ -186,7 +173,7 @@ impl Store {
 
     /// Every pair of actors named together in the corpus, with the sentences and paragraphs
     /// naming both.
-    pub async fn corpus_pairs(&self) -> StoreResult<Vec<PairCount>> {
+    pub async fn corpus_pairs(&self) -> StoreResult<Vec<crate::domain::cooccurrence::Pair>> {
         on_backend!(self, read db => db.corpus_pairs().await)
     }
 

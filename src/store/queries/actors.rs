@@ -4,11 +4,12 @@ use sqlx::FromRow;
 
 use super::{Db, Handle};
 use crate::domain::actors::{Actor, ActorKind, Addition, Alias, Gazetteer};
+use crate::domain::cooccurrence::Pair;
 use crate::store::StoreError;
 use crate::store::StoreResult;
 use crate::store::actors::{
-    ActorRecord, CoMention, Form, MentionPage, MentionedIn, PairCount, UnknownName, UnknownNames,
-    parse_rule, rule_name,
+    ActorRecord, CoMention, Form, MentionPage, MentionedIn, UnknownName, UnknownNames, parse_rule,
+    rule_name,
 };
 
 #[derive(FromRow)]
@@ -182,18 +183,18 @@ impl Handle {
             .collect())
     }
 
-    pub(in crate::store) async fn corpus_pairs(&self) -> StoreResult<Vec<PairCount>> {
+    pub(in crate::store) async fn corpus_pairs(&self) -> StoreResult<Vec<Pair>> {
         let rows: Vec<(String, String, i64, i64)> =
             sqlx::query_as("select actor_a, actor_b, sentences, paragraphs from pair_totals")
                 .fetch_all(&self.pool)
                 .await?;
         Ok(rows
             .into_iter()
-            .map(|(a, b, sentences, paragraphs)| PairCount {
+            .map(|(a, b, sentences, paragraphs)| Pair {
                 a,
                 b,
-                sentences,
-                paragraphs,
+                sentences: usize::try_from(sentences).unwrap_or(0),
+                paragraphs: usize::try_from(paragraphs).unwrap_or(0),
             })
             .collect())
     }
