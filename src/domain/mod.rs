@@ -38,5 +38,7 @@ pub mod strip;
 pub mod text;
 /// An actor's mentions month by month, as a picture.
 pub mod timeline;
+/// Voices: who says what, sentence by sentence.
+pub mod voices;
 /// Counts in words ("1 footnote", "20 footnotes").
 pub mod wording;
