@@ -277,6 +277,16 @@ async fn run_unknown_names(config: &Config, limit: i64) -> Result<ExitCode, Stri
     if limit < 1 {
         return Err("--limit must be at least 1".to_owned());
     }
+    // A report reads a corpus already imported: a mistyped path must not answer "0 names"
+    // from a database it has just created.
+    if let crate::store::DatabaseUrl::Sqlite(path) = config.database()?
+        && !path.exists()
+    {
+        return Err(format!(
+            "there is no database at {}; import the corpus first (glossa import) or give --db",
+            path.display()
+        ));
+    }
     let store = open_store(config).await?;
     let found = store
         .unknown_names(0, limit)

@@ -288,10 +288,10 @@ pub enum Addition {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AdditionError {
     /// The alias is to be added to an actor the gazetteer lacks.
-    #[error("no actor has the id `{0}`; every actor is listed at /actors")]
+    #[error("no actor has the id {}; every actor is listed at /actors", shown(.0))]
     UnknownActor(String),
     /// The name already names another actor (or this one).
-    #[error("“{alias}” already names {owner_name} (`{owner}`); a name can name one actor only")]
+    #[error("{} already names {owner_name} (`{owner}`); a name can name one actor only", shown(.alias))]
     Clash {
         /// The name.
         alias: String,
@@ -303,6 +303,18 @@ pub enum AdditionError {
     /// Anything else the gazetteer would refuse, with what to fix.
     #[error("{0}")]
     Invalid(String),
+}
+
+/// A value as an error message quotes it: in quotes, and cut short when it is long, so a
+/// message stays readable whatever was sent.
+fn shown(value: &str) -> String {
+    const MOST: usize = 40;
+    if value.chars().count() <= MOST {
+        format!("“{value}”")
+    } else {
+        let start: String = value.chars().take(MOST).collect();
+        format!("“{start}…” ({} characters)", value.chars().count())
+    }
 }
 
 /// Ids that would shadow a page under `/actors/`.
@@ -327,6 +339,12 @@ impl Gazetteer {
                 role,
                 aliases,
             } => {
+                if id.chars().count() > 64 {
+                    return Err(AdditionError::Invalid(format!(
+                        "the id {} is longer than 64 characters",
+                        shown(id)
+                    )));
+                }
                 if RESERVED_IDS.contains(&id.as_str()) {
                     return Err(AdditionError::Invalid(format!(
                         "`{id}` is the address of a page; choose another id"
@@ -352,7 +370,8 @@ impl Gazetteer {
                     && self.get(affiliation).is_none()
                 {
                     return Err(AdditionError::Invalid(format!(
-                        "the affiliation `{affiliation}` is not an actor id; leave it empty or pick one from /actors"
+                        "the affiliation {} is not an actor id; leave it empty or pick one from /actors",
+                        shown(affiliation)
                     )));
                 }
                 if role.as_deref().is_some_and(|r| r.chars().count() > 200) {
@@ -388,9 +407,20 @@ impl Gazetteer {
 /// A name must be something the matcher can find: one line, not blank, not too long, with a
 /// letter or digit at each end (matches stand on word boundaries; "U.N." may end in its stop).
 fn check_name(name: &str) -> Result<(), AdditionError> {
-    let bad = |why: &str| Err(AdditionError::Invalid(format!("the name {name:?} {why}")));
+    let bad = |why: &str| {
+        Err(AdditionError::Invalid(format!(
+            "the name {} {why}",
+            shown(name)
+        )))
+    };
     if name.trim().is_empty() {
         return bad("is empty");
+    }
+    if name.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+        return bad("has fewer than two letters or digits; it would match far too much");
+    }
+    if super::names::is_common_word(name) {
+        return bad("is a common word, capitalised only where it opens a sentence");
     }
     if name.chars().count() > 100 {
         return bad("is longer than 100 characters");

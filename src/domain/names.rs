@@ -26,6 +26,11 @@ pub struct NameCandidate {
     pub sentence_initial: bool,
 }
 
+/// Whether `word` is a common word that a capital letter does not make a name ("The", "It").
+pub fn is_common_word(word: &str) -> bool {
+    COMMON.contains(&word) || COMMON.iter().any(|c| c.eq_ignore_ascii_case(word))
+}
+
 /// Lower-case words that may stand inside a name between capitalised ones.
 const CONNECTORS: &[&str] = &[
     "of", "the", "for", "de", "du", "da", "del", "der", "van", "von", "bin", "al", "la", "le",
@@ -395,10 +400,16 @@ fn finish(
     }
     if let (Some(first), Some(last)) = (words.first(), words.last()) {
         let single = words.len() == 1;
-        let lone_title = single && (TITLES.contains(&first.text.as_str()));
+        // A title whose person is a known actor ("Foreign Minister Sergey Lavrov" once Lavrov
+        // is one) is left alone, as a lone title is.
+        let only_title = leading_title(words) == Some(words.len());
         let is_letter = single && first.text.chars().count() == 1;
-        if !lone_title && !is_letter && first.text.chars().any(char::is_alphabetic) {
-            let sentence_initial = single && sentences.iter().any(|s| s.start == first.start);
+        if !only_title && !is_letter && first.text.chars().any(char::is_alphabetic) {
+            // An acronym ("KCNA said …") is capitalised by spelling, not by its place.
+            let acronym = first.text.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && !first.text.chars().any(char::is_lowercase);
+            let sentence_initial =
+                single && !acronym && sentences.iter().any(|s| s.start == first.start);
             found.push(NameCandidate {
                 start: first.start,
                 end: last.end,
@@ -476,6 +487,19 @@ mod tests {
             ),
             Vec::<String>::new(),
             "a title alone, a month and a year are not names"
+        );
+        assert_eq!(
+            texts(
+                "Russian Foreign Minister Sergey Lavrov arrived.",
+                &["Russian", "Sergey Lavrov"]
+            ),
+            Vec::<String>::new(),
+            "the title of a known person is not a name of its own"
+        );
+        assert_eq!(
+            names("KCNA said the launch succeeded. Seoul agreed.", &["Seoul"]),
+            [("KCNA".to_owned(), false)],
+            "an acronym is capitalised by spelling, wherever it stands"
         );
         assert_eq!(
             texts("In the post-Cold War period, Moscow shifted.", &["Moscow"]),

@@ -660,7 +660,12 @@ pub struct SnippetPart {
 /// Up to about `max_chars` characters of `text` around its first match, the matches marked;
 /// `…` where text was left out.
 pub fn snippet(text: &str, hits: &[std::ops::Range<usize>], max_chars: usize) -> Vec<SnippetPart> {
-    let first = hits.first().map_or(0, |h| h.start);
+    // A text that fits the window is shown whole.
+    let first = if text.chars().nth(max_chars).is_none() {
+        0
+    } else {
+        hits.first().map_or(0, |h| h.start)
+    };
     // Start a third of the window before the first match, at a word boundary.
     let lead = max_chars / 3;
     let mut from = text[..first]

@@ -34,7 +34,7 @@ pub struct Bar {
     pub height: usize,
     /// Whether its label is written under it (every one when they fit, else some).
     pub labelled: bool,
-    /// Whether it counts undated documents (drawn apart, hatched).
+    /// Whether it counts undated documents (drawn apart, pale with a dashed outline).
     pub undated: bool,
 }
 
@@ -46,6 +46,18 @@ pub struct Timeline {
     pub max: i64,
     pub width: usize,
     pub height: usize,
+}
+
+impl Timeline {
+    /// How many bars count dated documents.
+    pub fn dated(&self) -> usize {
+        self.bars.iter().filter(|b| !b.undated).count()
+    }
+
+    /// Whether the last bar counts documents without a date.
+    pub fn has_undated(&self) -> bool {
+        self.bars.iter().any(|b| b.undated)
+    }
 }
 
 /// Lays out `periods` (dated ones in order, undated last) as bars.

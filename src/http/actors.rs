@@ -27,8 +27,11 @@ const PAGE_SIZE: i64 = 25;
 const CO_MENTIONED: i64 = 12;
 /// Notes shown on a dossier (the rest are one link away).
 const NOTES_SHOWN: i64 = 10;
-/// Characters of context around a mention.
+/// Characters of context around a mention in a sentence too long to show whole.
 const CONTEXT_CHARS: usize = 240;
+/// The longest sentence shown whole; longer ones (a paragraph the splitter could not cut) are
+/// shown around their mentions.
+const WHOLE_SENTENCE_CHARS: usize = 600;
 
 /// The order of `/actors`.
 #[derive(Debug, Deserialize)]
@@ -212,8 +215,8 @@ async fn find_actor(
     Ok((found, all))
 }
 
-/// The sentence naming the actor, its mentions marked; a very long sentence is cut around
-/// them.
+/// The whole sentence naming the actor, its mentions marked; a sentence over
+/// [`WHOLE_SENTENCE_CHARS`] is cut around them.
 pub(super) fn context(found: &MentionedIn) -> Vec<SnippetPart> {
     let bytes = crate::domain::text::cp_byte_index(&found.text);
     let byte = |cp: usize| bytes.get(cp).copied();
@@ -226,7 +229,12 @@ pub(super) fn context(found: &MentionedIn) -> Vec<SnippetPart> {
         .iter()
         .filter_map(|r| Some(byte(r.start)? - start..byte(r.end)? - start))
         .collect();
-    snippet(sentence, &ranges, CONTEXT_CHARS)
+    let window = if crate::domain::text::cp_len(sentence) <= WHOLE_SENTENCE_CHARS {
+        WHOLE_SENTENCE_CHARS
+    } else {
+        CONTEXT_CHARS
+    };
+    snippet(sentence, &ranges, window)
 }
 
 fn group_passages(page: MentionPage) -> Vec<DocumentPassages> {

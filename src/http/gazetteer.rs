@@ -53,6 +53,8 @@ struct UnknownPage {
     can_add: bool,
     message: Option<String>,
     error: Option<(String, String)>,
+    /// The form that was refused, so what was typed stays in it.
+    submitted: Option<AddForm>,
 }
 
 impl UnknownPage {
@@ -72,6 +74,41 @@ impl UnknownPage {
     fn field_id(&self, index: &usize, field: &str) -> String {
         format!("n{index}-{field}")
     }
+
+    /// The refused form for `name`, if it was the one `add_as` ("alias" or "actor").
+    fn refused(&self, name: &str, add_as: &str) -> Option<&AddForm> {
+        self.submitted
+            .as_ref()
+            .filter(|f| f.text.trim() == name && f.add_as == add_as)
+    }
+
+    /// What was typed into `field` of the refused form for `name`, or `fallback`.
+    fn kept(&self, name: &str, add_as: &str, field: &str, fallback: &str) -> String {
+        let Some(form) = self.refused(name, add_as) else {
+            return fallback.to_owned();
+        };
+        let value = match field {
+            "actor" => &form.actor,
+            "id" => &form.id,
+            "kind" => &form.kind,
+            "affiliation" => &form.affiliation,
+            _ => &form.role,
+        };
+        value.clone().unwrap_or_default()
+    }
+
+    /// Whether the refusal is about `name`, shown beside its form rather than at the top.
+    fn error_for(&self, name: &str) -> Option<&str> {
+        self.error
+            .as_ref()
+            .filter(|(text, _)| text == name)
+            .map(|(_, message)| message.as_str())
+    }
+
+    /// Whether the refusal names a name on this page.
+    fn error_on_page(&self) -> bool {
+        self.names.iter().any(|n| self.error_for(&n.text).is_some())
+    }
 }
 
 /// `?page=N`.
@@ -86,6 +123,7 @@ async fn unknown_view(
     number: i64,
     message: Option<String>,
     error: Option<(String, String)>,
+    submitted: Option<AddForm>,
 ) -> Result<UnknownPage, AppError> {
     let found: UnknownNames = state
         .store
@@ -133,6 +171,7 @@ async fn unknown_view(
         can_add: viewer.analyst.is_some() && state.corpus.is_some(),
         message,
         error,
+        submitted,
     })
 }
 
@@ -146,12 +185,13 @@ pub async fn unknown_page(
     require_reader(&state, &viewer, "/actors/unknown")?;
     let number = page_number(params.page.as_deref())
         .map_err(|message| AppError::client(StatusCode::BAD_REQUEST, "bad_page", message))?;
-    let page = unknown_view(&state, &viewer, number, None, None).await?;
+    let page = unknown_view(&state, &viewer, number, None, None, None).await?;
     Ok(Html(page.render()?).into_response())
 }
 
 /// The report's form: add `text` as another name of `actor`, or as a new actor.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct AddForm {
     text: String,
     #[serde(rename = "as")]
@@ -238,6 +278,34 @@ async fn add_name(
             "This instance serves no corpus directory, so it cannot re-match documents; add names where glossa runs with its corpus.",
         ));
     };
+    let actors = state.store.list_actors().await?;
+    let known = |id: &str| {
+        actors
+            .iter()
+            .find(|a| a.actor.id.eq_ignore_ascii_case(id))
+            .map_or_else(|| id.to_owned(), |a| a.actor.id.clone())
+    };
+    let addition = &match addition.clone() {
+        Addition::Alias { actor_id, alias } => Addition::Alias {
+            actor_id: known(&actor_id),
+            alias,
+        },
+        Addition::Actor {
+            id,
+            name,
+            kind,
+            affiliation,
+            role,
+            aliases,
+        } => Addition::Actor {
+            affiliation: affiliation.as_deref().map(known),
+            id,
+            name,
+            kind,
+            role,
+            aliases,
+        },
+    };
     let kept = save_addition(&state.store, corpus, addition, &analyst.name)
         .await
         .map_err(|e| match e {
@@ -256,7 +324,13 @@ async fn add_name(
             other => AppError::Internal(other.into()),
         })?;
     let what = match addition {
-        Addition::Alias { actor_id, alias } => format!("“{alias}” now names {actor_id}"),
+        Addition::Alias { actor_id, alias } => {
+            let name = actors
+                .iter()
+                .find(|a| a.actor.id == *actor_id)
+                .map_or(actor_id.as_str(), |a| a.actor.name.as_str());
+            format!("“{alias}” now names {name}")
+        }
         Addition::Actor { id, name, .. } => format!("{name} is a new actor ({id})"),
     };
     let place = match kept {
@@ -290,32 +364,46 @@ async fn add_name(
 /// How long an addition's answer waits for every document to be matched again.
 const REMATCH_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
-/// `POST /actors/unknown`: the report's add form.
+/// `POST /actors/unknown`: the report's add form. A refusal shows the report again with
+/// what was typed kept in the form, and the reason beside it.
 pub async fn add_name_form(
     State(state): State<AppState>,
     viewer: Result<Viewer, AppError>,
     method: Method,
     headers: HeaderMap,
-    Form(form): Form<AddForm>,
+    form: Result<Form<AddForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, HtmlError> {
     let viewer = viewer?;
     if viewer.analyst.is_none() {
         return Err(HtmlError::SignIn("/actors/unknown".into()));
     }
-    let outcome = match form.addition() {
-        Ok(addition) => add_name(&state, &viewer, &method, &headers, &addition).await,
-        Err(e) => Err(e),
+    let (form, outcome) = match form {
+        Ok(Form(form)) => {
+            let outcome = match form.addition() {
+                Ok(addition) => add_name(&state, &viewer, &method, &headers, &addition).await,
+                Err(e) => Err(e),
+            };
+            (form, outcome)
+        }
+        Err(_) => (
+            AddForm::default(),
+            Err(AppError::client(
+                StatusCode::BAD_REQUEST,
+                "bad_form",
+                "The form could not be read: send it from the report's page, as a form.",
+            )),
+        ),
     };
     match outcome {
         Ok(message) => {
-            let page = unknown_view(&state, &viewer, 1, Some(message), None).await?;
+            let page = unknown_view(&state, &viewer, 1, Some(message), None, None).await?;
             Ok(Html(page.render()?).into_response())
         }
         Err(AppError::Client {
             status, message, ..
         }) => {
             let error = Some((form.text.trim().to_owned(), message));
-            let page = unknown_view(&state, &viewer, 1, None, error).await?;
+            let page = unknown_view(&state, &viewer, 1, None, error, Some(form)).await?;
             Ok((status, Html(page.render()?)).into_response())
         }
         Err(other) => Err(other.into()),
@@ -412,6 +500,7 @@ pub async fn api_unknown(
 
 /// `POST /api/actors`: a new actor.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewActorJson {
     id: String,
     name: String,
@@ -425,6 +514,7 @@ pub struct NewActorJson {
 
 /// `POST /api/actors/{id}/aliases`: another name of an actor.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewAliasJson {
     alias: String,
 }
@@ -439,13 +529,36 @@ fn json_body<T>(
     body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
     shape: &str,
 ) -> Result<T, AppError> {
-    body.map(|Json(value)| value).map_err(|e| {
-        AppError::client(
+    use axum::extract::rejection::JsonRejection;
+    body.map(|Json(value)| value).map_err(|e| match e {
+        JsonRejection::MissingJsonContentType(_) => AppError::client(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("Send JSON {shape} with Content-Type: application/json."),
+        ),
+        JsonRejection::JsonDataError(data) => AppError::client(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_json",
+            format!("Send JSON {shape}: {}", plain_serde(&data.body_text())),
+        ),
+        other => AppError::client(
             StatusCode::BAD_REQUEST,
             "bad_json",
-            format!("Send JSON {shape}: {}", e.body_text()),
-        )
+            format!("Send JSON {shape}: {}", plain_serde(&other.body_text())),
+        ),
     })
+}
+
+/// serde's account of a bad body without the Rust type names it mentions ("expected struct
+/// NewAliasJson").
+fn plain_serde(text: &str) -> String {
+    let text = text
+        .trim_start_matches("Failed to deserialize the JSON body into the target type: ")
+        .trim_start_matches("Failed to parse the request body as JSON: ");
+    match text.find("expected struct") {
+        Some(at) => format!("{}expected a JSON object", &text[..at]),
+        None => text.to_owned(),
+    }
 }
 
 /// `POST /api/actors`: adds an actor to the gazetteer and re-matches every document.
@@ -495,17 +608,19 @@ pub async fn api_add_alias(
 ) -> Result<(StatusCode, Json<AddedJson>), AppError> {
     viewer.require()?;
     let new = json_body(body, "{\"alias\": …}")?;
-    if !state
+    let Some(id) = state
         .store
         .list_actors()
         .await?
-        .iter()
-        .any(|a| a.actor.id == id)
-    {
+        .into_iter()
+        .map(|a| a.actor.id)
+        .find(|known| known.eq_ignore_ascii_case(&id))
+    else {
+        let shown: String = id.chars().take(40).collect();
         return Err(AppError::NotFound(format!(
-            "No actor has the id {id:?}. Every actor is listed at /actors."
+            "No actor has the id “{shown}”. Every actor is listed at /actors."
         )));
-    }
+    };
     let addition = Addition::Alias {
         actor_id: id,
         alias: new.alias.trim().to_owned(),

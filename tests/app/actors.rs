@@ -607,6 +607,159 @@ async fn names_the_gazetteer_lacks_are_listed_and_an_analyst_adds_them() {
     );
 }
 
+#[tokio::test]
+async fn a_refused_name_keeps_the_form_and_says_what_to_fix() {
+    let app = TestApp::with_files(&[("unseen-visit.txt", UNSEEN)]).await;
+    let token = app.add_analyst("alice").await;
+
+    // The form comes back as typed, open beside its name, with the reason and the focus there.
+    let refused = app
+        .post_form(
+            "/actors/unknown",
+            &token,
+            &[
+                ("text", "Panmunjom"),
+                ("as", "actor"),
+                ("kind", "state"),
+                ("id", "PAN"),
+                ("affiliation", "Mordor"),
+                ("role", "<b>village</b>"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.html();
+    let open: Vec<_> = select(&html, "details.add-name[open]");
+    assert_eq!(open.len(), 1);
+    assert!(
+        text(&open[0]).contains("“Mordor” is not an actor id"),
+        "{}",
+        text(&open[0])
+    );
+    let field = |css: &str| {
+        select(&html, css)
+            .iter()
+            .map(|e| e.value().attr("value").unwrap_or_default().to_owned())
+            .find(|v| !v.is_empty())
+            .unwrap_or_default()
+    };
+    assert_eq!(field("details[open] input[name=affiliation]"), "Mordor");
+    assert_eq!(field("details[open] input[name=role]"), "<b>village</b>");
+    assert_eq!(field("details[open] input[name=id]"), "PAN");
+    assert_eq!(
+        select(&html, "details[open] select[name=kind] option[selected]")
+            .iter()
+            .map(text)
+            .collect::<Vec<_>>(),
+        ["state"]
+    );
+    assert_eq!(select(&html, "details[open] select[autofocus]").len(), 1);
+    assert!(!refused.body.contains("<b>village</b>"), "escaped");
+
+    // A form without its fields gets the page with a message, not a bare text answer.
+    let unreadable = app
+        .post_form("/actors/unknown", &token, &[("text", "Panmunjom")])
+        .await;
+    assert_eq!(unreadable.status, StatusCode::BAD_REQUEST);
+    assert!(unreadable.header("content-type").starts_with("text/html"));
+
+    // A long value is quoted short, and the page keeps its width.
+    let long = "Z".repeat(5_000);
+    let message = |page: &crate::helpers::Page| {
+        page.json()["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let too_long = app
+        .send(
+            "POST",
+            "/api/actors/PRK/aliases",
+            Some(&token),
+            Some(&serde_json::json!({ "alias": long })),
+            &[],
+        )
+        .await;
+    assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(message(&too_long).len() < 300, "{}", message(&too_long));
+    assert!(message(&too_long).contains("5000 characters"));
+
+    for (body, fault) in [
+        (serde_json::json!({ "alias": "X" }), "fewer than two"),
+        (serde_json::json!({ "alias": "The" }), "common word"),
+        (
+            serde_json::json!({ "alias": "Rodong Sinmun", "wikidata": "Q1" }),
+            "unknown field `wikidata`",
+        ),
+    ] {
+        let answer = app
+            .send(
+                "POST",
+                "/api/actors/PRK/aliases",
+                Some(&token),
+                Some(&body),
+                &[],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(message(&answer).contains(fault), "{}", message(&answer));
+        assert!(!message(&answer).contains("NewAliasJson"));
+    }
+    let plain = app
+        .request(
+            axum::http::Request::post("/api/actors/PRK/aliases")
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "text/plain")
+                .body(axum::body::Body::from("{\"alias\": \"Rodong Sinmun\"}"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(plain.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    // Ids are found whatever their case, and the answer names the actor.
+    let lower = app
+        .send(
+            "POST",
+            "/api/actors/prk/aliases",
+            Some(&token),
+            Some(&serde_json::json!({ "alias": "Rodong Sinmun" })),
+            &[],
+        )
+        .await;
+    assert_eq!(lower.status, StatusCode::CREATED, "{}", lower.body);
+    assert!(message_of(&lower).contains("now names North Korea"));
+    let person = app
+        .send(
+            "POST",
+            "/api/actors",
+            Some(&token),
+            Some(&serde_json::json!({"id": "sergey-lavrov", "name": "Sergey Lavrov", "kind": "person", "affiliation": "rus"})),
+            &[],
+        )
+        .await;
+    assert_eq!(person.status, StatusCode::CREATED, "{}", person.body);
+    assert_eq!(
+        app.get("/api/actors/sergey-lavrov").await.json()["affiliation"],
+        "RUS"
+    );
+    // With Lavrov known, his title is not left behind as a name of its own.
+    let names = app.get("/api/actors/unknown").await.json();
+    let left: Vec<&str> = names["names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["text"].as_str().unwrap())
+        .collect();
+    assert!(!left.iter().any(|n| n.contains("Minister")), "{left:?}");
+}
+
+fn message_of(page: &crate::helpers::Page) -> String {
+    page.json()["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// `toml` without the `[[actor]]` table whose id is `id`.
 fn remove_actor(toml: &str, id: &str) -> String {
     let marker = format!("id = \"{id}\"");
