@@ -229,6 +229,24 @@ impl AnalysedDocument {
         super::cooccurrence::tallies(&self.mentions, &self.sentences)
     }
 
+    /// Whose view each sentence gives: voices and their claims, by the rules of
+    /// [`super::voices`].
+    pub fn voices(&self, gazetteer: &super::actors::Gazetteer) -> super::voices::Voices {
+        let paragraphs: Vec<super::voices::Paragraph<'_>> = self
+            .parsed
+            .blocks
+            .iter()
+            .zip(&self.sentences)
+            .zip(&self.mentions)
+            .map(|((block, sentences), mentions)| super::voices::Paragraph {
+                text: &block.text,
+                sentences,
+                mentions,
+            })
+            .collect();
+        super::voices::attribute(&paragraphs, gazetteer)
+    }
+
     /// The pairs of actors the document names together, by sentence and by paragraph.
     pub fn pairs(&self) -> Vec<super::cooccurrence::Pair> {
         super::cooccurrence::pairs(&self.mentions, &self.sentences)

@@ -76,6 +76,9 @@ const VERBS: &[Verb] = &[
         irregular: &["forecasts", "forecast", "forecasting"],
     },
     strong("argue"),
+    strong("urge"),
+    weak("ask"),
+    strong("call"),
     strong("posit"),
     strong("contend"),
     strong("opine"),
@@ -323,6 +326,25 @@ const VOICE_NOUNS: &[(&str, &str, Standing)] = &[
     ("envoy", "envoy", Standing::Official),
     ("negotiators", "negotiators", Standing::Official),
     ("lawmakers", "lawmakers", Standing::Official),
+    ("chiefs", "chiefs", Standing::Official),
+    ("command", "command", Standing::Official),
+    ("forces", "forces", Standing::Official),
+    ("navy", "navy", Standing::Official),
+    ("guard", "guard", Standing::Official),
+    ("television", "media", Standing::Unofficial),
+    ("tv", "media", Standing::Unofficial),
+    ("radio", "media", Standing::Unofficial),
+    ("broadcaster", "media", Standing::Unofficial),
+    ("outlet", "media", Standing::Unofficial),
+    ("outlets", "media", Standing::Unofficial),
+    ("fund", "fund", Standing::Official),
+    ("bank", "bank", Standing::Official),
+    ("institute", "institutes", Standing::Unofficial),
+    ("institutes", "institutes", Standing::Unofficial),
+    ("university", "universities", Standing::Unofficial),
+    ("foundation", "foundations", Standing::Unofficial),
+    ("centre", "centres", Standing::Unofficial),
+    ("center", "centres", Standing::Unofficial),
 ];
 
 /// A voice noun: what `word` (any case) names, filed under a plural, and its standing.
@@ -396,6 +418,60 @@ pub const VERB_GROUP: &[&str] = &[
     "sometimes",
     "all",
     "both",
+];
+
+/// Asides set off by commas between a subject and its verb ("diplomats, however, fear",
+/// "the Kremlin, for its part, insists").
+pub const PARENTHETICALS: &[&str] = &[
+    "however",
+    "meanwhile",
+    "too",
+    "though",
+    "moreover",
+    "therefore",
+    "instead",
+    "nonetheless",
+    "nevertheless",
+    "also",
+    "likewise",
+    "similarly",
+    "privately",
+    "publicly",
+    "for its part",
+    "for their part",
+    "for his part",
+    "for her part",
+    "in turn",
+    "by contrast",
+    "in particular",
+    "in response",
+];
+
+/// Nouns of time, which "this" and "these" point to without taking up an argument ("this
+/// month").
+pub const TIME_NOUNS: &[&str] = &[
+    "month",
+    "week",
+    "year",
+    "time",
+    "morning",
+    "afternoon",
+    "evening",
+    "spring",
+    "summer",
+    "autumn",
+    "winter",
+    "decade",
+    "century",
+    "day",
+    "quarter",
+    "season",
+    "weekend",
+];
+
+/// Modal verbs: before a cue's base form they speak of what might be said.
+pub const MODALS: &[&str] = &[
+    "would", "could", "might", "may", "should", "will", "shall", "can", "must",
 ];
 
 /// Words that negate a cue, so that it reports nothing ("has not commented").

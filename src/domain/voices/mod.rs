@@ -152,6 +152,15 @@ enum Speaker {
         out_of_office: bool,
         /// The label's words as the source gives them, for official bodies.
         words: String,
+        /// The body's own name, when the source names one ("Joint Chiefs of Staff", "KCNA").
+        name: Option<String>,
+        /// Said to be the state's ("state media", "the state news agency").
+        state_run: bool,
+        /// Whether the actor comes from a mention inside the source phrase.
+        actor_in_phrase: bool,
+        /// Qualified by a name the gazetteer does not know ("European diplomats"), so not a
+        /// bare group that takes an earlier group's actor.
+        named_qualifier: bool,
     },
     /// An actor of the gazetteer speaking itself ("Moscow", "President Vladimir Putin").
     Actor { id: String, matched: String },
@@ -216,6 +225,17 @@ pub fn attribute(paragraphs: &[Paragraph<'_>], gazetteer: &Gazetteer) -> Voices 
             })
         })
         .collect();
+    let states = paragraphs
+        .iter()
+        .enumerate()
+        .flat_map(|(paragraph, p)| {
+            p.mentions.iter().filter_map(move |m| {
+                let actor = gazetteer.get(&m.actor_id)?;
+                (actor.kind == ActorKind::State).then(|| (paragraph, m.start, actor.id.clone()))
+            })
+        })
+        .collect();
+    let earlier = Earlier { qualified, states };
 
     let mut out = Voices::default();
     let mut last_voice: Option<(usize, Kind)> = None;
@@ -225,13 +245,17 @@ pub fn attribute(paragraphs: &[Paragraph<'_>], gazetteer: &Gazetteer) -> Voices 
         for (index, tokens) in sentences.iter().enumerate() {
             let sentence = paragraphs[paragraph].sentences[index].clone();
             let author = is_author(tokens);
-            let (sourced, agentless) = find_cues(tokens);
+            let Cues {
+                sourced,
+                agentless,
+                withheld,
+            } = find_cues(tokens);
             let made = sourced
                 .into_iter()
                 .find_map(|cue| {
                     sourced_claim(
-                        cue, tokens, paragraph, index, &speaking, carried_in, &qualified,
-                        gazetteer, &mut out,
+                        cue, tokens, paragraph, index, &speaking, carried_in, &earlier, gazetteer,
+                        &mut out,
                     )
                 })
                 .or_else(|| {
@@ -259,7 +283,11 @@ pub fn attribute(paragraphs: &[Paragraph<'_>], gazetteer: &Gazetteer) -> Voices 
                     speaking.since = index;
                     speaking.open = true;
                 }
-                None if author || starts_with(tokens, lexicon::PIVOTS) || names_a_group(tokens) => {
+                None if author
+                    || withheld
+                    || starts_with(tokens, lexicon::PIVOTS)
+                    || names_a_group(tokens) =>
+                {
                     speaking.open = false;
                 }
                 None => {
@@ -310,7 +338,7 @@ fn sourced_claim(
     index: usize,
     speaking: &Speaking,
     carried_in: Option<(usize, Kind)>,
-    qualified: &[Qualified],
+    earlier: &Earlier,
     gazetteer: &Gazetteer,
     out: &mut Voices,
 ) -> Option<Made> {
@@ -359,7 +387,7 @@ fn sourced_claim(
             });
     }
     let at = tokens[source.start].start;
-    let (voice, kind, inherited) = voice_of(&speaker, paragraph, at, qualified, gazetteer)?;
+    let (voice, kind, inherited) = voice_of(&speaker, paragraph, at, earlier, gazetteer)?;
     let voice = out.voice_index(voice);
     let confidence = match (strength, inherited) {
         (Strength::Strong, false) => 90,
@@ -442,13 +470,17 @@ fn cue_span(text: &str, tokens: &[Token], range: Option<Range<usize>>) -> Option
     })
 }
 
-/// The cues of a sentence outside quotation marks, in text order, that have a source phrase;
-/// and the first cue that has none.
-fn find_cues(tokens: &[Token]) -> (Vec<Cue>, Option<Cue>) {
+/// The cues of a sentence outside quotation marks.
+fn find_cues(tokens: &[Token]) -> Cues {
     let mut sourced = Vec::new();
     let mut agentless = None;
+    let mut withheld_cue = false;
+    let mut inside_withheld = false;
     for (i, token) in tokens.iter().enumerate() {
-        if !token.word || token.quoted {
+        if token.is(",") || token.is(";") {
+            inside_withheld = false;
+        }
+        if !token.word || token.quoted || inside_withheld {
             continue;
         }
         if let Some(found) = according_to(tokens, i).or_else(|| in_view_of(tokens, i)) {
@@ -463,6 +495,17 @@ fn find_cues(tokens: &[Token]) -> (Vec<Cue>, Option<Cue>) {
             agentless = there_are(tokens, i).or_else(|| adverb(tokens, i));
         }
         let Some(form) = lexicon::cue_form(&token.lower) else {
+            // Participles that report only in the passive ("is deemed to be", "it is
+            // flagged that") are not verbs of the lexicon.
+            if agentless.is_none() && lexicon::is_passive_cue(&token.lower) {
+                let group = verb_group_start(tokens, i);
+                if is_passive(&tokens[group..i]) && !tokens[group..i].iter().any(|t| t.negates()) {
+                    agentless = Some(Cue::Agentless {
+                        cue: group..i + 1,
+                        rule: "passive",
+                    });
+                }
+            }
             continue;
         };
         if token.capitalised_mid_sentence(i) || determined(tokens, i) {
@@ -473,19 +516,26 @@ fn find_cues(tokens: &[Token]) -> (Vec<Cue>, Option<Cue>) {
             continue;
         }
         let group = verb_group_start(tokens, i);
-        if tokens[group..i].iter().any(|t| t.negates())
-            || withheld(tokens, group)
-            || (i > 0 && tokens[i - 1].lower == "to" && group == i && !form.participle)
+        if tokens[group..i].iter().any(|t| t.negates()) || withheld(tokens, group) {
+            // What follows, to the clause's end, is what the voice did not say: no cue in it
+            // reports anyone.
+            withheld_cue = true;
+            inside_withheld = true;
+            continue;
+        }
+        // A modal before the cue's base form speaks of what someone might say, not of what
+        // they said ("would respond", "could argue").
+        if tokens[group..i]
+            .iter()
+            .any(|t| lexicon::MODALS.contains(&t.lower.as_str()))
+            && token.lower == form.lemma
         {
             continue;
         }
-        let passive = tokens[group..i].iter().any(|t| {
-            matches!(
-                t.lower.as_str(),
-                "is" | "are" | "was" | "were" | "been" | "be"
-            )
-        });
-        if passive {
+        if i > 0 && tokens[i - 1].lower == "to" && group == i && !form.participle {
+            continue;
+        }
+        if is_passive(&tokens[group..i]) {
             if next == Some("by") {
                 let agent = phrase_after(tokens, i + 2);
                 if !agent.is_empty() {
@@ -525,6 +575,16 @@ fn find_cues(tokens: &[Token]) -> (Vec<Cue>, Option<Cue>) {
             continue;
         }
         let (subject, as_clause) = subject_before(tokens, group);
+        // A cue in a relative clause ("drills, which North Korea calls rehearsals") is nested
+        // in the sentence's own statement.
+        if subject.start > 0
+            && matches!(
+                tokens[subject.start - 1].lower.as_str(),
+                "which" | "who" | "whom"
+            )
+        {
+            continue;
+        }
         if !subject.is_empty() {
             sourced.push(Cue::Sourced {
                 cue: group..i + 1 + usize::from(form.lemma == "point"),
@@ -536,7 +596,7 @@ fn find_cues(tokens: &[Token]) -> (Vec<Cue>, Option<Cue>) {
             continue;
         }
         if group > 0 && (tokens[group - 1].is(",") || tokens[group - 1].is("”")) {
-            let inverted = phrase_after(tokens, i + 1);
+            let inverted = with_appositive(tokens, phrase_after(tokens, i + 1));
             if !inverted.is_empty() {
                 sourced.push(Cue::Sourced {
                     cue: group..i + 1,
@@ -549,7 +609,32 @@ fn find_cues(tokens: &[Token]) -> (Vec<Cue>, Option<Cue>) {
             }
         }
     }
-    (sourced, agentless)
+    Cues {
+        sourced,
+        agentless,
+        withheld: withheld_cue,
+    }
+}
+
+/// The cues of a sentence.
+struct Cues {
+    /// Cues with a source phrase, in text order.
+    sourced: Vec<Cue>,
+    /// The first cue with none.
+    agentless: Option<Cue>,
+    /// Whether a cue is negated or withheld ("did not say", "declined to comment"): the
+    /// sentence says a voice did not speak, so no view carries into it.
+    withheld: bool,
+}
+
+/// Whether a verb group makes its participle passive ("is", "has been", "are also").
+fn is_passive(group: &[Token]) -> bool {
+    group.iter().any(|t| {
+        matches!(
+            t.lower.as_str(),
+            "is" | "are" | "was" | "were" | "been" | "be"
+        )
+    })
 }
 
 /// "according to NP".
@@ -721,27 +806,49 @@ fn frames(tokens: &[Token], i: usize) -> bool {
 /// prepositional phrase that names no one; and whether an "as" clause opens it ("As
 /// observers note, …").
 fn subject_before(tokens: &[Token], group: usize) -> (Range<usize>, bool) {
-    let mut start = group;
+    // A parenthetical between subject and verb is stepped over ("Former diplomats, however,
+    // fear …").
+    let mut end = group;
+    if group >= 3 && tokens[group - 1].is(",") {
+        let opening = (group.saturating_sub(5)..group - 1)
+            .rev()
+            .find(|&j| tokens[j].is(","));
+        if let Some(opening) = opening {
+            let aside: Vec<&str> = tokens[opening + 1..group - 1]
+                .iter()
+                .map(|t| t.lower.as_str())
+                .collect();
+            if lexicon::PARENTHETICALS.contains(&aside.join(" ").as_str()) {
+                end = opening;
+            }
+        }
+    }
+    let mut start = end;
     while start > 0 {
         let before = &tokens[start - 1];
+        // A participle may modify the subject ("scholars writing in the Global Times").
+        // A cue word after a determiner is a noun or an adjective ("the state news agency").
+        let finite_cue = lexicon::cue_form(&before.lower).is_some_and(|f| !f.participle)
+            && !determined(tokens, start - 1)
+            && before.lower != "state";
         if !before.word
             || lexicon::CLAUSE_OPENERS.contains(&before.lower.as_str())
-            || lexicon::cue_form(&before.lower).is_some()
+            || finite_cue
             || lexicon::VERB_GROUP.contains(&before.lower.as_str())
-            || group - start >= 14
+            || end - start >= 14
         {
             break;
         }
         start -= 1;
     }
-    if start == group || (start > 0 && tokens[start - 1].word && group - start >= 14) {
+    if start == end || (start > 0 && tokens[start - 1].word && end - start >= 14) {
         return (group..group, false);
     }
     let as_clause = start > 0 && tokens[start - 1].lower == "as";
-    if tokens[group - 1].possessive {
+    if tokens[end - 1].possessive {
         return (group..group, false);
     }
-    (trim_phrase(tokens, start..group), as_clause)
+    (trim_phrase(tokens, start..end), as_clause)
 }
 
 /// The phrase after a cue ("according to them", "said Foreign Minister Lavrov") up to the
@@ -758,6 +865,30 @@ fn phrase_after(tokens: &[Token], from: usize) -> Range<usize> {
         end += 1;
     }
     trim_phrase(tokens, from..end.min(tokens.len()))
+}
+
+/// A source phrase with the appositive that says who it is ("Lee Min-ji, a researcher at
+/// the Korea Institute in Seoul"), which is kept whole.
+fn with_appositive(tokens: &[Token], phrase: Range<usize>) -> Range<usize> {
+    let comma = phrase.end;
+    let starts = tokens.get(comma).is_some_and(|t| t.is(","))
+        && tokens
+            .get(comma + 1)
+            .is_some_and(|t| matches!(t.lower.as_str(), "a" | "an" | "the"));
+    if phrase.is_empty() || !starts {
+        return phrase;
+    }
+    let end = (comma + 1..tokens.len())
+        .find(|&j| !tokens[j].word)
+        .unwrap_or(tokens.len());
+    let names_a_voice = tokens[comma + 1..end]
+        .iter()
+        .any(|t| lexicon::voice_noun(&t.text).is_some());
+    if names_a_voice {
+        phrase.start..end
+    } else {
+        phrase
+    }
 }
 
 /// The main clause's subject, for a participial cue ("The Chinese Foreign Ministry has …,
@@ -875,12 +1006,26 @@ fn speaker(tokens: &[Token], gazetteer: &Gazetteer) -> Option<Speaker> {
             .skip_while(|t| lexicon::LABEL_DROPS.contains(&t.lower.as_str()))
             .map(|t| t.text.as_str())
             .collect();
+        let state_run = words[..at].iter().any(|t| {
+            matches!(
+                t.lower.as_str(),
+                "state" | "state-run" | "state-owned" | "state-controlled" | "official"
+            )
+        });
+        let named_qualifier = words[..at]
+            .iter()
+            .skip_while(|t| lexicon::LABEL_DROPS.contains(&t.lower.as_str()))
+            .any(|t| t.text.chars().next().is_some_and(char::is_uppercase));
         return Some(Speaker::Group {
             group,
             standing,
+            named_qualifier,
+            actor_in_phrase: actor.is_some(),
             actor,
             out_of_office,
             words: label_words.join(" "),
+            name: body_name(&words, at),
+            state_run,
         });
     }
     let core: Vec<&&Token> = words
@@ -904,13 +1049,77 @@ fn speaker(tokens: &[Token], gazetteer: &Gazetteer) -> Option<Speaker> {
     None
 }
 
+/// The name of a body a voice noun belongs to: a capitalised run around it ("Joint Chiefs of
+/// Staff", "Asan Institute", "Foreign Ministry") or a name just after it ("the agency KCNA").
+fn body_name(words: &[&Token], at: usize) -> Option<String> {
+    let capital = |t: &Token| t.text.chars().next().is_some_and(char::is_uppercase);
+    let join = |run: &[&Token]| {
+        run.iter()
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    if capital(words[at]) {
+        let mut start = at;
+        while start > 0 && capital(words[start - 1]) && words[start - 1].mention.is_none() {
+            start -= 1;
+        }
+        let mut end = at + 1;
+        while end < words.len() {
+            if capital(words[end]) && words[end].mention.is_none() {
+                end += 1;
+            } else if matches!(words[end].lower.as_str(), "of" | "for" | "on" | "and")
+                && words
+                    .get(end + 1)
+                    .is_some_and(|t| capital(t) && t.mention.is_none())
+            {
+                end += 2;
+            } else {
+                break;
+            }
+        }
+        // "The" opening a sentence is capitalised by its place.
+        while start < at && lexicon::LABEL_DROPS.contains(&words[start].lower.as_str()) {
+            start += 1;
+        }
+        return (end - start >= 2).then(|| join(&words[start..end]));
+    }
+    let next = words
+        .get(at + 1)
+        .filter(|t| capital(t) && t.mention.is_none())?;
+    let end = (at + 1..words.len())
+        .take_while(|&j| capital(words[j]) && words[j].mention.is_none())
+        .last()
+        .unwrap_or(at + 1);
+    (!next.text.is_empty()).then(|| join(&words[at + 1..=end]))
+}
+
+/// What came before a source, for sources that take their actor from it.
+struct Earlier {
+    /// Voice nouns that a text qualifies by an actor, in text order.
+    qualified: Vec<Qualified>,
+    /// States named, in text order: (paragraph, code point, actor).
+    states: Vec<(usize, usize, String)>,
+}
+
+impl Earlier {
+    /// The state named last before code point `at` of `paragraph`, in that paragraph.
+    fn state_before(&self, paragraph: usize, at: usize) -> Option<String> {
+        self.states
+            .iter()
+            .rev()
+            .find(|(p, start, _)| *p == paragraph && *start < at)
+            .map(|(_, _, actor)| actor.clone())
+    }
+}
+
 /// The voice a speaker is, with what a pronoun needs of it and whether its actor was taken
 /// from an earlier group; none for a pronoun or the author, which name no voice themselves.
 fn voice_of(
     speaker: &Speaker,
     paragraph: usize,
     at: usize,
-    qualified: &[Qualified],
+    earlier: &Earlier,
     gazetteer: &Gazetteer,
 ) -> Option<(Voice, Kind, bool)> {
     Some(match speaker {
@@ -971,10 +1180,47 @@ fn voice_of(
             actor,
             out_of_office,
             words,
+            name,
+            state_run,
+            actor_in_phrase,
+            named_qualifier,
         } => {
-            let inherited = actor.is_none();
-            let actor = actor.clone().or_else(|| {
-                qualified
+            if let Some(name) = name {
+                // A named body is known by its name: it takes no actor from other groups,
+                // only from its own words or, when it is the state's, the state just named.
+                let actor = actor.clone().or_else(|| {
+                    state_run
+                        .then(|| earlier.state_before(paragraph, at))
+                        .flatten()
+                });
+                let mut parts: Vec<&str> = actor.as_deref().into_iter().collect();
+                parts.push(name);
+                let label = if *actor_in_phrase {
+                    capitalise(words)
+                } else {
+                    name.clone()
+                };
+                return Some((
+                    Voice {
+                        id: slug(&parts),
+                        label,
+                        actor,
+                        official: (*standing == Standing::Official || *state_run) && !out_of_office,
+                    },
+                    Kind::Body,
+                    false,
+                ));
+            }
+            let state_actor = (*state_run && actor.is_none())
+                .then(|| earlier.state_before(paragraph, at))
+                .flatten();
+            let inherited = actor.is_none() && state_actor.is_none() && !named_qualifier;
+            let actor = actor.clone().or(state_actor).or_else(|| {
+                if *named_qualifier {
+                    return None;
+                }
+                earlier
+                    .qualified
                     .iter()
                     .rev()
                     .find(|q| {
@@ -983,7 +1229,7 @@ fn voice_of(
                     })
                     .map(|q| q.actor.clone())
             });
-            let official = *standing == Standing::Official && !out_of_office;
+            let official = (*standing == Standing::Official || *state_run) && !out_of_office;
             let kind = if matches!(
                 *group,
                 "ministry"
@@ -1191,9 +1437,20 @@ fn continues(tokens: &[Token]) -> bool {
     let modal = words
         .iter()
         .any(|t| lexicon::CONTINUATION_MARKERS.contains(&t.lower.as_str()));
+    let about_the_view = words.windows(2).any(|w| {
+        matches!(w[0].lower.as_str(), "this" | "these" | "such" | "those")
+            && (lexicon::VIEW_NOUNS.contains(&w[1].lower.as_str())
+                || lexicon::AGENTLESS_NOUNS.contains(&w[1].lower.as_str())
+                || matches!(w[1].lower.as_str(), "arguments" | "views" | "assessments"))
+    });
+    if about_the_view {
+        return false;
+    }
     let anaphor = words.windows(2).any(|w| {
         (w[0].lower == "the" && w[1].lower == "two")
-            || (matches!(w[0].lower.as_str(), "this" | "these" | "such") && !w[1].possessive)
+            || (matches!(w[0].lower.as_str(), "this" | "these" | "such")
+                && !w[1].possessive
+                && !lexicon::TIME_NOUNS.contains(&w[1].lower.as_str()))
     });
     opens || modal || anaphor
 }
