@@ -12,6 +12,7 @@ use indicatif::ProgressBar;
 use super::{ANALYSIS_VERSION, FileProblem, SourceFile, analysis_hash, load_gazetteer, scan};
 use crate::domain::actors::Gazetteer;
 use crate::domain::document::AnalysedDocument;
+use crate::domain::voices::Voices;
 use crate::store::documents::{NewDocument, Saved};
 use crate::store::{Store, StoreError};
 
@@ -139,7 +140,7 @@ pub async fn import_corpus(
         let mut docs = Vec::with_capacity(changed.len());
         for ((file, content_hash, hash, entry), analysed) in changed.iter().zip(&analysed) {
             progress.inc(1);
-            let (analysed, title) = match analysed {
+            let (analysed, title, voices) = match analysed {
                 Ok(done) => done,
                 Err(message) => {
                     report.problems.push(FileProblem {
@@ -164,6 +165,7 @@ pub async fn import_corpus(
                 source_text: &file.text,
                 fingerprint: &entry.fingerprint,
                 analysed,
+                voices,
             });
         }
         if !docs.is_empty() && !totals_stale {
@@ -211,7 +213,7 @@ const BATCH: usize = 200;
 fn analyse_in_parallel<'a>(
     files: impl Iterator<Item = &'a SourceFile>,
     gazetteer: &Gazetteer,
-) -> Vec<Result<(AnalysedDocument, String), String>> {
+) -> Vec<Result<(AnalysedDocument, String, Voices), String>> {
     let files: Vec<&SourceFile> = files.collect();
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -233,7 +235,8 @@ fn analyse_in_parallel<'a>(
                                 .title
                                 .clone()
                                 .unwrap_or_else(|| title_from_slug(file.slug.as_str()));
-                            Ok((analysed, title))
+                            let voices = analysed.voices(gazetteer);
+                            Ok((analysed, title, voices))
                         })
                         .collect::<Vec<_>>()
                 });

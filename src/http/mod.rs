@@ -33,6 +33,7 @@ pub mod pages;
 pub mod search;
 pub mod server;
 pub mod session;
+pub mod voices;
 pub mod workspace;
 
 /// What handlers share.
@@ -155,6 +156,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/documents", get(api::list_documents))
         .route("/documents/{slug}", get(api::show_document))
+        .route("/documents/{slug}/voices", get(voices::api_document_voices))
         .route("/documents/{slug}/annotations/", container.clone())
         .route("/documents/{slug}/annotations", container)
         .route(

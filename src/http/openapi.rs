@@ -4,7 +4,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{actors, annotations, api, gazetteer, note_search, search, workspace};
+use super::{actors, annotations, api, gazetteer, note_search, search, voices, workspace};
 
 /// The error envelope every failed API request returns.
 #[derive(utoipa::ToSchema)]
@@ -33,6 +33,7 @@ pub struct ErrorDetail {
     paths(
         api::list_documents,
         api::show_document,
+        voices::api_document_voices,
         api::list_actors,
         actors::api_actor,
         gazetteer::api_unknown,

@@ -222,6 +222,28 @@ pub(crate) const TABLES: &[TableSpec] = &[
         ],
     },
     TableSpec {
+        name: "claims",
+        identity: false,
+        columns: &[
+            ("paragraph_id", Int),
+            ("sentence_start", Int),
+            ("sentence_end", Int),
+            ("cue_start", Int),
+            ("cue_end", Int),
+            ("cue_text", Text),
+            ("source_start", Int),
+            ("source_end", Int),
+            ("source_text", Text),
+            ("voice_id", Text),
+            ("voice_label", Text),
+            ("voice_actor", Text),
+            ("voice_official", Int),
+            ("attribution", Text),
+            ("confidence", Int),
+            ("rule", Text),
+        ],
+    },
+    TableSpec {
         name: "gazetteer_additions",
         identity: true,
         columns: &[

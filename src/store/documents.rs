@@ -26,6 +26,8 @@ pub struct NewDocument<'a> {
     pub fingerprint: &'a str,
     /// The parsed and analysed document.
     pub analysed: &'a AnalysedDocument,
+    /// Whose view each of its sentences gives.
+    pub voices: &'a crate::domain::voices::Voices,
 }
 
 /// What saving a document did.

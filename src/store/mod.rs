@@ -22,6 +22,7 @@ pub mod search;
 pub mod sqlite;
 pub mod tags;
 mod timestamp;
+pub mod voices;
 
 pub use timestamp::Timestamp;
 

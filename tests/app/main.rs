@@ -20,5 +20,6 @@ mod search;
 mod session;
 mod storage;
 mod validity;
+mod voices;
 mod w3c;
 mod workspace;

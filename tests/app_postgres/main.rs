@@ -39,6 +39,8 @@ mod search;
 mod session;
 #[path = "../app/validity.rs"]
 mod validity;
+#[path = "../app/voices.rs"]
+mod voices;
 #[path = "../app/w3c.rs"]
 mod w3c;
 #[path = "../app/workspace.rs"]

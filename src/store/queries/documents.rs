@@ -232,7 +232,7 @@ async fn save_in(tx: &mut Tx, doc: &NewDocument<'_>, now: Timestamp) -> StoreRes
             .execute(&mut **tx)
             .await?;
         }
-        insert_contents(tx, id, doc.analysed).await?;
+        insert_contents(tx, id, doc.analysed, doc.voices).await?;
         let reanchored = if let Saved::NewVersion(_) = saved {
             let texts = doc.analysed.parsed.paragraph_texts();
             super::annotations::reanchor_notes(tx, id, version, &texts).await?
@@ -520,6 +520,7 @@ async fn insert_contents(
     tx: &mut Tx,
     document_id: i64,
     analysed: &AnalysedDocument,
+    voices: &crate::domain::voices::Voices,
 ) -> StoreResult<()> {
     let parsed = &analysed.parsed;
     let ids = insert_paragraphs(tx, document_id, &parsed.blocks).await?;
@@ -673,6 +674,47 @@ async fn insert_contents(
                 .push_bind(pair.b.clone())
                 .push_bind(pair.sentences as i64)
                 .push_bind(pair.paragraphs as i64);
+        },
+    )
+    .await?;
+    let claims: Vec<(
+        i64,
+        &crate::domain::voices::Claim,
+        &crate::domain::voices::Voice,
+    )> = voices
+        .claims
+        .iter()
+        .filter_map(|c| Some((*ids.get(c.paragraph)?, c, voices.voice(&c.voice)?)))
+        .collect();
+    insert_rows(
+        tx,
+        "claims (paragraph_id, sentence_start, sentence_end, cue_start, cue_end, cue_text,
+                 source_start, source_end, source_text, voice_id, voice_label, voice_actor,
+                 voice_official, attribution, confidence, rule)",
+        &claims,
+        |q, (paragraph_id, claim, voice)| {
+            let span = |s: &Option<crate::domain::voices::Span>| {
+                s.as_ref()
+                    .map(|s| (s.start as i64, s.end as i64, s.text.clone()))
+            };
+            let cue = span(&claim.cue);
+            let source = span(&claim.source);
+            q.push_bind(*paragraph_id)
+                .push_bind(claim.sentence.start as i64)
+                .push_bind(claim.sentence.end as i64)
+                .push_bind(cue.as_ref().map(|c| c.0))
+                .push_bind(cue.as_ref().map(|c| c.1))
+                .push_bind(cue.map(|c| c.2))
+                .push_bind(source.as_ref().map(|c| c.0))
+                .push_bind(source.as_ref().map(|c| c.1))
+                .push_bind(source.map(|c| c.2))
+                .push_bind(voice.id.clone())
+                .push_bind(voice.label.clone())
+                .push_bind(voice.actor.clone())
+                .push_bind(i64::from(voice.official))
+                .push_bind(claim.attribution.as_str())
+                .push_bind(i64::from(claim.confidence))
+                .push_bind(claim.rule);
         },
     )
     .await?;

@@ -14,6 +14,7 @@ mod copy;
 mod documents;
 mod search;
 mod tags;
+mod voices;
 
 /// A write transaction on this backend.
 type Tx = Transaction<'static, Db>;

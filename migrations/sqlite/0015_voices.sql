@@ -1,0 +1,24 @@
+-- Whose view each sentence gives (src/domain/voices.rs): one row per attributed sentence,
+-- made at import with the document's other analysis. The voice is written out beside its
+-- claim, so a voice is simply the claims that share its id.
+create table claims (
+    paragraph_id    integer not null references paragraphs (id) on delete cascade,
+    sentence_start  integer not null,
+    sentence_end    integer not null,
+    cue_start       integer,
+    cue_end         integer,
+    cue_text        text,
+    source_start    integer,
+    source_end      integer,
+    source_text     text,
+    voice_id        text not null,
+    voice_label     text not null,
+    voice_actor     text,
+    voice_official  integer not null check (voice_official in (0, 1)),
+    attribution     text not null
+                    check (attribution in ('explicit', 'pronoun', 'agentless', 'implicit')),
+    confidence      integer not null check (confidence between 0 and 100),
+    rule            text not null,
+    primary key (paragraph_id, sentence_start)
+);
+create index claims_by_voice on claims (voice_id);
