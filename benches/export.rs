@@ -71,13 +71,24 @@ fn benches(c: &mut Criterion) {
     let notes = notes(&doc, 1_000);
     let iris = Iris::new("http://127.0.0.1:8080");
     let now = time::OffsetDateTime::now_utc();
+    let gazetteer = Gazetteer::parse(GAZETTEER).expect("bundled gazetteer is valid");
+    let voices = doc.analysed.voices(&gazetteer);
     let mut group = c.benchmark_group("export");
     group.sample_size(30);
     group.bench_function("reference: the 1,000 notes as JSON-LD only", |b| {
         b.iter(|| serde_json::to_string(&collection(black_box(&notes), &iris, SLUG)))
     });
     group.bench_function("export_html (seed, 1,000 notes)", |b| {
-        b.iter(|| export_html(black_box(&doc), black_box(&notes), &iris, now, "team"))
+        b.iter(|| {
+            export_html(
+                black_box(&doc),
+                black_box(&notes),
+                &voices,
+                &iris,
+                now,
+                "team",
+            )
+        })
     });
     group.finish();
 }

@@ -413,10 +413,16 @@ async fn run_export(
         .list_notes(doc.id, filter, 0, i64::MAX)
         .await
         .map_err(|e| e.to_string())?;
+    let claims = store
+        .document_claims(&doc.slug)
+        .await
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default();
     let iris = Iris::new(&config.public_base_url(config.addr));
     let html = export_html(
         &doc,
         &notes,
+        &crate::store::voices::voices_of(&claims),
         &iris,
         time::OffsetDateTime::now_utc(),
         &scope.describe(analyst),

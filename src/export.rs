@@ -9,10 +9,13 @@ use time::OffsetDateTime;
 use crate::domain::annotation::{
     CollectionLd, Iris, Note, PageInfo, collection_jsonld, page_jsonld,
 };
-use crate::domain::article::{ArticleOptions, ArticleView, ViewedNote, render_article};
+use crate::domain::article::{
+    ArticleOptions, ArticleView, Overlays, ViewedNote, render_article_with,
+};
 use crate::domain::document::{BlockKind, Metadata};
 use crate::domain::html::SafeHtml;
 use crate::domain::reanchor::AnchorStatus;
+use crate::domain::voices::Voices;
 use crate::domain::wording::counted;
 use crate::store::annotations::NoteFilter;
 use crate::store::documents::StoredDocument;
@@ -143,10 +146,12 @@ fn script_safe_json(value: &impl serde::Serialize) -> SafeHtml {
     )
 }
 
-/// Renders the export of `doc` with `notes` (already filtered for who may see them).
+/// Renders the export of `doc` with `notes` (already filtered for who may see them) and its
+/// `voices`.
 pub fn export_html(
     doc: &StoredDocument,
     notes: &[Note],
+    voices: &Voices,
     iris: &Iris,
     exported_at: OffsetDateTime,
     scope: &str,
@@ -158,7 +163,16 @@ pub fn export_html(
             own: false,
         })
         .collect();
-    let article = render_article(&doc.analysed, &doc.actors, &viewed, ArticleOptions::EXPORT);
+    let article = render_article_with(
+        &doc.analysed,
+        &doc.actors,
+        &viewed,
+        ArticleOptions::EXPORT,
+        Overlays {
+            hits: &[],
+            voices: Some(voices),
+        },
+    );
     let meta = &doc.analysed.parsed.meta;
     let exported = exported_at
         .format(time::macros::format_description!(

@@ -74,6 +74,56 @@
     });
   }
 
+  // ---- Voices: whose view each sentence gives ------------------------------------------
+  const cues = document.getElementById("show-voice-cues");
+  if (cues) {
+    cues.disabled = false;
+    const key = "glossa.showVoiceCues";
+    const apply = () => article.classList.toggle("show-voice-cues", cues.checked);
+    cues.checked = localStorage.getItem(key) === "1";
+    apply();
+    cues.addEventListener("change", () => {
+      localStorage.setItem(key, cues.checked ? "1" : "0");
+      apply();
+    });
+  }
+  const voiceStatus = document.querySelector(".voices-status");
+  const onlyButtons = Array.from(document.querySelectorAll("button.voice-only"));
+  // "Show only": the chosen voice's sentences stay as they are, everything else is dimmed;
+  // pressing the button again (or another voice's) changes back.
+  const showOnly = (voice) => {
+    const sentences = article.querySelectorAll(".voice-claim");
+    let shown = 0;
+    for (const sentence of sentences) {
+      const chosen = voice !== null && sentence.dataset.voice === voice;
+      sentence.classList.toggle("voice-chosen", chosen);
+      if (chosen && sentence.classList.contains("voice-start")) shown += 1;
+    }
+    article.classList.toggle("voices-only", voice !== null);
+    for (const button of onlyButtons) {
+      const pressed = button.dataset.voice === voice;
+      button.setAttribute("aria-pressed", pressed ? "true" : "false");
+      button.textContent = pressed ? "Show all" : "Show only";
+    }
+    if (voiceStatus) {
+      const label = onlyButtons
+        .find((b) => b.dataset.voice === voice)
+        ?.closest(".voice-entry")
+        ?.querySelector(".voice-label")?.textContent;
+      voiceStatus.textContent = voice === null
+        ? "Showing every sentence."
+        : `Showing only the ${shown === 1 ? "sentence" : `${shown} sentences`} giving the view of ${label}.`;
+    }
+    const first = voice === null ? null : article.querySelector(".voice-claim.voice-chosen");
+    if (first) first.scrollIntoView({ block: "center", behavior: "smooth" });
+  };
+  for (const button of onlyButtons) {
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      showOnly(button.getAttribute("aria-pressed") === "true" ? null : button.dataset.voice);
+    });
+  }
+
   // ---- Footnote popovers -------------------------------------------------------------
   let shownTip = null;
   const hideTip = () => {

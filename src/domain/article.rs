@@ -10,6 +10,7 @@ use super::document::{AnalysedDocument, BlockKind, FootnoteRef};
 use super::html::SafeHtml;
 use super::reanchor::AnchorStatus;
 use super::spans::{self, Marker, MarkerKind, Span, SpanKind};
+use super::voices::{Attribution, Claim, Voice, Voices};
 
 /// A rendered, numbered block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,6 +150,25 @@ pub struct LegendEntry {
     pub description: Option<String>,
 }
 
+/// A voice in the page's Voices panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoiceEntry {
+    /// The voice's id.
+    pub id: String,
+    /// "Chinese analysts".
+    pub label: String,
+    /// The actor's display name, if the voice belongs to one.
+    pub actor: Option<String>,
+    /// Whether it speaks officially.
+    pub official: bool,
+    /// Sentences giving its view.
+    pub claims: usize,
+    /// Of those, the ones that name it.
+    pub explicit: usize,
+    /// The actor's palette slot, or 0.
+    pub tone: u8,
+}
+
 /// A document ready for a template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArticleView {
@@ -162,9 +182,29 @@ pub struct ArticleView {
     pub orphans: Vec<MarginNote>,
     /// Notes on the whole document (page notes), oldest first.
     pub page_notes: Vec<MarginNote>,
+    /// Whose views the document gives, in order of first claim.
+    pub voices: Vec<VoiceEntry>,
 }
 
 impl ArticleView {
+    /// The voices under their headings, official ones first; a heading without voices is
+    /// left out.
+    pub fn voice_groups(&self) -> Vec<(&'static str, Vec<&VoiceEntry>)> {
+        [("Official", true), ("Unofficial", false)]
+            .into_iter()
+            .map(|(heading, official)| {
+                (
+                    heading,
+                    self.voices
+                        .iter()
+                        .filter(|v| v.official == official)
+                        .collect(),
+                )
+            })
+            .filter(|(_, voices): &(&str, Vec<&VoiceEntry>)| !voices.is_empty())
+            .collect()
+    }
+
     /// The first note a reader meets: on the document, then beside the text, then orphaned.
     pub fn first_note_id(&self) -> Option<&str> {
         self.page_notes
@@ -249,25 +289,35 @@ fn margin_note(viewed: &ViewedNote, number: usize, anchored: bool) -> MarginNote
 }
 
 /// Lays out `doc` with the `notes` the viewer may read; `actors` must include every actor
-/// mentioned and their affiliations.
+/// mentioned, their affiliations and the actors of its voices.
 pub fn render_article(
     doc: &AnalysedDocument,
     actors: &[Actor],
     notes: &[ViewedNote],
     options: ArticleOptions,
 ) -> ArticleView {
-    render_article_with_hits(doc, actors, notes, options, &[])
+    render_article_with(doc, actors, notes, options, Overlays::default())
 }
 
-/// [`render_article`] with a search's matches marked: `hits[i]` holds the code point ranges
-/// of the matches in paragraph `i`, numbered from 1 through the whole article.
-pub fn render_article_with_hits(
+/// What may be laid over a document's text besides its notes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Overlays<'a> {
+    /// A search's matches: `hits[i]` holds the code point ranges of the matches in paragraph
+    /// `i`, numbered from 1 through the whole article.
+    pub hits: &'a [Vec<std::ops::Range<usize>>],
+    /// Whose view each sentence gives.
+    pub voices: Option<&'a Voices>,
+}
+
+/// [`render_article`] with search matches and voices laid over the text.
+pub fn render_article_with(
     doc: &AnalysedDocument,
     actors: &[Actor],
     notes: &[ViewedNote],
     options: ArticleOptions,
-    hits: &[Vec<std::ops::Range<usize>>],
+    overlays: Overlays<'_>,
 ) -> ArticleView {
+    let hits = overlays.hits;
     let mut next_hit = 0;
     let by_id: HashMap<&str, &Actor> = actors.iter().map(|a| (a.id.as_str(), a)).collect();
     let legend = legend(doc, &by_id);
@@ -315,6 +365,9 @@ pub fn render_article_with_hits(
                     .filter(|h| h.0 == i)
                     .map(|h| h.1.clone()),
             );
+            if let Some(voices) = overlays.voices {
+                ranges.extend(voice_ranges(voices, i, &by_id));
+            }
             for hit in hits.get(i).into_iter().flatten() {
                 next_hit += 1;
                 ranges.push(Span {
@@ -347,7 +400,103 @@ pub fn render_article_with_hits(
         legend,
         orphans: placed.orphans,
         page_notes: placed.page_notes,
+        voices: overlays
+            .voices
+            .map(|v| voice_entries(v, &by_id))
+            .unwrap_or_default(),
     }
+}
+
+/// How a reader hears and sees a voice: "Chinese analysts (unofficial, China)".
+fn voice_description(voice: &Voice, by_id: &HashMap<&str, &Actor>) -> String {
+    let standing = if voice.official {
+        "official"
+    } else {
+        "unofficial"
+    };
+    match voice
+        .actor
+        .as_deref()
+        .map(|id| by_id.get(id).map_or(id, |a| a.name.as_str()))
+    {
+        Some(actor) if actor != voice.label => format!("{} ({standing}, {actor})", voice.label),
+        _ => format!("{} ({standing})", voice.label),
+    }
+}
+
+/// The sentence, cue and source ranges of paragraph `paragraph`'s claims.
+fn voice_ranges(voices: &Voices, paragraph: usize, by_id: &HashMap<&str, &Actor>) -> Vec<Span> {
+    let mut ranges = Vec::new();
+    for claim in voices.claims.iter().filter(|c| c.paragraph == paragraph) {
+        let Some(voice) = voices.voice(&claim.voice) else {
+            continue;
+        };
+        let described = voice_description(voice, by_id);
+        let how = match claim.attribution {
+            Attribution::Explicit => "named in this sentence",
+            Attribution::Pronoun => "by a pronoun for a voice named just before",
+            Attribution::Agentless => "carried to an unattributed “it is noted” or the like",
+            Attribution::Implicit => "carried on from the sentences before",
+        };
+        ranges.push(Span {
+            start: claim.sentence.start,
+            end: claim.sentence.end,
+            kind: SpanKind::Voice {
+                id: voice.id.clone(),
+                said: format!("{described}: "),
+                title: format!("{described} — {how}"),
+                official: voice.official,
+                carried: claim.attribution.is_carried(),
+                tone: voice
+                    .actor
+                    .as_deref()
+                    .and_then(|id| by_id.get(id))
+                    .map_or(0, |a| a.tone),
+            },
+        });
+        for (span, kind) in [
+            (&claim.cue, SpanKind::VoiceCue),
+            (&claim.source, SpanKind::VoiceSource),
+        ] {
+            if let Some(span) = span {
+                ranges.push(Span {
+                    start: span.start,
+                    end: span.end,
+                    kind,
+                });
+            }
+        }
+    }
+    ranges
+}
+
+fn voice_entries(voices: &Voices, by_id: &HashMap<&str, &Actor>) -> Vec<VoiceEntry> {
+    voices
+        .voices
+        .iter()
+        .map(|voice| {
+            let claims: Vec<&Claim> = voices
+                .claims
+                .iter()
+                .filter(|c| c.voice == voice.id)
+                .collect();
+            let actor = voice.actor.as_deref().and_then(|id| by_id.get(id));
+            VoiceEntry {
+                id: voice.id.clone(),
+                label: voice.label.clone(),
+                actor: actor
+                    .map(|a| a.name.clone())
+                    .or_else(|| voice.actor.clone()),
+                official: voice.official,
+                explicit: claims
+                    .iter()
+                    .filter(|c| !c.attribution.is_carried())
+                    .count(),
+                claims: claims.len(),
+                tone: actor.map_or(0, |a| a.tone),
+            }
+        })
+        .collect()
 }
 
 /// Notes laid over the text.

@@ -41,6 +41,26 @@ pub enum SpanKind {
         /// From 1.
         number: usize,
     },
+    /// A sentence that gives a voice's view.
+    Voice {
+        /// The voice's id.
+        id: String,
+        /// What a screen reader hears before the sentence: "Chinese analysts (unofficial,
+        /// China): ".
+        said: String,
+        /// The hover text: the voice and how it was found.
+        title: String,
+        /// Whether the voice speaks officially (a solid rule; unofficial voices a dashed one).
+        official: bool,
+        /// Carried from an earlier sentence rather than named in this one (a lighter rule).
+        carried: bool,
+        /// The actor's palette slot, or 0.
+        tone: u8,
+    },
+    /// The reporting words of a claim ("argue", "according to").
+    VoiceCue,
+    /// The words naming who speaks.
+    VoiceSource,
 }
 
 /// A range of code points `start..end` of the text.
@@ -83,6 +103,8 @@ impl SpanKind {
     /// Ties between equal ranges: lower layers wrap higher ones.
     fn layer(&self) -> u8 {
         match self {
+            SpanKind::Voice { .. } => 0,
+            SpanKind::VoiceCue | SpanKind::VoiceSource => 6,
             SpanKind::Format(FormatStyle::Link(_)) => 0,
             SpanKind::Note { .. } => 1,
             SpanKind::Actor { .. } => 2,
@@ -96,8 +118,42 @@ impl SpanKind {
         matches!(self, SpanKind::Format(FormatStyle::Link(_)))
     }
 
-    fn open(&self, out: &mut String) {
+    /// Opens the range's element; `first` is its first piece (a range split by another is
+    /// opened again after the split).
+    fn open(&self, out: &mut String, first: bool) {
         match self {
+            SpanKind::Voice {
+                id,
+                said,
+                title,
+                official,
+                carried,
+                tone,
+            } => {
+                out.push_str("<span class=\"voice-claim ");
+                out.push_str(if *official { "official" } else { "unofficial" });
+                if *carried {
+                    out.push_str(" carried");
+                }
+                if first {
+                    out.push_str(" voice-start");
+                }
+                out.push_str(" tone-");
+                out.push_str(&tone.to_string());
+                out.push_str("\" data-voice=\"");
+                escape_into(out, id);
+                out.push_str("\" title=\"");
+                escape_into(out, title);
+                if first {
+                    // Generated content, so what a screen reader hears never enters the
+                    // text that selections and offsets count.
+                    out.push_str("\" data-said=\"");
+                    escape_into(out, said);
+                }
+                out.push_str("\">");
+            }
+            SpanKind::VoiceCue => out.push_str("<span class=\"voice-cue\">"),
+            SpanKind::VoiceSource => out.push_str("<span class=\"voice-source\">"),
             SpanKind::Format(FormatStyle::Emphasis) => out.push_str("<em>"),
             SpanKind::Format(FormatStyle::Strong) => out.push_str("<strong>"),
             SpanKind::Format(FormatStyle::Strikethrough) => out.push_str("<del>"),
@@ -148,6 +204,7 @@ impl SpanKind {
             SpanKind::Actor { .. } | SpanKind::Note { .. } | SpanKind::SearchHit { .. } => {
                 "</mark>"
             }
+            SpanKind::Voice { .. } | SpanKind::VoiceCue | SpanKind::VoiceSource => "</span>",
         });
     }
 }
@@ -183,6 +240,7 @@ pub fn render(text: &str, spans: &[Span], markers: &[Marker]) -> SafeHtml {
 
     let mut out = String::with_capacity(text.len() * 2);
     let mut open: Vec<usize> = Vec::new();
+    let mut opened = vec![false; spans.len()];
     let mut next_marker = 0;
     for (n, &at) in cuts.iter().enumerate() {
         if markers.get(next_marker).is_some_and(|m| m.at == at) {
@@ -191,7 +249,7 @@ pub fn render(text: &str, spans: &[Span], markers: &[Marker]) -> SafeHtml {
                 .copied()
                 .filter(|&i| spans[i].start < at && at < spans[i].end && !spans[i].kind.is_link())
                 .collect();
-            reopen(&mut out, spans, &mut open, across);
+            reopen(&mut out, spans, &mut open, &mut opened, across);
             while let Some(marker) = markers.get(next_marker).filter(|m| m.at == at) {
                 write_marker(&mut out, marker);
                 next_marker += 1;
@@ -202,24 +260,31 @@ pub fn render(text: &str, spans: &[Span], markers: &[Marker]) -> SafeHtml {
             .copied()
             .filter(|&i| spans[i].start <= at && at < spans[i].end)
             .collect();
-        reopen(&mut out, spans, &mut open, covering);
+        reopen(&mut out, spans, &mut open, &mut opened, covering);
         if let Some(&next) = cuts.get(n + 1) {
             escape_into(&mut out, &text[byte_at[at]..byte_at[next]]);
         }
     }
-    reopen(&mut out, spans, &mut open, Vec::new());
+    reopen(&mut out, spans, &mut open, &mut opened, Vec::new());
     SafeHtml::from_trusted(out)
 }
 
 /// Moves from the open stack to `wanted` (both outermost first): closes what no longer
 /// matches, innermost first, then opens the rest.
-fn reopen(out: &mut String, spans: &[Span], open: &mut Vec<usize>, wanted: Vec<usize>) {
+fn reopen(
+    out: &mut String,
+    spans: &[Span],
+    open: &mut Vec<usize>,
+    opened: &mut [bool],
+    wanted: Vec<usize>,
+) {
     let keep = open.iter().zip(&wanted).take_while(|(a, b)| a == b).count();
     for &i in open[keep..].iter().rev() {
         spans[i].kind.close(out);
     }
     for &i in &wanted[keep..] {
-        spans[i].kind.open(out);
+        spans[i].kind.open(out, !opened[i]);
+        opened[i] = true;
     }
     *open = wanted;
 }

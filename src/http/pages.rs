@@ -12,7 +12,9 @@ use super::extract::DocumentSlug;
 use crate::domain::actors::ActorKind;
 use crate::domain::annotation::Note;
 use crate::domain::annotation::Visibility;
-use crate::domain::article::{ArticleOptions, ArticleView, ViewedNote, render_article_with_hits};
+use crate::domain::article::{
+    ArticleOptions, ArticleView, Overlays, ViewedNote, render_article_with,
+};
 use crate::domain::document::{BlockKind, Metadata};
 use crate::domain::reanchor::AnchorStatus;
 use crate::domain::search::{SearchQuery, code_point_ranges, passage_matches};
@@ -381,12 +383,21 @@ async fn render_document(
         Some(bar) => format!("/documents/{}?q={}", doc.slug, bar.encoded),
         None => format!("/documents/{}", doc.slug),
     };
-    let article = render_article_with_hits(
+    let claims = state
+        .store
+        .document_claims(&doc.slug)
+        .await?
+        .unwrap_or_default();
+    let voices = crate::store::voices::voices_of(&claims);
+    let article = render_article_with(
         &doc.analysed,
         &doc.actors,
         &notes,
         ArticleOptions::PAGE,
-        &hits,
+        Overlays {
+            hits: &hits,
+            voices: Some(&voices),
+        },
     );
     let matrix = document_matrix(&article.legend, &doc.analysed.pairs());
     let page = DocumentPage {
@@ -449,9 +460,15 @@ pub async fn export_document(
         .filter(analyst.map(|a| a.id))
         .unwrap_or(NoteFilter::Public);
     let (doc, notes) = document_with_notes(&state, slug, &viewer, filter).await?;
+    let claims = state
+        .store
+        .document_claims(&doc.slug)
+        .await?
+        .unwrap_or_default();
     let html = export::export_html(
         &doc,
         &notes,
+        &crate::store::voices::voices_of(&claims),
         &state.iris,
         time::OffsetDateTime::now_utc(),
         &scope.describe(analyst.map(|a| a.name.as_str())),

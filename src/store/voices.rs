@@ -1,6 +1,7 @@
 //! Voices as stored: the claims import made, read back per document and per voice.
 
 use super::{Store, StoreResult, on_backend};
+use crate::domain::voices::{Attribution, Claim, Span, Voice, Voices};
 
 /// Words of a paragraph at code points `start..end`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +47,43 @@ pub struct StoredClaim {
     pub confidence: i64,
     /// The rule that made it.
     pub rule: String,
+}
+
+/// Stored claims as the domain's voices, paragraphs counted from 0 again.
+pub fn voices_of(claims: &[StoredClaim]) -> Voices {
+    let mut voices = Voices::default();
+    for stored in claims {
+        if voices.voice(&stored.voice_id).is_none() {
+            voices.voices.push(Voice {
+                id: stored.voice_id.clone(),
+                label: stored.voice_label.clone(),
+                actor: stored.voice_actor.clone(),
+                official: stored.official,
+            });
+        }
+        let span = |s: &Option<StoredSpan>| {
+            s.as_ref().map(|s| Span {
+                start: usize::try_from(s.start).unwrap_or(0),
+                end: usize::try_from(s.end).unwrap_or(0),
+                text: s.text.clone(),
+            })
+        };
+        let Some(attribution) = Attribution::parse(&stored.attribution) else {
+            continue;
+        };
+        voices.claims.push(Claim {
+            paragraph: usize::try_from(stored.paragraph - 1).unwrap_or(0),
+            sentence: usize::try_from(stored.start).unwrap_or(0)
+                ..usize::try_from(stored.end).unwrap_or(0),
+            cue: span(&stored.cue),
+            source: span(&stored.source),
+            voice: stored.voice_id.clone(),
+            attribution,
+            confidence: u8::try_from(stored.confidence).unwrap_or(0),
+            rule: stored.rule.clone(),
+        });
+    }
+    voices
 }
 
 impl Store {

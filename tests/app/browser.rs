@@ -93,6 +93,21 @@ fn analysts_take_notes_in_chromium_with_mouse_and_keyboard() {
     assert_eq!(results["axe_violations"].as_array().unwrap().len(), 0);
 }
 
+/// The Voices panel from the keyboard: "Show only" one voice, then all again; sources and
+/// cues underlined on demand; what a screen reader hears; axe; the export's voices.
+#[test]
+fn the_voices_panel_shows_only_what_one_voice_says_from_the_keyboard() {
+    if !browser_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = copy_corpus(dir.path());
+    let db = dir.path().join("voices.db");
+    let server = start_server(&db, &corpus, &[]);
+    let results = run_script("voices.cjs", &[&format!("http://{}", server.host)], None);
+    assert_eq!(results["only"]["on"], true);
+}
+
 /// Searching from the header's box with the keyboard, opening a hit, and going from match
 /// to match with ] and [ and the bar's buttons; axe on both pages.
 #[test]

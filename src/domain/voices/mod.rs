@@ -117,8 +117,8 @@ pub struct Claim {
     pub attribution: Attribution,
     /// How sure the rule is, in percent.
     pub confidence: u8,
-    /// The rule that made it, for explaining it.
-    pub rule: &'static str,
+    /// The rule that made it, for explaining it ("subject", "according-to", "carried" …).
+    pub rule: String,
 }
 
 /// A document's voices and the sentences they speak in.
@@ -277,7 +277,7 @@ pub fn attribute(paragraphs: &[Paragraph<'_>], gazetteer: &Gazetteer) -> Voices 
                         voice: out.voices[voice].id.clone(),
                         attribution,
                         confidence,
-                        rule,
+                        rule: rule.to_owned(),
                     });
                     speaking.voice = Some((voice, kind));
                     speaking.since = index;
@@ -304,7 +304,7 @@ pub fn attribute(paragraphs: &[Paragraph<'_>], gazetteer: &Gazetteer) -> Voices 
                             voice: out.voices[voice].id.clone(),
                             attribution: Attribution::Implicit,
                             confidence: 55 - 10 * (distance as u8 - 1),
-                            rule: "carried",
+                            rule: "carried".to_owned(),
                         });
                     } else {
                         speaking.open = false;

@@ -714,7 +714,7 @@ async fn insert_contents(
                 .push_bind(i64::from(voice.official))
                 .push_bind(claim.attribution.as_str())
                 .push_bind(i64::from(claim.confidence))
-                .push_bind(claim.rule);
+                .push_bind(claim.rule.clone());
         },
     )
     .await?;
