@@ -20,6 +20,7 @@ use crate::error::AppError;
 use crate::store::actors::{ActorRecord, CoMention, Form, MentionPage, MentionedIn};
 use crate::store::annotations::NoteFilter;
 use crate::store::search::{NoteOrder, NoteSearch};
+use crate::store::voices::VoiceSummary;
 
 /// Sentences per page of a dossier.
 const PAGE_SIZE: i64 = 25;
@@ -166,6 +167,8 @@ struct ActorPage {
     page: i64,
     pages: i64,
     timeline: crate::domain::timeline::Timeline,
+    /// The voices that belong to the actor: what its officials say, what its analysts say.
+    voices: Vec<VoiceSummary>,
 }
 
 impl ActorPage {
@@ -326,6 +329,7 @@ pub async fn actor_page(
         .cloned()
         .collect();
     let page = ActorPage {
+        voices: state.store.voices(Some(&record.actor.id)).await?,
         layout: Layout::new(&viewer).at(&format!("/actors/{}", url_encode(&record.actor.id))),
         forms: state.store.actor_forms(&record.actor.id).await?,
         co_mentioned: state
@@ -413,12 +417,26 @@ pub struct DossierJson {
     forms: Vec<FormJson>,
     /// The actors named in the same sentences, most often first.
     co_mentioned: Vec<CoMentionJson>,
+    /// The voices that belong to it, most sentences first.
+    voices: Vec<ActorVoiceJson>,
     /// Sentences naming it, in all.
     sentences_total: i64,
     offset: i64,
     limit: i64,
     /// The mentions in this page of sentences.
     mentions: Vec<MentionJson>,
+}
+
+/// A voice that belongs to an actor.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ActorVoiceJson {
+    id: String,
+    label: String,
+    official: bool,
+    /// Sentences giving its view.
+    claims: i64,
+    /// Documents it speaks in.
+    documents: i64,
 }
 
 /// `?limit=&offset=` of the dossier's sentences.
@@ -458,6 +476,19 @@ pub async fn api_actor(
     let id = record.actor.id.clone();
     let page = state.store.actor_mentions(&id, offset, limit).await?;
     Ok(Json(DossierJson {
+        voices: state
+            .store
+            .voices(Some(&id))
+            .await?
+            .into_iter()
+            .map(|v| ActorVoiceJson {
+                id: v.id,
+                label: v.label,
+                official: v.official,
+                claims: v.claims,
+                documents: v.documents,
+            })
+            .collect(),
         forms: state
             .store
             .actor_forms(&id)

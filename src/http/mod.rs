@@ -190,6 +190,8 @@ pub fn router(state: AppState) -> Router {
             get(gazetteer::unknown_page).post(gazetteer::add_name_form),
         )
         .route("/actors/{id}", get(actors::actor_page))
+        .route("/voices", get(voices::voices_page))
+        .route("/voices/{id}", get(voices::voice_page))
         .route(
             "/tags",
             get(workspace::tags_page).post(workspace::rename_tag_form),

@@ -1,15 +1,23 @@
 //! Voices over HTTP: `GET /api/documents/{slug}/voices`, a document's voices with the
-//! sentences each speaks in.
+//! sentences each speaks in; `/voices`, every voice of the corpus; `/voices/{id}`, what one
+//! voice says across the corpus.
 
+use askama::Template;
 use axum::Json;
-use axum::extract::State;
-use serde::Serialize;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::Viewer;
 use super::extract::DocumentSlug;
+use super::pages::{HtmlError, Layout, require_reader, url_encode};
+use super::search::page_number;
+use crate::domain::search::SnippetPart;
+use crate::domain::wording::counted;
 use crate::error::AppError;
-use crate::store::voices::{StoredClaim, StoredSpan};
+use crate::store::voices::{StoredClaim, StoredSpan, VoiceSummary};
 
 /// Words of a paragraph, in code points.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -116,4 +124,213 @@ pub async fn api_document_voices(
     Ok(Json(VoicesJson {
         voices: group_by_voice(&claims),
     }))
+}
+
+/// Claims shown on a voice's page.
+const PAGE_SIZE: i64 = 25;
+
+/// A sentence on a voice's page, its source and cue marked.
+struct SentenceLine {
+    url: String,
+    paragraph: i64,
+    parts: Vec<SnippetPart>,
+    attribution: String,
+}
+
+/// A document's sentences on a voice's page.
+struct DocumentLines {
+    slug: String,
+    title: String,
+    sentences: Vec<SentenceLine>,
+}
+
+#[derive(Template)]
+#[template(path = "voice.html")]
+struct VoicePageView {
+    layout: Layout,
+    voice: VoiceSummary,
+    actor_name: Option<String>,
+    documents: Vec<DocumentLines>,
+    page: i64,
+    pages: i64,
+}
+
+impl VoicePageView {
+    fn page_url(&self, page: i64) -> String {
+        format!("/voices/{}?page={page}", url_encode(&self.voice.id))
+    }
+
+    fn count(n: i64, noun: &str) -> String {
+        counted(u64::try_from(n).unwrap_or(0), noun)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "voices_index.html")]
+struct VoicesIndexView {
+    layout: Layout,
+    official: Vec<ListedVoice>,
+    unofficial: Vec<ListedVoice>,
+}
+
+/// A voice with its actor's name, as the index lists it.
+type ListedVoice = (VoiceSummary, Option<String>);
+
+impl VoicesIndexView {
+    /// The voices under their headings; a heading without voices is left out.
+    fn groups(&self) -> Vec<(&'static str, &[ListedVoice])> {
+        [
+            ("Official", self.official.as_slice()),
+            ("Unofficial", self.unofficial.as_slice()),
+        ]
+        .into_iter()
+        .filter(|(_, voices)| !voices.is_empty())
+        .collect()
+    }
+}
+
+/// The sentence of `claim`, with its source and cue marked.
+pub(super) fn sentence_parts(claim: &StoredClaim) -> Vec<SnippetPart> {
+    let chars: Vec<char> = claim.text.chars().collect();
+    let clamp = |at: i64| usize::try_from(at).unwrap_or(0).min(chars.len());
+    let (start, end) = (clamp(claim.start), clamp(claim.end));
+    let mut marks: Vec<(usize, usize)> = [&claim.source, &claim.cue]
+        .into_iter()
+        .flatten()
+        .map(|s| (clamp(s.start).max(start), clamp(s.end).min(end)))
+        .filter(|(a, b)| a < b)
+        .collect();
+    marks.sort_unstable();
+    let mut parts = Vec::new();
+    let mut at = start;
+    for (a, b) in marks {
+        if a < at {
+            continue;
+        }
+        if at < a {
+            parts.push(SnippetPart {
+                text: chars[at..a].iter().collect(),
+                hit: false,
+            });
+        }
+        parts.push(SnippetPart {
+            text: chars[a..b].iter().collect(),
+            hit: true,
+        });
+        at = b;
+    }
+    if at < end {
+        parts.push(SnippetPart {
+            text: chars[at..end].iter().collect(),
+            hit: false,
+        });
+    }
+    parts
+}
+
+/// `?page=N`.
+#[derive(Debug, Deserialize)]
+pub struct VoiceParams {
+    page: Option<String>,
+}
+
+/// `GET /voices`: every voice of the corpus, official and unofficial apart.
+pub async fn voices_page(
+    State(state): State<AppState>,
+    viewer: Result<Viewer, AppError>,
+) -> Result<Response, HtmlError> {
+    let viewer = viewer?;
+    require_reader(&state, &viewer, "/voices")?;
+    let actors = state.store.list_actors().await?;
+    let name = |id: &Option<String>| {
+        id.as_ref().map(|id| {
+            actors
+                .iter()
+                .find(|a| &a.actor.id == id)
+                .map_or_else(|| id.clone(), |a| a.actor.name.clone())
+        })
+    };
+    let (official, unofficial): (Vec<_>, Vec<_>) = state
+        .store
+        .voices(None)
+        .await?
+        .into_iter()
+        .map(|v| {
+            let actor = name(&v.actor);
+            (v, actor)
+        })
+        .partition(|(v, _)| v.official);
+    let page = VoicesIndexView {
+        layout: Layout::new(&viewer).at("/voices"),
+        official,
+        unofficial,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// `GET /voices/{id}`: what one voice says across the corpus, by document.
+pub async fn voice_page(
+    State(state): State<AppState>,
+    viewer: Result<Viewer, AppError>,
+    Path(id): Path<String>,
+    Query(params): Query<VoiceParams>,
+) -> Result<Response, HtmlError> {
+    let viewer = viewer?;
+    require_reader(&state, &viewer, &format!("/voices/{}", url_encode(&id)))?;
+    let number = page_number(params.page.as_deref())
+        .map_err(|message| AppError::client(StatusCode::BAD_REQUEST, "bad_page", message))?;
+    let found = state
+        .store
+        .voice_page(&id, (number - 1) * PAGE_SIZE, PAGE_SIZE)
+        .await?
+        .ok_or_else(|| {
+            let shown: String = id.chars().take(60).collect();
+            AppError::NotFound(format!(
+                "No sentence gives the view of a voice “{shown}”. Every voice is listed at /voices."
+            ))
+        })?;
+    let pages = (found.voice.claims + PAGE_SIZE - 1) / PAGE_SIZE;
+    if number > pages.max(1) {
+        return Err(AppError::NotFound(format!(
+            "There is no page {number}: the voice has {}.",
+            VoicePageView::count(pages.max(1), "page")
+        ))
+        .into());
+    }
+    let actor_name = match &found.voice.actor {
+        Some(id) => state
+            .store
+            .list_actors()
+            .await?
+            .into_iter()
+            .find(|a| &a.actor.id == id)
+            .map(|a| a.actor.name),
+        None => None,
+    };
+    let mut documents: Vec<DocumentLines> = Vec::new();
+    for claim in &found.claims {
+        let line = SentenceLine {
+            url: format!("/documents/{}#p{}", claim.slug, claim.paragraph),
+            paragraph: claim.paragraph,
+            parts: sentence_parts(claim),
+            attribution: claim.attribution.clone(),
+        };
+        match documents.last_mut().filter(|d| d.slug == claim.slug) {
+            Some(doc) => doc.sentences.push(line),
+            None => documents.push(DocumentLines {
+                slug: claim.slug.clone(),
+                title: claim.title.clone(),
+                sentences: vec![line],
+            }),
+        }
+    }
+    let page = VoicePageView {
+        layout: Layout::new(&viewer).at(&format!("/voices/{}", url_encode(&found.voice.id))),
+        voice: found.voice,
+        actor_name,
+        documents,
+        page: number,
+        pages,
+    };
+    Ok(Html(page.render()?).into_response())
 }

@@ -86,9 +86,50 @@ pub fn voices_of(claims: &[StoredClaim]) -> Voices {
     voices
 }
 
+/// A voice across the corpus, with how much it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoiceSummary {
+    /// The voice's id.
+    pub id: String,
+    /// Its label.
+    pub label: String,
+    /// The actor it belongs to.
+    pub actor: Option<String>,
+    /// Whether it speaks officially.
+    pub official: bool,
+    /// Sentences giving its view.
+    pub claims: i64,
+    /// Documents it speaks in.
+    pub documents: i64,
+}
+
+/// A page of a voice's claims.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoicePage {
+    /// The voice.
+    pub voice: VoiceSummary,
+    /// Its claims on this page, by document then text order.
+    pub claims: Vec<StoredClaim>,
+}
+
 impl Store {
     /// Every claim of the document `slug`, in text order; none if there is no such document.
     pub async fn document_claims(&self, slug: &str) -> StoreResult<Option<Vec<StoredClaim>>> {
         on_backend!(self, read db => db.document_claims(slug).await)
+    }
+
+    /// Every voice of the corpus, or only those belonging to `actor`, most claims first.
+    pub async fn voices(&self, actor: Option<&str>) -> StoreResult<Vec<VoiceSummary>> {
+        on_backend!(self, read db => db.voices(actor).await)
+    }
+
+    /// The voice `id` with a page of its claims; none if no claim has that voice.
+    pub async fn voice_page(
+        &self,
+        id: &str,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<Option<VoicePage>> {
+        on_backend!(self, read db => db.voice_page(id, offset, limit).await)
     }
 }

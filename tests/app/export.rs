@@ -211,7 +211,22 @@ async fn the_export_holds_text_footnotes_actors_and_numbered_sidenotes() {
         select(&html, "sup.fn-ref a[aria-describedby]").is_empty(),
         "no popovers in the export"
     );
-    assert_eq!(select(&html, ".legend li").len(), 11);
+    assert_eq!(select(&html, ".legend:not(.voices) li").len(), 11);
+    let voices: Vec<String> = select(&html, ".voices li").iter().map(text).collect();
+    assert!(
+        voices
+            .iter()
+            .any(|v| v.contains("Chinese Foreign Ministry")),
+        "the export lists the voices: {voices:?}"
+    );
+    assert_eq!(
+        select(&html, ".voice-claim.voice-start").len(),
+        voices
+            .iter()
+            .map(|v| v.rsplit(' ').next().unwrap().parse::<usize>().unwrap())
+            .sum::<usize>(),
+        "a rule at every sentence the panel counts"
+    );
     assert!(select(&html, "mark.actor[data-actor=RUS]").len() > 10);
     let sidenotes = select(&html, "aside.sidenote");
     assert_eq!(

@@ -164,6 +164,9 @@ async fn pages_are_valid_html() {
         ("actor", "/actors/RUS".to_owned()),
         ("person", "/actors/vladimir-putin".to_owned()),
         ("unknown", "/actors/unknown".to_owned()),
+        ("voices", "/voices".to_owned()),
+        ("voice", "/voices/chn-foreign-ministry".to_owned()),
+        ("voice-carried", "/voices/chn-analysts".to_owned()),
     ] {
         let page = app.get(&uri).await;
         let path = dir.path().join(format!("{name}.html"));

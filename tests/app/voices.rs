@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 
-use crate::helpers::{SEED, TestApp};
+use crate::helpers::{SEED, TestApp, select, text};
 
 /// The characters `start..end` of `text`, counted in code points.
 fn slice(text: &str, start: i64, end: i64) -> String {
@@ -100,4 +100,97 @@ async fn the_seed_names_its_official_and_unofficial_voices_with_their_sentences(
     let missing = app.get("/api/documents/no-such-document/voices").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.json()["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn each_voice_has_a_page_and_actors_list_their_voices() {
+    let app = TestApp::with_seed_and(&[]).await;
+    let index = app.get("/voices").await;
+    assert_eq!(index.status, StatusCode::OK);
+    let html = index.html();
+    let official: Vec<String> = select(&html, "#voices-Official + table tbody th")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(
+        official.contains(&"Chinese Foreign Ministry".to_owned()),
+        "{official:?}"
+    );
+    assert!(
+        official.contains(&"Vladimir Putin".to_owned()),
+        "{official:?}"
+    );
+    let unofficial: Vec<String> = select(&html, "#voices-Unofficial + table tbody th")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(
+        unofficial.contains(&"Chinese analysts".to_owned()),
+        "{unofficial:?}"
+    );
+
+    // A voice's page: its sentences by document, who speaks and the cue marked, each a link
+    // to its paragraph.
+    let page = app.get("/voices/chn-foreign-ministry").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let html = page.html();
+    let marked: Vec<String> = select(&html, ".voice-sentence mark")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(marked, ["The Chinese Foreign Ministry", "asserting"]);
+    let link = select(&html, ".voice-sentence a")[0]
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_owned();
+    assert_eq!(link, format!("/documents/{SEED}#p2"));
+    assert!(text(&select(&html, ".byline")[0]).contains("official"));
+    let carried = app.get("/voices/chn-analysts").await.html();
+    assert!(
+        select(&carried, ".voice-sentence .tag-chip")
+            .iter()
+            .any(|chip| text(chip).contains("carried")),
+        "carried sentences say so"
+    );
+    assert_eq!(
+        app.get("/voices/nobody-at-all").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/voices/chn-analysts?page=9").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/voices/chn-analysts?page=x").await.status,
+        StatusCode::BAD_REQUEST
+    );
+
+    // China's dossier tells its officials from its analysts.
+    let dossier = app.get("/api/actors/CHN").await.json();
+    let voices: Vec<(String, bool)> = dossier["voices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["id"].as_str().unwrap().to_owned(),
+                v["official"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        voices.contains(&("chn-foreign-ministry".to_owned(), true)),
+        "{voices:?}"
+    );
+    assert!(
+        voices.contains(&("chn-analysts".to_owned(), false)),
+        "{voices:?}"
+    );
+    let page = app.get("/actors/CHN").await.html();
+    assert!(
+        select(&page, "#voices-title + p + ul a")
+            .iter()
+            .any(|a| a.value().attr("href") == Some("/voices/chn-analysts"))
+    );
 }

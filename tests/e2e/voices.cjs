@@ -73,6 +73,17 @@ const { check, launch, browserContext, axeViolations, SEED_SLUG } = require('./l
     }));
     check(!back.on && back.status === 'Showing every sentence.', `Enter again shows all (${JSON.stringify(back)})`);
 
+    // The corpus's voices and one voice's page, from the header's link.
+    await page.click('.site-nav a[href="/voices"]');
+    await page.waitForURL(`${base}/voices`);
+    results.axe_index = await axeViolations(page);
+    check(results.axe_index.length === 0, `axe on /voices: ${results.axe_index.join('; ')}`);
+    await page.click(`a[href="/voices/${observers.id}"]`);
+    const lines = await page.$$eval('.voice-sentence', (l) => l.length);
+    check(lines === observers.claims.length, `${lines} sentences on the voice's page`);
+    results.axe_voice = await axeViolations(page);
+    check(results.axe_voice.length === 0, `axe on a voice: ${results.axe_voice.join('; ')}`);
+
     // The export carries the panel and the markers, without script.
     const exported = await (await page.request.get(`${base}/documents/${SEED_SLUG}/export.html`)).text();
     check(exported.includes('id="voices-title"') && exported.includes('class="voice-claim'), 'the export has the voices');
