@@ -47,6 +47,12 @@ pub struct Filters {
     pub statuses: Vec<String>,
     /// `visibility:V`: notes shared so (`private`, `team`, `public`).
     pub visibilities: Vec<String>,
+    /// `voice:ID`: passages with a sentence giving each of these voices' views, and notes
+    /// whose quote is in one (ids in lower case).
+    pub voices: Vec<String>,
+    /// `official:yes` or `official:no`: passages with a sentence giving an official (or an
+    /// unofficial) voice's view, and notes whose quote is in one.
+    pub official: Option<bool>,
 }
 
 impl Filters {
@@ -59,6 +65,8 @@ impl Filters {
         self.motivations.extend(more.motivations);
         self.statuses.extend(more.statuses);
         self.visibilities.extend(more.visibilities);
+        self.voices.extend(more.voices);
+        self.official = more.official.or(self.official.take());
         self.after = more.after.or(self.after.take());
         self.before = more.before.or(self.before.take());
     }
@@ -66,6 +74,8 @@ impl Filters {
     /// Whether a filter narrows the passages (beyond the words).
     pub fn narrows_passages(&self) -> bool {
         !(self.actors.is_empty()
+            && self.voices.is_empty()
+            && self.official.is_none()
             && self.documents.is_empty()
             && self.after.is_none()
             && self.before.is_none())
@@ -105,8 +115,10 @@ pub const MAX_QUERY_CHARS: usize = 500;
 /// Most terms and filters in one search.
 pub const MAX_TERMS: usize = 32;
 
-const FIELD_NAMES: [&str; 9] = [
+const FIELD_NAMES: [&str; 11] = [
     "actor",
+    "voice",
+    "official",
     "doc",
     "after",
     "before",
@@ -116,7 +128,8 @@ const FIELD_NAMES: [&str; 9] = [
     "status",
     "visibility",
 ];
-const FIELDS: &str = "actor, doc, after, before, tag, author, motivation, status, visibility";
+const FIELDS: &str =
+    "actor, voice, official, doc, after, before, tag, author, motivation, status, visibility";
 const VISIBILITIES: [&str; 3] = ["private", "team", "public"];
 const STATUSES: [&str; 5] = ["exact", "moved", "fuzzy", "ambiguous", "orphan"];
 const MOTIVATIONS: [&str; 13] = [
@@ -352,6 +365,18 @@ impl Filters {
         };
         match field {
             "actor" => self.actors.push(value.to_lowercase()),
+            "voice" => self.voices.push(value.to_lowercase()),
+            "official" => {
+                self.official = Some(match value.to_lowercase().as_str() {
+                    "yes" | "true" | "official" => true,
+                    "no" | "false" | "unofficial" => false,
+                    _ => {
+                        return Err(QueryError(format!(
+                            "official: takes yes or no, not {value:?}: official:yes for governments, ministries and leaders, official:no for analysts, commentators and media."
+                        )));
+                    }
+                })
+            }
             "doc" => self.documents.push(value.to_owned()),
             "tag" => self.tags.push(value.to_owned()),
             "author" => self.authors.push(value.to_lowercase()),
@@ -373,6 +398,8 @@ impl Filters {
 fn example(field: &str) -> &'static str {
     match field {
         "actor" => "RUS",
+        "voice" => "chn-analysts",
+        "official" => "yes",
         "doc" => "russia-north-korea-chinese-views",
         "after" | "before" => "2024-06-01",
         "tag" => "sanctions",

@@ -264,6 +264,9 @@ pub async fn hints(
                     "No actor has the id “{value}”. Ids look like RUS, PRK or vladimir-putin: see each document's list of actors, or /api/actors."
                 ),
                 "doc" => format!("No document has the slug “{value}”; a document's slug is the last part of its address."),
+                "voice" => format!(
+                    "No sentence gives the view of a voice “{value}”. Voice ids look like chn-analysts or rus: see /voices."
+                ),
                 _ => format!("No analyst is called “{value}”."),
             });
         }

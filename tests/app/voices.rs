@@ -194,3 +194,48 @@ async fn each_voice_has_a_page_and_actors_list_their_voices() {
             .any(|a| a.value().attr("href") == Some("/voices/chn-analysts"))
     );
 }
+
+#[tokio::test]
+async fn search_finds_what_a_voice_says_and_official_or_unofficial_views() {
+    let app = TestApp::with_seed_and(&[]).await;
+    let search = |q: &str| {
+        let q = q.replace(' ', "+");
+        let app = &app;
+        async move { app.get(&format!("/api/search?q={q}")).await }
+    };
+    let ministry = search("voice:chn-foreign-ministry").await;
+    assert_eq!(ministry.status, StatusCode::OK, "{}", ministry.body);
+    let json = ministry.json();
+    let paragraphs: Vec<i64> = json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["paragraph"].as_i64().unwrap())
+        .collect();
+    assert_eq!(paragraphs, [2], "{json}");
+    let official = search("official:yes").await.json();
+    let unofficial = search("official:no").await.json();
+    let count = |j: &serde_json::Value| j["hits"].as_array().unwrap().len();
+    assert!(count(&official) >= 2 && count(&unofficial) > count(&official));
+    // With words, the voice narrows the passages (paragraphs) they are found in.
+    let putin = search("sanctions voice:vladimir-putin").await.json();
+    assert_eq!(putin["hits"][0]["paragraph"], 8, "{putin}");
+    let west = search("sanctions voice:west-commentators").await.json();
+    assert_eq!(count(&west), 0, "{west}");
+    let bad = search("official:maybe").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("official: takes yes or no")
+    );
+    let nobody = app.get("/search?q=voice:nobody").await;
+    assert!(
+        nobody
+            .body
+            .contains("No sentence gives the view of a voice “nobody”"),
+        "{}",
+        nobody.body
+    );
+}

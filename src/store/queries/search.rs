@@ -109,6 +109,20 @@ fn push_notes(
         q.push_bind(actor.clone());
         q.push(" and p.start_cp + m.start_cp < n.end_cp and p.start_cp + m.end_cp > n.start_cp)");
     }
+    // A voice's note is one whose quote lies in a sentence giving its view.
+    let in_claim = " and exists (select 1 from paragraphs p join claims c on c.paragraph_id = p.id
+          where p.document_id = n.document_id
+            and p.start_cp + c.sentence_start < n.end_cp and p.start_cp + c.sentence_end > n.start_cp";
+    for voice in &filters.voices {
+        q.push(in_claim).push(" and c.voice_id = ");
+        q.push_bind(voice.clone());
+        q.push(")");
+    }
+    if let Some(official) = filters.official {
+        q.push(in_claim).push(" and c.voice_official = ");
+        q.push_bind(i64::from(official));
+        q.push(")");
+    }
     for tag in &filters.tags {
         // Tags are kept as a JSON array: look for the tag as JSON writes it, quotes included.
         let needle =
@@ -182,6 +196,18 @@ fn push_passages(q: &mut QueryBuilder<Db>, query: &SearchQuery, compiled: &str, 
             " and exists (select 1 from mentions m where m.paragraph_id = p.id and lower(m.actor_id) = ",
         );
         q.push_bind(actor.as_str());
+        q.push(")");
+    }
+    for voice in &filters.voices {
+        q.push(" and exists (select 1 from claims c where c.paragraph_id = p.id and c.voice_id = ");
+        q.push_bind(voice.as_str());
+        q.push(")");
+    }
+    if let Some(official) = filters.official {
+        q.push(
+            " and exists (select 1 from claims c where c.paragraph_id = p.id and c.voice_official = ",
+        );
+        q.push_bind(i64::from(official));
         q.push(")");
     }
     if let Some(after) = &filters.after {
@@ -489,11 +515,16 @@ impl Handle {
         &self,
         filters: &crate::domain::search::Filters,
     ) -> StoreResult<Vec<(&'static str, String)>> {
-        let checks: [(&'static str, &str, &[String]); 3] = [
+        let checks: [(&'static str, &str, &[String]); 4] = [
             (
                 "actor",
                 "select count(*) from actors where lower(id) = $1",
                 &filters.actors,
+            ),
+            (
+                "voice",
+                "select count(*) from (select 1 from claims where voice_id = $1 limit 1) v",
+                &filters.voices,
             ),
             (
                 "doc",
