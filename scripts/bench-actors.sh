@@ -2,7 +2,7 @@
 # bench-actors.sh — the actor pages at scale, on SQLite, beside the SQL they run.
 #
 # Data: the seed plus DOCS generated documents (10,000 by default), imported by a release
-# build (mentions, sentences, co-mentions and name candidates included).
+# build (mentions, sentences, co-mentions, name candidates and voices included).
 #
 # Measures, in one run (glossa one runtime worker on CPU 1, wrk one connection on CPU 0):
 #   - the dossier of the most-named actor, first page of sentences: `GET /actors/RUS` (HTML)
@@ -71,6 +71,10 @@ def dossier():
     con.execute("""select period, mentions, documents from timeline_totals where actor_id = ?
       order by case when period is null then 1 else 0 end, period""", (actor,)).fetchall()
     con.execute("select coalesce(max(sentences), 0) from actor_totals where actor_id = ?", (actor,)).fetchone()
+    con.execute("""select c.voice_id, min(c.voice_label), min(c.voice_actor), max(c.voice_official),
+      count(*), count(distinct p.document_id) from claims c join paragraphs p on p.id = c.paragraph_id
+      where (? is null or c.voice_actor = ?) group by c.voice_id order by count(*) desc, c.voice_id""",
+      (actor, actor)).fetchall()
     page = [r[0] for r in con.execute("""select document_id, sentences, running from (
       select t.document_id, t.sentences, sum(t.sentences) over (order by d.slug) as running
       from document_actors t join documents d on d.id = t.document_id where t.actor_id = ?) r

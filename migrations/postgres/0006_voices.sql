@@ -22,3 +22,4 @@ create table claims (
     primary key (paragraph_id, sentence_start)
 );
 create index claims_by_voice on claims (voice_id);
+create index claims_by_actor on claims (voice_actor, voice_id);
