@@ -73,8 +73,8 @@ def dossier():
     con.execute("select coalesce(max(sentences), 0) from actor_totals where actor_id = ?", (actor,)).fetchone()
     con.execute("""select c.voice_id, min(c.voice_label), min(c.voice_actor), max(c.voice_official),
       count(*), count(distinct p.document_id) from claims c join paragraphs p on p.id = c.paragraph_id
-      where (? is null or c.voice_actor = ?) group by c.voice_id order by count(*) desc, c.voice_id""",
-      (actor, actor)).fetchall()
+      where (?1 is null or c.voice_actor = ?1 or c.voice_id = ?1) group by c.voice_id
+      order by count(*) desc, c.voice_id""", (actor,)).fetchall()
     page = [r[0] for r in con.execute("""select document_id, sentences, running from (
       select t.document_id, t.sentences, sum(t.sentences) over (order by d.slug) as running
       from document_actors t join documents d on d.id = t.document_id where t.actor_id = ?) r

@@ -117,6 +117,15 @@
     const first = voice === null ? null : article.querySelector(".voice-claim.voice-chosen");
     if (first) first.scrollIntoView({ block: "center", behavior: "smooth" });
   };
+  // A note saved lays the text out again from the server: the chosen voice's sentences are
+  // chosen again in the new markup.
+  const applyChosenVoice = () => {
+    const voice = onlyButtons.find((b) => b.getAttribute("aria-pressed") === "true")?.dataset.voice;
+    if (voice === undefined) return;
+    for (const sentence of article.querySelectorAll(".voice-claim")) {
+      sentence.classList.toggle("voice-chosen", sentence.dataset.voice === voice);
+    }
+  };
   for (const button of onlyButtons) {
     button.hidden = false;
     button.addEventListener("click", () => {
@@ -666,6 +675,7 @@
       else if (now) now.remove();
     }
     applyMutes();
+    applyChosenVoice();
     bindFootnotes(textColumn());
     bindNotes(article);
     bindPageNoteButton();

@@ -433,6 +433,9 @@ fn voice_ranges(voices: &Voices, paragraph: usize, by_id: &HashMap<&str, &Actor>
         };
         let described = voice_description(voice, by_id);
         let how = match claim.attribution {
+            Attribution::Explicit if claim.rule.contains("earlier group") => {
+                "named in this sentence, its actor taken from an earlier group"
+            }
             Attribution::Explicit => "named in this sentence",
             Attribution::Pronoun => "by a pronoun for a voice named just before",
             Attribution::Agentless => "carried to an unattributed “it is noted” or the like",

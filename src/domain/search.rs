@@ -367,6 +367,11 @@ impl Filters {
             "actor" => self.actors.push(value.to_lowercase()),
             "voice" => self.voices.push(value.to_lowercase()),
             "official" => {
+                if self.official.is_some() {
+                    return Err(QueryError(
+                        "official: can be given once: official:yes or official:no.".to_owned(),
+                    ));
+                }
                 self.official = Some(match value.to_lowercase().as_str() {
                     "yes" | "true" | "official" => true,
                     "no" | "false" | "unofficial" => false,

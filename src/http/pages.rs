@@ -360,6 +360,12 @@ async fn render_document(
             note,
         })
         .collect();
+    let claims = state
+        .store
+        .document_claims(&doc.slug)
+        .await?
+        .unwrap_or_default();
+    let voices = crate::store::voices::voices_of(&claims);
     let parsed = search.map(|text| (text, SearchQuery::parse(text)));
     let hits: Vec<Vec<std::ops::Range<usize>>> = match &parsed {
         Some((_, Ok(query))) => doc
@@ -367,7 +373,16 @@ async fn render_document(
             .parsed
             .blocks
             .iter()
-            .map(|block| code_point_ranges(&block.text, &passage_matches(&block.text, query)))
+            .enumerate()
+            .map(|(i, block)| {
+                // The words are marked only where the search's filters let the paragraph
+                // be found, as the list of hits has it.
+                if passage_filters_hold(query, &doc.analysed.mentions[i], &voices, i) {
+                    code_point_ranges(&block.text, &passage_matches(&block.text, query))
+                } else {
+                    Vec::new()
+                }
+            })
             .collect(),
         _ => Vec::new(),
     };
@@ -383,12 +398,6 @@ async fn render_document(
         Some(bar) => format!("/documents/{}?q={}", doc.slug, bar.encoded),
         None => format!("/documents/{}", doc.slug),
     };
-    let claims = state
-        .store
-        .document_claims(&doc.slug)
-        .await?
-        .unwrap_or_default();
-    let voices = crate::store::voices::voices_of(&claims);
     let article = render_article_with(
         &doc.analysed,
         &doc.actors,
@@ -414,6 +423,29 @@ async fn render_document(
         article,
     };
     Ok(page.render()?)
+}
+
+/// Whether paragraph `i` passes the search's filters on passages: the actors it names and
+/// the voices its sentences give (documents and dates were checked by the search itself).
+fn passage_filters_hold(
+    query: &SearchQuery,
+    mentions: &[crate::domain::actors::Mention],
+    voices: &crate::domain::voices::Voices,
+    i: usize,
+) -> bool {
+    let filters = &query.filters;
+    let names = |actor: &String| mentions.iter().any(|m| m.actor_id.to_lowercase() == *actor);
+    let claims: Vec<&crate::domain::voices::Claim> =
+        voices.claims.iter().filter(|c| c.paragraph == i).collect();
+    let speaks = |voice: &String| claims.iter().any(|c| c.voice == *voice);
+    let official = |flag: bool| {
+        claims
+            .iter()
+            .any(|c| voices.voice(&c.voice).is_some_and(|v| v.official == flag))
+    };
+    filters.actors.iter().all(names)
+        && filters.voices.iter().all(speaks)
+        && filters.official.is_none_or(official)
 }
 
 /// Fallback for unknown pages.

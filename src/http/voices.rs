@@ -6,7 +6,7 @@ use askama::Template;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
@@ -14,7 +14,6 @@ use super::auth::Viewer;
 use super::extract::DocumentSlug;
 use super::pages::{HtmlError, Layout, require_reader, url_encode};
 use super::search::page_number;
-use crate::domain::search::SnippetPart;
 use crate::domain::wording::counted;
 use crate::error::AppError;
 use crate::store::voices::{StoredClaim, StoredSpan, VoiceSummary};
@@ -129,11 +128,19 @@ pub async fn api_document_voices(
 /// Claims shown on a voice's page.
 const PAGE_SIZE: i64 = 25;
 
+/// A piece of a sentence on a voice's page: plain, the words naming who speaks, or the
+/// reporting words.
+pub(super) struct SentencePart {
+    text: String,
+    /// `voice-source`, `voice-cue` or none.
+    class: Option<&'static str>,
+}
+
 /// A sentence on a voice's page, its source and cue marked.
 struct SentenceLine {
     url: String,
     paragraph: i64,
-    parts: Vec<SnippetPart>,
+    parts: Vec<SentencePart>,
     attribution: String,
 }
 
@@ -190,40 +197,42 @@ impl VoicesIndexView {
 }
 
 /// The sentence of `claim`, with its source and cue marked.
-pub(super) fn sentence_parts(claim: &StoredClaim) -> Vec<SnippetPart> {
+pub(super) fn sentence_parts(claim: &StoredClaim) -> Vec<SentencePart> {
     let chars: Vec<char> = claim.text.chars().collect();
     let clamp = |at: i64| usize::try_from(at).unwrap_or(0).min(chars.len());
     let (start, end) = (clamp(claim.start), clamp(claim.end));
-    let mut marks: Vec<(usize, usize)> = [&claim.source, &claim.cue]
-        .into_iter()
-        .flatten()
-        .map(|s| (clamp(s.start).max(start), clamp(s.end).min(end)))
-        .filter(|(a, b)| a < b)
-        .collect();
+    let mut marks: Vec<(usize, usize, &'static str)> =
+        [(&claim.source, "voice-source"), (&claim.cue, "voice-cue")]
+            .into_iter()
+            .filter_map(|(span, class)| {
+                let span = span.as_ref()?;
+                Some((
+                    clamp(span.start).max(start),
+                    clamp(span.end).min(end),
+                    class,
+                ))
+            })
+            .filter(|(a, b, _)| a < b)
+            .collect();
     marks.sort_unstable();
+    let piece = |from: usize, to: usize, class: Option<&'static str>| SentencePart {
+        text: chars[from..to].iter().collect(),
+        class,
+    };
     let mut parts = Vec::new();
     let mut at = start;
-    for (a, b) in marks {
+    for (a, b, class) in marks {
         if a < at {
             continue;
         }
         if at < a {
-            parts.push(SnippetPart {
-                text: chars[at..a].iter().collect(),
-                hit: false,
-            });
+            parts.push(piece(at, a, None));
         }
-        parts.push(SnippetPart {
-            text: chars[a..b].iter().collect(),
-            hit: true,
-        });
+        parts.push(piece(a, b, Some(class)));
         at = b;
     }
     if at < end {
-        parts.push(SnippetPart {
-            text: chars[at..end].iter().collect(),
-            hit: false,
-        });
+        parts.push(piece(at, end, None));
     }
     parts
 }
@@ -277,6 +286,11 @@ pub async fn voice_page(
 ) -> Result<Response, HtmlError> {
     let viewer = viewer?;
     require_reader(&state, &viewer, &format!("/voices/{}", url_encode(&id)))?;
+    // Voice ids are lower case; the address settles on that spelling, as an actor's does.
+    let lower = id.to_lowercase();
+    if lower != id {
+        return Ok(Redirect::permanent(&format!("/voices/{}", url_encode(&lower))).into_response());
+    }
     let number = page_number(params.page.as_deref())
         .map_err(|message| AppError::client(StatusCode::BAD_REQUEST, "bad_page", message))?;
     let found = state

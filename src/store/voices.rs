@@ -118,7 +118,8 @@ impl Store {
         on_backend!(self, read db => db.document_claims(slug).await)
     }
 
-    /// Every voice of the corpus, or only those belonging to `actor`, most claims first.
+    /// Every voice of the corpus, or only those belonging to `actor` (a person's own voice
+    /// included), most claims first.
     pub async fn voices(&self, actor: Option<&str>) -> StoreResult<Vec<VoiceSummary>> {
         on_backend!(self, read db => db.voices(actor).await)
     }

@@ -103,8 +103,13 @@ fn the_voices_panel_shows_only_what_one_voice_says_from_the_keyboard() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = copy_corpus(dir.path());
     let db = dir.path().join("voices.db");
+    let alice = cli_add_analyst(&db, &corpus, "alice");
     let server = start_server(&db, &corpus, &[]);
-    let results = run_script("voices.cjs", &[&format!("http://{}", server.host)], None);
+    let results = run_script(
+        "voices.cjs",
+        &[&format!("http://{}", server.host), &alice],
+        None,
+    );
     assert_eq!(results["only"]["on"], true);
 }
 

@@ -134,10 +134,13 @@ async fn each_voice_has_a_page_and_actors_list_their_voices() {
     let page = app.get("/voices/chn-foreign-ministry").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let html = page.html();
-    let marked: Vec<String> = select(&html, ".voice-sentence mark")
-        .iter()
-        .map(text)
-        .collect();
+    let marked: Vec<String> = select(
+        &html,
+        ".voice-sentence .voice-source, .voice-sentence .voice-cue",
+    )
+    .iter()
+    .map(text)
+    .collect();
     assert_eq!(marked, ["The Chinese Foreign Ministry", "asserting"]);
     let link = select(&html, ".voice-sentence a")[0]
         .value()
@@ -238,4 +241,46 @@ async fn search_finds_what_a_voice_says_and_official_or_unofficial_views() {
         "{}",
         nobody.body
     );
+}
+
+#[tokio::test]
+async fn a_document_opened_from_a_filtered_search_marks_only_the_paragraphs_found() {
+    let app = TestApp::with_seed_and(&[]).await;
+    let found = app
+        .get("/api/search?q=Moscow+voice:chn-analysts")
+        .await
+        .json();
+    let mut listed: Vec<i64> = found["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["paragraph"].as_i64().unwrap())
+        .collect();
+    listed.sort_unstable();
+    let page = app
+        .get(&format!("/documents/{SEED}?q=Moscow+voice:chn-analysts"))
+        .await
+        .html();
+    let mut marked: Vec<i64> = select(&page, ".text p.block")
+        .iter()
+        .filter(|p| !select_in(p, "mark.search-hit").is_empty())
+        .map(|p| p.value().attr("id").unwrap()[1..].parse().unwrap())
+        .collect();
+    marked.dedup();
+    assert_eq!(marked, listed);
+    // One standing at a time; ids in other cases find the voice's page; a person's dossier
+    // lists the voice they speak in.
+    let twice = app.get("/api/search?q=official:yes+official:no").await;
+    assert_eq!(twice.status, StatusCode::BAD_REQUEST);
+    let upper = app.get("/voices/CHN-Analysts").await;
+    assert_eq!(upper.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(upper.header("location"), "/voices/chn-analysts");
+    let putin = app.get("/api/actors/vladimir-putin").await.json();
+    assert_eq!(putin["voices"][0]["id"], "vladimir-putin", "{putin}");
+}
+
+fn select_in<'a>(element: &scraper::ElementRef<'a>, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    element
+        .select(&scraper::Selector::parse(css).unwrap())
+        .collect()
 }

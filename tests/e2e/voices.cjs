@@ -1,10 +1,11 @@
 // End-to-end: the Voices panel, used from the keyboard as a reader would. Run by
-// tests/app/browser.rs: node voices.cjs BASE_URL. Prints one JSON line.
+// tests/app/browser.rs: node voices.cjs BASE_URL ALICE_TOKEN. Prints one JSON line.
 'use strict';
-const { check, launch, browserContext, axeViolations, SEED_SLUG } = require('./lib.cjs');
+const { check, launch, browserContext, signIn, drag, axeViolations, SEED_SLUG } = require('./lib.cjs');
 
 (async () => {
   const base = process.argv[2];
+  const token = process.argv[3];
   const browser = await launch();
   const results = {};
   try {
@@ -72,6 +73,23 @@ const { check, launch, browserContext, axeViolations, SEED_SLUG } = require('./l
       status: document.querySelector('.voices-status').textContent,
     }));
     check(!back.on && back.status === 'Showing every sentence.', `Enter again shows all (${JSON.stringify(back)})`);
+
+    // Signed in, a note saved while one voice is shown keeps that voice shown: the text the
+    // page lays out again still marks its sentences.
+    await signIn(page, base, 'alice', token);
+    await page.click(`button.voice-only[data-voice="${observers.id}"]`);
+    await drag(page, '#p5', 'hostility with the West');
+    await page.waitForSelector('#add-note:not([hidden])');
+    await page.click('#add-note');
+    await page.fill('#note-body', 'Their reading of the West.');
+    await page.click('.note-save');
+    await page.waitForSelector('.margin[data-paragraph="5"] article.note');
+    const kept = await page.evaluate((id) => ({
+      chosen: document.querySelectorAll(`.voice-claim.voice-chosen.voice-start[data-voice="${id}"]`).length,
+      on: document.querySelector('article.document').classList.contains('voices-only'),
+    }), observers.id);
+    check(kept.on && kept.chosen === observers.claims.length, `after saving a note the voice stays shown (${JSON.stringify(kept)})`);
+    await page.click(`button.voice-only[data-voice="${observers.id}"]`);
 
     // The corpus's voices and one voice's page, from the header's link.
     await page.click('.site-nav a[href="/voices"]');

@@ -226,6 +226,21 @@ pub(super) fn in_view_of(tokens: &[Token], i: usize) -> Option<Cue> {
             rule: "in-view-of",
         });
     }
+    // "in their view", "in his words": the pronoun stands for a voice named before.
+    if view == i + 2
+        && matches!(
+            tokens[i + 1].lower.as_str(),
+            "their" | "his" | "her" | "its"
+        )
+    {
+        return Some(Cue::Sourced {
+            cue: i..view + 1,
+            source: i + 1..i + 2,
+            strength: Strength::Strong,
+            framed: true,
+            rule: "in-view-of",
+        });
+    }
     let possessor = tokens[i + 1..view].iter().rposition(|t| t.possessive)? + i + 1;
     Some(Cue::Sourced {
         cue: i..view + 1,
@@ -290,31 +305,19 @@ pub(super) fn adverb(tokens: &[Token], i: usize) -> Option<Cue> {
 }
 
 /// Whether a determiner or possessive before the word makes it a noun ("the report", "their
-/// view", "China's claims").
+/// view", "China's claims", "Beijing's official response"; but "a senior official said").
 pub(super) fn determined(tokens: &[Token], i: usize) -> bool {
-    i > 0 && {
-        let before = &tokens[i - 1];
-        before.possessive
-            || matches!(
-                before.lower.as_str(),
-                "the"
-                    | "a"
-                    | "an"
-                    | "their"
-                    | "its"
-                    | "his"
-                    | "her"
-                    | "our"
-                    | "this"
-                    | "that"
-                    | "these"
-                    | "those"
-                    | "such"
-                    | "no"
-                    | "any"
-                    | "official"
-                    | "public"
-            )
+    const DETERMINERS: &[&str] = &[
+        "the", "a", "an", "their", "its", "his", "her", "our", "this", "that", "these", "those",
+        "such", "no", "any",
+    ];
+    let determiner = |t: &Token| t.possessive || DETERMINERS.contains(&t.lower.as_str());
+    match i.checked_sub(1).map(|b| &tokens[b]) {
+        None => false,
+        Some(before) if matches!(before.lower.as_str(), "official" | "public") => {
+            i >= 2 && determiner(&tokens[i - 2])
+        }
+        Some(before) => determiner(before),
     }
 }
 
@@ -363,18 +366,21 @@ pub(super) fn frames(tokens: &[Token], i: usize) -> bool {
 /// observers note, …").
 pub(super) fn subject_before(tokens: &[Token], group: usize) -> (Range<usize>, bool) {
     // A parenthetical between subject and verb is stepped over ("Former diplomats, however,
-    // fear …").
+    // fear …"), as is a name set off by commas ("The ministry's spokesperson, Lin Jian, told").
     let mut end = group;
     if group >= 3 && tokens[group - 1].is(",") {
-        let opening = (group.saturating_sub(5)..group - 1)
+        let opening = (group.saturating_sub(6)..group - 1)
             .rev()
             .find(|&j| tokens[j].is(","));
         if let Some(opening) = opening {
-            let aside: Vec<&str> = tokens[opening + 1..group - 1]
-                .iter()
-                .map(|t| t.lower.as_str())
-                .collect();
-            if lexicon::PARENTHETICALS.contains(&aside.join(" ").as_str()) {
+            let aside = &tokens[opening + 1..group - 1];
+            let words: Vec<&str> = aside.iter().map(|t| t.lower.as_str()).collect();
+            let name = !aside.is_empty()
+                && aside.len() <= 4
+                && aside
+                    .iter()
+                    .all(|t| t.word && t.text.chars().next().is_some_and(char::is_uppercase));
+            if lexicon::PARENTHETICALS.contains(&words.join(" ").as_str()) || name {
                 end = opening;
             }
         }
@@ -414,7 +420,9 @@ pub(super) fn phrase_after(tokens: &[Token], from: usize) -> Range<usize> {
     while end < tokens.len()
         && tokens[end].word
         && !lexicon::CLAUSE_OPENERS.contains(&tokens[end].lower.as_str())
-        && lexicon::cue_form(&tokens[end].lower).is_none()
+        && !(lexicon::cue_form(&tokens[end].lower).is_some()
+            && tokens[end].lower != "state"
+            && !determined(tokens, end))
         && !lexicon::VERB_GROUP.contains(&tokens[end].lower.as_str())
         && end - from < 12
     {
@@ -427,16 +435,15 @@ pub(super) fn phrase_after(tokens: &[Token], from: usize) -> Range<usize> {
 /// the Korea Institute in Seoul"), which is kept whole.
 pub(super) fn with_appositive(tokens: &[Token], phrase: Range<usize>) -> Range<usize> {
     let comma = phrase.end;
-    let starts = tokens.get(comma).is_some_and(|t| t.is(","))
-        && tokens
-            .get(comma + 1)
-            .is_some_and(|t| matches!(t.lower.as_str(), "a" | "an" | "the"));
-    if phrase.is_empty() || !starts {
+    if phrase.is_empty() || !tokens.get(comma).is_some_and(|t| t.is(",")) {
         return phrase;
     }
     let end = (comma + 1..tokens.len())
         .find(|&j| !tokens[j].word)
         .unwrap_or(tokens.len());
+    if end - comma > 12 {
+        return phrase;
+    }
     let names_a_voice = tokens[comma + 1..end]
         .iter()
         .any(|t| lexicon::voice_noun(&t.text).is_some());

@@ -213,7 +213,15 @@ pub fn attribute(paragraphs: &[Paragraph<'_>], gazetteer: &Gazetteer) -> Voices 
                         return None;
                     };
                     speaking.latest(index).map(|(voice, kind)| {
-                        (voice, kind, Attribution::Agentless, 60, cue, None, rule)
+                        (
+                            voice,
+                            kind,
+                            Attribution::Agentless,
+                            60,
+                            cue,
+                            None,
+                            rule.to_owned(),
+                        )
                     })
                 });
             match made {
@@ -227,7 +235,7 @@ pub fn attribute(paragraphs: &[Paragraph<'_>], gazetteer: &Gazetteer) -> Voices 
                         voice: out.voices[voice].id.clone(),
                         attribution,
                         confidence,
-                        rule: rule.to_owned(),
+                        rule,
                     });
                     speaking.voice = Some((voice, kind));
                     speaking.since = index;
@@ -276,7 +284,7 @@ type Made = (
     u8,
     Range<usize>,
     Option<Range<usize>>,
-    &'static str,
+    String,
 );
 
 /// The claim a cue with a source phrase makes, if its source is a voice.
@@ -332,7 +340,7 @@ fn sourced_claim(
                     75,
                     cue,
                     Some(source),
-                    rule,
+                    rule.to_owned(),
                 )
             });
     }
@@ -343,6 +351,12 @@ fn sourced_claim(
         (Strength::Strong, false) => 90,
         (Strength::Weak, false) | (Strength::Strong, true) => 80,
         (Strength::Weak, true) => 70,
+    };
+    // The rule says when the actor came from an earlier group, so the page can say so.
+    let rule = if inherited {
+        format!("{rule}, actor from an earlier group")
+    } else {
+        rule.to_owned()
     };
     Some((
         voice,

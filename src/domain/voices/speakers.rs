@@ -87,9 +87,16 @@ pub(super) fn speaker(tokens: &[Token], gazetteer: &Gazetteer) -> Option<Speaker
             .filter(|a| a.kind == ActorKind::Person)
             .map(|a| a.id.clone())
     });
-    let noun = words
-        .iter()
-        .position(|t| lexicon::voice_noun(&t.text).is_some() && !t.possessive);
+    // "official" is a noun at the end of the phrase or before its prepositional phrase ("a
+    // senior French official", "an official in Seoul"), an adjective elsewhere.
+    let noun = words.iter().enumerate().position(|(k, t)| {
+        !t.possessive
+            && (lexicon::voice_noun(&t.text).is_some()
+                || (t.lower == "official"
+                    && words.get(k + 1).is_none_or(|next| {
+                        lexicon::QUALIFYING_PREPOSITIONS.contains(&next.lower.as_str())
+                    })))
+    });
     if let Some(id) = person {
         let possessed = words
             .iter()
@@ -102,7 +109,8 @@ pub(super) fn speaker(tokens: &[Token], gazetteer: &Gazetteer) -> Option<Speaker
         }
     }
     if let Some(at) = noun {
-        let (group, standing) = lexicon::voice_noun(&words[at].text)?;
+        let (group, standing) =
+            lexicon::voice_noun(&words[at].text).unwrap_or(("officials", Standing::Official));
         let out_of_office = words[..at]
             .iter()
             .any(|t| lexicon::OUT_OF_OFFICE.contains(&t.lower.trim_end_matches('-')));

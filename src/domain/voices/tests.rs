@@ -234,3 +234,43 @@ fn claims_record_code_point_spans() {
     assert_eq!(claim.sentence, 4..chars.len());
     assert_eq!(claim.rule, "subject");
 }
+
+#[test]
+fn appositives_asides_state_outlets_and_possessive_pronouns() {
+    let who = |paragraphs: &[&str]| -> Vec<(Option<String>, bool, &'static str)> {
+        claims(paragraphs)
+            .into_iter()
+            .map(|(_, _, actor, official, how)| (actor, official, how))
+            .collect()
+    };
+    let official = |actor: &str| (Some(actor.to_owned()), true, "explicit");
+    assert_eq!(
+        who(&["“We will respond,” said Yoshimasa Hayashi, Japan’s chief cabinet secretary."]),
+        [official("JPN")]
+    );
+    assert_eq!(
+        who(&[
+            "Pyongyang fired a missile on Monday. According to the state news agency KCNA, the test succeeded."
+        ]),
+        [official("PRK")]
+    );
+    assert_eq!(
+        who(&[
+            "The Chinese Foreign Ministry spokesperson, Lin Jian, told reporters that the drills were provocative."
+        ]),
+        [official("CHN")]
+    );
+    assert_eq!(
+        who(&["A senior French official said the talks would resume."]),
+        [official("FRA")]
+    );
+    assert_eq!(
+        who(&[
+            "Critics in Washington argue that the plan will fail. In their view, the cost is too high."
+        ]),
+        [
+            (Some("USA".to_owned()), false, "explicit"),
+            (Some("USA".to_owned()), false, "pronoun")
+        ]
+    );
+}

@@ -127,7 +127,7 @@ impl Handle {
         // Only constant text is formatted in: the actor is bound.
         let rows: Vec<VoiceRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{VOICE_SUMMARY}
-             where ($1 is null or c.voice_actor = $1)
+             where ($1 is null or c.voice_actor = $1 or c.voice_id = $1)
              group by c.voice_id
              order by count(*) desc, c.voice_id"
         )))
