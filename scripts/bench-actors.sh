@@ -71,10 +71,10 @@ def dossier():
     con.execute("""select period, mentions, documents from timeline_totals where actor_id = ?
       order by case when period is null then 1 else 0 end, period""", (actor,)).fetchall()
     con.execute("select coalesce(max(sentences), 0) from actor_totals where actor_id = ?", (actor,)).fetchone()
-    con.execute("""select c.voice_id, min(c.voice_label), min(c.voice_actor), max(c.voice_official),
-      count(*), count(distinct p.document_id) from claims c join paragraphs p on p.id = c.paragraph_id
-      where (?1 is null or c.voice_actor = ?1 or c.voice_id = ?1) group by c.voice_id
-      order by count(*) desc, c.voice_id""", (actor,)).fetchall()
+    ids = {r[0] for r in con.execute("select distinct voice_id from claims where voice_actor = ?", (actor,))}
+    for voice in ids | {actor}:
+        con.execute("select voice_label, voice_actor, voice_official from claims where voice_id = ? limit 1", (voice,)).fetchone()
+        con.execute("select count(*), count(distinct document_id) from claims where voice_id = ?", (voice,)).fetchone()
     page = [r[0] for r in con.execute("""select document_id, sentences, running from (
       select t.document_id, t.sentences, sum(t.sentences) over (order by d.slug) as running
       from document_actors t join documents d on d.id = t.document_id where t.actor_id = ?) r

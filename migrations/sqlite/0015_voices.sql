@@ -1,7 +1,9 @@
--- Whose view each sentence gives (src/domain/voices.rs): one row per attributed sentence,
--- made at import with the document's other analysis. The voice is written out beside its
+-- Whose view each sentence gives (src/domain/voices/): one row per attributed sentence,
+-- made at import with the document's other analysis. The document is written beside the
+-- paragraph so that a voice's counts read one index. The voice is written out beside its
 -- claim, so a voice is simply the claims that share its id.
 create table claims (
+    document_id     integer not null references documents (id) on delete cascade,
     paragraph_id    integer not null references paragraphs (id) on delete cascade,
     sentence_start  integer not null,
     sentence_end    integer not null,
@@ -21,5 +23,6 @@ create table claims (
     rule            text not null,
     primary key (paragraph_id, sentence_start)
 );
-create index claims_by_voice on claims (voice_id);
+create index claims_by_voice on claims (voice_id, document_id);
 create index claims_by_actor on claims (voice_actor, voice_id);
+create index claims_by_document on claims (document_id);

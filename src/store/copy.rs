@@ -225,6 +225,7 @@ pub(crate) const TABLES: &[TableSpec] = &[
         name: "claims",
         identity: false,
         columns: &[
+            ("document_id", Int),
             ("paragraph_id", Int),
             ("sentence_start", Int),
             ("sentence_end", Int),

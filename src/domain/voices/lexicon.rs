@@ -7,6 +7,9 @@
 //! or a subject that names people who speak (a voice noun or a person), never a bare state
 //! ("Russia claims the territory").
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 /// How strongly a word form marks reported speech.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Strength {
@@ -189,18 +192,25 @@ pub struct CueForm {
 
 /// The form of a reporting verb that `word` (lower-case) is, if any.
 pub fn cue_form(word: &str) -> Option<CueForm> {
-    VERBS.iter().find_map(|verb| {
-        let forms = forms(verb);
-        forms
-            .iter()
-            .find(|form| form.as_str() == word)
-            .map(|form| CueForm {
+    CUE_FORMS.get(word).copied()
+}
+
+/// Every form of every reporting verb, made once: attribution looks up every word of the
+/// corpus here.
+static CUE_FORMS: LazyLock<HashMap<String, CueForm>> = LazyLock::new(|| {
+    let mut all = HashMap::new();
+    for verb in VERBS {
+        for form in forms(verb) {
+            let participle = form.ends_with("ing");
+            all.entry(form).or_insert(CueForm {
                 lemma: verb.lemma,
                 strength: verb.strength,
-                participle: form.ends_with("ing"),
-            })
-    })
-}
+                participle,
+            });
+        }
+    }
+    all
+});
 
 /// Whether `word` (lower-case) makes an agentless cue after "is", "are", "was" or "were".
 pub fn is_passive_cue(word: &str) -> bool {
@@ -349,12 +359,22 @@ const VOICE_NOUNS: &[(&str, &str, Standing)] = &[
 
 /// A voice noun: what `word` (any case) names, filed under a plural, and its standing.
 pub fn voice_noun(word: &str) -> Option<(&'static str, Standing)> {
-    let lower = word.to_lowercase();
-    VOICE_NOUNS
-        .iter()
-        .find(|(form, _, _)| *form == lower)
-        .map(|(_, group, standing)| (*group, *standing))
+    // Voice nouns are ASCII: a word with capitals is lowered without allocating only when
+    // it has to be.
+    if word.bytes().any(|b| b.is_ascii_uppercase()) {
+        VOICE_NOUN_INDEX.get(word.to_ascii_lowercase().as_str()).copied()
+    } else {
+        VOICE_NOUN_INDEX.get(word).copied()
+    }
 }
+
+static VOICE_NOUN_INDEX: LazyLock<HashMap<&'static str, (&'static str, Standing)>> =
+    LazyLock::new(|| {
+        VOICE_NOUNS
+            .iter()
+            .map(|(form, group, standing)| (*form, (*group, *standing)))
+            .collect()
+    });
 
 /// Modifiers that take a voice out of office ("former officials", "retired diplomats").
 pub const OUT_OF_OFFICE: &[&str] = &["former", "retired", "ex", "onetime", "erstwhile"];

@@ -688,7 +688,7 @@ async fn insert_contents(
         .collect();
     insert_rows(
         tx,
-        "claims (paragraph_id, sentence_start, sentence_end, cue_start, cue_end, cue_text,
+        "claims (document_id, paragraph_id, sentence_start, sentence_end, cue_start, cue_end, cue_text,
                  source_start, source_end, source_text, voice_id, voice_label, voice_actor,
                  voice_official, attribution, confidence, rule)",
         &claims,
@@ -699,7 +699,8 @@ async fn insert_contents(
             };
             let cue = span(&claim.cue);
             let source = span(&claim.source);
-            q.push_bind(*paragraph_id)
+            q.push_bind(document_id)
+                .push_bind(*paragraph_id)
                 .push_bind(claim.sentence.start as i64)
                 .push_bind(claim.sentence.end as i64)
                 .push_bind(cue.as_ref().map(|c| c.0))

@@ -82,13 +82,6 @@ impl From<VoiceRow> for VoiceSummary {
     }
 }
 
-/// A voice's actor and standing are the same in every claim (its id is made from them); its
-/// label may be worded apart in different documents, and the first in sort order is shown.
-const VOICE_SUMMARY: &str = "select c.voice_id, min(c.voice_label) as label,
-    min(c.voice_actor) as actor, max(c.voice_official) as official,
-    count(*) as claims, count(distinct p.document_id) as documents
-    from claims c join paragraphs p on p.id = c.paragraph_id";
-
 const CLAIM_COLUMNS: &str = "d.slug, d.title, p.ordinal, p.text, c.sentence_start, c.sentence_end,
     c.cue_start, c.cue_end, c.cue_text, c.source_start, c.source_end, c.source_text,
     c.voice_id, c.voice_label, c.voice_actor, c.voice_official, c.attribution, c.confidence,
@@ -124,17 +117,62 @@ impl Handle {
         &self,
         actor: Option<&str>,
     ) -> StoreResult<Vec<VoiceSummary>> {
-        // Only constant text is formatted in: the actor is bound.
-        let rows: Vec<VoiceRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{VOICE_SUMMARY}
-             where ($1 is null or c.voice_actor = $1 or c.voice_id = $1)
-             group by c.voice_id
-             order by count(*) desc, c.voice_id"
-        )))
-        .bind(actor)
-        .fetch_all(&self.pool)
+        let Some(actor) = actor else {
+            let rows: Vec<VoiceRow> = sqlx::query_as(
+                "select voice_id, min(voice_label) as label, min(voice_actor) as actor,
+                   max(voice_official) as official, count(*) as claims,
+                   count(distinct document_id) as documents
+                 from claims group by voice_id order by count(*) desc, voice_id",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            return Ok(rows.into_iter().map(VoiceSummary::from).collect());
+        };
+        // An actor's voices, and a person's own: a few ids from the index, then each voice
+        // counted on its own index, never a scan of every claim.
+        let mut ids: Vec<String> =
+            sqlx::query_scalar("select distinct voice_id from claims where voice_actor = $1")
+                .bind(actor)
+                .fetch_all(&self.pool)
+                .await?;
+        if !ids.iter().any(|id| id == actor) {
+            ids.push(actor.to_owned());
+        }
+        let mut voices = Vec::new();
+        for id in ids {
+            if let Some(voice) = self.voice_summary(&id).await? {
+                voices.push(voice);
+            }
+        }
+        voices.sort_by(|a, b| b.claims.cmp(&a.claims).then_with(|| a.id.cmp(&b.id)));
+        Ok(voices)
+    }
+
+    /// One voice's label, actor, standing and counts; none if no claim has it.
+    async fn voice_summary(&self, id: &str) -> StoreResult<Option<VoiceSummary>> {
+        let first: Option<(String, Option<String>, i64)> = sqlx::query_as(
+            "select voice_label, voice_actor, voice_official from claims where voice_id = $1 limit 1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(VoiceSummary::from).collect())
+        let Some((label, actor, official)) = first else {
+            return Ok(None);
+        };
+        let (claims, documents): (i64, i64) = sqlx::query_as(
+            "select count(*), count(distinct document_id) from claims where voice_id = $1",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Some(VoiceSummary {
+            id: id.to_owned(),
+            label,
+            actor,
+            official: official != 0,
+            claims,
+            documents,
+        }))
     }
 
     pub(in crate::store) async fn voice_page(
@@ -143,13 +181,7 @@ impl Handle {
         offset: i64,
         limit: i64,
     ) -> StoreResult<Option<VoicePage>> {
-        let voice: Option<VoiceRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{VOICE_SUMMARY} where c.voice_id = $1 group by c.voice_id"
-        )))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(voice) = voice else {
+        let Some(voice) = self.voice_summary(id).await? else {
             return Ok(None);
         };
         let rows: Vec<ClaimRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -166,7 +198,7 @@ impl Handle {
         .fetch_all(&self.pool)
         .await?;
         Ok(Some(VoicePage {
-            voice: voice.into(),
+            voice,
             claims: rows.into_iter().map(StoredClaim::from).collect(),
         }))
     }
