@@ -362,7 +362,9 @@ pub fn voice_noun(word: &str) -> Option<(&'static str, Standing)> {
     // Voice nouns are ASCII: a word with capitals is lowered without allocating only when
     // it has to be.
     if word.bytes().any(|b| b.is_ascii_uppercase()) {
-        VOICE_NOUN_INDEX.get(word.to_ascii_lowercase().as_str()).copied()
+        VOICE_NOUN_INDEX
+            .get(word.to_ascii_lowercase().as_str())
+            .copied()
     } else {
         VOICE_NOUN_INDEX.get(word).copied()
     }
