@@ -84,6 +84,7 @@ fn benches(c: &mut Criterion) {
                 black_box(&doc),
                 black_box(&notes),
                 &voices,
+                &[],
                 &iris,
                 now,
                 "team",

@@ -418,11 +418,19 @@ async fn run_export(
         .await
         .map_err(|e| e.to_string())?
         .unwrap_or_default();
+    let corrections: Vec<_> = store
+        .document_corrections(doc.id)
+        .await
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(crate::store::voices::StoredCorrection::entry)
+        .collect();
     let iris = Iris::new(&config.public_base_url(config.addr));
     let html = export_html(
         &doc,
         &notes,
         &crate::store::voices::voices_of(&claims),
+        &corrections,
         &iris,
         time::OffsetDateTime::now_utc(),
         &scope.describe(analyst),

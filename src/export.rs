@@ -19,6 +19,7 @@ use crate::domain::voices::Voices;
 use crate::domain::wording::counted;
 use crate::store::annotations::NoteFilter;
 use crate::store::documents::StoredDocument;
+use crate::store::voices::CorrectionEntry;
 
 /// The export's stylesheet, inlined.
 const EXPORT_CSS: &str = concat!(
@@ -44,6 +45,7 @@ struct ExportPage<'a> {
     note_count: String,
     scope: &'a str,
     source_iri: String,
+    corrections: &'a [CorrectionEntry],
     strip: crate::domain::strip::Strip,
 }
 
@@ -152,6 +154,7 @@ pub fn export_html(
     doc: &StoredDocument,
     notes: &[Note],
     voices: &Voices,
+    corrections: &[CorrectionEntry],
     iris: &Iris,
     exported_at: OffsetDateTime,
     scope: &str,
@@ -191,6 +194,7 @@ pub fn export_html(
         note_count: counted(notes.len() as u64, "note"),
         scope,
         source_iri: iris.document(&doc.slug),
+        corrections,
         strip: crate::domain::strip::mention_strip(&article.legend, &doc.analysed.mentions),
         article,
     }

@@ -720,7 +720,7 @@
     showHint([
       ["←", "kbd"], " ", ["→", "kbd"], " move by word, ", ["Shift", "kbd"], " extends, ",
       ["↑", "kbd"], " ", ["↓", "kbd"], " change paragraph, ",
-      ...(signedIn ? [["Enter", "kbd"], " writes a note on the selection, "] : []),
+      ...(signedIn ? [["Enter", "kbd"], " writes a note on the selection, ", ["w", "kbd"], " says who speaks in its sentence, "] : []),
       ["Esc", "kbd"], " stops.",
     ], { sticky: true });
     return true;
@@ -767,6 +767,13 @@
         const target = selectionTarget();
         stopKeySelection({ keepSelection: true });
         if (target) openEditor({ target });
+        break;
+      }
+      case "w": {
+        if (!signedIn) return false;
+        const target = selectionTarget();
+        stopKeySelection({ keepSelection: true });
+        if (target) openVoiceEditor(target);
         break;
       }
       case "Escape": stopKeySelection(); break;
@@ -1128,7 +1135,7 @@
   // On a phone it is docked to the edge of the screen away from the selection, so it never
   // covers the selected line (nor the phone's own selection menu beside it).
   let pending = null;
-  const placeAddButton = () => {
+  const placeNoteButton = () => {
     pending = selectionTarget();
     if (!pending) {
       addButton.hidden = true;
@@ -1151,16 +1158,189 @@
     addButton.style.top = `${window.scrollY + box.top}px`;
     addButton.style.left = `${window.scrollX + column.right + 12}px`;
   };
+  // "Who says this?" follows the note button: under it in the margin, or docked at the other
+  // side of the screen on a phone.
+  const placeAddButton = () => {
+    placeNoteButton();
+    const button = document.getElementById("voice-correct");
+    button.hidden = addButton.hidden;
+    if (button.hidden) return;
+    button.classList.toggle("docked", addButton.classList.contains("docked"));
+    button.style.top = addButton.style.top;
+    button.style.bottom = addButton.style.bottom;
+    if (button.classList.contains("docked")) {
+      button.style.left = "";
+    } else {
+      const top = parseFloat(addButton.style.top) || 0;
+      button.style.top = `${top + addButton.offsetHeight + 6}px`;
+      button.style.left = addButton.style.left;
+    }
+  };
   document.addEventListener("selectionchange", () => {
-    if (!dialog.open) placeAddButton();
+    if (!dialog.open && !document.getElementById("voice-editor").open) placeAddButton();
   });
   addButton.addEventListener("mousedown", (event) => event.preventDefault());
   addButton.addEventListener("click", () => {
     if (pending) openEditor({ target: pending });
   });
 
+  // ---- Correcting who says a sentence ----------------------------------------------------
+  // The analyst selects words of a sentence and says whose view it gives: the voice the rules
+  // found (confirming it), another voice (one the corpus has, or a new one), or no one. The
+  // server widens the selection to its sentence; the page is then read again from the server.
+  const voiceDialog = document.getElementById("voice-editor");
+  const voiceForm = voiceDialog.querySelector("form");
+  const voiceError = voiceDialog.querySelector(".form-error");
+  const voiceButton = document.getElementById("voice-correct");
+  const corrections = `/api/documents/${encodeURIComponent(article.dataset.slug)}/voices/corrections`;
+  let corpusVoices = null;
+  let correcting = null;
+  const loadCorpusVoices = async () => {
+    if (corpusVoices) return corpusVoices;
+    const response = await fetch("/api/voices", { credentials: "same-origin" });
+    corpusVoices = response.ok ? (await response.json()).voices : [];
+    document.getElementById("corpus-voices").replaceChildren(...corpusVoices.map((voice) => {
+      const option = document.createElement("option");
+      option.value = voice.label;
+      option.label = `${voice.label} (${voice.official ? "official" : "unofficial"}${voice.actor ? `, ${voice.actor}` : ""})`;
+      return option;
+    }));
+    return corpusVoices;
+  };
+  // The voice the page gives the sentence where the selection starts, if any.
+  const claimAtSelection = () => {
+    const selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0) return null;
+    const node = selection.getRangeAt(0).startContainer;
+    const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+    return element ? element.closest(".voice-claim") : null;
+  };
+  const showVoiceError = (message) => {
+    voiceError.textContent = message;
+    voiceError.hidden = false;
+    announce(message);
+  };
+  const chosenVoice = () => voiceForm.querySelector('input[name="voice-choice"]:checked')?.value;
+  const syncVoiceChoice = () => {
+    const other = chosenVoice() === "other";
+    voiceDialog.querySelector(".voice-new").hidden = !other;
+  };
+  const openVoiceEditor = (target) => {
+    const claim = claimAtSelection();
+    const voiceId = claim ? claim.dataset.voice : null;
+    const label = voiceId
+      ? document.querySelector(`.voice-entry[data-voice="${CSS.escape(voiceId)}"] .voice-label`)?.textContent || voiceId
+      : null;
+    correcting = { target, voiceId };
+    voiceDialog.querySelector(".voice-form-quote").textContent = target.exact;
+    voiceDialog.querySelector(".voice-form-now").textContent = claim
+      ? `Now: ${claim.title}.`
+      : "Now: the page gives this sentence no voice.";
+    voiceDialog.querySelector(".voice-keep-row").hidden = !voiceId;
+    voiceDialog.querySelector(".voice-keep-label").textContent = label || "";
+    field("voice-keep").checked = Boolean(voiceId);
+    field("voice-other-choice").checked = !voiceId;
+    field("voice-other").value = "";
+    field("voice-official").checked = false;
+    field("voice-actor").value = "";
+    voiceError.hidden = true;
+    syncVoiceChoice();
+    addButton.hidden = true;
+    voiceButton.hidden = true;
+    voiceDialog.showModal();
+    voiceForm.querySelector('input[name="voice-choice"]:checked').focus();
+    loadCorpusVoices();
+  };
+  voiceForm.addEventListener("change", syncVoiceChoice);
+  field("voice-other").addEventListener("input", () => {
+    field("voice-other-choice").checked = true;
+    syncVoiceChoice();
+  });
+  voiceDialog.querySelector(".voice-cancel").addEventListener("click", () => voiceDialog.close());
+  // After the page is read again, say what was done where the analyst will hear it.
+  const AFTER_RELOAD = "glossa-voice-status";
+  const reloadAt = (paragraph, message) => {
+    try { sessionStorage.setItem(AFTER_RELOAD, message); } catch { /* private mode: no message */ }
+    if (paragraph) window.location.hash = `p${paragraph}`;
+    window.location.reload();
+  };
+  voiceForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    let voice;
+    const choice = chosenVoice();
+    if (choice === "keep") {
+      voice = { id: correcting.voiceId };
+    } else if (choice === "none") {
+      voice = null;
+    } else {
+      const typed = field("voice-other").value.trim().replace(/\s+/g, " ");
+      if (!typed) {
+        showVoiceError("Type who speaks (or choose one from the list), or choose another answer.");
+        field("voice-other").focus();
+        return;
+      }
+      const known = (await loadCorpusVoices()).find((v) => v.label.toLowerCase() === typed.toLowerCase());
+      voice = known
+        ? { id: known.id }
+        : { label: typed, official: field("voice-official").checked, ...(field("voice-actor").value ? { actor: field("voice-actor").value } : {}) };
+    }
+    const response = await fetch(corrections, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ motivation: "classifying", target: passage(correcting.target), voice }),
+    });
+    if (!response.ok) {
+      showVoiceError(await explain(response));
+      return;
+    }
+    const saved = await response.json();
+    const said = saved.voice ? saved.voice.label : "no one";
+    voiceDialog.close();
+    reloadAt(saved.paragraph, `Correction saved: paragraph ${saved.paragraph} now gives the view of ${said}.`);
+  });
+  for (const undo of document.querySelectorAll("button.correction-undo")) {
+    undo.addEventListener("click", async () => {
+      const response = await fetch(`${corrections}/${undo.dataset.correction}`, {
+        method: "DELETE",
+        credentials: "same-origin",
+      });
+      if (!response.ok && response.status !== 404) {
+        showHint([await explain(response)]);
+        return;
+      }
+      reloadAt(null, "Correction undone: the rules speak for the sentence again.");
+    });
+  }
+  try {
+    const told = sessionStorage.getItem(AFTER_RELOAD);
+    if (told) {
+      sessionStorage.removeItem(AFTER_RELOAD);
+      const line = document.querySelector(".voices-status");
+      // A moment's wait, so the live region is in place before it speaks.
+      setTimeout(() => { if (line) line.textContent = told; announce(told); }, 300);
+    }
+  } catch { /* no storage: nothing to tell */ }
+  voiceButton.addEventListener("mousedown", (event) => event.preventDefault());
+  voiceButton.addEventListener("click", () => {
+    if (pending) openVoiceEditor(pending);
+  });
+
   document.addEventListener("keydown", (event) => {
-    if (dialog.open) return;
+    if (dialog.open || voiceDialog.open) return;
+    if (!keySelect && !typing(event) && event.key === "w") {
+      const target = selectionTarget();
+      event.preventDefault();
+      if (target) {
+        openVoiceEditor(target);
+      } else {
+        showHint([
+          "Select words of a sentence first: drag over them, or press ", ["v", "kbd"],
+          " to select with the keyboard, then press ", ["w", "kbd"], " to say who speaks in it.",
+        ]);
+      }
+      return;
+    }
     if (!keySelect && !typing(event) && event.key === "n") {
       const target = selectionTarget();
       event.preventDefault();

@@ -440,6 +440,12 @@ fn voice_ranges(voices: &Voices, paragraph: usize, by_id: &HashMap<&str, &Actor>
             Attribution::Pronoun => "by a pronoun for a voice named just before",
             Attribution::Agentless => "carried to an unattributed “it is noted” or the like",
             Attribution::Implicit => "carried on from the sentences before",
+            Attribution::Analyst => "given by an analyst",
+        };
+        let how = match &claim.correction {
+            Some(c) if claim.attribution == Attribution::Analyst => c.describe(),
+            Some(c) => format!("{how}; {}", c.describe()),
+            None => how.to_owned(),
         };
         ranges.push(Span {
             start: claim.sentence.start,

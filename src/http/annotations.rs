@@ -57,7 +57,7 @@ async fn document(
         .ok_or_else(|| AppError::document_not_found(slug.as_str()))
 }
 
-fn ld_response(
+pub(super) fn ld_response(
     status: StatusCode,
     body: &impl serde::Serialize,
     extra: &[(header::HeaderName, String)],
@@ -237,7 +237,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<&str>, AppError> {
         })
 }
 
-fn read_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, AppError> {
+pub(super) fn read_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, AppError> {
     body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::client(
@@ -255,7 +255,7 @@ fn read_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, AppError> {
     })
 }
 
-fn parse_json(bytes: &[u8]) -> Result<Value, AppError> {
+pub(super) fn parse_json(bytes: &[u8]) -> Result<Value, AppError> {
     // serde_json's message already ends with "at line L column C".
     serde_json::from_slice(bytes).map_err(|e| {
         AppError::client(

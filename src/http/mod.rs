@@ -22,6 +22,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod cache;
+pub mod corrections;
 pub mod etag;
 pub mod extract;
 pub mod facets;
@@ -156,7 +157,16 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/documents", get(api::list_documents))
         .route("/documents/{slug}", get(api::show_document))
+        .route("/voices", get(voices::api_voices))
         .route("/documents/{slug}/voices", get(voices::api_document_voices))
+        .route(
+            "/documents/{slug}/voices/corrections",
+            get(corrections::list_corrections).post(corrections::create_correction),
+        )
+        .route(
+            "/documents/{slug}/voices/corrections/{id}",
+            get(corrections::show_correction).delete(corrections::delete_correction),
+        )
         .route("/documents/{slug}/annotations/", container.clone())
         .route("/documents/{slug}/annotations", container)
         .route(

@@ -4,7 +4,9 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{actors, annotations, api, gazetteer, note_search, search, voices, workspace};
+use super::{
+    actors, annotations, api, corrections, gazetteer, note_search, search, voices, workspace,
+};
 
 /// The error envelope every failed API request returns.
 #[derive(utoipa::ToSchema)]
@@ -34,6 +36,11 @@ pub struct ErrorDetail {
         api::list_documents,
         api::show_document,
         voices::api_document_voices,
+        voices::api_voices,
+        corrections::create_correction,
+        corrections::list_corrections,
+        corrections::show_correction,
+        corrections::delete_correction,
         api::list_actors,
         actors::api_actor,
         gazetteer::api_unknown,

@@ -256,6 +256,8 @@ struct DocumentPage {
     article: ArticleView,
     strip: crate::domain::strip::Strip,
     matrix: crate::domain::matrix::Matrix,
+    /// Analysts' corrections of the voices, newest first.
+    corrections: Vec<crate::store::voices::CorrectionEntry>,
 }
 
 /// What the page says about the search it was opened from (`?q=`).
@@ -366,6 +368,13 @@ async fn render_document(
         .await?
         .unwrap_or_default();
     let voices = crate::store::voices::voices_of(&claims);
+    let corrections = state
+        .store
+        .document_corrections(doc.id)
+        .await?
+        .iter()
+        .map(crate::store::voices::StoredCorrection::entry)
+        .collect();
     let parsed = search.map(|text| (text, SearchQuery::parse(text)));
     let hits: Vec<Vec<std::ops::Range<usize>>> = match &parsed {
         Some((_, Ok(query))) => doc
@@ -421,6 +430,7 @@ async fn render_document(
         strip: crate::domain::strip::mention_strip(&article.legend, &doc.analysed.mentions),
         matrix,
         article,
+        corrections,
     };
     Ok(page.render()?)
 }
@@ -497,10 +507,18 @@ pub async fn export_document(
         .document_claims(&doc.slug)
         .await?
         .unwrap_or_default();
+    let corrections: Vec<_> = state
+        .store
+        .document_corrections(doc.id)
+        .await?
+        .iter()
+        .map(crate::store::voices::StoredCorrection::entry)
+        .collect();
     let html = export::export_html(
         &doc,
         &notes,
         &crate::store::voices::voices_of(&claims),
+        &corrections,
         &state.iris,
         time::OffsetDateTime::now_utc(),
         &scope.describe(analyst.map(|a| a.name.as_str())),

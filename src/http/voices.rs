@@ -43,8 +43,24 @@ pub struct ClaimJson {
     attribution: String,
     /// How sure the rule is, 0–1.
     confidence: f64,
-    /// The rule that found it.
+    /// The rule that found it; `analyst` where an analyst gave the voice.
     rule: String,
+    /// The analyst's correction that confirms or gives this voice.
+    correction: Option<ClaimCorrectionJson>,
+}
+
+/// Who corrected a claim, and how.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ClaimCorrectionJson {
+    /// The correction's id (…/voices/corrections/{id}).
+    id: String,
+    /// The analyst who made it.
+    by: String,
+    /// confirmed, reassigned or added.
+    outcome: String,
+    /// The voice the rules gave the sentence.
+    #[serde(rename = "ruleVoice")]
+    rule_voice: Option<String>,
 }
 
 /// Someone whose view the document reports.
@@ -63,6 +79,10 @@ pub struct VoiceJson {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct VoicesJson {
     voices: Vec<VoiceJson>,
+    /// Analysts' corrections, newest first, as W3C Web Annotations (motivation
+    /// `classifying`), the ones that remove a claim or no longer apply included.
+    #[schema(value_type = Vec<Object>)]
+    corrections: serde_json::Value,
 }
 
 fn span(s: &StoredSpan) -> SpanJson {
@@ -99,6 +119,12 @@ pub fn group_by_voice(claims: &[StoredClaim]) -> Vec<VoiceJson> {
             attribution: claim.attribution.clone(),
             confidence: claim.confidence as f64 / 100.0,
             rule: claim.rule.clone(),
+            correction: claim.correction.as_ref().map(|c| ClaimCorrectionJson {
+                id: c.id.clone(),
+                by: c.by.clone(),
+                outcome: c.outcome.clone(),
+                rule_voice: c.rule_voice.clone(),
+            }),
         });
     }
     voices
@@ -120,8 +146,19 @@ pub async fn api_document_voices(
         .document_claims(slug.as_str())
         .await?
         .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
+    let document = state
+        .store
+        .document_text(slug.as_str())
+        .await?
+        .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
+    let corrections = state.store.document_corrections(document.id).await?;
+    let corrections = serde_json::to_value(
+        super::corrections::corrections_ld(&corrections, &state.iris).corrections,
+    )
+    .map_err(|e| AppError::Internal(e.into()))?;
     Ok(Json(VoicesJson {
         voices: group_by_voice(&claims),
+        corrections,
     }))
 }
 
@@ -347,4 +384,50 @@ pub async fn voice_page(
         pages,
     };
     Ok(Html(page.render()?).into_response())
+}
+
+/// A voice of the corpus with how much it says.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CorpusVoiceJson {
+    id: String,
+    label: String,
+    /// The actor it belongs to, if any.
+    actor: Option<String>,
+    official: bool,
+    /// Sentences giving its view.
+    claims: i64,
+    /// Documents it speaks in.
+    documents: i64,
+}
+
+/// `GET /api/voices`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CorpusVoicesJson {
+    /// Most claims first.
+    voices: Vec<CorpusVoiceJson>,
+}
+
+/// `GET /api/voices`: every voice of the corpus, most claims first, analysts' corrections
+/// counted in.
+#[utoipa::path(get, path = "/api/voices", tag = "voices",
+    responses((status = 200, description = "Every voice of the corpus", body = CorpusVoicesJson)))]
+pub async fn api_voices(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<CorpusVoicesJson>, AppError> {
+    state.check_reader(&viewer)?;
+    let voices = state.store.voices(None).await?;
+    Ok(Json(CorpusVoicesJson {
+        voices: voices
+            .into_iter()
+            .map(|v| CorpusVoiceJson {
+                id: v.id,
+                label: v.label,
+                actor: v.actor,
+                official: v.official,
+                claims: v.claims,
+                documents: v.documents,
+            })
+            .collect(),
+    }))
 }

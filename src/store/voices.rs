@@ -1,7 +1,10 @@
 //! Voices as stored: the claims import made, read back per document and per voice.
 
 use super::{Store, StoreResult, on_backend};
-use crate::domain::voices::{Attribution, Claim, Span, Voice, Voices};
+use crate::domain::anchor::Anchor;
+use crate::domain::reanchor::AnchorStatus;
+use crate::domain::voices::corrections::{Outcome, Verdict};
+use crate::domain::voices::{Attribution, Claim, ClaimCorrection, Span, Voice, Voices};
 
 /// Words of a paragraph at code points `start..end`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +50,21 @@ pub struct StoredClaim {
     pub confidence: i64,
     /// The rule that made it.
     pub rule: String,
+    /// The analyst's correction that confirms or gives this voice.
+    pub correction: Option<StoredClaimCorrection>,
+}
+
+/// Who corrected a claim, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredClaimCorrection {
+    /// The correction's id.
+    pub id: String,
+    /// The analyst who made it.
+    pub by: String,
+    /// `confirmed`, `reassigned` or `added`.
+    pub outcome: String,
+    /// The voice the rules gave the sentence.
+    pub rule_voice: Option<String>,
 }
 
 /// Stored claims as the domain's voices, paragraphs counted from 0 again.
@@ -81,6 +99,12 @@ pub fn voices_of(claims: &[StoredClaim]) -> Voices {
             attribution,
             confidence: u8::try_from(stored.confidence).unwrap_or(0),
             rule: stored.rule.clone(),
+            correction: stored.correction.as_ref().map(|c| ClaimCorrection {
+                id: c.id.clone(),
+                by: c.by.clone(),
+                outcome: Outcome::parse(&c.outcome),
+                rule_voice: c.rule_voice.clone(),
+            }),
         });
     }
     voices
@@ -124,6 +148,16 @@ impl Store {
         on_backend!(self, read db => db.voices(actor).await)
     }
 
+    /// The voice `id` with its counts; none if no claim has it.
+    pub async fn voice(&self, id: &str) -> StoreResult<Option<VoiceSummary>> {
+        on_backend!(self, read db => db.voice_summary(id).await)
+    }
+
+    /// The id of the voice the corpus names `label` (letter case aside), if one does.
+    pub async fn voice_labelled(&self, label: &str) -> StoreResult<Option<String>> {
+        on_backend!(self, read db => db.voice_labelled(label).await)
+    }
+
     /// The voice `id` with a page of its claims; none if no claim has that voice.
     pub async fn voice_page(
         &self,
@@ -132,5 +166,118 @@ impl Store {
         limit: i64,
     ) -> StoreResult<Option<VoicePage>> {
         on_backend!(self, read db => db.voice_page(id, offset, limit).await)
+    }
+}
+
+/// An analyst's correction of the attribution of one sentence, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCorrection {
+    /// 32 hex digits.
+    pub id: String,
+    /// The document's slug.
+    pub slug: String,
+    /// The analyst who made it.
+    pub creator: String,
+    /// The voice the analyst gives the sentence; `None`: it reports no one.
+    pub voice: Option<Voice>,
+    /// The sentence, in the document's text.
+    pub anchor: Anchor,
+    /// How the anchor stands in the current text.
+    pub status: AnchorStatus,
+    /// The paragraph holding the sentence, from 1.
+    pub paragraph: i64,
+    /// How it stands against the rules: `confirmed`, `reassigned`, `added`, `removed`,
+    /// `agreed`, `overruled` or `unplaced`.
+    pub outcome: String,
+    /// The voice the rules give the sentence, when they give one.
+    pub rule_voice: Option<String>,
+    /// RFC 3339.
+    pub created: String,
+    /// RFC 3339.
+    pub modified: String,
+}
+
+/// A correction as the Voices panel and the export list it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorrectionEntry {
+    /// The correction's id.
+    pub id: String,
+    /// Who made it.
+    pub by: String,
+    /// What it did, after the analyst's name.
+    pub action: String,
+    /// The paragraph, from 1.
+    pub paragraph: i64,
+    /// The sentence.
+    pub quote: String,
+    /// RFC 3339.
+    pub modified: String,
+    /// The day, YYYY-MM-DD.
+    pub date: String,
+    /// Whether it is in force (not overruled, and its sentence still in the text).
+    pub applied: bool,
+}
+
+impl StoredCorrection {
+    /// What it is made of, as it is listed.
+    pub fn entry(&self) -> CorrectionEntry {
+        let verdict = self.voice.clone().map_or(Verdict::NoOne, Verdict::Says);
+        let outcome = Outcome::parse(&self.outcome);
+        CorrectionEntry {
+            id: self.id.clone(),
+            by: self.creator.clone(),
+            action: crate::domain::voices::corrections::action_words(
+                &verdict,
+                outcome,
+                self.rule_voice.as_deref(),
+            ),
+            paragraph: self.paragraph,
+            quote: self.anchor.exact.clone(),
+            modified: self.modified.clone(),
+            date: self.modified.chars().take(10).collect(),
+            applied: !matches!(outcome, Outcome::Overruled | Outcome::Unplaced),
+        }
+    }
+}
+
+impl Store {
+    /// Records that the sentence at `anchor` gives `verdict`'s voice (or no one's), replacing
+    /// any correction of the same sentence, and lays every correction of the document over
+    /// the rules' claims again.
+    pub async fn correct_voice(
+        &self,
+        document_id: i64,
+        version: i64,
+        analyst_id: i64,
+        id: &str,
+        anchor: &Anchor,
+        verdict: &Verdict,
+    ) -> StoreResult<StoredCorrection> {
+        on_backend!(self, db => db.correct_voice(document_id, version, analyst_id, id, anchor, verdict).await)
+    }
+
+    /// Takes a correction back, so the rules speak for its sentence again; whether it was
+    /// there.
+    pub async fn delete_correction(&self, document_id: i64, id: &str) -> StoreResult<bool> {
+        on_backend!(self, db => db.delete_correction(document_id, id).await)
+    }
+
+    /// Every correction of a document, newest first.
+    pub async fn document_corrections(
+        &self,
+        document_id: i64,
+    ) -> StoreResult<Vec<StoredCorrection>> {
+        on_backend!(self, read db => db.document_corrections(document_id, None).await)
+    }
+
+    /// One correction of a document.
+    pub async fn get_correction(
+        &self,
+        document_id: i64,
+        id: &str,
+    ) -> StoreResult<Option<StoredCorrection>> {
+        let found =
+            on_backend!(self, read db => db.document_corrections(document_id, Some(id)).await)?;
+        Ok(found.into_iter().next())
     }
 }

@@ -284,3 +284,292 @@ fn select_in<'a>(element: &scraper::ElementRef<'a>, css: &str) -> Vec<scraper::E
         .select(&scraper::Selector::parse(css).unwrap())
         .collect()
 }
+
+const MEMO: &str = "\
+Pyongyang and Moscow have rapidly expanded their cooperation in trade.
+Commentators in the West have speculated that the ties irked Beijing.
+Chinese observers speculate that the partnership is a slogan. They note that trade is small.
+Trade between the two rose sharply in 2024.
+";
+
+fn target(quote: &str) -> serde_json::Value {
+    serde_json::json!({
+        "source": format!("{}/documents/memo", crate::helpers::BASE_URL),
+        "selector": {"type": "TextQuoteSelector", "exact": quote}
+    })
+}
+
+const CORRECTIONS: &str = "/api/documents/memo/voices/corrections";
+
+/// Each voice of the memo with its claims' paragraphs and attributions.
+async fn memo_voices(app: &TestApp) -> serde_json::Value {
+    let answer = app.get("/api/documents/memo/voices").await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    answer.json()
+}
+
+fn voice_by_label<'a>(json: &'a serde_json::Value, label: &str) -> Option<&'a serde_json::Value> {
+    json["voices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["label"] == label)
+}
+
+#[tokio::test]
+async fn analysts_confirm_reassign_add_and_remove_attributions_and_they_survive_a_reimport() {
+    let app = TestApp::with_files(&[("memo.txt", MEMO)]).await;
+    let alice = app.add_analyst("alice").await;
+    let before = memo_voices(&app).await;
+    let observers = voice_by_label(&before, "Chinese observers").expect("rules find the observers");
+    let observers_id = observers["id"].as_str().unwrap().to_owned();
+    assert!(voice_by_label(&before, "Western commentators").is_some());
+    assert_eq!(observers["claims"].as_array().unwrap().len(), 2, "{before}");
+
+    let post = |body: serde_json::Value| {
+        let app = &app;
+        let alice = alice.clone();
+        async move {
+            app.send("POST", CORRECTIONS, Some(&alice), Some(&body), &[])
+                .await
+        }
+    };
+    // Reassign: the Western commentators' sentence is given to the Chinese observers.
+    let reassigned = post(serde_json::json!({
+        "target": target("the ties irked"),
+        "voice": {"id": observers_id}
+    }))
+    .await;
+    assert_eq!(
+        reassigned.status,
+        StatusCode::CREATED,
+        "{}",
+        reassigned.body
+    );
+    let ld = reassigned.json();
+    assert_eq!(ld["motivation"], "classifying");
+    assert_eq!(ld["outcome"], "reassigned");
+    assert_eq!(ld["ruleVoice"], "Western commentators");
+    assert_eq!(ld["creator"]["name"], "alice");
+    assert_eq!(
+        ld["target"]["selector"][0]["exact"],
+        "Commentators in the West have speculated that the ties irked Beijing.",
+        "the whole sentence is the target"
+    );
+    assert_eq!(
+        reassigned.header("location"),
+        ld["id"].as_str().unwrap(),
+        "Location names the correction"
+    );
+    // Remove: "They note …" reports no one.
+    let removed =
+        post(serde_json::json!({"target": target("trade is small"), "voice": null})).await;
+    assert_eq!(removed.status, StatusCode::CREATED, "{}", removed.body);
+    assert_eq!(removed.json()["outcome"], "removed");
+    // Add: a sentence the rules give no one is given a new, official voice.
+    let added = post(serde_json::json!({
+        "target": target("rose sharply"),
+        "voice": {"label": "  KCNA ", "official": true, "actor": "prk"}
+    }))
+    .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    assert_eq!(added.json()["outcome"], "added");
+    // Confirm: the observers' own sentence.
+    let confirmed = post(serde_json::json!({
+        "target": target("partnership is a slogan"),
+        "voice": {"id": observers_id}
+    }))
+    .await;
+    assert_eq!(
+        confirmed.json()["outcome"],
+        "confirmed",
+        "{}",
+        confirmed.body
+    );
+
+    let check = |json: &serde_json::Value| {
+        assert!(
+            voice_by_label(json, "Western commentators").is_none(),
+            "the reassigned voice no longer speaks: {json}"
+        );
+        let observers = voice_by_label(json, "Chinese observers").unwrap();
+        let claims = observers["claims"].as_array().unwrap();
+        let outcomes: Vec<(&str, &str)> = claims
+            .iter()
+            .map(|c| {
+                (
+                    c["attribution"].as_str().unwrap(),
+                    c["correction"]["outcome"].as_str().unwrap_or("none"),
+                )
+            })
+            .collect();
+        assert_eq!(
+            outcomes,
+            vec![("analyst", "reassigned"), ("explicit", "confirmed")],
+            "{json}"
+        );
+        assert_eq!(claims[0]["correction"]["by"], "alice");
+        let kcna = voice_by_label(json, "KCNA").expect("the typed voice speaks");
+        assert_eq!(kcna["id"], "kcna");
+        assert_eq!(kcna["official"], true);
+        assert_eq!(kcna["actor"], "PRK");
+        let listed: Vec<&str> = json["corrections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["outcome"].as_str().unwrap())
+            .collect();
+        assert_eq!(listed, vec!["confirmed", "added", "removed", "reassigned"]);
+    };
+    check(&memo_voices(&app).await);
+
+    // The page shows the corrections with who made them, and the corrected sentences.
+    let html = app.get("/documents/memo").await.html();
+    let list: Vec<String> = select(&html, ".voice-corrections li")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(list.len(), 4, "{list:?}");
+    assert!(list.iter().all(|l| l.contains("alice")), "{list:?}");
+    assert!(
+        list.iter().any(|l| l.contains("said no one speaks here")),
+        "{list:?}"
+    );
+    let titles: Vec<String> = select(&html, ".voice-claim")
+        .iter()
+        .filter_map(|e| e.value().attr("title").map(str::to_owned))
+        .collect();
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.contains("reassigned by alice (the rules said Western commentators)")),
+        "{titles:?}"
+    );
+    let voice_page = app.get("/voices/kcna").await;
+    assert_eq!(voice_page.status, StatusCode::OK);
+    assert!(voice_page.body.contains("rose sharply"));
+
+    // A new version of the text: each correction follows its sentence.
+    app.write_files(&[(
+        "memo.txt",
+        &format!("A new opening paragraph says nothing of anyone.\n{MEMO}"),
+    )]);
+    assert_eq!(app.import().await.updated, 1);
+    let after = memo_voices(&app).await;
+    check(&after);
+    let statuses: Vec<&str> = after["corrections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["anchorStatus"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, vec!["moved"; 4]);
+
+    // Taking the reassignment back gives the sentence to the rules' voice again.
+    let id = ld["id"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let path = format!("{CORRECTIONS}/{id}");
+    assert_eq!(app.get(&path).await.json()["anchorStatus"], "moved");
+    let deleted = app.send("DELETE", &path, Some(&alice), None, &[]).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.body);
+    assert!(voice_by_label(&memo_voices(&app).await, "Western commentators").is_some());
+    assert_eq!(app.get(&path).await.status, StatusCode::NOT_FOUND);
+    let again = app.send("DELETE", &path, Some(&alice), None, &[]).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_new_correction_of_a_sentence_replaces_the_last_and_bad_ones_say_what_to_fix() {
+    let app = TestApp::with_files(&[("memo.txt", MEMO)]).await;
+    let alice = app.add_analyst("alice").await;
+    let bob = app.add_analyst("bob").await;
+    for (token, voice) in [
+        (&alice, serde_json::json!(null)),
+        (
+            &bob,
+            serde_json::json!({"label": "Chinese observers", "official": false}),
+        ),
+    ] {
+        let body = serde_json::json!({"target": target("irked Beijing"), "voice": voice});
+        let page = app
+            .send("POST", CORRECTIONS, Some(token), Some(&body), &[])
+            .await;
+        assert_eq!(page.status, StatusCode::CREATED, "{}", page.body);
+    }
+    let json = memo_voices(&app).await;
+    let corrections = json["corrections"].as_array().unwrap();
+    assert_eq!(corrections.len(), 1, "one correction a sentence: {json}");
+    assert_eq!(corrections[0]["creator"]["name"], "bob");
+    assert_eq!(
+        corrections[0]["voice"]["label"], "Chinese observers",
+        "a typed label the corpus knows is that voice"
+    );
+    assert_eq!(corrections[0]["outcome"], "reassigned");
+
+    let cases = [
+        (
+            serde_json::json!({"target": target("irked"), "voice": {"id": "nobody-at-all"}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "voice.id",
+        ),
+        (
+            serde_json::json!({"target": target("irked")}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "`voice`",
+        ),
+        (
+            serde_json::json!({"target": target("irked"), "voice": {"label": "X"}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "voice.official",
+        ),
+        (
+            serde_json::json!({"target": target("irked"), "voice": {"label": "X", "official": true, "actor": "atlantis"}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "voice.actor",
+        ),
+        (
+            serde_json::json!({"target": target("not in the memo"), "voice": null}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "TextQuoteSelector",
+        ),
+        (
+            serde_json::json!({"target": format!("{}/documents/memo", crate::helpers::BASE_URL), "voice": null}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "one sentence",
+        ),
+    ];
+    for (body, status, says) in cases {
+        let page = app
+            .send("POST", CORRECTIONS, Some(&alice), Some(&body), &[])
+            .await;
+        assert_eq!(page.status, status, "{body}: {}", page.body);
+        let message = page.json()["error"]["message"].as_str().unwrap().to_owned();
+        assert!(message.contains(says), "{body}: {message}");
+    }
+    let body = serde_json::json!({"target": target("irked"), "voice": null});
+    let anonymous = app.send("POST", CORRECTIONS, None, Some(&body), &[]).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    let missing = app
+        .send(
+            "POST",
+            "/api/documents/no-such/voices/corrections",
+            Some(&alice),
+            Some(&body),
+            &[],
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        memo_voices(&app).await["corrections"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "bad input changes nothing"
+    );
+}

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::model::{ANNO_CONTEXT, Note};
+use crate::domain::anchor::Anchor;
 
 /// IRIs built from the configured public base URL, never from a request's Host header.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +42,49 @@ impl Iris {
     /// An analyst.
     pub fn analyst(&self, name: &str) -> String {
         format!("{}/analysts/{name}", self.base)
+    }
+
+    /// A voice's page.
+    pub fn voice(&self, id: &str) -> String {
+        format!("{}/voices/{id}", self.base)
+    }
+
+    /// An analyst's correction of an attribution.
+    pub fn voice_correction(&self, slug: &str, id: &str) -> String {
+        format!("{}/api/documents/{slug}/voices/corrections/{id}", self.base)
+    }
+}
+
+impl<'a> CreatorLd<'a> {
+    /// The analyst `name` as a W3C creator.
+    pub(super) fn analyst(iris: &Iris, name: &'a str) -> CreatorLd<'a> {
+        CreatorLd {
+            id: iris.analyst(name),
+            kind: "Person",
+            name,
+        }
+    }
+}
+
+impl<'a> TargetLd<'a> {
+    /// A passage of the document `slug`, by quote and position.
+    pub(super) fn passage(iris: &Iris, slug: &str, anchor: &'a Anchor) -> TargetLd<'a> {
+        TargetLd::Passage {
+            source: iris.document(slug),
+            selector: (
+                QuoteLd {
+                    kind: "TextQuoteSelector",
+                    exact: &anchor.exact,
+                    prefix: &anchor.prefix,
+                    suffix: &anchor.suffix,
+                },
+                PositionLd {
+                    kind: "TextPositionSelector",
+                    start: anchor.start,
+                    end: anchor.end,
+                },
+            ),
+        }
     }
 }
 
@@ -92,7 +136,7 @@ impl<'a> OneOrMany<'a> {
 }
 
 #[derive(Debug, Serialize)]
-struct CreatorLd<'a> {
+pub(super) struct CreatorLd<'a> {
     id: String,
     #[serde(rename = "type")]
     kind: &'static str,
@@ -114,7 +158,7 @@ struct BodyLd<'a> {
 /// A passage of the document, or (for a page note) the document's IRI alone.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
-enum TargetLd<'a> {
+pub(super) enum TargetLd<'a> {
     Passage {
         source: String,
         selector: (QuoteLd<'a>, PositionLd),
@@ -123,7 +167,7 @@ enum TargetLd<'a> {
 }
 
 #[derive(Debug, Serialize)]
-struct QuoteLd<'a> {
+pub(super) struct QuoteLd<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     exact: &'a str,
@@ -132,7 +176,7 @@ struct QuoteLd<'a> {
 }
 
 #[derive(Debug, Serialize)]
-struct PositionLd {
+pub(super) struct PositionLd {
     #[serde(rename = "type")]
     kind: &'static str,
     start: usize,
@@ -168,25 +212,9 @@ pub fn to_jsonld<'a>(note: &'a Note, iris: &Iris) -> AnnotationLd<'a> {
         purpose: "tagging",
         language: None,
     }));
-    let source = iris.document(&note.document_slug);
     let target = match &note.anchor {
-        None => TargetLd::Document(source),
-        Some(anchor) => TargetLd::Passage {
-            source,
-            selector: (
-                QuoteLd {
-                    kind: "TextQuoteSelector",
-                    exact: &anchor.exact,
-                    prefix: &anchor.prefix,
-                    suffix: &anchor.suffix,
-                },
-                PositionLd {
-                    kind: "TextPositionSelector",
-                    start: anchor.start,
-                    end: anchor.end,
-                },
-            ),
-        },
+        None => TargetLd::Document(iris.document(&note.document_slug)),
+        Some(anchor) => TargetLd::passage(iris, &note.document_slug, anchor),
     };
     AnnotationLd {
         context: ANNO_CONTEXT,
@@ -195,11 +223,7 @@ pub fn to_jsonld<'a>(note: &'a Note, iris: &Iris) -> AnnotationLd<'a> {
         motivation: &note.motivation,
         created: &note.created,
         modified: &note.modified,
-        creator: CreatorLd {
-            id: iris.analyst(&note.creator),
-            kind: "Person",
-            name: &note.creator,
-        },
+        creator: CreatorLd::analyst(iris, &note.creator),
         visibility: note.visibility.as_str(),
         anchor_status: note.anchor.as_ref().map(|_| note.status.as_str()),
         original_quote: note

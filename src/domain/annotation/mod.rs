@@ -2,6 +2,7 @@
 //! parsing what clients send, the JSON-LD glossa emits, containers and pages, and reading
 //! notes back from exports.
 
+pub mod classifying;
 pub mod collection;
 pub mod import;
 pub mod jsonld;

@@ -150,7 +150,7 @@ fn check_language(tag: &str, field: &str) -> Result<String, FieldError> {
     }
 }
 
-fn known_fields(
+pub(super) fn known_fields(
     object: &Map<String, Value>,
     allowed: &[&str],
     path: &str,
@@ -180,7 +180,7 @@ fn items_with_paths<'a>(value: &'a Value, field: &str) -> Vec<(String, &'a Value
     }
 }
 
-fn string_field<'a>(
+pub(super) fn string_field<'a>(
     object: &'a Map<String, Value>,
     key: &str,
     path: &str,
@@ -332,7 +332,7 @@ pub fn check_tag(tag: &str, field: &str) -> Result<String, FieldError> {
 
 /// The target: the document's IRI alone or as `{"id": IRI}` (a page note, `None`), or a
 /// `SpecificResource` whose `source` is the document, with or without selectors.
-fn parse_target(
+pub(super) fn parse_target(
     target: Option<&Value>,
     document_iri: &str,
 ) -> Result<Option<Selectors>, FieldError> {

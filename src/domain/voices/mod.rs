@@ -23,6 +23,7 @@
 //! West"). Negated or withheld cues ("has not commented", "refrained from expressing") and
 //! the author's own voice ("we", "It is noteworthy that") make no claim.
 
+pub mod corrections;
 mod cues;
 pub mod lexicon;
 mod speakers;
@@ -47,6 +48,8 @@ pub enum Attribution {
     Agentless,
     /// No cue: the sentence goes on with the view reported just before.
     Implicit,
+    /// An analyst gave the sentence this voice (see [`corrections`]).
+    Analyst,
 }
 
 impl Attribution {
@@ -57,6 +60,7 @@ impl Attribution {
             Attribution::Pronoun => "pronoun",
             Attribution::Agentless => "agentless",
             Attribution::Implicit => "implicit",
+            Attribution::Analyst => "analyst",
         }
     }
 
@@ -67,6 +71,7 @@ impl Attribution {
             Attribution::Pronoun,
             Attribution::Agentless,
             Attribution::Implicit,
+            Attribution::Analyst,
         ]
         .into_iter()
         .find(|a| a.as_str() == name)
@@ -74,7 +79,10 @@ impl Attribution {
 
     /// Whether the voice was carried from another sentence rather than named in this one.
     pub fn is_carried(self) -> bool {
-        self != Attribution::Explicit
+        matches!(
+            self,
+            Attribution::Pronoun | Attribution::Agentless | Attribution::Implicit
+        )
     }
 }
 
@@ -123,6 +131,35 @@ pub struct Claim {
     pub confidence: u8,
     /// The rule that made it, for explaining it ("subject", "according-to", "carried" …).
     pub rule: String,
+    /// The analyst's correction that confirms or gives this voice, if any.
+    pub correction: Option<ClaimCorrection>,
+}
+
+/// Who corrected a claim, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimCorrection {
+    /// The correction's id.
+    pub id: String,
+    /// The analyst who made it.
+    pub by: String,
+    /// Confirmed, reassigned or added.
+    pub outcome: corrections::Outcome,
+    /// The voice the rules gave the sentence, when they gave another.
+    pub rule_voice: Option<String>,
+}
+
+impl ClaimCorrection {
+    /// What the analyst did, in words: "reassigned by alice (the rules said Russia)".
+    pub fn describe(&self) -> String {
+        let by = &self.by;
+        match (self.outcome, &self.rule_voice) {
+            (corrections::Outcome::Confirmed, _) => format!("confirmed by {by}"),
+            (corrections::Outcome::Reassigned, Some(rule)) => {
+                format!("reassigned by {by} (the rules said {rule})")
+            }
+            _ => format!("given by {by} (the rules found no voice)"),
+        }
+    }
 }
 
 /// A document's voices and the sentences they speak in.
@@ -236,6 +273,7 @@ pub fn attribute(paragraphs: &[Paragraph<'_>], gazetteer: &Gazetteer) -> Voices 
                         attribution,
                         confidence,
                         rule,
+                        correction: None,
                     });
                     speaking.voice = Some((voice, kind));
                     speaking.since = index;
@@ -263,6 +301,7 @@ pub fn attribute(paragraphs: &[Paragraph<'_>], gazetteer: &Gazetteer) -> Voices 
                             attribution: Attribution::Implicit,
                             confidence: 55 - 10 * (distance as u8 - 1),
                             rule: "carried".to_owned(),
+                            correction: None,
                         });
                     } else {
                         speaking.open = false;

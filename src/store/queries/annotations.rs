@@ -488,10 +488,41 @@ pub(super) async fn reanchor_notes(
     version: i64,
     paragraphs: &[&str],
 ) -> StoreResult<ReanchorCounts> {
-    let rows: Vec<AnchorRow> = sqlx::query_as(
-        "select id, start_cp, end_cp, exact, prefix, suffix, original_exact from annotations
-         where document_id = $1 and start_cp is not null",
-    )
+    reanchor_rows(tx, AnchoredTable::Notes, document_id, version, paragraphs).await
+}
+
+/// The tables whose rows are anchored to a document's text like a note.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum AnchoredTable {
+    /// Margin notes.
+    Notes,
+    /// Analysts' corrections of attributions.
+    VoiceCorrections,
+}
+
+impl AnchoredTable {
+    fn name(self) -> &'static str {
+        match self {
+            AnchoredTable::Notes => "annotations",
+            AnchoredTable::VoiceCorrections => "voice_corrections",
+        }
+    }
+}
+
+/// Re-anchors the rows of `table` for a document, as [`reanchor_notes`] does for notes.
+pub(super) async fn reanchor_rows(
+    tx: &mut Tx,
+    table: AnchoredTable,
+    document_id: i64,
+    version: i64,
+    paragraphs: &[&str],
+) -> StoreResult<ReanchorCounts> {
+    let table = table.name();
+    // Only a table name of our own is formatted in.
+    let rows: Vec<AnchorRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select id, start_cp, end_cp, exact, prefix, suffix, original_exact from {table}
+         where document_id = $1 and start_cp is not null"
+    )))
     .bind(document_id)
     .fetch_all(&mut **tx)
     .await?;
@@ -514,11 +545,11 @@ pub(super) async fn reanchor_notes(
             AnchorStatus::Orphan => counts.orphan += 1,
         }
         let anchor = outcome.anchor.unwrap_or(old);
-        sqlx::query(
-            "update annotations set anchor_status = $2, start_cp = $3, end_cp = $4, exact = $5,
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "update {table} set anchor_status = $2, start_cp = $3, end_cp = $4, exact = $5,
                prefix = $6, suffix = $7, document_version = $8
-             where id = $1",
-        )
+             where id = $1"
+        )))
         .bind(&row.id)
         .bind(outcome.status.as_str())
         .bind(anchor.start as i64)

@@ -235,10 +235,14 @@ async fn save_in(tx: &mut Tx, doc: &NewDocument<'_>, now: Timestamp) -> StoreRes
         insert_contents(tx, id, doc.analysed, doc.voices).await?;
         let reanchored = if let Saved::NewVersion(_) = saved {
             let texts = doc.analysed.parsed.paragraph_texts();
+            super::corrections::reanchor_corrections(tx, id, version, &texts).await?;
             super::annotations::reanchor_notes(tx, id, version, &texts).await?
         } else {
             ReanchorCounts::default()
         };
+        if saved != Saved::Added {
+            super::corrections::apply_corrections(tx, id).await?;
+        }
         Ok(SaveOutcome { saved, reanchored })
     }
 }
@@ -688,7 +692,7 @@ async fn insert_contents(
         .collect();
     insert_rows(
         tx,
-        "claims (document_id, paragraph_id, sentence_start, sentence_end, cue_start, cue_end, cue_text,
+        "claim_rows (document_id, paragraph_id, sentence_start, sentence_end, cue_start, cue_end, cue_text,
                  source_start, source_end, source_text, voice_id, voice_label, voice_actor,
                  voice_official, attribution, confidence, rule)",
         &claims,

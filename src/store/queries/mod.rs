@@ -11,6 +11,7 @@ mod actors;
 mod analysts;
 mod annotations;
 mod copy;
+mod corrections;
 mod documents;
 mod search;
 mod tags;

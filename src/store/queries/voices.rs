@@ -4,7 +4,9 @@ use sqlx::FromRow;
 
 use super::Handle;
 use crate::store::StoreResult;
-use crate::store::voices::{StoredClaim, StoredSpan, VoicePage, VoiceSummary};
+use crate::store::voices::{
+    StoredClaim, StoredClaimCorrection, StoredSpan, VoicePage, VoiceSummary,
+};
 
 #[derive(FromRow)]
 struct ClaimRow {
@@ -27,6 +29,10 @@ struct ClaimRow {
     attribution: String,
     confidence: i64,
     rule: String,
+    correction_id: Option<String>,
+    corrected_by: Option<String>,
+    correction_outcome: Option<String>,
+    rule_voice_label: Option<String>,
 }
 
 fn span(start: Option<i64>, end: Option<i64>, text: Option<String>) -> Option<StoredSpan> {
@@ -55,6 +61,12 @@ impl From<ClaimRow> for StoredClaim {
             attribution: row.attribution,
             confidence: row.confidence,
             rule: row.rule,
+            correction: row.correction_id.map(|id| StoredClaimCorrection {
+                id,
+                by: row.corrected_by.unwrap_or_default(),
+                outcome: row.correction_outcome.unwrap_or_default(),
+                rule_voice: row.rule_voice_label,
+            }),
         }
     }
 }
@@ -85,7 +97,12 @@ impl From<VoiceRow> for VoiceSummary {
 const CLAIM_COLUMNS: &str = "d.slug, d.title, p.ordinal, p.text, c.sentence_start, c.sentence_end,
     c.cue_start, c.cue_end, c.cue_text, c.source_start, c.source_end, c.source_text,
     c.voice_id, c.voice_label, c.voice_actor, c.voice_official, c.attribution, c.confidence,
-    c.rule";
+    c.rule, c.correction_id, ca.name as corrected_by, vc.outcome as correction_outcome,
+    vc.rule_voice_label";
+
+/// Who corrected each claim, joined after `claims c`.
+const CORRECTION_JOIN: &str = "left join voice_corrections vc on vc.id = c.correction_id
+    left join analysts ca on ca.id = vc.analyst_id";
 
 impl Handle {
     pub(in crate::store) async fn document_claims(
@@ -104,6 +121,7 @@ impl Handle {
             "select {CLAIM_COLUMNS} from claims c
              join paragraphs p on p.id = c.paragraph_id
              join documents d on d.id = p.document_id
+             {CORRECTION_JOIN}
              where d.slug = $1
              order by p.ordinal, c.sentence_start"
         )))
@@ -148,8 +166,23 @@ impl Handle {
         Ok(voices)
     }
 
+    pub(in crate::store) async fn voice_labelled(
+        &self,
+        label: &str,
+    ) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "select voice_id from claims where lower(voice_label) = lower($1) order by voice_id limit 1",
+        )
+        .bind(label)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     /// One voice's label, actor, standing and counts; none if no claim has it.
-    async fn voice_summary(&self, id: &str) -> StoreResult<Option<VoiceSummary>> {
+    pub(in crate::store) async fn voice_summary(
+        &self,
+        id: &str,
+    ) -> StoreResult<Option<VoiceSummary>> {
         let first: Option<(String, Option<String>, i64)> = sqlx::query_as(
             "select voice_label, voice_actor, voice_official from claims where voice_id = $1 limit 1",
         )
@@ -188,6 +221,7 @@ impl Handle {
             "select {CLAIM_COLUMNS} from claims c
              join paragraphs p on p.id = c.paragraph_id
              join documents d on d.id = p.document_id
+             {CORRECTION_JOIN}
              where c.voice_id = $1
              order by d.slug, p.ordinal, c.sentence_start
              limit $2 offset $3"
