@@ -179,6 +179,10 @@ struct SentenceLine {
     paragraph: i64,
     parts: Vec<SentencePart>,
     attribution: String,
+    /// Whether the voice is carried from another sentence rather than named.
+    carried: bool,
+    /// What an analyst did to the attribution, if anything.
+    corrected: Option<String>,
 }
 
 /// A document's sentences on a voice's page.
@@ -365,6 +369,9 @@ pub async fn voice_page(
             paragraph: claim.paragraph,
             parts: sentence_parts(claim),
             attribution: claim.attribution.clone(),
+            carried: crate::domain::voices::Attribution::parse(&claim.attribution)
+                .is_some_and(|a| a.is_carried()),
+            corrected: claim.correction.as_ref().map(|c| c.domain().describe()),
         };
         match documents.last_mut().filter(|d| d.slug == claim.slug) {
             Some(doc) => doc.sentences.push(line),

@@ -67,6 +67,18 @@ pub struct StoredClaimCorrection {
     pub rule_voice: Option<String>,
 }
 
+impl StoredClaimCorrection {
+    /// The correction as the domain has it.
+    pub fn domain(&self) -> ClaimCorrection {
+        ClaimCorrection {
+            id: self.id.clone(),
+            by: self.by.clone(),
+            outcome: Outcome::parse(&self.outcome),
+            rule_voice: self.rule_voice.clone(),
+        }
+    }
+}
+
 /// Stored claims as the domain's voices, paragraphs counted from 0 again.
 pub fn voices_of(claims: &[StoredClaim]) -> Voices {
     let mut voices = Voices::default();
@@ -99,12 +111,7 @@ pub fn voices_of(claims: &[StoredClaim]) -> Voices {
             attribution,
             confidence: u8::try_from(stored.confidence).unwrap_or(0),
             rule: stored.rule.clone(),
-            correction: stored.correction.as_ref().map(|c| ClaimCorrection {
-                id: c.id.clone(),
-                by: c.by.clone(),
-                outcome: Outcome::parse(&c.outcome),
-                rule_voice: c.rule_voice.clone(),
-            }),
+            correction: stored.correction.as_ref().map(StoredClaimCorrection::domain),
         });
     }
     voices

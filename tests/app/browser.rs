@@ -113,6 +113,38 @@ fn the_voices_panel_shows_only_what_one_voice_says_from_the_keyboard() {
     assert_eq!(results["only"]["on"], true);
 }
 
+/// Correcting who says a sentence from the keyboard: reassigned to a known voice, given to a
+/// new one, said to report no one and undone; then the text changes and is imported again,
+/// and the corrections hold where their sentences went.
+#[test]
+fn analysts_correct_who_says_a_sentence_from_the_keyboard_and_it_survives_a_reimport() {
+    if !browser_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = copy_corpus(dir.path());
+    let db = dir.path().join("corrections.db");
+    let state = dir.path().join("corrections-state.json");
+    let state = state.to_str().unwrap();
+    let alice = cli_add_analyst(&db, &corpus, "alice");
+    let server = start_server(&db, &corpus, &[]);
+    let base = format!("http://{}", server.host);
+    let first = run_script(
+        "corrections.cjs",
+        &[&base, &alice, "correct", state],
+        std::env::var_os("SCREENSHOT_DIR").as_deref().map(Path::new),
+    );
+    assert!(first["reassigned"].as_str().unwrap().contains("Chinese analysts"));
+    drop(server);
+    let seed = corpus.join(format!("{}.txt", crate::helpers::SEED));
+    let text = std::fs::read_to_string(&seed).unwrap();
+    std::fs::write(&seed, format!("A paragraph added in a later version of the text.\n{text}")).unwrap();
+    let server = start_server(&db, &corpus, &[]);
+    let base = format!("http://{}", server.host);
+    let after = run_script("corrections.cjs", &[&base, &alice, "after", state], None);
+    assert_eq!(after["statuses"], serde_json::json!(["moved", "moved"]));
+}
+
 /// Searching from the header's box with the keyboard, opening a hit, and going from match
 /// to match with ] and [ and the bar's buttons; axe on both pages.
 #[test]

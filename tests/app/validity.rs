@@ -98,6 +98,19 @@ async fn pages_are_valid_html() {
             page.body
         );
     }
+    // A correction with a hostile new voice: the panel lists it, the sentence carries it.
+    let correction = serde_json::json!({"voice": {"label": "<b>Voice</b> & \"co\"", "official": false},
+        "target": {"source": source, "selector": {"type": "TextQuoteSelector", "exact": "irked Beijing"}}});
+    let page = app
+        .send(
+            "POST",
+            &format!("/api/documents/{SEED}/voices/corrections"),
+            Some(&token),
+            Some(&correction),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, axum::http::StatusCode::CREATED, "{}", page.body);
     let alice = app
         .store
         .analyst_by_token(&glossa::http::auth::hash_secret(&token))
@@ -121,6 +134,7 @@ async fn pages_are_valid_html() {
         )
         .await;
     assert!(signed_in.body.contains("note-editor") && signed_in.body.contains("Signed in as"));
+    assert!(signed_in.body.contains("voice-editor") && signed_in.body.contains("correction-undo"));
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     let path = dir.path().join("signed-in.html");
