@@ -111,7 +111,10 @@ pub fn voices_of(claims: &[StoredClaim]) -> Voices {
             attribution,
             confidence: u8::try_from(stored.confidence).unwrap_or(0),
             rule: stored.rule.clone(),
-            correction: stored.correction.as_ref().map(StoredClaimCorrection::domain),
+            correction: stored
+                .correction
+                .as_ref()
+                .map(StoredClaimCorrection::domain),
         });
     }
     voices

@@ -134,11 +134,20 @@ fn analysts_correct_who_says_a_sentence_from_the_keyboard_and_it_survives_a_reim
         &[&base, &alice, "correct", state],
         std::env::var_os("SCREENSHOT_DIR").as_deref().map(Path::new),
     );
-    assert!(first["reassigned"].as_str().unwrap().contains("Chinese analysts"));
+    assert!(
+        first["reassigned"]
+            .as_str()
+            .unwrap()
+            .contains("Chinese analysts")
+    );
     drop(server);
     let seed = corpus.join(format!("{}.txt", crate::helpers::SEED));
     let text = std::fs::read_to_string(&seed).unwrap();
-    std::fs::write(&seed, format!("A paragraph added in a later version of the text.\n{text}")).unwrap();
+    std::fs::write(
+        &seed,
+        format!("A paragraph added in a later version of the text.\n{text}"),
+    )
+    .unwrap();
     let server = start_server(&db, &corpus, &[]);
     let base = format!("http://{}", server.host);
     let after = run_script("corrections.cjs", &[&base, &alice, "after", state], None);

@@ -110,7 +110,12 @@ async fn pages_are_valid_html() {
             &[],
         )
         .await;
-    assert_eq!(page.status, axum::http::StatusCode::CREATED, "{}", page.body);
+    assert_eq!(
+        page.status,
+        axum::http::StatusCode::CREATED,
+        "{}",
+        page.body
+    );
     let alice = app
         .store
         .analyst_by_token(&glossa::http::auth::hash_secret(&token))

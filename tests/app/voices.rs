@@ -323,7 +323,17 @@ async fn analysts_confirm_reassign_add_and_remove_attributions_and_they_survive_
     let before = memo_voices(&app).await;
     let observers = voice_by_label(&before, "Chinese observers").expect("rules find the observers");
     let observers_id = observers["id"].as_str().unwrap().to_owned();
-    assert!(voice_by_label(&before, "Western commentators").is_some());
+    let western_id = voice_by_label(&before, "Western commentators").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let western_search = format!("/search?q=voice:{western_id}");
+    assert!(
+        app.get(&western_search)
+            .await
+            .body
+            .contains("irked Beijing")
+    );
     assert_eq!(observers["claims"].as_array().unwrap().len(), 2, "{before}");
 
     let post = |body: serde_json::Value| {
@@ -448,6 +458,27 @@ async fn analysts_confirm_reassign_add_and_remove_attributions_and_they_survive_
     let voice_page = app.get("/voices/kcna").await;
     assert_eq!(voice_page.status, StatusCode::OK);
     assert!(voice_page.body.contains("rose sharply"));
+    assert!(
+        voice_page
+            .body
+            .contains("given by alice (the rules found no voice)")
+    );
+    // Search, the actor's dossier and the export follow the corrections too.
+    let found = app.get("/search?q=voice:kcna").await;
+    assert!(found.body.contains("rose sharply"), "{}", found.body);
+    let gone = app.get(&western_search).await;
+    assert!(!gone.body.contains("irked Beijing"), "{}", gone.body);
+    let dossier = app.get("/api/actors/PRK").await.json();
+    assert!(
+        dossier["voices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["id"] == "kcna"),
+        "{dossier}"
+    );
+    let export = app.get("/documents/memo/export.html").await.body;
+    assert!(export.contains("Corrected by analysts") && export.contains("data-voice=\"kcna\""));
 
     // A new version of the text: each correction follows its sentence.
     app.write_files(&[(

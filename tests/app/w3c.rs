@@ -101,6 +101,34 @@ async fn emitted_annotations_containers_and_pages_pass_the_w3c_must_assertions()
             annotations.push(path);
         }
     }
+    // Corrections of attributions are annotations too (motivation classifying): one giving
+    // a sentence a voice, one saying it reports no one, as created and as read back.
+    let corrections = format!("/api/documents/{SEED}/voices/corrections");
+    for (i, voice) in [
+        json!({"label": "KCNA", "official": true, "actor": "PRK"}),
+        json!(null),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let quote = ["expanded their cooperation", "Chinese observers contend"][i];
+        let body = json!({"motivation": "classifying", "voice": voice,
+            "target": {"source": source, "selector": {"type": "TextQuoteSelector", "exact": quote}}});
+        let created = app
+            .send("POST", &corrections, Some(&token), Some(&body), &[])
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        let id = created
+            .header("location")
+            .strip_prefix(BASE_URL)
+            .unwrap()
+            .to_owned();
+        for (n, body) in [(0, created.body.clone()), (1, app.get(&id).await.body)] {
+            let path = dir.path().join(format!("correction-{i}-{n}.json"));
+            std::fs::write(&path, body).unwrap();
+            annotations.push(path);
+        }
+    }
     let (ok, report) = validate("annotations/annotationMusts.test", &annotations);
     assert!(
         ok && report.contains("MUST-failures=0") && !report.contains("MUST-failures=1"),
