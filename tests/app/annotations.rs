@@ -595,6 +595,15 @@ async fn the_openapi_description_covers_every_api_route() {
             vec!["get", "put", "delete", "options"],
         ),
         ("/api/documents/{slug}/voices", vec!["get"]),
+        (
+            "/api/documents/{slug}/voices/corrections",
+            vec!["get", "post"],
+        ),
+        (
+            "/api/documents/{slug}/voices/corrections/{id}",
+            vec!["get", "delete"],
+        ),
+        ("/api/voices", vec!["get"]),
         ("/api/openapi.json", vec!["get"]),
     ];
     assert_eq!(
