@@ -22,7 +22,7 @@ pub mod metadata;
 pub const GAZETTEER_FILE: &str = "actors.toml";
 
 /// Bumped whenever parsing or matching changes, so that every document is re-imported.
-pub const ANALYSIS_VERSION: &str = "glossa-analysis-4";
+pub const ANALYSIS_VERSION: &str = "glossa-analysis-5";
 
 /// A document's source format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -62,6 +62,10 @@ pub(super) fn find_cues(tokens: &[Token]) -> Cues {
         if form.lemma == "point" && next != Some("out") {
             continue;
         }
+        // "held that" reports a view; "held talks", "held drills" do not.
+        if form.lemma == "hold" && next != Some("that") {
+            continue;
+        }
         let group = verb_group_start(tokens, i);
         if tokens[group..i].iter().any(|t| t.negates()) || withheld(tokens, group) {
             // What follows, to the clause's end, is what the voice did not say: no cue in it
@@ -103,7 +107,12 @@ pub(super) fn find_cues(tokens: &[Token]) -> Cues {
         }
         let framed = frames(tokens, i);
         if form.participle {
-            if i > 0 && tokens[i - 1].is(",") {
+            // ", asserting …", and ", with some calling for …": a part of the subject speaks.
+            let with_some = i >= 3
+                && tokens[i - 3].is(",")
+                && tokens[i - 2].lower == "with"
+                && lexicon::PARTITIVES.contains(&tokens[i - 1].lower.as_str());
+            if i > 0 && (tokens[i - 1].is(",") || with_some) {
                 let subject = main_subject(tokens);
                 if !subject.is_empty() {
                     sourced.push(Cue::Sourced {
@@ -198,7 +207,9 @@ pub(super) fn according_to(tokens: &[Token], i: usize) -> Option<Cue> {
     if tokens[i].lower != "according" || tokens.get(i + 1)?.lower != "to" {
         return None;
     }
-    let source = phrase_after(tokens, i + 2);
+    // "According to Park Min-jun, a researcher at the Asan Institute in Seoul, …": the
+    // appositive says who a name the gazetteer does not know is.
+    let source = with_appositive(tokens, phrase_after(tokens, i + 2));
     (!source.is_empty()).then_some(Cue::Sourced {
         cue: i..i + 2,
         source,
@@ -307,11 +318,7 @@ pub(super) fn adverb(tokens: &[Token], i: usize) -> Option<Cue> {
 /// Whether a determiner or possessive before the word makes it a noun ("the report", "their
 /// view", "China's claims", "Beijing's official response"; but "a senior official said").
 pub(super) fn determined(tokens: &[Token], i: usize) -> bool {
-    const DETERMINERS: &[&str] = &[
-        "the", "a", "an", "their", "its", "his", "her", "our", "this", "that", "these", "those",
-        "such", "no", "any",
-    ];
-    let determiner = |t: &Token| t.possessive || DETERMINERS.contains(&t.lower.as_str());
+    let determiner = |t: &Token| t.possessive || lexicon::DETERMINERS.contains(&t.lower.as_str());
     match i.checked_sub(1).map(|b| &tokens[b]) {
         None => false,
         Some(before) if matches!(before.lower.as_str(), "official" | "public") => {
@@ -473,11 +480,26 @@ pub(super) fn main_subject(tokens: &[Token]) -> Range<usize> {
         && !lexicon::VERB_GROUP.contains(&tokens[end].lower.as_str())
         && lexicon::cue_form(&tokens[end].lower).is_none()
         && !lexicon::CLAUSE_OPENERS.contains(&tokens[end].lower.as_str())
+        && !(end > start && looks_finite(tokens, end))
         && end - start < 12
     {
         end += 1;
     }
     trim_phrase(tokens, start..end)
+}
+
+/// Whether the word at `i` is likely the main clause's verb, ending its subject ("Tokyo
+/// *lodged* a formal protest, calling …", "Commentators *went* further, with some calling
+/// …"): a past tense after anything but a determiner ("the armed forces" is no verb).
+fn looks_finite(tokens: &[Token], i: usize) -> bool {
+    let word = &tokens[i].lower;
+    if tokens[i].text.starts_with(char::is_uppercase) {
+        return false;
+    }
+    let after_determiner = lexicon::DETERMINERS.contains(&tokens[i - 1].lower.as_str());
+    !after_determiner
+        && ((word.len() > 4 && word.ends_with("ed"))
+            || lexicon::IRREGULAR_PASTS.contains(&word.as_str()))
 }
 
 /// Cuts a phrase before the first prepositional phrase whose object names neither an actor

@@ -626,6 +626,23 @@ pub const AGENTLESS_NOUNS: &[&str] = &[
     "claims",
 ];
 
+/// Words that make the next one a noun or an adjective: "the report", "the armed forces".
+pub const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "their", "its", "his", "her", "our", "this", "that", "these", "those",
+    "such", "no", "any",
+];
+
+/// A part of a group that speaks for it: ", with some calling for …".
+pub const PARTITIVES: &[&str] = &["some", "many", "several", "most", "others", "one", "few"];
+
+/// Common irregular past tenses, which end a main clause's subject ("Commentators went
+/// further, …") as a regular "-ed" does.
+pub const IRREGULAR_PASTS: &[&str] = &[
+    "went", "made", "took", "gave", "came", "struck", "held", "kept", "led", "met", "sent", "left",
+    "stood", "fell", "rose", "grew", "became", "began", "found", "brought", "won", "lost", "saw",
+    "drew", "threw", "spent", "sought", "ran", "set", "put",
+];
+
 /// Nouns for a view that a possessor holds ("Seoul's view is that", "in Beijing's view").
 pub const VIEW_NOUNS: &[&str] = &[
     "view",

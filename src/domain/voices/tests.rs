@@ -100,6 +100,18 @@ fn explicit_cues_name_their_voice() {
             voice("Seoul's defence ministry", Some("KOR"), true, "explicit"),
         ),
         (
+            "Tokyo lodged a formal protest, calling the manoeuvre “dangerous and unprofessional”.",
+            voice("Japan", Some("JPN"), true, "explicit"),
+        ),
+        (
+            "Commentators on Chinese social media went further, with some calling for a boycott.",
+            voice("Chinese commentators", Some("CHN"), false, "explicit"),
+        ),
+        (
+            "According to Park Min-jun, a researcher at the Asan Institute in Seoul, each flare-up tests allies.",
+            voice("South Korean researchers", Some("KOR"), false, "explicit"),
+        ),
+        (
             "“We will not back down,” said a spokesman for the Japanese government.",
             voice(
                 "Spokesman for the Japanese government",
@@ -149,6 +161,9 @@ fn sentences_that_report_no_one_make_no_claim() {
         "The report notes the ministry's budget.",
         "Moscow did not say whether it would respond.",
         "Officials could say more next week.",
+        "The armed forces held drills, setting off alarms in Seoul.",
+        "Trade rose sharply, with some exports doubling.",
+        "Officials held talks in Beijing on Tuesday.",
     ] {
         assert_eq!(one(text), None, "{text}");
     }
