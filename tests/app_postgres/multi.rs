@@ -378,9 +378,27 @@ fn copy_moves_a_whole_sqlite_database_to_postgresql_which_then_serves_the_same_p
         .unwrap();
         assert_eq!(status, 201, "{answer}");
     }
+    // A correction of who says a sentence: the rules' claim it replaces and the analyst's
+    // own claim move with it.
+    let correction =
+        json!({"target": quoted, "voice": {"label": "KCNA", "official": true, "actor": "PRK"}});
+    let bearer = format!("Bearer {token}");
+    let (status, _, answer) = http_exchange(
+        &from_sqlite.host,
+        "POST",
+        &format!("/api/documents/{SEED}/voices/corrections"),
+        &[
+            ("Authorization", bearer.as_str()),
+            ("Content-Type", "application/json"),
+        ],
+        &correction.to_string(),
+    )
+    .unwrap();
+    assert_eq!(status, 201, "{answer}");
     let target = crate::backend::shared().create_database();
     let said = glossa(&["copy", "--from", &source, "--to", &target]);
     assert!(said.contains("annotations: 4 rows"), "{said}");
+    assert!(said.contains("voice_corrections: 1 rows"), "{said}");
     assert!(said.contains("checked 4 notes' JSON-LD"), "{said}");
     let again = std::process::Command::new(env!("CARGO_BIN_EXE_glossa"))
         .args(["copy", "--from", &source, "--to", &target])
@@ -420,6 +438,8 @@ fn copy_moves_a_whole_sqlite_database_to_postgresql_which_then_serves_the_same_p
         format!("/documents/{SEED}"),
         format!("/api/documents/{SEED}"),
         format!("/api/documents/{SEED}/annotations/"),
+        format!("/api/documents/{SEED}/voices"),
+        "/voices/kcna".to_owned(),
         format!("/documents/{SEED}/export?visibility=mine"),
     ] {
         let get = |host: &str| {
