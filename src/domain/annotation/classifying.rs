@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::jsonld::{CreatorLd, Iris, TargetLd};
 use super::model::{ANNO_CONTEXT, FieldError, invalid};
-use super::parse::{known_fields, parse_target, string_field};
+use super::parse::{check_context, known_fields, parse_target, string_field};
 use crate::domain::anchor::{Anchor, Selectors};
 use crate::domain::voices::Voice;
 
@@ -71,18 +71,7 @@ pub fn parse_correction(
         .as_object()
         .ok_or_else(|| invalid("(root)", "must be a JSON object"))?;
     known_fields(object, FIELDS, "")?;
-    if let Some(context) = object.get("@context") {
-        let names_w3c = context == ANNO_CONTEXT
-            || context
-                .as_array()
-                .is_some_and(|a| a.iter().any(|c| c == ANNO_CONTEXT));
-        if !names_w3c {
-            return Err(invalid(
-                "@context",
-                format!("must be (or include) \"{ANNO_CONTEXT}\", or be left out"),
-            ));
-        }
-    }
+    check_context(object)?;
     if object.get("type").is_some_and(|t| t != "Annotation") {
         return Err(invalid("type", "must be \"Annotation\""));
     }

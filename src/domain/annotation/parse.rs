@@ -38,18 +38,7 @@ pub fn parse_note(value: &Value, document_iri: &str) -> Result<NoteContent, Fiel
         .as_object()
         .ok_or_else(|| invalid("(root)", "must be a JSON object"))?;
     known_fields(object, TOP_LEVEL, "")?;
-    if let Some(context) = object.get("@context") {
-        let names_w3c = context == ANNO_CONTEXT
-            || context
-                .as_array()
-                .is_some_and(|a| a.iter().any(|c| c == ANNO_CONTEXT));
-        if !names_w3c {
-            return Err(invalid(
-                "@context",
-                format!("must be (or include) \"{ANNO_CONTEXT}\", or be left out"),
-            ));
-        }
-    }
+    check_context(object)?;
     if let Some(kind) = object.get("type") {
         let ok = kind == "Annotation"
             || kind
@@ -146,6 +135,25 @@ fn check_language(tag: &str, field: &str) -> Result<String, FieldError> {
         Err(invalid(
             field,
             "must be a language tag such as en, zh-Hans or pt-BR",
+        ))
+    }
+}
+
+/// An `@context`, when given, must name the W3C annotation context.
+pub(super) fn check_context(object: &Map<String, Value>) -> Result<(), FieldError> {
+    let Some(context) = object.get("@context") else {
+        return Ok(());
+    };
+    let names_w3c = context == ANNO_CONTEXT
+        || context
+            .as_array()
+            .is_some_and(|a| a.iter().any(|c| c == ANNO_CONTEXT));
+    if names_w3c {
+        Ok(())
+    } else {
+        Err(invalid(
+            "@context",
+            format!("must be (or include) \"{ANNO_CONTEXT}\", or be left out"),
         ))
     }
 }
