@@ -705,7 +705,18 @@
     selection.addRange(range);
     const box = range.getBoundingClientRect();
     if (box.top < 0 || box.bottom > window.innerHeight) block.scrollIntoView({ block: "nearest" });
-    announce(`Selected: ${range.toString()}`);
+    // Whose view the sentence gives, which hover alone would otherwise tell.
+    const start = range.startContainer.nodeType === Node.ELEMENT_NODE ? range.startContainer : range.startContainer.parentElement;
+    const claim = start && start.closest(".voice-claim");
+    const said = claim ? `Voice: ${claim.title}.` : "No voice is given to this sentence.";
+    let line = hint && hint.querySelector(".hint-voice");
+    if (hint && !line && article.querySelector(".voice-claim")) {
+      line = document.createElement("span");
+      line.className = "hint-voice";
+      hint.append(line);
+    }
+    if (line) line.textContent = said;
+    announce(`Selected: ${range.toString()}${line ? `. ${said}` : ""}`);
   };
   const startKeySelection = (block) => {
     const words = wordsOf(plainText(block));
@@ -861,6 +872,12 @@
         event.preventDefault();
         stopKeySelection({ keepSelection: true });
         tellToSignIn();
+        return;
+      }
+      if (event.key === "w" && (keySelect || !typing(event))) {
+        event.preventDefault();
+        stopKeySelection({ keepSelection: true });
+        showHint([["Sign in", signInLink()], " to correct who says a sentence."]);
         return;
       }
       readerKeys(event);
@@ -1195,6 +1212,8 @@
   const corrections = `/api/documents/${encodeURIComponent(article.dataset.slug)}/voices/corrections`;
   let corpusVoices = null;
   let correcting = null;
+  const actorName = (id) => Array.from(field("voice-actor").options).find((o) => o.value === id)?.textContent || id;
+  const describeVoice = (voice) => `${voice.label} (${voice.official ? "official" : "unofficial"}${voice.actor ? `, ${actorName(voice.actor)}` : ""})`;
   const loadCorpusVoices = async () => {
     if (corpusVoices) return corpusVoices;
     const response = await fetch("/api/voices", { credentials: "same-origin" });
@@ -1202,11 +1221,15 @@
     document.getElementById("corpus-voices").replaceChildren(...corpusVoices.map((voice) => {
       const option = document.createElement("option");
       option.value = voice.label;
-      option.label = `${voice.label} (${voice.official ? "official" : "unofficial"}${voice.actor ? `, ${voice.actor}` : ""})`;
+      option.label = describeVoice(voice);
       return option;
     }));
     return corpusVoices;
   };
+  const typedVoice = () => field("voice-other").value.trim().replace(/\s+/g, " ").replace(/[.,;:]+$/, "");
+  const knownVoice = (typed) => (corpusVoices || []).find((v) => v.label.toLowerCase() === typed.toLowerCase());
+  const helpLine = document.getElementById("voice-other-help");
+  const newVoiceHelp = helpLine.textContent;
   // The voice the page gives the sentence where the selection starts, if any.
   const claimAtSelection = () => {
     const selection = window.getSelection();
@@ -1216,14 +1239,19 @@
     return element ? element.closest(".voice-claim") : null;
   };
   const showVoiceError = (message) => {
-    voiceError.textContent = message;
+    voiceError.textContent = message.replace(/`/g, "");
     voiceError.hidden = false;
     announce(message);
   };
   const chosenVoice = () => voiceForm.querySelector('input[name="voice-choice"]:checked')?.value;
+  // A typed voice the corpus has is that voice: its standing and actor are its own, so the
+  // fields for a new voice are put away and the line under the field says whose it is.
   const syncVoiceChoice = () => {
     const other = chosenVoice() === "other";
-    voiceDialog.querySelector(".voice-new").hidden = !other;
+    const known = other ? knownVoice(typedVoice()) : null;
+    voiceDialog.querySelector(".voice-new").hidden = !other || Boolean(known);
+    const help = known ? `${describeVoice(known)} is a voice the corpus has.` : newVoiceHelp;
+    if (helpLine.textContent !== help) helpLine.textContent = help;
   };
   const openVoiceEditor = (target) => {
     const claim = claimAtSelection();
@@ -1260,7 +1288,9 @@
   // After the page is read again, say what was done where the analyst will hear it.
   const AFTER_RELOAD = "glossa-voice-status";
   const reloadAt = (paragraph, message) => {
-    try { sessionStorage.setItem(AFTER_RELOAD, message); } catch { /* private mode: no message */ }
+    try {
+      sessionStorage.setItem(AFTER_RELOAD, JSON.stringify({ message, paragraph }));
+    } catch { /* private mode: no message */ }
     if (paragraph) window.location.hash = `p${paragraph}`;
     window.location.reload();
   };
@@ -1273,13 +1303,14 @@
     } else if (choice === "none") {
       voice = null;
     } else {
-      const typed = field("voice-other").value.trim().replace(/\s+/g, " ");
+      const typed = typedVoice();
       if (!typed) {
         showVoiceError("Type who speaks (or choose one from the list), or choose another answer.");
         field("voice-other").focus();
         return;
       }
-      const known = (await loadCorpusVoices()).find((v) => v.label.toLowerCase() === typed.toLowerCase());
+      await loadCorpusVoices();
+      const known = knownVoice(typed);
       voice = known
         ? { id: known.id }
         : { label: typed, official: field("voice-official").checked, ...(field("voice-actor").value ? { actor: field("voice-actor").value } : {}) };
@@ -1295,9 +1326,14 @@
       return;
     }
     const saved = await response.json();
-    const said = saved.voice ? saved.voice.label : "no one";
+    const where = `the sentence in paragraph ${saved.paragraph}`;
+    const message = saved.outcome === "confirmed"
+      ? `Confirmed: ${where} gives the view of ${saved.voice.label}.`
+      : saved.voice
+        ? `Saved: ${where} now gives the view of ${saved.voice.label}.`
+        : `Saved: ${where} now reports no one.`;
     voiceDialog.close();
-    reloadAt(saved.paragraph, `Correction saved: paragraph ${saved.paragraph} now gives the view of ${said}.`);
+    reloadAt(saved.paragraph, message);
   });
   for (const undo of document.querySelectorAll("button.correction-undo")) {
     undo.addEventListener("click", async () => {
@@ -1312,13 +1348,21 @@
       reloadAt(null, "Correction undone: the rules speak for the sentence again.");
     });
   }
+  // After the page is read again: focus where the analyst was (the corrected paragraph, or
+  // the list of corrections after an Undo), then say what was done, once.
   try {
-    const told = sessionStorage.getItem(AFTER_RELOAD);
+    const told = JSON.parse(sessionStorage.getItem(AFTER_RELOAD) || "null");
     if (told) {
       sessionStorage.removeItem(AFTER_RELOAD);
-      const line = document.querySelector(".voices-status");
-      // A moment's wait, so the live region is in place before it speaks.
-      setTimeout(() => { if (line) line.textContent = told; announce(told); }, 300);
+      const place = (told.paragraph && document.getElementById(`p${told.paragraph}`))
+        || document.getElementById("voices-title");
+      if (place) {
+        place.tabIndex = -1;
+        place.focus({ preventScroll: Boolean(told.paragraph) });
+      }
+      const line = document.querySelector(".voices-status") || status;
+      // A moment's wait, so that the live region exists before it changes and is heard.
+      setTimeout(() => { if (line) line.textContent = told.message; }, 500);
     }
   } catch { /* no storage: nothing to tell */ }
   voiceButton.addEventListener("mousedown", (event) => event.preventDefault());

@@ -244,7 +244,19 @@ impl AnalysedDocument {
                 mentions,
             })
             .collect();
-        super::voices::attribute(&paragraphs, gazetteer)
+        let mut voices = super::voices::attribute(&paragraphs, gazetteer);
+        // Words in code are quoted material: a cue or a source in them reports no one.
+        voices.claims.retain(|claim| {
+            let block = &self.parsed.blocks[claim.paragraph];
+            [&claim.cue, &claim.source]
+                .into_iter()
+                .flatten()
+                .all(|span| !block.is_code_at(span.start..span.end))
+        });
+        voices
+            .voices
+            .retain(|v| voices.claims.iter().any(|c| c.voice == v.id));
+        voices
     }
 
     /// The pairs of actors the document names together, by sentence and by paragraph.
@@ -261,5 +273,37 @@ impl Block {
                 .formats
                 .iter()
                 .any(|f| f.style == FormatStyle::Code && f.start < range.end && range.start < f.end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::actors::Gazetteer;
+
+    #[test]
+    fn words_in_code_report_no_one() {
+        let gazetteer = Gazetteer::parse(include_str!("../../corpus/actors.toml")).unwrap();
+        let text = "The parser prints `Chinese analysts argue that Russia wins` on start. Chinese analysts argue that the ties are thin.";
+        let code_start = text.chars().position(|c| c == '`').unwrap();
+        let code_end = code_start + "`Chinese analysts argue that Russia wins`".chars().count();
+        let block = Block {
+            formats: vec![Format {
+                start: code_start,
+                end: code_end,
+                style: FormatStyle::Code,
+            }],
+            ..Block::paragraph(text)
+        };
+        let parsed = ParsedDocument {
+            meta: Metadata::default(),
+            blocks: vec![block],
+            footnotes: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let voices = AnalysedDocument::analyse(parsed, &gazetteer).voices(&gazetteer);
+        assert_eq!(voices.claims.len(), 1, "{voices:?}");
+        assert!(voices.claims[0].sentence.start > code_end);
+        assert_eq!(voices.voices.len(), 1);
     }
 }

@@ -36,6 +36,7 @@ pub fn correction_ld<'a>(c: &'a StoredCorrection, iris: &Iris) -> CorrectionLd<'
             voice: c.voice.as_ref(),
             anchor: &c.anchor,
             anchor_status: c.status.as_str(),
+            original_quote: &c.original_exact,
             paragraph: c.paragraph,
             outcome: &c.outcome,
             rule_voice: c.rule_voice.as_deref(),
@@ -130,6 +131,19 @@ pub async fn create_correction(
         .iter()
         .map(|t| t.chars().count() + separator)
         .sum();
+    if anchor.end > block_start + sentence.end {
+        let words: String = texts[paragraph]
+            .chars()
+            .skip(sentence.start)
+            .take(sentence.len())
+            .collect();
+        return Err(AppError::unprocessable(
+            "not_a_sentence",
+            format!(
+                "target.selector: the selection runs past the end of the sentence “{words}”; a correction is about one sentence, so select words of that sentence only"
+            ),
+        ));
+    }
     let sentence = anchor_at(
         &text,
         block_start + sentence.start,
@@ -207,11 +221,47 @@ async fn new_voice(
     let typed = typed_voice(label, actor, official)
         .map_err(|e| AppError::unprocessable("invalid_field", format!("`voice.label` {e}")))?;
     if let Some(id) = state.store.voice_labelled(&typed.label).await?
-        && let Some(voice) = known_voice(state, &id).await?
+        && let Some(known) = known_voice(state, &id).await?
     {
-        return Ok(voice);
+        // The label names a voice the corpus has: that voice, unless the analyst says
+        // something else of it, which would silently be lost.
+        let differs = known.official != typed.official
+            || typed
+                .actor
+                .as_ref()
+                .is_some_and(|a| known.actor.as_ref() != Some(a));
+        if differs {
+            return Err(AppError::unprocessable(
+                "voice_exists",
+                format!(
+                    "voice.label: “{}” is a voice the corpus has ({}{}); choose it by its id, \"{}\", or give a new voice another label",
+                    known.label,
+                    if known.official {
+                        "official"
+                    } else {
+                        "unofficial"
+                    },
+                    known
+                        .actor
+                        .as_deref()
+                        .map(|a| format!(", {a}"))
+                        .unwrap_or_default(),
+                    known.id
+                ),
+            ));
+        }
+        return Ok(known);
     }
-    Ok(known_voice(state, &typed.id).await?.unwrap_or(typed))
+    // An id made from the label may be another voice's ("RUS" → `rus`, Russia): the new
+    // voice then takes the first free one after it.
+    let mut voice = typed;
+    let base = voice.id.clone();
+    let mut n = 1;
+    while known_voice(state, &voice.id).await?.is_some() {
+        n += 1;
+        voice.id = format!("{base}-{n}");
+    }
+    Ok(voice)
 }
 
 /// `GET /api/documents/{slug}/voices/corrections`.

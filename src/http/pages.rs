@@ -258,6 +258,9 @@ struct DocumentPage {
     matrix: crate::domain::matrix::Matrix,
     /// Analysts' corrections of the voices, newest first.
     corrections: Vec<crate::store::voices::CorrectionEntry>,
+    /// Actors of the gazetteer the document does not name, `(id, name)`, for giving a new
+    /// voice its actor.
+    other_actors: Vec<(String, String)>,
 }
 
 /// What the page says about the search it was opened from (`?q=`).
@@ -418,6 +421,20 @@ async fn render_document(
         },
     );
     let matrix = document_matrix(&article.legend, &doc.analysed.pairs());
+    let other_actors = if viewer.analyst.is_some() {
+        let mut others: Vec<(String, String)> = state
+            .store
+            .list_actors()
+            .await?
+            .into_iter()
+            .filter(|a| !article.legend.iter().any(|l| l.id == a.actor.id))
+            .map(|a| (a.actor.id, a.actor.name))
+            .collect();
+        others.sort_by(|a, b| a.1.cmp(&b.1));
+        others
+    } else {
+        Vec::new()
+    };
     let page = DocumentPage {
         document_iri: state.iris.document(&doc.slug),
         signed_in: viewer.analyst.is_some(),
@@ -431,6 +448,7 @@ async fn render_document(
         matrix,
         article,
         corrections,
+        other_actors,
     };
     Ok(page.render()?)
 }

@@ -194,6 +194,8 @@ pub struct StoredCorrection {
     pub anchor: Anchor,
     /// How the anchor stands in the current text.
     pub status: AnchorStatus,
+    /// The sentence as it read when the correction was made.
+    pub original_exact: String,
     /// The paragraph holding the sentence, from 1.
     pub paragraph: i64,
     /// How it stands against the rules: `confirmed`, `reassigned`, `added`, `removed`,
@@ -226,6 +228,19 @@ pub struct CorrectionEntry {
     pub date: String,
     /// Whether it is in force (not overruled, and its sentence still in the text).
     pub applied: bool,
+    /// Whether its sentence is still in the text, so the paragraph can be linked to.
+    pub placed: bool,
+    /// How the sentence moved since the correction was made, if it did.
+    pub moved: Option<String>,
+}
+
+impl CorrectionEntry {
+    /// The sentence's first words, to tell its Undo button from another's.
+    pub fn opening(&self) -> String {
+        let words: Vec<&str> = self.quote.split_whitespace().take(6).collect();
+        let more = self.quote.split_whitespace().count() > words.len();
+        format!("{}{}", words.join(" "), if more { "…" } else { "" })
+    }
 }
 
 impl StoredCorrection {
@@ -246,6 +261,17 @@ impl StoredCorrection {
             modified: self.modified.clone(),
             date: self.modified.chars().take(10).collect(),
             applied: !matches!(outcome, Outcome::Overruled | Outcome::Unplaced),
+            placed: self.status.is_placed(),
+            moved: match self.status {
+                AnchorStatus::Moved => {
+                    Some("The sentence has moved in a newer version of the text.".to_owned())
+                }
+                AnchorStatus::Fuzzy => Some(format!(
+                    "The sentence has changed in a newer version of the text; it read “{}”.",
+                    self.original_exact
+                )),
+                _ => None,
+            },
         }
     }
 }

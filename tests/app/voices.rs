@@ -515,7 +515,7 @@ async fn analysts_confirm_reassign_add_and_remove_attributions_and_they_survive_
 }
 
 #[tokio::test]
-async fn a_new_correction_of_a_sentence_replaces_the_last_and_bad_ones_say_what_to_fix() {
+async fn a_newer_correction_of_a_sentence_holds_the_older_is_kept_and_bad_ones_say_what_to_fix() {
     let app = TestApp::with_files(&[("memo.txt", MEMO)]).await;
     let alice = app.add_analyst("alice").await;
     let bob = app.add_analyst("bob").await;
@@ -523,7 +523,7 @@ async fn a_new_correction_of_a_sentence_replaces_the_last_and_bad_ones_say_what_
         (&alice, serde_json::json!(null)),
         (
             &bob,
-            serde_json::json!({"label": "Chinese observers", "official": false}),
+            serde_json::json!({"label": "Chinese observers.", "official": false}),
         ),
     ] {
         let body = serde_json::json!({"target": target("irked Beijing"), "voice": voice});
@@ -534,13 +534,59 @@ async fn a_new_correction_of_a_sentence_replaces_the_last_and_bad_ones_say_what_
     }
     let json = memo_voices(&app).await;
     let corrections = json["corrections"].as_array().unwrap();
-    assert_eq!(corrections.len(), 1, "one correction a sentence: {json}");
-    assert_eq!(corrections[0]["creator"]["name"], "bob");
+    let made: Vec<(&str, &str)> = corrections
+        .iter()
+        .map(|c| {
+            (
+                c["creator"]["name"].as_str().unwrap(),
+                c["outcome"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        made,
+        vec![("bob", "reassigned"), ("alice", "overruled")],
+        "{json}"
+    );
     assert_eq!(
         corrections[0]["voice"]["label"], "Chinese observers",
         "a typed label the corpus knows is that voice"
     );
-    assert_eq!(corrections[0]["outcome"], "reassigned");
+    // Bob's correction taken back, Alice's holds again.
+    let id = corrections[0]["id"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let undone = app
+        .send(
+            "DELETE",
+            &format!("{CORRECTIONS}/{id}"),
+            Some(&alice),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(undone.status, StatusCode::NO_CONTENT);
+    let json = memo_voices(&app).await;
+    assert_eq!(json["corrections"][0]["outcome"], "removed", "{json}");
+    assert!(voice_by_label(&json, "Western commentators").is_none());
+
+    // A typed label whose id is another voice's gets an id of its own.
+    let body = serde_json::json!({"target": target("rose sharply"), "voice": {"label": "CHN observers", "official": false}});
+    let own = app
+        .send("POST", CORRECTIONS, Some(&alice), Some(&body), &[])
+        .await;
+    assert_eq!(own.status, StatusCode::CREATED, "{}", own.body);
+    let ids: Vec<String> = memo_voices(&app).await["voices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(ids.contains(&"chn-observers-2".to_owned()), "{ids:?}");
 
     let cases = [
         (
@@ -600,7 +646,7 @@ async fn a_new_correction_of_a_sentence_replaces_the_last_and_bad_ones_say_what_
             .as_array()
             .unwrap()
             .len(),
-        1,
+        2,
         "bad input changes nothing"
     );
 }

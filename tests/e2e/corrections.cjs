@@ -109,7 +109,7 @@ async function correct(page, base, results) {
   await page.keyboard.press('ArrowDown');
   check(await page.evaluate(() => document.getElementById('voice-none').checked), 'two ArrowDowns choose no one');
   results.removed = await saveAndReload(page);
-  check(results.removed.includes('gives the view of no one'), results.removed);
+  check(results.removed.includes(`paragraph ${observed.paragraph} now reports no one`), results.removed);
   const stillThere = await page.$$eval(`#p${observed.paragraph} .voice-claim.voice-start[data-voice="${observers.id}"]`, (s) => s.length);
   const listed = await page.$$eval('.voice-corrections li', (items) => items.map((li) => li.textContent));
   check(listed.length === 3 && listed.every((l) => l.includes('alice')), `three corrections listed with who made them: ${listed}`);

@@ -106,16 +106,21 @@ fn parse_voice(voice: &Map<String, Value>) -> Result<VoiceChoice, FieldError> {
     let id = string_field(voice, "id", "voice.")?;
     let label = string_field(voice, "label", "voice.")?;
     match (id, label) {
-        (Some(id), _) => Ok(VoiceChoice::Known(id.trim().to_ascii_lowercase())),
+        (Some(_), Some(_)) => Err(invalid(
+            "voice",
+            "gives both an id and a label: give the id of a voice the corpus has, or the label of a new one",
+        )),
+        (Some(id), None) => Ok(VoiceChoice::Known(id.trim().to_ascii_lowercase())),
         (None, Some(label)) => {
             let official = match voice.get("official") {
                 Some(Value::Bool(b)) => *b,
-                _ => {
+                None => {
                     return Err(invalid(
                         "voice.official",
                         "is required for a new voice: true if it speaks for a government (a ministry, a leader, an official), false if not (analysts, media, scholars)",
                     ));
                 }
+                Some(_) => return Err(invalid("voice.official", "must be true or false")),
             };
             let actor = string_field(voice, "actor", "voice.")?
                 .map(|a| a.trim().to_owned())
@@ -156,6 +161,9 @@ pub struct CorrectionLd<'a> {
     rule_voice: Option<&'a str>,
     #[serde(rename = "anchorStatus")]
     anchor_status: &'static str,
+    /// The sentence as it read when the correction was made, when it has changed since.
+    #[serde(rename = "originalQuote", skip_serializing_if = "Option::is_none")]
+    original_quote: Option<&'a str>,
     /// The paragraph holding the sentence, from 1.
     paragraph: i64,
 }
@@ -201,6 +209,8 @@ pub struct CorrectionParts<'a> {
     pub anchor: &'a Anchor,
     /// Re-anchoring status.
     pub anchor_status: &'static str,
+    /// The sentence as it read when the correction was made.
+    pub original_quote: &'a str,
     /// The paragraph, from 1.
     pub paragraph: i64,
     /// How it stands against the rules.
@@ -263,6 +273,7 @@ pub fn correction_jsonld<'a>(c: CorrectionParts<'a>, iris: &Iris) -> CorrectionL
         outcome: c.outcome,
         rule_voice: c.rule_voice,
         anchor_status: c.anchor_status,
+        original_quote: (c.original_quote != c.anchor.exact).then_some(c.original_quote),
         paragraph: c.paragraph,
     }
 }
@@ -359,6 +370,7 @@ mod tests {
             voice: Some(&voice),
             anchor: &anchor,
             anchor_status: "exact",
+            original_quote: "They n",
             paragraph: 2,
             outcome: "reassigned",
             rule_voice: Some("Chinese analysts"),

@@ -224,6 +224,16 @@ pub enum LabelError {
     /// No letter or digit to make an id from.
     #[error("needs at least one letter or digit")]
     NoId,
+    /// A control or bidirectional formatting character, which would garble the lines the
+    /// label is shown in.
+    #[error("has a control or text-direction character (U+{0:04X}); type the name as it reads")]
+    Control(u32),
+}
+
+/// Characters a label may not hold: controls, and the bidirectional embeddings, overrides and
+/// isolates that would reorder the text around it.
+fn is_forbidden(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A new voice from the label an analyst typed: white space folded, an id made from its
@@ -233,7 +243,18 @@ pub fn typed_voice(
     actor: Option<String>,
     official: bool,
 ) -> Result<Voice, LabelError> {
+    if let Some(c) = label
+        .chars()
+        .find(|&c| is_forbidden(c) && !c.is_whitespace())
+    {
+        return Err(LabelError::Control(u32::from(c)));
+    }
     let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
+    // "Chinese analysts." is the voice "Chinese analysts".
+    let label = label
+        .trim_end_matches(['.', ',', ';', ':'])
+        .trim_end()
+        .to_owned();
     if label.is_empty() {
         return Err(LabelError::Empty);
     }
@@ -437,6 +458,24 @@ mod tests {
         let cyrillic = typed_voice("Антон Иванов", None, false).unwrap();
         assert!(cyrillic.id.starts_with("u-"), "{}", cyrillic.id);
         assert_eq!(typed_voice("   ", None, false), Err(LabelError::Empty));
+        assert_eq!(
+            typed_voice("Chinese analysts. ", None, false)
+                .unwrap()
+                .label,
+            "Chinese analysts"
+        );
+        assert_eq!(
+            typed_voice("line\u{0}nul", None, false),
+            Err(LabelError::Control(0))
+        );
+        assert_eq!(
+            typed_voice("evil \u{202E}x", None, false),
+            Err(LabelError::Control(0x202E))
+        );
+        assert_eq!(
+            typed_voice("two\nlines", None, false).unwrap().label,
+            "two lines"
+        );
         assert_eq!(typed_voice("—", None, false), Err(LabelError::NoId));
         assert_eq!(
             typed_voice(&"a".repeat(121), None, false),

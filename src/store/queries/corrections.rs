@@ -27,6 +27,7 @@ struct CorrectionRow {
     prefix: String,
     suffix: String,
     anchor_status: String,
+    original_exact: String,
     paragraph: Option<i64>,
     outcome: String,
     rule_voice_label: Option<String>,
@@ -36,7 +37,7 @@ struct CorrectionRow {
 
 const SELECT_CORRECTION: &str = "select vc.id, d.slug, a.name as creator, vc.voice_id,
         vc.voice_label, vc.voice_actor, vc.voice_official, vc.start_cp, vc.end_cp, vc.exact,
-        vc.prefix, vc.suffix, vc.anchor_status,
+        vc.prefix, vc.suffix, vc.anchor_status, vc.original_exact,
         (select max(p.ordinal) from paragraphs p
           where p.document_id = vc.document_id and p.start_cp <= vc.start_cp) as paragraph,
         vc.outcome, vc.rule_voice_label, vc.created, vc.modified
@@ -59,6 +60,7 @@ impl From<CorrectionRow> for StoredCorrection {
                 suffix: r.suffix,
             },
             status: AnchorStatus::parse(&r.anchor_status),
+            original_exact: r.original_exact,
             paragraph: r.paragraph.unwrap_or(1),
             id: r.id,
             slug: r.slug,
@@ -131,16 +133,8 @@ impl Handle {
                 "the document changed while the correction was made; reload it and correct the sentence again".into(),
             ));
         }
-        // One correction a sentence: a new one replaces what was said of it before.
-        sqlx::query(
-            "delete from voice_corrections where document_id = $1 and start_cp < $3 and end_cp > $2
-               and anchor_status not in ('orphan', 'ambiguous')",
-        )
-        .bind(document_id)
-        .bind(anchor.start as i64)
-        .bind(anchor.end as i64)
-        .execute(&mut *tx)
-        .await?;
+        // Earlier corrections of the sentence are kept: the newest holds, the others are
+        // listed as overruled, and taking the newest back brings the one before it back.
         let (voice_id, label, actor, official) = match verdict {
             Verdict::Says(v) => (
                 Some(v.id.clone()),
