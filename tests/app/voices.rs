@@ -650,3 +650,67 @@ async fn a_newer_correction_of_a_sentence_holds_the_older_is_kept_and_bad_ones_s
         "bad input changes nothing"
     );
 }
+
+#[tokio::test]
+async fn sentences_carried_on_from_a_reassigned_one_follow_it() {
+    let app = TestApp::with_files(&[("memo.txt", MEMO)]).await;
+    let alice = app.add_analyst("alice").await;
+    let before = memo_voices(&app).await;
+    let western = voice_by_label(&before, "Western commentators").unwrap()["id"].clone();
+    let body =
+        serde_json::json!({"target": target("partnership is a slogan"), "voice": {"id": western}});
+    let page = app
+        .send("POST", CORRECTIONS, Some(&alice), Some(&body), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::CREATED, "{}", page.body);
+    let after = memo_voices(&app).await;
+    assert!(
+        voice_by_label(&after, "Chinese observers").is_none(),
+        "{after}"
+    );
+    let claims = voice_by_label(&after, "Western commentators").unwrap()["claims"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let how: Vec<(&str, bool)> = claims
+        .iter()
+        .map(|c| {
+            (
+                c["attribution"].as_str().unwrap(),
+                c["rule"]
+                    .as_str()
+                    .unwrap()
+                    .contains("from a sentence an analyst reassigned"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        how,
+        vec![("explicit", false), ("analyst", false), ("pronoun", true)],
+        "{after}"
+    );
+    // Taken back, the rules' voices return to both.
+    let id = page.json()["id"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    app.send(
+        "DELETE",
+        &format!("{CORRECTIONS}/{id}"),
+        Some(&alice),
+        None,
+        &[],
+    )
+    .await;
+    let restored = memo_voices(&app).await;
+    assert_eq!(
+        voice_by_label(&restored, "Chinese observers").unwrap()["claims"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}

@@ -90,6 +90,8 @@ pub struct RuleClaim {
     pub sentence: Range<usize>,
     /// Its voice's id.
     pub voice: String,
+    /// Whether the rules carried its voice from a sentence before.
+    pub carried: bool,
 }
 
 /// Where a correction's sentence now is: block and code points in it; `None` when its
@@ -157,6 +159,36 @@ pub fn overlay(rules: &[RuleClaim], corrections: &[(Placement, &Verdict)]) -> Ve
             }
         })
         .collect()
+}
+
+/// The rules' carried claims that go on from a claim an analyst reassigned, which take its new
+/// voice: after it in its paragraph, carried, with the voice it had, up to the first claim that
+/// is not (or that a correction decides itself). Each comes as `(rule claim, decision)`.
+pub fn followers(rules: &[RuleClaim], decisions: &[Decision]) -> Vec<(usize, usize)> {
+    let decided: Vec<usize> = decisions.iter().filter_map(|d| d.rule_claim).collect();
+    let mut out = Vec::new();
+    for (k, decision) in decisions.iter().enumerate() {
+        let Some(head) = decision
+            .rule_claim
+            .filter(|_| decision.outcome == Outcome::Reassigned)
+        else {
+            continue;
+        };
+        let mut after: Vec<usize> = (0..rules.len())
+            .filter(|&j| {
+                rules[j].paragraph == rules[head].paragraph
+                    && rules[j].sentence.start > rules[head].sentence.start
+            })
+            .collect();
+        after.sort_by_key(|&j| rules[j].sentence.start);
+        for j in after {
+            if !rules[j].carried || rules[j].voice != rules[head].voice || decided.contains(&j) {
+                break;
+            }
+            out.push((j, k));
+        }
+    }
+    out
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
@@ -300,7 +332,41 @@ mod tests {
             paragraph,
             sentence,
             voice: voice.to_owned(),
+            carried: false,
         }
+    }
+
+    fn carried(paragraph: usize, sentence: Range<usize>, voice: &str) -> RuleClaim {
+        RuleClaim {
+            carried: true,
+            ..rule(paragraph, sentence, voice)
+        }
+    }
+
+    #[test]
+    fn carried_claims_follow_the_sentence_they_go_on_from() {
+        let rules = vec![
+            rule(0, 0..20, "chn-analysts"),
+            carried(0, 21..40, "chn-analysts"),
+            carried(0, 41..60, "chn-analysts"),
+            rule(0, 61..80, "rus"),
+            carried(0, 81..90, "rus"),
+            carried(1, 0..10, "chn-analysts"),
+        ];
+        let observers = Verdict::Says(voice("chn-observers"));
+        let decisions = overlay(&rules, &[(Some((0, 0..20)), &observers)]);
+        assert_eq!(followers(&rules, &decisions), vec![(1, 0), (2, 0)]);
+        // A follower an analyst decides stops the run; removing carries nothing.
+        let decisions = overlay(
+            &rules,
+            &[
+                (Some((0, 41..60)), &Verdict::NoOne),
+                (Some((0, 0..20)), &observers),
+            ],
+        );
+        assert_eq!(followers(&rules, &decisions), vec![(1, 1)]);
+        let decisions = overlay(&rules, &[(Some((0, 0..20)), &Verdict::NoOne)]);
+        assert!(followers(&rules, &decisions).is_empty());
     }
 
     type Case<'a> = (

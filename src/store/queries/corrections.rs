@@ -6,8 +6,10 @@ use super::annotations::{AnchoredTable, reanchor_rows};
 use super::{Handle, Tx};
 use crate::domain::anchor::Anchor;
 use crate::domain::reanchor::AnchorStatus;
-use crate::domain::voices::Voice;
-use crate::domain::voices::corrections::{Outcome, Placement, RuleClaim, Verdict, overlay, place};
+use crate::domain::voices::corrections::{
+    Outcome, Placement, RuleClaim, Verdict, followers, overlay, place,
+};
+use crate::domain::voices::{Attribution, Voice};
 use crate::store::annotations::ReanchorCounts;
 use crate::store::voices::StoredCorrection;
 use crate::store::{StoreError, StoreResult, Timestamp};
@@ -95,8 +97,14 @@ struct RuleRow {
     cue_start: Option<i64>,
     cue_end: Option<i64>,
     cue_text: Option<String>,
+    source_start: Option<i64>,
+    source_end: Option<i64>,
+    source_text: Option<String>,
     voice_id: String,
     voice_label: String,
+    attribution: String,
+    confidence: i64,
+    rule: String,
 }
 
 #[derive(FromRow)]
@@ -274,7 +282,8 @@ pub(super) async fn apply_corrections(tx: &mut Tx, document_id: i64) -> StoreRes
         .collect();
     let rules: Vec<RuleRow> = sqlx::query_as(
         "select paragraph_id, sentence_start, sentence_end, cue_start, cue_end, cue_text,
-           voice_id, voice_label
+           source_start, source_end, source_text, voice_id, voice_label, attribution,
+           confidence, rule
          from claim_rows where document_id = $1 and origin = 'rules'",
     )
     .bind(document_id)
@@ -286,6 +295,7 @@ pub(super) async fn apply_corrections(tx: &mut Tx, document_id: i64) -> StoreRes
             paragraph: index_of(r.paragraph_id).unwrap_or(usize::MAX),
             sentence: offset(r.sentence_start)..offset(r.sentence_end),
             voice: r.voice_id.clone(),
+            carried: Attribution::parse(&r.attribution).is_some_and(Attribution::is_carried),
         })
         .collect();
     let verdicts: Vec<Verdict> = corrections
@@ -365,6 +375,55 @@ pub(super) async fn apply_corrections(tx: &mut Tx, document_id: i64) -> StoreRes
             .execute(&mut **tx)
             .await?;
         }
+    }
+    // Sentences the rules carried on from a reassigned one speak with its new voice.
+    for (j, k) in followers(&rule_claims, &decisions) {
+        let (rule, correction) = (&rules[j], &corrections[k]);
+        let Verdict::Says(voice) = &verdicts[k] else {
+            continue;
+        };
+        sqlx::query(
+            "update claim_rows set active = 0, correction_id = $4
+             where paragraph_id = $1 and sentence_start = $2 and sentence_end = $3
+               and origin = 'rules'",
+        )
+        .bind(rule.paragraph_id)
+        .bind(rule.sentence_start)
+        .bind(rule.sentence_end)
+        .bind(&correction.id)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query(
+            "insert into claim_rows (document_id, paragraph_id, sentence_start, sentence_end,
+               cue_start, cue_end, cue_text, source_start, source_end, source_text, voice_id,
+               voice_label, voice_actor, voice_official, attribution, confidence, rule, origin,
+               active, correction_id)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+               'analyst', 1, $18)",
+        )
+        .bind(document_id)
+        .bind(rule.paragraph_id)
+        .bind(rule.sentence_start)
+        .bind(rule.sentence_end)
+        .bind(rule.cue_start)
+        .bind(rule.cue_end)
+        .bind(&rule.cue_text)
+        .bind(rule.source_start)
+        .bind(rule.source_end)
+        .bind(&rule.source_text)
+        .bind(&voice.id)
+        .bind(&voice.label)
+        .bind(&voice.actor)
+        .bind(i64::from(voice.official))
+        .bind(&rule.attribution)
+        .bind(rule.confidence)
+        .bind(format!(
+            "{}, from a sentence an analyst reassigned",
+            rule.rule
+        ))
+        .bind(&correction.id)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }
