@@ -103,7 +103,9 @@
     for (const button of onlyButtons) {
       const pressed = button.dataset.voice === voice;
       button.setAttribute("aria-pressed", pressed ? "true" : "false");
-      button.textContent = pressed ? "Show all" : "Show only";
+      button.querySelector(".only-words").textContent = pressed ? "Show all" : "Show only";
+      // Heard as "Show only Chinese observers", or "Show all" once pressed.
+      button.querySelector(".only-whom").hidden = pressed;
     }
     if (voiceStatus) {
       const label = onlyButtons
@@ -117,6 +119,16 @@
     const first = voice === null ? null : article.querySelector(".voice-claim.voice-chosen");
     if (first) first.scrollIntoView({ block: "center", behavior: "smooth" });
   };
+  // On a touch screen there is no hover: tapping a sentence says whose view it gives.
+  if (window.matchMedia("(pointer: coarse)").matches) {
+    article.addEventListener("click", (event) => {
+      if (event.target.closest("a, button, input, summary, mark.note")) return;
+      const claim = event.target.closest(".voice-claim");
+      const selection = window.getSelection();
+      if (claim && (!selection || selection.isCollapsed)) showHint([`Voice: ${claim.title}.`]);
+    });
+  }
+
   // A note saved lays the text out again from the server: the chosen voice's sentences are
   // chosen again in the new markup.
   const applyChosenVoice = () => {

@@ -102,6 +102,14 @@ const { check, launch, browserContext, signIn, drag, axeViolations, SEED_SLUG } 
     results.axe_voice = await axeViolations(page);
     check(results.axe_voice.length === 0, `axe on a voice: ${results.axe_voice.join('; ')}`);
 
+    // On a phone there is no hover: a tap on a sentence says whose view it gives.
+    const phone = await (await browserContext(browser, { viewport: { width: 390, height: 800 }, hasTouch: true, isMobile: true })).newPage();
+    await phone.goto(`${base}/documents/${SEED_SLUG}`);
+    await phone.tap(`.voice-claim.voice-start[data-voice="${observers.id}"]`);
+    const tapped = await phone.$eval('#reader-hint', (h) => (h.hidden ? '' : h.textContent));
+    check(tapped.startsWith('Voice: Chinese observers (unofficial, China)'), `a tap tells the voice: ${tapped}`);
+    results.tapped = tapped;
+
     // The export carries the panel and the markers, without script.
     const exported = await (await page.request.get(`${base}/documents/${SEED_SLUG}/export.html`)).text();
     check(exported.includes('id="voices-title"') && exported.includes('class="voice-claim'), 'the export has the voices');
