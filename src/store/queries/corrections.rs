@@ -216,7 +216,7 @@ impl Handle {
     ) -> StoreResult<Vec<StoredCorrection>> {
         let rows: Vec<CorrectionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{SELECT_CORRECTION} where vc.document_id = $1 and ($2 is null or vc.id = $2)
-             order by vc.seq desc"
+             order by vc.seq desc, vc.id desc"
         )))
         .bind(document_id)
         .bind(id)
@@ -250,7 +250,7 @@ pub(super) async fn apply_corrections(tx: &mut Tx, document_id: i64) -> StoreRes
     let corrections: Vec<PlacementRow> = sqlx::query_as(
         "select id, start_cp, end_cp, anchor_status, voice_id, voice_label, voice_actor,
            voice_official
-         from voice_corrections where document_id = $1 order by seq desc",
+         from voice_corrections where document_id = $1 order by seq desc, id desc",
     )
     .bind(document_id)
     .fetch_all(&mut **tx)
