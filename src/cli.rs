@@ -418,13 +418,11 @@ async fn run_export(
         .await
         .map_err(|e| e.to_string())?
         .unwrap_or_default();
-    let corrections: Vec<_> = store
+    let corrections = store
         .document_corrections(doc.id)
         .await
-        .map_err(|e| e.to_string())?
-        .iter()
-        .map(crate::store::voices::StoredCorrection::entry)
-        .collect();
+        .map(|stored| crate::store::voices::correction_entries(&stored))
+        .map_err(|e| e.to_string())?;
     let iris = Iris::new(&config.public_base_url(config.addr));
     let html = export_html(
         &doc,

@@ -739,13 +739,14 @@
     block.classList.add("selecting-here");
     block.tabIndex = -1;
     block.focus({ preventScroll: true });
-    showKeySelection();
     showHint([
       ["←", "kbd"], " ", ["→", "kbd"], " move by word, ", ["Shift", "kbd"], " extends, ",
       ["↑", "kbd"], " ", ["↓", "kbd"], " change paragraph, ",
       ...(signedIn ? [["Enter", "kbd"], " writes a note on the selection, ", ["w", "kbd"], " says who speaks in its sentence, "] : []),
       ["Esc", "kbd"], " stops.",
     ], { sticky: true });
+    // After the hint is written, so that its line saying whose view the first word gives stays.
+    showKeySelection();
     return true;
   };
   const stopKeySelection = ({ keepSelection = false } = {}) => {
@@ -919,11 +920,14 @@
   dialog.querySelector(".form-error").before(draftLine);
   let editing = null;
 
-  const showError = (message) => {
-    errorLine.textContent = message;
-    errorLine.hidden = false;
-    announce(message);
+  // An error line is an alert, heard as its words change, so nothing else announces it; it is
+  // emptied first so that the same refusal twice is heard twice.
+  const showAlert = (line, message) => {
+    line.textContent = "";
+    line.hidden = false;
+    requestAnimationFrame(() => { line.textContent = message; });
   };
+  const showError = (message) => showAlert(errorLine, message);
   const explain = async (response) => {
     if (response.status === 412) return "This note was changed elsewhere — reload to see it.";
     if (response.status === 401) {
@@ -1250,10 +1254,13 @@
     const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
     return element ? element.closest(".voice-claim") : null;
   };
+  // The API names the field at fault for programs; in the dialog the analyst sees the words.
   const showVoiceError = (message) => {
-    voiceError.textContent = message.replace(/`/g, "");
-    voiceError.hidden = false;
-    announce(message);
+    const plain = message
+      .replace(/^target\.selector: /, "")
+      .replace(/^`voice\.label` /, "The name ")
+      .replace(/`/g, "");
+    showAlert(voiceError, plain.charAt(0).toUpperCase() + plain.slice(1));
   };
   const chosenVoice = () => voiceForm.querySelector('input[name="voice-choice"]:checked')?.value;
   // A typed voice the corpus has is that voice: its standing and actor are its own, so the
@@ -1357,19 +1364,22 @@
         showHint([await explain(response)]);
         return;
       }
-      reloadAt(null, "Correction undone: the rules speak for the sentence again.");
+      reloadAt(null, undo.dataset.undone);
     });
   }
   // After the page is read again: focus where the analyst was (the corrected paragraph, or
-  // the list of corrections after an Undo), then say what was done, once.
+  // the list of corrections after an Undo, or the Voices heading once none is left), then
+  // say what was done, once.
   try {
     const told = JSON.parse(sessionStorage.getItem(AFTER_RELOAD) || "null");
     if (told) {
       sessionStorage.removeItem(AFTER_RELOAD);
       const place = (told.paragraph && document.getElementById(`p${told.paragraph}`))
+        || document.getElementById("voice-corrections-title")
         || document.getElementById("voices-title");
       if (place) {
-        place.tabIndex = -1;
+        // Focusable by script only, unless it is in the tab order already (the summary).
+        if (place.tabIndex < 0) place.tabIndex = -1;
         place.focus({ preventScroll: Boolean(told.paragraph) });
       }
       const line = document.querySelector(".voices-status") || status;

@@ -374,10 +374,8 @@ async fn render_document(
     let corrections = state
         .store
         .document_corrections(doc.id)
-        .await?
-        .iter()
-        .map(crate::store::voices::StoredCorrection::entry)
-        .collect();
+        .await
+        .map(|stored| crate::store::voices::correction_entries(&stored))?;
     let parsed = search.map(|text| (text, SearchQuery::parse(text)));
     let hits: Vec<Vec<std::ops::Range<usize>>> = match &parsed {
         Some((_, Ok(query))) => doc
@@ -528,10 +526,8 @@ pub async fn export_document(
     let corrections: Vec<_> = state
         .store
         .document_corrections(doc.id)
-        .await?
-        .iter()
-        .map(crate::store::voices::StoredCorrection::entry)
-        .collect();
+        .await
+        .map(|stored| crate::store::voices::correction_entries(&stored))?;
     let html = export::export_html(
         &doc,
         &notes,

@@ -232,6 +232,8 @@ pub struct CorrectionEntry {
     pub placed: bool,
     /// How the sentence moved since the correction was made, if it did.
     pub moved: Option<String>,
+    /// What stands once it is undone, told to the analyst who undoes it.
+    pub undone: String,
 }
 
 impl CorrectionEntry {
@@ -243,9 +245,49 @@ impl CorrectionEntry {
     }
 }
 
+/// The document's corrections (newest first, as stored) as the Voices panel lists them,
+/// each telling what will stand for its sentence once it is undone: the newest older
+/// correction of the same sentence, or else the rules.
+pub fn correction_entries(corrections: &[StoredCorrection]) -> Vec<CorrectionEntry> {
+    corrections
+        .iter()
+        .enumerate()
+        .map(|(at, correction)| {
+            let older = corrections[at + 1..].iter().find(|older| {
+                older.status.is_placed()
+                    && older.paragraph == correction.paragraph
+                    && older.anchor.start == correction.anchor.start
+            });
+            correction.entry(undone_words(correction, older))
+        })
+        .collect()
+}
+
+fn undone_words(correction: &StoredCorrection, older: Option<&StoredCorrection>) -> String {
+    match Outcome::parse(&correction.outcome) {
+        Outcome::Overruled => {
+            "Correction undone; a newer correction of the sentence still holds, so the page reads as before.".to_owned()
+        }
+        Outcome::Unplaced => {
+            "Correction undone; its sentence is no longer in the text, so the page reads as before.".to_owned()
+        }
+        _ => match older {
+            Some(older) => format!(
+                "Correction undone: {}’s earlier correction holds again, and the sentence gives {}.",
+                older.creator,
+                older
+                    .voice
+                    .as_ref()
+                    .map_or("no one’s view".to_owned(), |voice| format!("the view of {}", voice.label))
+            ),
+            None => "Correction undone: the rules speak for the sentence again.".to_owned(),
+        },
+    }
+}
+
 impl StoredCorrection {
-    /// What it is made of, as it is listed.
-    pub fn entry(&self) -> CorrectionEntry {
+    /// What it is made of, as it is listed; `undone` tells what stands once it is undone.
+    fn entry(&self, undone: String) -> CorrectionEntry {
         let verdict = self.voice.clone().map_or(Verdict::NoOne, Verdict::Says);
         let outcome = Outcome::parse(&self.outcome);
         CorrectionEntry {
@@ -272,6 +314,7 @@ impl StoredCorrection {
                 )),
                 _ => None,
             },
+            undone,
         }
     }
 }

@@ -552,6 +552,22 @@ async fn a_newer_correction_of_a_sentence_holds_the_older_is_kept_and_bad_ones_s
         corrections[0]["voice"]["label"], "Chinese observers",
         "a typed label the corpus knows is that voice"
     );
+    // Each Undo button tells what will stand once it is pressed.
+    let page = app
+        .send("GET", "/documents/memo", Some(&alice), None, &[])
+        .await
+        .html();
+    let undone: Vec<String> = select(&page, "button.correction-undo")
+        .iter()
+        .filter_map(|b| b.value().attr("data-undone").map(str::to_owned))
+        .collect();
+    assert_eq!(
+        undone,
+        vec![
+            "Correction undone: alice’s earlier correction holds again, and the sentence gives no one’s view.",
+            "Correction undone; a newer correction of the sentence still holds, so the page reads as before.",
+        ],
+    );
     // Bob's correction taken back, Alice's holds again.
     let id = corrections[0]["id"]
         .as_str()

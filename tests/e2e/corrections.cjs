@@ -48,7 +48,7 @@ async function saveAndReload(page) {
 
 async function correct(page, base, results) {
   const shots = process.env.SCREENSHOT_DIR;
-  const { voices, doc, sentence } = await facts(page, base);
+  const { voices, doc, text, sentence } = await facts(page, base);
   const western = voices.voices.find((v) => v.label === 'Western commentators');
   const analysts = voices.voices.find((v) => v.label === 'Chinese analysts');
   const observers = voices.voices.find((v) => v.label === 'Chinese observers');
@@ -124,9 +124,31 @@ async function correct(page, base, results) {
   results.undone = await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')])
     .then(() => page.waitForFunction(() => document.querySelector('.voices-status').textContent !== ''))
     .then(() => page.$eval('.voices-status', (s) => s.textContent));
-  check(results.undone.includes('Correction undone'), results.undone);
+  check(results.undone.includes('Correction undone: the rules speak for the sentence again'), results.undone);
   const back = await page.$$eval(`#p${observed.paragraph} .voice-claim.voice-start[data-voice="${observers.id}"]`, (s) => s.length);
   check(back === stillThere + 1, `undo gives the sentence back to the observers (${stillThere} → ${back})`);
+
+  // 4. A selection across two sentences is refused in words, with nothing saved.
+  const candidates = voices.voices.flatMap((v) => v.claims).map((c) => {
+    const last = sentence(c).match(/([A-Za-z]+)\.$/);
+    const next = Array.from(text(c.paragraph)).slice(c.end).join('').match(/^ ([A-Z][a-z]+)/);
+    return last && next ? { paragraph: c.paragraph, run: `${last[1]}. ${next[1]}` } : null;
+  }).filter(Boolean);
+  // One with no footnote marker between the sentences, so the selection reads as the run.
+  const shown = await page.$$eval('.block', (blocks) => blocks.map((b) => [b.id, b.textContent]));
+  const across = candidates.find((c) => shown.some(([id, words]) => id === `p${c.paragraph}` && words.includes(c.run)));
+  check(across, 'some sentence is followed by another in its paragraph');
+  await keySelect(page, across.paragraph, across.run);
+  await page.keyboard.press('w');
+  await page.waitForSelector('#voice-editor[open]');
+  await tabTo(page, '.voice-save');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#voice-editor .form-error:not([hidden])')?.textContent);
+  results.across = await page.$eval('#voice-editor .form-error', (e) => e.textContent);
+  check(results.across.startsWith('The selection runs past the end of the sentence'), results.across);
+  await page.keyboard.press('Escape');
+  const kept = await (await page.request.get(`${base}/api/documents/${SEED_SLUG}/voices`)).json();
+  check(kept.corrections.length === 2, `the refused selection saved nothing (${kept.corrections.length} corrections)`);
   results.reassigned_paragraph = claim.paragraph;
   results.analysts = analysts.id;
 }

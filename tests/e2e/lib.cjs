@@ -113,6 +113,10 @@ async function tabToParagraph(page, n) {
 async function keySelect(page, n, text) {
   await tabToParagraph(page, n);
   await page.keyboard.press('v');
+  // Where the page has voices, the hint says whose view the first word gives at once.
+  const told = await page.evaluate(() => (document.querySelector('.voice-claim')
+    ? document.querySelector('.hint-voice')?.textContent || '(nothing)' : null));
+  check(told === null || /^(Voice: .+|No voice is given to this sentence)\.$/.test(told), `the hint on pressing v says the voice: ${told}`);
   const words = await page.evaluate(([n, text]) => {
     // The paragraph's text as reader.js counts it: without footnote marker digits.
     const block = document.getElementById(`p${n}`);

@@ -114,7 +114,7 @@ async function main() {
     await page.click(`#note-${id} .note-edit`);
     await page.fill('#note-body', 'This edit must not overwrite.');
     await page.click('.note-save');
-    await page.waitForSelector('#note-editor .form-error:not([hidden])');
+    await page.waitForFunction(() => document.querySelector('#note-editor .form-error:not([hidden])')?.textContent);
     const conflict = await page.textContent('#note-editor .form-error');
     check(conflict.includes('This note was changed elsewhere — reload to see it'), `412 is explained (${conflict})`);
     check((await drafts(page)).length === 1, 'a failed save keeps the draft');

@@ -256,16 +256,31 @@ pub enum LabelError {
     /// No letter or digit to make an id from.
     #[error("needs at least one letter or digit")]
     NoId,
-    /// A control or bidirectional formatting character, which would garble the lines the
-    /// label is shown in.
-    #[error("has a control or text-direction character (U+{0:04X}); type the name as it reads")]
+    /// A control, invisible or bidirectional formatting character, which would garble the
+    /// lines the label is shown in or make two labels look alike.
+    #[error(
+        "has a control, invisible or text-direction character (U+{0:04X}); type the name as it reads"
+    )]
     Control(u32),
 }
 
-/// Characters a label may not hold: controls, and the bidirectional embeddings, overrides and
-/// isolates that would reorder the text around it.
+/// Characters a label may not hold: controls; the bidirectional marks, embeddings, overrides
+/// and isolates that would reorder the text around it; and the invisible spaces and joiners
+/// that would make two labels look the same. The zero-width (non-)joiner stays allowed: Persian
+/// and Indic spellings and emoji need it.
 fn is_forbidden(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200B}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
 }
 
 /// A new voice from the label an analyst typed: white space folded, an id made from its
@@ -534,9 +549,24 @@ mod tests {
             typed_voice("line\u{0}nul", None, false),
             Err(LabelError::Control(0))
         );
+        for (mark, code) in [
+            ('\u{202E}', 0x202E),
+            ('\u{200F}', 0x200F),
+            ('\u{200E}', 0x200E),
+            ('\u{061C}', 0x061C),
+            ('\u{200B}', 0x200B),
+            ('\u{FEFF}', 0xFEFF),
+        ] {
+            assert_eq!(
+                typed_voice(&format!("evil {mark}x"), None, false),
+                Err(LabelError::Control(code))
+            );
+        }
+        let persian = "خبرگزاری\u{200C}ها";
         assert_eq!(
-            typed_voice("evil \u{202E}x", None, false),
-            Err(LabelError::Control(0x202E))
+            typed_voice(persian, None, false).unwrap().label,
+            persian,
+            "the zero-width non-joiner is part of Persian spelling"
         );
         assert_eq!(
             typed_voice("two\nlines", None, false).unwrap().label,
