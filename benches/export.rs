@@ -11,10 +11,12 @@ use glossa::domain::actors::Gazetteer;
 use glossa::domain::anchor::{DocumentText, anchor_at};
 use glossa::domain::annotation::{Iris, Note, Visibility};
 use glossa::domain::document::{AnalysedDocument, Metadata};
+use glossa::domain::grades::{CREDIBILITIES, Grades, RELIABILITIES};
 use glossa::domain::markdown::render_untrusted;
 use glossa::domain::reanchor::AnchorStatus;
-use glossa::export::{collection, export_html};
+use glossa::export::{Judgements, collection, export_html};
 use glossa::store::documents::StoredDocument;
+use glossa::store::grades::DocumentGrading;
 
 const SEED: &str = include_str!("../corpus/russia-north-korea-chinese-views.txt");
 const GAZETTEER: &str = include_str!("../corpus/actors.toml");
@@ -55,6 +57,15 @@ pub fn notes(doc: &StoredDocument, count: usize) -> Vec<Note> {
                 body_html: render_untrusted(&format!("Note {i}: *check* the **source** and compare with [the record](https://example.org/{i}).")),
                 body: format!("Note {i}: *check* the **source** and compare with [the record](https://example.org/{i})."),
                 tags: vec!["sanctions".into(), format!("t{}", i % 10)],
+                // Every assessing note graded, as analysts who grade would.
+                grades: if i % 3 == 2 {
+                    Grades {
+                        reliability: RELIABILITIES.get(i % 6).copied(),
+                        credibility: CREDIBILITIES.get(i % 6).copied(),
+                    }
+                } else {
+                    Grades::default()
+                },
                 visibility: Visibility::Team,
                 anchor: Some(anchor),
                 created: "2026-01-01T00:00:00Z".into(),
@@ -84,7 +95,10 @@ fn benches(c: &mut Criterion) {
                 black_box(&doc),
                 black_box(&notes),
                 &voices,
-                &[],
+                Judgements {
+                    corrections: &[],
+                    grading: &DocumentGrading::default(),
+                },
                 &iris,
                 now,
                 "team",

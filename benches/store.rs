@@ -18,6 +18,7 @@ use glossa::domain::anchor::{DocumentText, anchor_at};
 use glossa::domain::annotation::{Note, NoteContent, Visibility};
 use glossa::domain::article::{ArticleOptions, ViewedNote, render_article};
 use glossa::domain::document::{AnalysedDocument, Metadata};
+use glossa::domain::grades::Grades;
 use glossa::domain::markdown::render_untrusted;
 use glossa::domain::reanchor::AnchorStatus;
 use glossa::store::Store;
@@ -42,6 +43,7 @@ fn notes(doc: &AnalysedDocument, count: usize) -> Vec<ViewedNote> {
                     body: "A *short* note.".into(),
                     body_html: render_untrusted("A *short* note."),
                     tags: vec!["t".into()],
+                    grades: Grades::default(),
                     visibility: Visibility::Team,
                     status: AnchorStatus::Exact,
                     original_exact: anchor.exact.clone(),
@@ -150,6 +152,7 @@ fn benches(c: &mut Criterion) {
         motivation: "commenting".into(),
         body: "A note.".into(),
         tags: vec![],
+        grades: Grades::default(),
         visibility: Visibility::Team,
         selectors: Some(Default::default()),
         kept: Default::default(),

@@ -13,7 +13,7 @@ use crate::corpus::import::{ImportReport, import_corpus};
 use crate::domain::annotation::Iris;
 use crate::domain::annotation::to_jsonld;
 use crate::domain::slug::Slug;
-use crate::export::{ExportScope, export_html, file_name};
+use crate::export::{ExportScope, Judgements, export_html, file_name};
 use crate::http::auth::{hash_secret, new_secret};
 use crate::http::limits::Limits;
 use crate::http::server::{ConnectionLimits, serve};
@@ -423,12 +423,19 @@ async fn run_export(
         .await
         .map(|stored| crate::store::voices::correction_entries(&stored))
         .map_err(|e| e.to_string())?;
+    let grading = store
+        .document_grading(doc.id)
+        .await
+        .map_err(|e| e.to_string())?;
     let iris = Iris::new(&config.public_base_url(config.addr));
     let html = export_html(
         &doc,
         &notes,
         &crate::store::voices::voices_of(&claims),
-        &corrections,
+        Judgements {
+            corrections: &corrections,
+            grading: &grading,
+        },
         &iris,
         time::OffsetDateTime::now_utc(),
         &scope.describe(analyst),

@@ -19,6 +19,7 @@ use crate::domain::voices::Voices;
 use crate::domain::wording::counted;
 use crate::store::annotations::NoteFilter;
 use crate::store::documents::StoredDocument;
+use crate::store::grades::DocumentGrading;
 use crate::store::voices::CorrectionEntry;
 
 /// The export's stylesheet, inlined.
@@ -46,6 +47,7 @@ struct ExportPage<'a> {
     scope: &'a str,
     source_iri: String,
     corrections: &'a [CorrectionEntry],
+    grading: &'a DocumentGrading,
     strip: crate::domain::strip::Strip,
 }
 
@@ -148,13 +150,22 @@ fn script_safe_json(value: &impl serde::Serialize) -> SafeHtml {
     )
 }
 
-/// Renders the export of `doc` with `notes` (already filtered for who may see them) and its
-/// `voices`.
+/// What analysts judged of a document beyond their notes, for its export.
+#[derive(Debug, Clone, Copy)]
+pub struct Judgements<'a> {
+    /// Their corrections of the voices, newest first.
+    pub corrections: &'a [CorrectionEntry],
+    /// How far its source can be trusted, and who said so.
+    pub grading: &'a DocumentGrading,
+}
+
+/// Renders the export of `doc` with `notes` (already filtered for who may see them), its
+/// `voices`, and what analysts judged of it.
 pub fn export_html(
     doc: &StoredDocument,
     notes: &[Note],
     voices: &Voices,
-    corrections: &[CorrectionEntry],
+    judgements: Judgements<'_>,
     iris: &Iris,
     exported_at: OffsetDateTime,
     scope: &str,
@@ -194,7 +205,8 @@ pub fn export_html(
         note_count: counted(notes.len() as u64, "note"),
         scope,
         source_iri: iris.document(&doc.slug),
-        corrections,
+        corrections: judgements.corrections,
+        grading: judgements.grading,
         strip: crate::domain::strip::mention_strip(&article.legend, &doc.analysed.mentions),
         article,
     }

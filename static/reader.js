@@ -970,12 +970,21 @@
     tags: field("note-tags").value,
     motivation: field("note-motivation").value,
     visibility: field("note-visibility").value,
+    credibility: field("note-credibility").value,
+    reliability: field("note-reliability").value,
   });
+  // Grades belong to assessing notes: their fields show only for one.
+  const syncGrades = () => {
+    dialog.querySelector(".note-grades").hidden = field("note-motivation").value !== "assessing";
+  };
   const fill = (state) => {
     field("note-body").value = state.body;
     field("note-tags").value = state.tags;
     field("note-motivation").value = state.motivation;
     field("note-visibility").value = state.visibility;
+    field("note-credibility").value = state.credibility || "";
+    field("note-reliability").value = state.reliability || "";
+    syncGrades();
   };
   const saveDraft = () => {
     if (!editing) return;
@@ -989,10 +998,11 @@
     }
   };
   const hasDraft = () => editing && JSON.stringify(formState()) !== JSON.stringify(editing.original);
-  for (const id of ["note-body", "note-tags", "note-motivation", "note-visibility"]) {
+  for (const id of ["note-body", "note-tags", "note-motivation", "note-visibility", "note-credibility", "note-reliability"]) {
     field(id).addEventListener("input", saveDraft);
     field(id).addEventListener("change", saveDraft);
   }
+  field("note-motivation").addEventListener("change", syncGrades);
 
   const openEditor = ({ note, target }) => {
     hideHint();
@@ -1000,8 +1010,11 @@
       ? { note, id: note.dataset.annotationId, etag: note.dataset.etag }
       : target ? { target } : { page: true };
     editing.original = note
-      ? { body: note.dataset.body, tags: note.dataset.tags, motivation: note.dataset.motivation, visibility: note.dataset.visibility }
-      : { body: "", tags: "", motivation: "commenting", visibility: "team" };
+      ? {
+        body: note.dataset.body, tags: note.dataset.tags, motivation: note.dataset.motivation, visibility: note.dataset.visibility,
+        credibility: note.dataset.credibility || "", reliability: note.dataset.reliability || "",
+      }
+      : { body: "", tags: "", motivation: "commenting", visibility: "team", credibility: "", reliability: "" };
     const title = note ? "Edit note" : target ? "New note" : "New note on the whole document";
     dialog.querySelector("h2").textContent = title;
     const quote = note ? (note.querySelector(".note-quote")?.textContent || "") : target ? target.exact : "";
@@ -1047,6 +1060,10 @@
     type: "Annotation",
     motivation: field("note-motivation").value,
     visibility: field("note-visibility").value,
+    ...(field("note-motivation").value === "assessing" ? {
+      ...(field("note-credibility").value ? { credibility: Number(field("note-credibility").value) } : {}),
+      ...(field("note-reliability").value ? { sourceReliability: field("note-reliability").value } : {}),
+    } : {}),
     body: [
       { type: "TextualBody", value: field("note-body").value, format: "text/markdown" },
       ...field("note-tags").value.split(",").map((t) => t.trim()).filter(Boolean)
@@ -1116,7 +1133,10 @@
       showHint(["Select the passage this note belongs to (drag, or press ", ["v", "kbd"], "), then press Re-attach."]);
       return;
     }
-    fill({ body: note.dataset.body, tags: note.dataset.tags, motivation: note.dataset.motivation, visibility: note.dataset.visibility });
+    fill({
+      body: note.dataset.body, tags: note.dataset.tags, motivation: note.dataset.motivation, visibility: note.dataset.visibility,
+      credibility: note.dataset.credibility, reliability: note.dataset.reliability,
+    });
     const response = await putNote(note.dataset.annotationId, note.dataset.etag, passage(target));
     if (!response.ok) {
       showHint([await explain(response)]);
@@ -1306,9 +1326,11 @@
   voiceDialog.querySelector(".voice-cancel").addEventListener("click", () => voiceDialog.close());
   // After the page is read again, say what was done where the analyst will hear it.
   const AFTER_RELOAD = "glossa-voice-status";
-  const reloadAt = (paragraph, message) => {
+  // `paragraph` to focus, or `place`: the id of an element to focus, and `line`: a selector
+  // for the status line to say the message in.
+  const reloadAt = (paragraph, message, { place = null, line = null } = {}) => {
     try {
-      sessionStorage.setItem(AFTER_RELOAD, JSON.stringify({ message, paragraph }));
+      sessionStorage.setItem(AFTER_RELOAD, JSON.stringify({ message, paragraph, place, line }));
     } catch { /* private mode: no message */ }
     if (paragraph) window.location.hash = `p${paragraph}`;
     window.location.reload();
@@ -1367,14 +1389,15 @@
       reloadAt(null, undo.dataset.undone);
     });
   }
-  // After the page is read again: focus where the analyst was (the corrected paragraph, or
-  // the list of corrections after an Undo, or the Voices heading once none is left), then
-  // say what was done, once.
+  // After the page is read again: focus where the analyst was (the corrected paragraph, the
+  // source's grade, or the list of corrections after an Undo, or the Voices heading once none
+  // is left), then say what was done, once.
   try {
     const told = JSON.parse(sessionStorage.getItem(AFTER_RELOAD) || "null");
     if (told) {
       sessionStorage.removeItem(AFTER_RELOAD);
       const place = (told.paragraph && document.getElementById(`p${told.paragraph}`))
+        || (told.place && document.getElementById(told.place))
         || document.getElementById("voice-corrections-title")
         || document.getElementById("voices-title");
       if (place) {
@@ -1382,11 +1405,37 @@
         if (place.tabIndex < 0) place.tabIndex = -1;
         place.focus({ preventScroll: Boolean(told.paragraph) });
       }
-      const line = document.querySelector(".voices-status") || status;
+      const line = (told.line && document.querySelector(told.line)) || document.querySelector(".voices-status") || status;
       // A moment's wait, so that the live region exists before it changes and is heard.
       setTimeout(() => { if (line) line.textContent = told.message; }, 500);
     }
   } catch { /* no storage: nothing to tell */ }
+  // ---- Grading the source ----------------------------------------------------------------
+  const gradeForm = document.querySelector(".grade-form");
+  if (gradeForm) {
+    const gradeError = gradeForm.querySelector(".form-error");
+    gradeForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const letter = gradeForm.elements.reliability.value || null;
+      const scope = gradeForm.elements.scope?.value || "document";
+      const response = await fetch(`/api/documents/${encodeURIComponent(slug)}/reliability`, {
+        method: "PUT",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ reliability: letter, scope }),
+      });
+      if (!response.ok) {
+        showAlert(gradeError, await explain(response));
+        return;
+      }
+      const graded = await response.json();
+      const message = graded.grade
+        ? `Saved: the source is graded ${graded.grade}, ${graded.words}.`
+        : "Saved: the source is not graded.";
+      reloadAt(null, message, { place: "source-grade-title", line: ".grade-status" });
+    });
+  }
+
   voiceButton.addEventListener("mousedown", (event) => event.preventDefault());
   voiceButton.addEventListener("click", () => {
     if (pending) openVoiceEditor(pending);

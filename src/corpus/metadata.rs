@@ -3,6 +3,7 @@
 use serde::Deserialize;
 
 use crate::domain::document::Metadata;
+use crate::domain::grades::Reliability;
 use crate::domain::markdown::is_safe_link;
 
 #[derive(Deserialize)]
@@ -12,6 +13,8 @@ struct RawMetadata {
     author: Option<String>,
     published: Option<toml::Value>,
     source: Option<String>,
+    outlet: Option<String>,
+    reliability: Option<String>,
     language: Option<String>,
     #[serde(default)]
     tags: Vec<String>,
@@ -28,10 +31,22 @@ pub fn parse_metadata(toml_text: &str) -> Result<Metadata, String> {
             "`source` must be an http or https URL, not {source:?}"
         ));
     }
+    let reliability = raw
+        .reliability
+        .map(|letter| {
+            Reliability::parse(&letter).ok_or_else(|| {
+                format!(
+                    "`reliability` must be an Admiralty letter from A (completely reliable) to F (reliability cannot be judged), not {letter:?}"
+                )
+            })
+        })
+        .transpose()?;
     let blank = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     Ok(Metadata {
         title: blank(raw.title),
         author: blank(raw.author),
+        outlet: blank(raw.outlet),
+        reliability,
         published,
         source: raw.source,
         language: blank(raw.language),

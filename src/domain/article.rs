@@ -7,6 +7,7 @@ use super::actors::{Actor, ActorKind};
 use super::anchor::{Anchor, DocumentText};
 use super::annotation::{Note, Visibility};
 use super::document::{AnalysedDocument, BlockKind, FootnoteRef};
+use super::grades::Grades;
 use super::html::SafeHtml;
 use super::reanchor::AnchorStatus;
 use super::spans::{self, Marker, MarkerKind, Span, SpanKind};
@@ -113,9 +114,16 @@ pub struct MarginNote {
     pub context_after: String,
     /// Last modification (RFC 3339).
     pub modified: String,
+    /// The Admiralty grades of an assessing note.
+    pub grades: Grades,
 }
 
 impl MarginNote {
+    /// The conventional badge ("C3") of an assessing note's grades.
+    pub fn badge(&self) -> Option<String> {
+        self.grades.badge()
+    }
+
     /// The tags one per line, for the page's notes filter (a tag never holds a line break).
     pub fn tag_lines(&self) -> String {
         self.tags.join("\n")
@@ -184,6 +192,53 @@ pub struct ArticleView {
     pub page_notes: Vec<MarginNote>,
     /// Whose views the document gives, in order of first claim.
     pub voices: Vec<VoiceEntry>,
+}
+
+/// How many of the notes on a document give one pair of grades.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GradeCount {
+    /// The badge, e.g. "C3".
+    pub badge: String,
+    /// The badge in words.
+    pub words: String,
+    /// Notes that give it.
+    pub count: usize,
+}
+
+impl ArticleView {
+    /// The grades of the assessed passages among the notes shown, each badge with how many
+    /// notes give it: the most reliable sources first, then the most credible claims.
+    pub fn assessed(&self) -> Vec<GradeCount> {
+        let notes = self
+            .paragraphs
+            .iter()
+            .flat_map(|p| &p.notes)
+            .chain(&self.orphans)
+            .chain(&self.page_notes);
+        let mut counts: HashMap<Grades, usize> = HashMap::new();
+        for note in notes.filter(|n| !n.grades.is_empty()) {
+            *counts.entry(note.grades).or_default() += 1;
+        }
+        let mut graded: Vec<(Grades, usize)> = counts.into_iter().collect();
+        graded.sort_by_key(|(g, _)| {
+            (
+                g.reliability.is_none(),
+                g.reliability,
+                g.credibility.is_none(),
+                g.credibility,
+            )
+        });
+        graded
+            .into_iter()
+            .filter_map(|(grades, count)| {
+                Some(GradeCount {
+                    badge: grades.badge()?,
+                    words: grades.words(),
+                    count,
+                })
+            })
+            .collect()
+    }
 }
 
 impl ArticleView {
@@ -285,6 +340,7 @@ fn margin_note(viewed: &ViewedNote, number: usize, anchored: bool) -> MarginNote
         context_before: anchor.map(|a| a.prefix.clone()).unwrap_or_default(),
         context_after: anchor.map(|a| a.suffix.clone()).unwrap_or_default(),
         modified: note.modified.clone(),
+        grades: note.grades,
     }
 }
 

@@ -11,6 +11,11 @@ pub struct Metadata {
     pub title: Option<String>,
     /// Author as given by the source.
     pub author: Option<String>,
+    /// The publication or institution that published it; with the author, it names the
+    /// document's source record, which its reliability grade belongs to.
+    pub outlet: Option<String>,
+    /// The source's Admiralty reliability as the corpus gives it, until an analyst grades it.
+    pub reliability: Option<crate::domain::grades::Reliability>,
     /// Publication date, `YYYY-MM-DD`.
     pub published: Option<String>,
     /// Where the text was published (an `http`/`https` URL).
@@ -19,6 +24,13 @@ pub struct Metadata {
     pub language: Option<String>,
     /// Free-form tags.
     pub tags: Vec<String>,
+}
+
+impl Metadata {
+    /// The name of the document's source record: its outlet, or failing one its author.
+    pub fn source_name(&self) -> Option<&str> {
+        self.outlet.as_deref().or(self.author.as_deref())
+    }
 }
 
 /// What kind of block a paragraph is; every kind is numbered and annotatable alike.

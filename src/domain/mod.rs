@@ -14,6 +14,8 @@ pub mod cooccurrence;
 pub mod document;
 /// Bare footnote-number detection in plain text.
 pub mod footnotes;
+/// The Admiralty grades: source reliability A–F and information credibility 1–6.
+pub mod grades;
 /// `SafeHtml` and escaping.
 pub mod html;
 /// Markdown to blocks, and sanitised Markdown rendering.

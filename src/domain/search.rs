@@ -9,12 +9,15 @@
 //! -Beijing                    not this
 //! sanction*                   any word starting so
 //! actor:RUS doc:SLUG after:2024-06-01 before:2025 tag:… author:… motivation:… status:orphan
+//! reliability:A-B credibility:1-3
 //! ```
 //!
 //! A word with inner punctuation (`multi-agent`, `don't`) is its parts side by side, as
 //! both engines' tokenizers split it.
 
 use std::fmt::Write as _;
+
+use super::grades::{Credibility, GradeRange, Reliability};
 
 /// A term: one word or several side by side; the last may be a prefix.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +56,11 @@ pub struct Filters {
     /// `official:yes` or `official:no`: passages with a sentence giving an official (or an
     /// unofficial) voice's view, and notes whose quote is in one.
     pub official: Option<bool>,
+    /// `reliability:A-B`: passages of documents whose source is graded so, and notes whose
+    /// passage's source is (the note's own grade, or else its document's).
+    pub reliability: Option<GradeRange<Reliability>>,
+    /// `credibility:1-3`: assessing notes that grade their claim so.
+    pub credibility: Option<GradeRange<Credibility>>,
 }
 
 impl Filters {
@@ -67,6 +75,8 @@ impl Filters {
         self.visibilities.extend(more.visibilities);
         self.voices.extend(more.voices);
         self.official = more.official.or(self.official.take());
+        self.reliability = more.reliability.or(self.reliability.take());
+        self.credibility = more.credibility.or(self.credibility.take());
         self.after = more.after.or(self.after.take());
         self.before = more.before.or(self.before.take());
     }
@@ -76,6 +86,7 @@ impl Filters {
         !(self.actors.is_empty()
             && self.voices.is_empty()
             && self.official.is_none()
+            && self.reliability.is_none()
             && self.documents.is_empty()
             && self.after.is_none()
             && self.before.is_none())
@@ -87,7 +98,8 @@ impl Filters {
             && self.authors.is_empty()
             && self.motivations.is_empty()
             && self.statuses.is_empty()
-            && self.visibilities.is_empty())
+            && self.visibilities.is_empty()
+            && self.credibility.is_none())
     }
 }
 
@@ -115,10 +127,12 @@ pub const MAX_QUERY_CHARS: usize = 500;
 /// Most terms and filters in one search.
 pub const MAX_TERMS: usize = 32;
 
-const FIELD_NAMES: [&str; 11] = [
+const FIELD_NAMES: [&str; 13] = [
     "actor",
     "voice",
     "official",
+    "reliability",
+    "credibility",
     "doc",
     "after",
     "before",
@@ -128,8 +142,7 @@ const FIELD_NAMES: [&str; 11] = [
     "status",
     "visibility",
 ];
-const FIELDS: &str =
-    "actor, voice, official, doc, after, before, tag, author, motivation, status, visibility";
+const FIELDS: &str = "actor, voice, official, reliability, credibility, doc, after, before, tag, author, motivation, status, visibility";
 const VISIBILITIES: [&str; 3] = ["private", "team", "public"];
 const STATUSES: [&str; 5] = ["exact", "moved", "fuzzy", "ambiguous", "orphan"];
 const MOTIVATIONS: [&str; 13] = [
@@ -382,6 +395,20 @@ impl Filters {
                     }
                 })
             }
+            "reliability" => {
+                self.reliability = Some(GradeRange::<Reliability>::parse(value).ok_or_else(|| {
+                    QueryError(format!(
+                        "reliability: takes an Admiralty letter or a span of them, A (completely reliable) to F (cannot be judged), as in reliability:A-B, not {value:?}."
+                    ))
+                })?)
+            }
+            "credibility" => {
+                self.credibility = Some(GradeRange::<Credibility>::parse(value).ok_or_else(|| {
+                    QueryError(format!(
+                        "credibility: takes an Admiralty number or a span of them, 1 (confirmed) to 6 (cannot be judged), as in credibility:1-3, not {value:?}."
+                    ))
+                })?)
+            }
             "doc" => self.documents.push(value.to_owned()),
             "tag" => self.tags.push(value.to_owned()),
             "author" => self.authors.push(value.to_lowercase()),
@@ -405,6 +432,8 @@ fn example(field: &str) -> &'static str {
         "actor" => "RUS",
         "voice" => "chn-analysts",
         "official" => "yes",
+        "reliability" => "A-B",
+        "credibility" => "1-3",
         "doc" => "russia-north-korea-chinese-views",
         "after" | "before" => "2024-06-01",
         "tag" => "sanctions",

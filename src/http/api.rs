@@ -12,6 +12,7 @@ use crate::domain::actors::ActorKind;
 use crate::domain::html::SafeHtml;
 use crate::error::AppError;
 use crate::store::documents::{DocumentSummary, StoredDocument};
+use crate::store::grades::DocumentGrading;
 
 /// `GET /api/documents` response.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -105,6 +106,8 @@ pub struct DocumentJson {
     updated_at: String,
     /// States the offset unit so that clients do not guess.
     offset_unit: &'static str,
+    /// How far its source can be trusted (Admiralty A–F), and who said so.
+    reliability: super::grades::ReliabilityJson,
     paragraphs: Vec<ParagraphJson>,
     footnotes: Vec<FootnoteJson>,
     actors: Vec<ActorCountJson>,
@@ -150,8 +153,8 @@ struct ActorCountJson {
     mentions: usize,
 }
 
-impl From<StoredDocument> for DocumentJson {
-    fn from(doc: StoredDocument) -> DocumentJson {
+impl DocumentJson {
+    fn new(doc: StoredDocument, grading: &DocumentGrading) -> DocumentJson {
         let parsed = doc.analysed.parsed;
         let mentions = doc.analysed.mentions;
         let mut actors: Vec<ActorCountJson> = doc
@@ -214,6 +217,7 @@ impl From<StoredDocument> for DocumentJson {
             version: doc.version,
             updated_at: doc.updated_at,
             offset_unit: "unicode-code-point",
+            reliability: super::grades::reliability_json(grading),
             paragraphs,
             footnotes: parsed
                 .footnotes
@@ -251,7 +255,8 @@ pub async fn show_document(
                 .load_document(slug.as_str())
                 .await?
                 .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
-            serde_json::to_string(&DocumentJson::from(doc))
+            let grading = state.store.document_grading(doc.id).await?;
+            serde_json::to_string(&DocumentJson::new(doc, &grading))
                 .map_err(|e| AppError::Internal(e.into()))
         })
         .await?;
@@ -327,4 +332,23 @@ pub async fn api_not_found() -> AppError {
     AppError::NotFound(
         "There is no API endpoint at this address; see README.md for the list.".into(),
     )
+}
+
+/// `GET /ns/glossa.jsonld`: glossa's JSON-LD context, which every annotation lists after the
+/// W3C one. Readable from any origin, as JSON-LD processors fetch contexts from wherever
+/// the annotation is read.
+pub async fn show_context(State(state): State<AppState>) -> axum::response::Response {
+    let context = crate::domain::annotation::context::glossa_context(&state.iris);
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/ld+json; charset=utf-8",
+            ),
+            (axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        context.to_string(),
+    )
+        .into_response()
 }

@@ -3,7 +3,7 @@
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use std::time::Duration;
 
 use axum::http::StatusCode;
@@ -27,6 +27,7 @@ pub mod etag;
 pub mod extract;
 pub mod facets;
 pub mod gazetteer;
+pub mod grades;
 pub mod limits;
 pub mod note_search;
 pub mod openapi;
@@ -158,6 +159,10 @@ pub fn router(state: AppState) -> Router {
         .route("/documents", get(api::list_documents))
         .route("/documents/{slug}", get(api::show_document))
         .route("/voices", get(voices::api_voices))
+        .route(
+            "/documents/{slug}/reliability",
+            put(grades::grade_reliability),
+        )
         .route("/documents/{slug}/voices", get(voices::api_document_voices))
         .route(
             "/documents/{slug}/voices/corrections",
@@ -216,6 +221,7 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(session::delete_session))
         .route("/static/{name}", get(assets::show_asset))
         .route("/healthz", get(healthz))
+        .route("/ns/glossa.jsonld", get(api::show_context))
         .nest("/api", api)
         .fallback(pages::page_not_found)
         .with_state(state)

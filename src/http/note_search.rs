@@ -255,6 +255,7 @@ pub async fn find_annotations(
             let first = (total > 0)
                 .then(|| found_page_jsonld(&notes, &state.iris, collection.clone(), info, false));
             serde_json::to_string(&found_collection_jsonld(
+                &state.iris,
                 collection.clone(),
                 "Notes found".to_owned(),
                 total,

@@ -5,7 +5,8 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use super::{
-    actors, annotations, api, corrections, gazetteer, note_search, search, voices, workspace,
+    actors, annotations, api, corrections, gazetteer, grades, note_search, search, voices,
+    workspace,
 };
 
 /// The error envelope every failed API request returns.
@@ -35,6 +36,7 @@ pub struct ErrorDetail {
     paths(
         api::list_documents,
         api::show_document,
+        grades::grade_reliability,
         voices::api_document_voices,
         voices::api_voices,
         corrections::create_correction,

@@ -258,6 +258,8 @@ struct DocumentPage {
     matrix: crate::domain::matrix::Matrix,
     /// Analysts' corrections of the voices, newest first.
     corrections: Vec<crate::store::voices::CorrectionEntry>,
+    /// How far the document's source can be trusted, and who said so.
+    grading: crate::store::grades::DocumentGrading,
     /// Actors of the gazetteer the document does not name, `(id, name)`, for giving a new
     /// voice its actor.
     other_actors: Vec<(String, String)>,
@@ -294,6 +296,18 @@ impl DocumentPage {
 
     fn count(n: usize, noun: &str) -> String {
         counted(n as u64, noun)
+    }
+
+    fn documents_of(source: &crate::store::grades::SourceRecord) -> String {
+        counted(source.documents.max(0) as u64, "document")
+    }
+
+    fn credibilities() -> &'static [crate::domain::grades::Credibility] {
+        &crate::domain::grades::CREDIBILITIES
+    }
+
+    fn reliabilities() -> &'static [crate::domain::grades::Reliability] {
+        &crate::domain::grades::RELIABILITIES
     }
 }
 
@@ -433,7 +447,9 @@ async fn render_document(
     } else {
         Vec::new()
     };
+    let grading = state.store.document_grading(doc.id).await?;
     let page = DocumentPage {
+        grading,
         document_iri: state.iris.document(&doc.slug),
         signed_in: viewer.analyst.is_some(),
         layout: Layout::new(viewer).at(&here),
@@ -528,11 +544,15 @@ pub async fn export_document(
         .document_corrections(doc.id)
         .await
         .map(|stored| crate::store::voices::correction_entries(&stored))?;
+    let grading = state.store.document_grading(doc.id).await?;
     let html = export::export_html(
         &doc,
         &notes,
         &crate::store::voices::voices_of(&claims),
-        &corrections,
+        export::Judgements {
+            corrections: &corrections,
+            grading: &grading,
+        },
         &state.iris,
         time::OffsetDateTime::now_utc(),
         &scope.describe(analyst.map(|a| a.name.as_str())),

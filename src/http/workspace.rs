@@ -96,6 +96,8 @@ struct NoteRow {
     body_html: SafeHtml,
     snippet: Option<Vec<SnippetPart>>,
     tags: Vec<(String, String)>,
+    /// An assessing note's badge ("C3") and its words.
+    grade: Option<(String, String)>,
 }
 
 #[derive(Template)]
@@ -182,6 +184,10 @@ fn row(note: Note, title: String, paragraph: Option<i64>, query: &SearchQuery) -
             .as_ref()
             .map(|a| first_chars(&a.exact, QUOTE_CHARS)),
         tags: note.tags.iter().map(|t| (t.clone(), tag_url(t))).collect(),
+        grade: note
+            .grades
+            .badge()
+            .map(|badge| (badge, note.grades.words())),
         creator: note.creator,
         motivation: note.motivation,
         body_html: note.body_html,

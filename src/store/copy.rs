@@ -31,6 +31,11 @@ use Kind::{Int, Text, Time};
 /// Every table, parents before children so foreign keys hold at every insert.
 pub(crate) const TABLES: &[TableSpec] = &[
     TableSpec {
+        name: "sources",
+        identity: true,
+        columns: &[("id", Int), ("key", Text), ("name", Text)],
+    },
+    TableSpec {
         name: "documents",
         identity: true,
         columns: &[
@@ -49,6 +54,7 @@ pub(crate) const TABLES: &[TableSpec] = &[
             ("imported_at", Time),
             ("updated_at", Time),
             ("fingerprint", Text),
+            ("source_id", Int),
         ],
     },
     TableSpec {
@@ -289,6 +295,28 @@ pub(crate) const TABLES: &[TableSpec] = &[
             ("via", Text),
             ("body_language", Text),
             ("body_purpose", Text),
+            ("credibility", Int),
+            ("source_reliability", Text),
+        ],
+    },
+    TableSpec {
+        name: "source_grades",
+        identity: false,
+        columns: &[
+            ("source_id", Int),
+            ("reliability", Text),
+            ("graded_by", Int),
+            ("graded_at", Time),
+        ],
+    },
+    TableSpec {
+        name: "document_grades",
+        identity: false,
+        columns: &[
+            ("document_id", Int),
+            ("reliability", Text),
+            ("graded_by", Int),
+            ("graded_at", Time),
         ],
     },
     TableSpec {

@@ -17,6 +17,7 @@ pub mod analysts;
 pub mod annotations;
 pub mod copy;
 pub mod documents;
+pub mod grades;
 pub mod postgres;
 pub mod search;
 pub mod sqlite;

@@ -579,6 +579,7 @@ async fn the_openapi_description_covers_every_api_route() {
     let expected = [
         ("/api/documents", vec!["get"]),
         ("/api/documents/{slug}", vec!["get"]),
+        ("/api/documents/{slug}/reliability", vec!["put"]),
         ("/api/actors", vec!["get", "post"]),
         ("/api/actors/unknown", vec!["get"]),
         ("/api/actors/{id}", vec!["get"]),

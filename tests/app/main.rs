@@ -9,6 +9,7 @@ mod browser;
 mod cli;
 mod durability;
 mod export;
+mod grades;
 mod helpers;
 mod hostile;
 mod import;

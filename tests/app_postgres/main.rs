@@ -17,6 +17,8 @@ mod browser;
 mod durability;
 #[path = "../app/export.rs"]
 mod export;
+#[path = "../app/grades.rs"]
+mod grades;
 #[path = "../app/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::jsonld::{CreatorLd, Iris, TargetLd};
-use super::model::{ANNO_CONTEXT, FieldError, invalid};
+use super::model::{FieldError, invalid};
 use super::parse::{check_context, known_fields, parse_target, string_field};
 use crate::domain::anchor::{Anchor, Selectors};
 use crate::domain::voices::Voice;
@@ -142,7 +142,7 @@ fn parse_voice(voice: &Map<String, Value>) -> Result<VoiceChoice, FieldError> {
 #[derive(Debug, Serialize)]
 pub struct CorrectionLd<'a> {
     #[serde(rename = "@context")]
-    context: &'static str,
+    context: (&'static str, String),
     id: String,
     #[serde(rename = "type")]
     kind: &'static str,
@@ -255,7 +255,7 @@ pub fn correction_jsonld<'a>(c: CorrectionParts<'a>, iris: &Iris) -> CorrectionL
         }],
     };
     CorrectionLd {
-        context: ANNO_CONTEXT,
+        context: iris.contexts(),
         id: iris.voice_correction(c.slug, c.id),
         kind: "Annotation",
         motivation: "classifying",

@@ -5,6 +5,8 @@ use serde::Serialize;
 use super::jsonld::{AnnotationLd, Iris, to_jsonld};
 use super::model::{ANNO_CONTEXT, Note};
 
+const LDP_CONTEXT: &str = "http://www.w3.org/ns/ldp.jsonld";
+
 /// Where an `AnnotationPage` sits in its collection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageInfo {
@@ -24,7 +26,7 @@ pub struct PageInfo {
 #[derive(Debug, Serialize)]
 pub struct PageLd<'a> {
     #[serde(rename = "@context", skip_serializing_if = "Option::is_none")]
-    context: Option<&'static str>,
+    context: Option<(&'static str, String)>,
     id: String,
     #[serde(rename = "type")]
     kind: &'static str,
@@ -51,7 +53,7 @@ struct PartOfLd {
 #[derive(Debug, Serialize)]
 pub struct CollectionLd<'a> {
     #[serde(rename = "@context")]
-    context: [&'static str; 2],
+    context: (&'static str, &'static str, String),
     id: String,
     #[serde(rename = "type")]
     kind: &'static [&'static str],
@@ -107,7 +109,7 @@ fn page_of<'a>(
     standalone: bool,
 ) -> PageLd<'a> {
     PageLd {
-        context: standalone.then_some(ANNO_CONTEXT),
+        context: standalone.then(|| iris.contexts()),
         id: page.id,
         kind: "AnnotationPage",
         part_of: PartOfLd {
@@ -131,7 +133,7 @@ pub fn collection_jsonld<'a>(
     last: Option<String>,
 ) -> CollectionLd<'a> {
     CollectionLd {
-        context: [ANNO_CONTEXT, "http://www.w3.org/ns/ldp.jsonld"],
+        context: (ANNO_CONTEXT, LDP_CONTEXT, iris.glossa_context()),
         id: iris.container(slug),
         kind: CONTAINER_TYPES,
         label: format!("Notes on {slug}"),
@@ -144,6 +146,7 @@ pub fn collection_jsonld<'a>(
 /// Notes found across documents (`GET /api/annotations?…`) as an `AnnotationCollection` at
 /// `id`, with its first page embedded and the IRI of its last.
 pub fn found_collection_jsonld<'a>(
+    iris: &Iris,
     id: String,
     label: String,
     total: i64,
@@ -151,7 +154,7 @@ pub fn found_collection_jsonld<'a>(
     last: Option<String>,
 ) -> CollectionLd<'a> {
     CollectionLd {
-        context: [ANNO_CONTEXT, "http://www.w3.org/ns/ldp.jsonld"],
+        context: (ANNO_CONTEXT, LDP_CONTEXT, iris.glossa_context()),
         id,
         kind: FOUND_TYPES,
         label,

@@ -44,6 +44,22 @@ impl Iris {
         format!("{}/analysts/{name}", self.base)
     }
 
+    /// glossa's own JSON-LD context, listed after the W3C one: it defines the properties the
+    /// W3C model lacks (`sourceReliability`, `credibility`, `visibility`, …).
+    pub fn glossa_context(&self) -> String {
+        format!("{}/ns/glossa.jsonld", self.base)
+    }
+
+    /// glossa's vocabulary, which its context maps its properties into.
+    pub fn glossa_vocabulary(&self) -> String {
+        format!("{}/ns/glossa#", self.base)
+    }
+
+    /// The `@context` of an annotation: the W3C context, then glossa's.
+    pub(super) fn contexts(&self) -> (&'static str, String) {
+        (ANNO_CONTEXT, self.glossa_context())
+    }
+
     /// A voice's page.
     pub fn voice(&self, id: &str) -> String {
         format!("{}/voices/{id}", self.base)
@@ -93,7 +109,7 @@ impl<'a> TargetLd<'a> {
 #[derive(Debug, Serialize)]
 pub struct AnnotationLd<'a> {
     #[serde(rename = "@context")]
-    context: &'static str,
+    context: (&'static str, String),
     id: String,
     #[serde(rename = "type")]
     kind: &'static str,
@@ -115,6 +131,12 @@ pub struct AnnotationLd<'a> {
     canonical: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     via: Option<OneOrMany<'a>>,
+    /// The Admiralty reliability (A–F) of the passage's source, by an assessing note.
+    #[serde(rename = "sourceReliability", skip_serializing_if = "Option::is_none")]
+    source_reliability: Option<&'static str>,
+    /// The Admiralty credibility (1–6) of the passage's claim, by an assessing note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credibility: Option<u8>,
 }
 
 /// One value as itself, several as an array, as the W3C model writes them.
@@ -147,7 +169,7 @@ pub(super) struct CreatorLd<'a> {
 struct BodyLd<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
-    value: &'a str,
+    value: std::borrow::Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     format: Option<&'static str>,
     purpose: &'a str,
@@ -199,7 +221,7 @@ pub fn to_jsonld<'a>(note: &'a Note, iris: &Iris) -> AnnotationLd<'a> {
         };
         body.push(BodyLd {
             kind: "TextualBody",
-            value: &note.body,
+            value: note.body.as_str().into(),
             format: Some("text/markdown"),
             purpose,
             language: note.kept.body_language.as_deref(),
@@ -207,7 +229,15 @@ pub fn to_jsonld<'a>(note: &'a Note, iris: &Iris) -> AnnotationLd<'a> {
     }
     body.extend(note.tags.iter().map(|t| BodyLd {
         kind: "TextualBody",
-        value: t,
+        value: t.as_str().into(),
+        format: None,
+        purpose: "tagging",
+        language: None,
+    }));
+    // The grades again as MISP machine tags, for tools that read tags but not glossa's context.
+    body.extend(note.grades.machine_tags().into_iter().map(|t| BodyLd {
+        kind: "TextualBody",
+        value: t.into(),
         format: None,
         purpose: "tagging",
         language: None,
@@ -217,7 +247,7 @@ pub fn to_jsonld<'a>(note: &'a Note, iris: &Iris) -> AnnotationLd<'a> {
         Some(anchor) => TargetLd::passage(iris, &note.document_slug, anchor),
     };
     AnnotationLd {
-        context: ANNO_CONTEXT,
+        context: iris.contexts(),
         id: iris.annotation(&note.document_slug, &note.id),
         kind: "Annotation",
         motivation: &note.motivation,
@@ -235,6 +265,8 @@ pub fn to_jsonld<'a>(note: &'a Note, iris: &Iris) -> AnnotationLd<'a> {
         target,
         canonical: note.kept.canonical.as_deref(),
         via: OneOrMany::of(&note.kept.via),
+        source_reliability: note.grades.reliability.map(|r| r.letter()),
+        credibility: note.grades.credibility.map(|c| c.number()),
     }
 }
 
@@ -255,6 +287,10 @@ mod tests {
             body: "Hi".into(),
             body_html: crate::domain::markdown::render_untrusted("Hi"),
             tags: vec!["t".into()],
+            grades: crate::domain::grades::Grades {
+                reliability: crate::domain::grades::Reliability::parse("C"),
+                credibility: crate::domain::grades::Credibility::from_number(3),
+            },
             visibility: Visibility::Team,
             anchor: Some(Anchor {
                 start: 1,
@@ -277,6 +313,20 @@ mod tests {
         );
         assert_eq!(v["target"]["source"], "http://127.0.0.1:8080/documents/d");
         assert_eq!(v["body"][1]["purpose"], "tagging");
+        assert_eq!(
+            v["@context"],
+            serde_json::json!([ANNO_CONTEXT, "http://127.0.0.1:8080/ns/glossa.jsonld"])
+        );
+        assert_eq!(v["sourceReliability"], "C");
+        assert_eq!(v["credibility"], 3);
+        assert_eq!(
+            v["body"][2]["value"],
+            "admiralty-scale:source-reliability=\"c\""
+        );
+        assert_eq!(
+            v["body"][3]["value"],
+            "admiralty-scale:information-credibility=\"3\""
+        );
         assert_eq!(n.etag(), "\"abc-3\"");
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod classifying;
 pub mod collection;
+pub mod context;
 pub mod import;
 pub mod jsonld;
 pub mod model;

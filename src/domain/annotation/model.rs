@@ -67,6 +67,8 @@ pub struct NoteContent {
     pub body: String,
     /// Tags, in the order given.
     pub tags: Vec<String>,
+    /// The Admiralty grades of an assessing note.
+    pub grades: crate::domain::grades::Grades,
     /// Who may read it.
     pub visibility: Visibility,
     /// The passage it is written on; `None` for a note on the whole document (a page note,
@@ -170,6 +172,8 @@ pub struct Note {
     pub body_html: crate::domain::html::SafeHtml,
     /// Tags.
     pub tags: Vec<String>,
+    /// The Admiralty grades of an assessing note.
+    pub grades: crate::domain::grades::Grades,
     /// Who may read it.
     pub visibility: Visibility,
     /// Where it sits in the current text; `None` for a page note.

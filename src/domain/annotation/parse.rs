@@ -8,12 +8,16 @@ use super::model::{
     MOTIVATIONS, NoteContent, Visibility, invalid, too_long,
 };
 use crate::domain::anchor::{Quote, Selectors};
+use crate::domain::grades::{Credibility, Grades, MachineTag, Reliability, parse_machine_tag};
 
 /// Fields a client may send. `id`, `creator`, `created` and `modified` are set by the
 /// server, and `generator` and `generated` describe one serialization (glossa's own when it
 /// answers), so all six are accepted, so that a client can send back what it read, and
 /// ignored; `anchorStatus` and `originalQuote` are glossa's server-set fields, ignored too.
+/// `sourceReliability` and `credibility` are the Admiralty grades of an assessing note.
 const TOP_LEVEL: &[&str] = &[
+    "sourceReliability",
+    "credibility",
     "@context",
     "type",
     "id",
@@ -65,6 +69,7 @@ pub fn parse_note(value: &Value, document_iri: &str) -> Result<NoteContent, Fiel
         Some(_) => return Err(invalid("visibility", "must be a string")),
     };
     let bodies = parse_bodies(object.get("body"))?;
+    let grades = parse_grades(object, &bodies.machine_tags, &motivation)?;
     let selectors = parse_target(object.get("target"), document_iri)?;
     let canonical = match object.get("canonical") {
         None => None,
@@ -87,6 +92,7 @@ pub fn parse_note(value: &Value, document_iri: &str) -> Result<NoteContent, Fiel
         motivation,
         body: bodies.text,
         tags: bodies.tags,
+        grades,
         visibility,
         selectors,
         kept: KeptFields {
@@ -200,13 +206,84 @@ pub(super) fn string_field<'a>(
     }
 }
 
-/// The text body and tags of a note, with the text body's `language` and `purpose`.
+/// The text body and tags of a note, with the text body's `language` and `purpose`, and the
+/// MISP `admiralty-scale` machine tags, which are grades rather than tags.
 #[derive(Default)]
 struct Bodies {
     text: String,
     tags: Vec<String>,
     language: Option<String>,
     purpose: Option<String>,
+    machine_tags: Vec<(String, MachineTag)>,
+}
+
+/// The grades of a note: `sourceReliability` ("A"–"F") and `credibility` (1–6), or the same
+/// as MISP machine tags; given both ways, they must agree. Only an assessing note grades.
+fn parse_grades(
+    object: &Map<String, Value>,
+    machine_tags: &[(String, MachineTag)],
+    motivation: &str,
+) -> Result<Grades, FieldError> {
+    let mut grades = Grades::default();
+    match object.get("sourceReliability") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(letter)) => {
+            grades.reliability = Some(Reliability::parse(letter).ok_or_else(|| {
+                invalid(
+                    "sourceReliability",
+                    "must be a letter from A (completely reliable) to F (reliability cannot be judged)",
+                )
+            })?);
+        }
+        Some(_) => {
+            return Err(invalid(
+                "sourceReliability",
+                "must be a letter from \"A\" to \"F\", as a string",
+            ));
+        }
+    }
+    match object.get("credibility") {
+        None | Some(Value::Null) => {}
+        Some(value) => {
+            grades.credibility = Some(value.as_i64().and_then(Credibility::from_number).ok_or_else(
+                || {
+                    invalid(
+                        "credibility",
+                        "must be a whole number from 1 (confirmed by other sources) to 6 (truth cannot be judged)",
+                    )
+                },
+            )?);
+        }
+    }
+    for (path, tag) in machine_tags {
+        let (field, agrees) = match *tag {
+            MachineTag::Reliability(r) => (
+                "sourceReliability",
+                *grades.reliability.get_or_insert(r) == r,
+            ),
+            MachineTag::Credibility(c) => {
+                ("credibility", *grades.credibility.get_or_insert(c) == c)
+            }
+        };
+        if !agrees {
+            return Err(invalid(
+                path.as_str(),
+                format!("gives another grade than `{field}`; give one grade"),
+            ));
+        }
+    }
+    if !grades.is_empty() && motivation != "assessing" {
+        let field = if grades.credibility.is_some() {
+            "credibility"
+        } else {
+            "sourceReliability"
+        };
+        return Err(invalid(
+            field,
+            "is judged in an assessing note: set `motivation` to \"assessing\"",
+        ));
+    }
+    Ok(grades)
 }
 
 fn parse_bodies(body: Option<&Value>) -> Result<Bodies, FieldError> {
@@ -254,7 +331,11 @@ fn parse_bodies(body: Option<&Value>) -> Result<Bodies, FieldError> {
             ));
         }
         if purpose == Some("tagging") {
-            bodies.tags.push(check_tag(value, &format!("{path}value"))?);
+            match parse_machine_tag(value) {
+                Some(Ok(grade)) => bodies.machine_tags.push((format!("{path}value"), grade)),
+                Some(Err(wrong)) => return Err(invalid(format!("{path}value"), wrong)),
+                None => bodies.tags.push(check_tag(value, &format!("{path}value"))?),
+            }
             continue;
         }
         if std::mem::replace(&mut has_text, true) {

@@ -6,6 +6,7 @@ use sqlx::FromRow;
 use super::{Handle, Tx};
 use crate::domain::anchor::{Anchor, DocumentText};
 use crate::domain::annotation::{KeptFields, Note, NoteContent, Visibility};
+use crate::domain::grades::{Credibility, Grades, Reliability};
 use crate::domain::html::SafeHtml;
 use crate::domain::markdown::render_untrusted;
 use crate::domain::reanchor::{AnchorStatus, reanchor};
@@ -40,11 +41,13 @@ pub(super) struct NoteRow {
     via: String,
     body_language: Option<String>,
     body_purpose: Option<String>,
+    credibility: Option<i64>,
+    source_reliability: Option<String>,
 }
 
 pub(super) const SELECT_NOTE: &str = "select n.id, d.slug, a.name as creator, n.analyst_id, n.motivation, n.body, n.body_html, n.tags,
         n.visibility, n.start_cp, n.end_cp, n.exact, n.prefix, n.suffix, n.anchor_status, n.original_exact, n.created, n.modified, n.revision,
-        n.canonical, n.via, n.body_language, n.body_purpose
+        n.canonical, n.via, n.body_language, n.body_purpose, n.credibility, n.source_reliability
     from annotations n join documents d on d.id = n.document_id join analysts a on a.id = n.analyst_id";
 
 impl TryFrom<NoteRow> for OwnedNote {
@@ -57,6 +60,17 @@ impl TryFrom<NoteRow> for OwnedNote {
             note: Note {
                 visibility: Visibility::parse(&r.visibility).ok_or_else(|| bad("visibility"))?,
                 tags: serde_json::from_str(&r.tags).map_err(|_| bad("tags"))?,
+                grades: Grades {
+                    reliability: r
+                        .source_reliability
+                        .as_deref()
+                        .map(|letter| Reliability::parse(letter).ok_or_else(|| bad("reliability")))
+                        .transpose()?,
+                    credibility: r
+                        .credibility
+                        .map(|n| Credibility::from_number(n).ok_or_else(|| bad("credibility")))
+                        .transpose()?,
+                },
                 anchor: match (r.start_cp, r.end_cp) {
                     (Some(start), Some(end)) => Some(Anchor {
                         start: usize::try_from(start).map_err(|_| bad("start"))?,
@@ -363,7 +377,8 @@ impl Handle {
                start_cp = $7, end_cp = $8, exact = $9, prefix = $10, suffix = $11,
                document_version = $12, modified = $13, body_html = $14, anchor_status = 'exact',
                original_exact = coalesce($9, ''), revision = revision + 1, canonical = $15,
-               via = $16, body_language = $17, body_purpose = $18
+               via = $16, body_language = $17, body_purpose = $18, credibility = $19,
+               source_reliability = $20
              where id = $1 and revision = $2",
         )
         .bind(id)
@@ -384,6 +399,8 @@ impl Handle {
         .bind(json_list(&content.kept.via)?)
         .bind(content.kept.body_language.as_deref())
         .bind(content.kept.body_purpose.as_deref())
+        .bind(content.grades.credibility.map(|c| i64::from(c.number())))
+        .bind(content.grades.reliability.map(Reliability::letter))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -438,9 +455,10 @@ async fn insert_row(tx: &mut Tx, row: &NoteRowIn<'_>) -> StoreResult<u64> {
     let done = sqlx::query(
         "insert into annotations (id, document_id, analyst_id, motivation, body, tags, visibility,
            start_cp, end_cp, exact, prefix, suffix, document_version, created, modified, body_html,
-           anchor_status, original_exact, canonical, via, body_language, body_purpose)
+           anchor_status, original_exact, canonical, via, body_language, body_purpose, credibility,
+           source_reliability)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-           $19, $20, $21, $22)
+           $19, $20, $21, $22, $23, $24)
          on conflict (id) do nothing",
     )
     .bind(row.id)
@@ -465,6 +483,13 @@ async fn insert_row(tx: &mut Tx, row: &NoteRowIn<'_>) -> StoreResult<u64> {
     .bind(json_list(&row.content.kept.via)?)
     .bind(row.content.kept.body_language.as_deref())
     .bind(row.content.kept.body_purpose.as_deref())
+    .bind(
+        row.content
+            .grades
+            .credibility
+            .map(|c| i64::from(c.number())),
+    )
+    .bind(row.content.grades.reliability.map(Reliability::letter))
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected())

@@ -30,6 +30,7 @@ struct DocumentRow {
     format: String,
     version: i64,
     updated_at: Timestamp,
+    source_name: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -233,6 +234,7 @@ async fn save_in(tx: &mut Tx, doc: &NewDocument<'_>, now: Timestamp) -> StoreRes
             .await?;
         }
         insert_contents(tx, id, doc.analysed, doc.voices).await?;
+        super::grades::file_source(tx, id, meta, now).await?;
         let reanchored = if let Saved::NewVersion(_) = saved {
             let texts = doc.analysed.parsed.paragraph_texts();
             super::corrections::reanchor_corrections(tx, id, version, &texts).await?;
@@ -299,7 +301,8 @@ impl Handle {
     ) -> StoreResult<Option<StoredDocument>> {
         let Some(row): Option<DocumentRow> = sqlx::query_as(
             "select id, slug, title, author, published, source_url, language, tags, format,
-                    version, updated_at
+                    version, updated_at,
+                    (select s.name from sources s where s.id = documents.source_id) as source_name
              from documents where slug = $1",
         )
         .bind(slug)
@@ -315,6 +318,10 @@ impl Handle {
             serde_json::from_str(&row.tags).map_err(|e| StoreError::Malformed(e.to_string()))?;
         let meta = Metadata {
             title: Some(row.title.clone()),
+            outlet: row
+                .source_name
+                .filter(|name| Some(name) != row.author.as_ref()),
+            reliability: None,
             author: row.author,
             published: row.published,
             source: row.source_url,

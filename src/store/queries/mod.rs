@@ -13,6 +13,7 @@ mod annotations;
 mod copy;
 mod corrections;
 mod documents;
+mod grades;
 mod search;
 mod tags;
 mod voices;

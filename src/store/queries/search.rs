@@ -123,6 +123,21 @@ fn push_notes(
         q.push_bind(i64::from(official));
         q.push(")");
     }
+    if let Some(range) = filters.reliability {
+        // The grade of the passage's source: the note's own, else its document's, else that
+        // of its document's source record.
+        q.push(format!(
+            " and coalesce(n.source_reliability, {}) between ",
+            document_reliability("n.document_id")
+        ));
+        q.push_bind(range.best.letter()).push(" and ");
+        q.push_bind(range.worst.letter());
+    }
+    if let Some(range) = filters.credibility {
+        q.push(" and n.credibility between ");
+        q.push_bind(i64::from(range.best.number())).push(" and ");
+        q.push_bind(i64::from(range.worst.number()));
+    }
     for tag in &filters.tags {
         // Tags are kept as a JSON array: look for the tag as JSON writes it, quotes included.
         let needle =
@@ -137,6 +152,16 @@ fn push_notes(
         q.push(" and n.created < ").push_bind(start_of(before)?);
     }
     Ok(())
+}
+
+/// The reliability grade that holds for the document whose id is `document`: its own, or
+/// else its source record's; null when neither is graded.
+fn document_reliability(document: &str) -> String {
+    format!(
+        "coalesce((select g.reliability from document_grades g where g.document_id = {document}),
+                  (select sg.reliability from documents sd join source_grades sg on sg.source_id = sd.source_id
+                   where sd.id = {document}))"
+    )
 }
 
 /// The first instant of a date given as `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
@@ -209,6 +234,11 @@ fn push_passages(q: &mut QueryBuilder<Db>, query: &SearchQuery, compiled: &str, 
         );
         q.push_bind(i64::from(official));
         q.push(")");
+    }
+    if let Some(range) = filters.reliability {
+        q.push(format!(" and {} between ", document_reliability("d.id")));
+        q.push_bind(range.best.letter()).push(" and ");
+        q.push_bind(range.worst.letter());
     }
     if let Some(after) = &filters.after {
         q.push(" and d.published >= ").push_bind(after.as_str());
