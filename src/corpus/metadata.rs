@@ -90,6 +90,10 @@ mod tests {
         assert_eq!(meta.title.as_deref(), Some("T"));
         assert_eq!(meta.published.as_deref(), Some("2024-06-19"));
         assert_eq!(meta.tags, vec!["korea".to_string()]);
+        let graded = parse_metadata("author = \"A\"\noutlet = \" Carnegie \"\nreliability = \"b\"").unwrap();
+        assert_eq!(graded.outlet.as_deref(), Some("Carnegie"));
+        assert_eq!(graded.source_name(), Some("Carnegie"));
+        assert_eq!(graded.reliability, Reliability::parse("B"));
     }
 
     #[test]
@@ -100,6 +104,7 @@ mod tests {
             ("published = 2024", "published"),
             ("source = \"javascript:alert(1)\"", "source"),
             ("tags = \"one\"", "sequence"),
+            ("reliability = \"B2\"", "reliability"),
         ] {
             let err = parse_metadata(toml).unwrap_err();
             assert!(err.contains(key), "{err:?} should name {key}");

@@ -113,6 +113,26 @@ fn the_voices_panel_shows_only_what_one_voice_says_from_the_keyboard() {
     assert_eq!(results["only"]["on"], true);
 }
 
+/// Grading from the keyboard: the seed's source F, a claim C3 in an assessing note; the
+/// badges tell their words on focus, and axe passes with the grades open and shown.
+#[test]
+fn an_analyst_grades_the_source_and_a_claim_from_the_keyboard() {
+    if !browser_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = copy_corpus(dir.path());
+    let db = dir.path().join("grades.db");
+    let alice = cli_add_analyst(&db, &corpus, "alice");
+    let server = start_server(&db, &corpus, &[]);
+    let results = run_script(
+        "grades.cjs",
+        &[&format!("http://{}", server.host), &alice],
+        std::env::var_os("SCREENSHOT_DIR").as_deref().map(Path::new),
+    );
+    assert_eq!(results["badge"], "C3");
+}
+
 /// Correcting who says a sentence from the keyboard: reassigned to a known voice, given to a
 /// new one, said to report no one and undone; then the text changes and is imported again,
 /// and the corrections hold where their sentences went.

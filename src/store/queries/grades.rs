@@ -58,19 +58,7 @@ pub(super) async fn file_source(
             .execute(&mut **tx)
             .await?;
         if let Some(reliability) = meta.reliability {
-            sqlx::query(
-                "insert into document_grades (document_id, reliability, graded_by, graded_at)
-                 values ($1, $2, null, $3)
-                 on conflict (document_id) do update set reliability = excluded.reliability,
-                   graded_at = excluded.graded_at
-                 where document_grades.graded_by is null
-                   and document_grades.reliability <> excluded.reliability",
-            )
-            .bind(document_id)
-            .bind(reliability.letter())
-            .bind(now)
-            .execute(&mut **tx)
-            .await?;
+            grade_from_metadata(tx, GradeScope::Document, document_id, reliability, now).await?;
         }
         return Ok(());
     };
@@ -90,20 +78,39 @@ pub(super) async fn file_source(
         .execute(&mut **tx)
         .await?;
     if let Some(reliability) = meta.reliability {
-        sqlx::query(
-            "insert into source_grades (source_id, reliability, graded_by, graded_at)
-             values ($1, $2, null, $3)
-             on conflict (source_id) do update set reliability = excluded.reliability,
-               graded_at = excluded.graded_at
-             where source_grades.graded_by is null
-               and source_grades.reliability <> excluded.reliability",
-        )
-        .bind(source_id)
-        .bind(reliability.letter())
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+        grade_from_metadata(tx, GradeScope::Source, source_id, reliability, now).await?;
     }
+    Ok(())
+}
+
+/// The table holding grades of `scope`, and its key column.
+fn grade_table(scope: GradeScope) -> (&'static str, &'static str) {
+    match scope {
+        GradeScope::Document => ("document_grades", "document_id"),
+        GradeScope::Source => ("source_grades", "source_id"),
+    }
+}
+
+/// Sets the metadata's grade of the document or source `owner`, unless an analyst's holds.
+async fn grade_from_metadata(
+    tx: &mut Tx,
+    scope: GradeScope,
+    owner: i64,
+    reliability: Reliability,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let (table, key) = grade_table(scope);
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "insert into {table} ({key}, reliability, graded_by, graded_at) values ($1, $2, null, $3)
+         on conflict ({key}) do update set reliability = excluded.reliability,
+           graded_at = excluded.graded_at
+         where {table}.graded_by is null and {table}.reliability <> excluded.reliability"
+    )))
+    .bind(owner)
+    .bind(reliability.letter())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -124,18 +131,17 @@ impl Handle {
         reliability: Option<Reliability>,
     ) -> StoreResult<DocumentGrading> {
         let mut tx = self.write().await?;
-        let (table, key, owner) = match scope {
-            GradeScope::Document => ("document_grades", "document_id", Some(document_id)),
-            GradeScope::Source => (
-                "source_grades",
-                "source_id",
+        let (table, key) = grade_table(scope);
+        let owner = match scope {
+            GradeScope::Document => Some(document_id),
+            GradeScope::Source => {
                 sqlx::query_scalar::<_, Option<i64>>(
                     "select source_id from documents where id = $1",
                 )
                 .bind(document_id)
                 .fetch_one(&mut *tx)
-                .await?,
-            ),
+                .await?
+            }
         };
         let owner = owner.ok_or_else(|| {
             StoreError::Conflict(
