@@ -10,9 +10,12 @@ use std::path::PathBuf;
 
 use crate::config::Config;
 use crate::corpus::import::{ImportReport, import_corpus};
+use crate::digest::{DigestFormat, DigestTitle, found_notes, write_digest};
 use crate::domain::annotation::Iris;
 use crate::domain::annotation::to_jsonld;
+use crate::domain::search::SearchQuery;
 use crate::domain::slug::Slug;
+use crate::domain::wording::counted;
 use crate::export::{ExportScope, Judgements, export_html, file_name};
 use crate::http::auth::{hash_secret, new_secret};
 use crate::http::limits::Limits;
@@ -20,6 +23,7 @@ use crate::http::server::{ConnectionLimits, serve};
 use crate::http::{AppState, router};
 use crate::interchange::import_notes_file;
 use crate::store::annotations::NoteFilter;
+use crate::store::search::NoteOrder;
 use crate::store::{DatabaseUrl, Store, Table};
 
 /// glossa: an annotated reader for geopolitical commentary.
@@ -114,8 +118,42 @@ enum ActorsAction {
     },
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum NotesFormat {
+    Csv,
+    Md,
+    Jsonld,
+}
+
 #[derive(Debug, Subcommand)]
 enum NotesAction {
+    /// Write notes as a digest: CSV (one row per note), Markdown (grouped by document and
+    /// paragraph) or JSON-LD (a W3C AnnotationCollection that `notes import` reads back).
+    Export {
+        /// csv, md or jsonld.
+        #[arg(long, value_enum)]
+        format: NotesFormat,
+        /// Only this document's notes.
+        #[arg(long)]
+        document: Option<String>,
+        /// Only the notes this search finds, in the search language of /notes
+        /// (`tag:sanctions credibility:1-3 author:alice …`).
+        #[arg(long, default_value = "")]
+        query: String,
+        /// Which notes: public, team (default: public and team notes), or mine (those, and
+        /// --analyst's private notes).
+        #[arg(long, value_enum, default_value_t = ExportVisibility::Team)]
+        visibility: ExportVisibility,
+        /// The analyst whose view to write, for --visibility mine.
+        #[arg(long)]
+        analyst: Option<String>,
+        /// Start the CSV with a UTF-8 byte order mark, for spreadsheet programs.
+        #[arg(long)]
+        bom: bool,
+        /// Output file (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Restore notes from an exported HTML file or a W3C AnnotationCollection (JSON-LD):
     /// all or none; notes already present are left alone.
     Import {
@@ -155,6 +193,31 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Notes {
             action: NotesAction::Import { file },
         } => run_notes_import(&cli.config, &file).await,
+        Command::Notes {
+            action:
+                NotesAction::Export {
+                    format,
+                    document,
+                    query,
+                    visibility,
+                    analyst,
+                    bom,
+                    out,
+                },
+        } => {
+            let format = match format {
+                NotesFormat::Csv => DigestFormat::Csv { bom },
+                NotesFormat::Md => DigestFormat::Markdown,
+                NotesFormat::Jsonld => DigestFormat::JsonLd,
+            };
+            let choice = DigestChoice {
+                document: document.as_deref(),
+                query: &query,
+                visibility,
+                analyst: analyst.as_deref(),
+            };
+            run_notes_export(&cli.config, format, choice, out).await
+        }
         Command::Export {
             slug,
             out,
@@ -377,6 +440,99 @@ async fn run_analyst(config: &Config, action: AnalystAction) -> Result<ExitCode,
     Ok(ExitCode::SUCCESS)
 }
 
+/// Which notes `notes export` writes.
+struct DigestChoice<'a> {
+    document: Option<&'a str>,
+    query: &'a str,
+    visibility: ExportVisibility,
+    analyst: Option<&'a str>,
+}
+
+async fn analyst_id(store: &Store, analyst: Option<&str>) -> Result<Option<i64>, String> {
+    match analyst {
+        Some(name) => Ok(Some(
+            store
+                .analyst_by_name(name)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no analyst is named {name:?} (see: glossa analyst list)"))?
+                .id,
+        )),
+        None => Ok(None),
+    }
+}
+
+fn export_scope(visibility: ExportVisibility) -> ExportScope {
+    match visibility {
+        ExportVisibility::Public => ExportScope::Public,
+        ExportVisibility::Team => ExportScope::Team,
+        ExportVisibility::Mine => ExportScope::Mine,
+    }
+}
+
+async fn run_notes_export(
+    config: &Config,
+    format: DigestFormat,
+    choice: DigestChoice<'_>,
+    out: Option<PathBuf>,
+) -> Result<ExitCode, String> {
+    let mut query = if choice.query.trim().is_empty() {
+        SearchQuery::default()
+    } else {
+        SearchQuery::parse(choice.query).map_err(|e| format!("--query: {}", e.0))?
+    };
+    let store = open_store(config).await?;
+    let heading = match choice.document {
+        Some(slug) => {
+            let doc = store
+                .load_document(slug)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| {
+                    format!("no document has the slug {slug:?} (import the corpus first)")
+                })?;
+            query.filters.documents = vec![doc.slug];
+            format!("Notes on {}", doc.title)
+        }
+        None if choice.query.trim().is_empty() => "Notes".to_owned(),
+        None => format!("Notes matching “{}”", choice.query.trim()),
+    };
+    let scope = export_scope(choice.visibility);
+    let filter = scope
+        .filter(analyst_id(&store, choice.analyst).await?)
+        .ok_or("--visibility mine needs --analyst NAME")?;
+    let notes = found_notes(
+        &store,
+        &query,
+        NoteOrder::Created { newest_first: true },
+        filter,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let iris = Iris::new(&config.public_base_url(config.addr));
+    let title = DigestTitle {
+        about: format!(
+            "From {} · {} · {}.",
+            iris.base(),
+            counted(notes.len() as u64, "note"),
+            scope.describe(choice.analyst)
+        ),
+        collection: format!("{}/notes", iris.base()),
+        heading,
+    };
+    let text = write_digest(&notes, format, &iris, &title).map_err(|e| e.to_string())?;
+    match out {
+        Some(path) if path.as_os_str() != "-" => {
+            std::fs::write(&path, text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            eprintln!("Wrote {} ({} notes).", path.display(), notes.len());
+        }
+        _ => print!("{text}"),
+    }
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
 async fn run_export(
     config: &Config,
     slug: &str,
@@ -390,22 +546,8 @@ async fn run_export(
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("no document has the slug {slug:?} (import the corpus first)"))?;
-    let analyst_id = match analyst {
-        Some(name) => Some(
-            store
-                .analyst_by_name(name)
-                .await
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("no analyst is named {name:?} (see: glossa analyst list)"))?
-                .id,
-        ),
-        None => None,
-    };
-    let scope = match visibility {
-        ExportVisibility::Public => ExportScope::Public,
-        ExportVisibility::Team => ExportScope::Team,
-        ExportVisibility::Mine => ExportScope::Mine,
-    };
+    let analyst_id = analyst_id(&store, analyst).await?;
+    let scope = export_scope(visibility);
     let filter = scope
         .filter(analyst_id)
         .ok_or("--visibility mine needs --analyst NAME")?;

@@ -8,6 +8,8 @@ pub mod cli;
 pub mod config;
 /// Corpus files to documents, and the import into the store.
 pub mod corpus;
+/// Digests of notes (CSV, Markdown, JSON-LD) for the pages and the command line.
+pub mod digest;
 /// Pure domain logic: footnotes, actors, Markdown, span rendering.
 pub mod domain;
 /// The one error type and its HTTP mapping.

@@ -90,7 +90,8 @@ mod tests {
         assert_eq!(meta.title.as_deref(), Some("T"));
         assert_eq!(meta.published.as_deref(), Some("2024-06-19"));
         assert_eq!(meta.tags, vec!["korea".to_string()]);
-        let graded = parse_metadata("author = \"A\"\noutlet = \" Carnegie \"\nreliability = \"b\"").unwrap();
+        let graded =
+            parse_metadata("author = \"A\"\noutlet = \" Carnegie \"\nreliability = \"b\"").unwrap();
         assert_eq!(graded.outlet.as_deref(), Some("Carnegie"));
         assert_eq!(graded.source_name(), Some("Carnegie"));
         assert_eq!(graded.reliability, Reliability::parse("B"));

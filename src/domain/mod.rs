@@ -10,6 +10,8 @@ pub mod annotation;
 pub mod article;
 /// Which actors are named together, sentence by sentence.
 pub mod cooccurrence;
+/// Digests of notes: CSV and Markdown.
+pub mod digest;
 /// The parsed document model shared by importers, store and renderer.
 pub mod document;
 /// Bare footnote-number detection in plain text.

@@ -23,6 +23,7 @@ pub mod assets;
 pub mod auth;
 pub mod cache;
 pub mod corrections;
+pub mod digest;
 pub mod etag;
 pub mod extract;
 pub mod facets;
@@ -199,6 +200,8 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::list_documents))
         .route("/search", get(search::search_page))
         .route("/notes", get(workspace::notes_page))
+        .route("/notes.csv", get(digest::notes_csv))
+        .route("/notes.md", get(digest::notes_md))
         .route("/actors", get(actors::actors_page))
         .route(
             "/actors/unknown",
@@ -214,6 +217,8 @@ pub fn router(state: AppState) -> Router {
         .route("/documents/{slug}", get(pages::show_document))
         .route("/documents/{slug}/", get(pages::redirect_document))
         .route("/documents/{slug}/export.html", get(pages::export_document))
+        .route("/documents/{slug}/notes.csv", get(digest::document_csv))
+        .route("/documents/{slug}/notes.md", get(digest::document_md))
         .route(
             "/login",
             get(session::show_login).post(session::create_session),

@@ -41,14 +41,14 @@ pub enum Sort {
 
 impl Sort {
     /// The order called `name` (as `as_str` writes it); newest first for anything else.
-    fn named(name: &str) -> Sort {
+    pub(super) fn named(name: &str) -> Sort {
         [Sort::Oldest, Sort::Updated, Sort::Relevance]
             .into_iter()
             .find(|sort| sort.as_str() == name)
             .unwrap_or_default()
     }
 
-    fn order(self) -> NoteOrder {
+    pub(super) fn order(self) -> NoteOrder {
         match self {
             Sort::Newest => NoteOrder::Created { newest_first: true },
             Sort::Oldest => NoteOrder::Created {
@@ -122,6 +122,19 @@ struct NotesPage {
 impl NotesPage {
     fn page_url(&self, page: i64) -> String {
         notes_url(&self.query, self.sort, Some(page))
+    }
+
+    /// This list as a digest: `csv` (with a byte order mark for spreadsheet programs when
+    /// `bom`) or `md`.
+    fn digest_url(&self, extension: &str, bom: bool) -> String {
+        let mut url = format!("/notes.{extension}?q={}", url_encode(&self.query));
+        if self.sort != Sort::default().as_str() {
+            url.push_str(&format!("&sort={}", self.sort));
+        }
+        if bom {
+            url.push_str("&bom=1");
+        }
+        url
     }
 
     fn sort_url(&self, sort: &str) -> String {

@@ -280,3 +280,119 @@ fn export_writes_the_annotated_file_and_notes_import_restores_it() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("not valid JSON"));
 }
+
+/// `glossa notes export` in its three formats: another tool's assessing note (graded by MISP
+/// tags alone) comes in by `notes import`, goes out as JSON-LD, comes back into a fresh
+/// database with its grades, and both databases write the same CSV.
+#[test]
+fn notes_export_writes_digests_and_its_json_ld_imports_back_with_the_grades() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |db: &str, args: &[&str]| {
+        let out = glossa()
+            .args(args)
+            .arg("--db")
+            .arg(dir.path().join(db))
+            .arg("--corpus")
+            .arg(repo_corpus())
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let seed = "russia-north-korea-chinese-views";
+    let from_tool = serde_json::json!([{
+        "type": "Annotation",
+        "id": "http://elsewhere.example/annotations/0123456789abcdef0123456789abcdef",
+        "creator": {"type": "Person", "name": "carol"},
+        "created": "2026-11-30T09:00:00Z",
+        "modified": "2026-11-30T09:00:00Z",
+        "motivation": "assessing",
+        "visibility": "team",
+        "body": [
+            {"type": "TextualBody", "value": "One outlet; unconfirmed.", "format": "text/markdown"},
+            {"type": "TextualBody", "value": "admiralty-scale:source-reliability=\"d\"", "purpose": "tagging"},
+            {"type": "TextualBody", "value": "admiralty-scale:information-credibility=\"4\"", "purpose": "tagging"}
+        ],
+        "target": {"source": format!("http://127.0.0.1:8080/documents/{seed}"),
+                   "selector": {"type": "TextQuoteSelector", "exact": "irked Beijing"}}
+    }]);
+    let incoming = dir.path().join("from-tool.json");
+    std::fs::write(&incoming, from_tool.to_string()).unwrap();
+    run("first.db", &["import"]);
+    run("first.db", &["notes", "import", incoming.to_str().unwrap()]);
+
+    let csv = run("first.db", &["notes", "export", "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().starts_with(
+        "document,paragraph,quote,body,tags,motivation,source_reliability,credibility,author"
+    ));
+    let row = lines.next().unwrap();
+    assert!(
+        row.contains(",irked Beijing,One outlet; unconfirmed.,,assessing,D,4,carol,"),
+        "{row}"
+    );
+    assert!(lines.next().is_none());
+    let md = run(
+        "first.db",
+        &["notes", "export", "--format", "md", "--document", seed],
+    );
+    assert!(
+        md.contains("**D4** (Source reliability D: Not usually reliable; credibility 4: Doubtful)"),
+        "{md}"
+    );
+    let none = run(
+        "first.db",
+        &[
+            "notes",
+            "export",
+            "--format",
+            "csv",
+            "--query",
+            "credibility:1-3",
+        ],
+    );
+    assert_eq!(none.lines().count(), 1, "{none}");
+
+    let jsonld = dir.path().join("notes.jsonld");
+    run(
+        "first.db",
+        &[
+            "notes",
+            "export",
+            "--format",
+            "jsonld",
+            "--out",
+            jsonld.to_str().unwrap(),
+        ],
+    );
+    run("second.db", &["import"]);
+    let restored = run("second.db", &["notes", "import", jsonld.to_str().unwrap()]);
+    assert!(restored.contains("1 added"), "{restored}");
+    assert_eq!(
+        run("second.db", &["notes", "export", "--format", "csv"]),
+        csv
+    );
+
+    let refused = glossa()
+        .args([
+            "notes",
+            "export",
+            "--format",
+            "csv",
+            "--query",
+            "credibility:0",
+            "--db",
+        ])
+        .arg(dir.path().join("first.db"))
+        .arg("--corpus")
+        .arg(repo_corpus())
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--query: credibility:"));
+}

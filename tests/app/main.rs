@@ -7,6 +7,7 @@ mod api;
 mod backend;
 mod browser;
 mod cli;
+mod digests;
 mod durability;
 mod export;
 mod grades;
