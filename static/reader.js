@@ -1165,7 +1165,8 @@
     // Keep the reader's place: the paragraph the note was on (or the notes on the document).
     const place = paragraph ? article.querySelector(`a.pnum[data-n="${paragraph}"]`) : document.getElementById("add-page-note");
     if (place) place.focus();
-    announce("Note deleted.");
+    // The history stays, as the note's tombstone, until its author purges it from there.
+    showHint(["Note deleted. Its history is kept: ", ["see it, or purge it", `/documents/${encodeURIComponent(slug)}/notes/${note.dataset.annotationId}/history`], "."], { sticky: true });
   };
 
   form.addEventListener("submit", (event) => {

@@ -116,6 +116,8 @@ pub struct MarginNote {
     pub modified: String,
     /// The Admiralty grades of an assessing note.
     pub grades: Grades,
+    /// Whether it was changed after it was written, so that it has a history to show.
+    pub edited: bool,
 }
 
 impl MarginNote {
@@ -341,6 +343,7 @@ fn margin_note(viewed: &ViewedNote, number: usize, anchored: bool) -> MarginNote
         context_after: anchor.map(|a| a.suffix.clone()).unwrap_or_default(),
         modified: note.modified.clone(),
         grades: note.grades,
+        edited: note.revision > 1,
     }
 }
 

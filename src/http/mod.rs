@@ -29,6 +29,7 @@ pub mod extract;
 pub mod facets;
 pub mod gazetteer;
 pub mod grades;
+pub mod history;
 pub mod limits;
 pub mod note_search;
 pub mod openapi;
@@ -173,6 +174,10 @@ pub fn router(state: AppState) -> Router {
             "/documents/{slug}/voices/corrections/{id}",
             get(corrections::show_correction).delete(corrections::delete_correction),
         )
+        .route(
+            "/documents/{slug}/annotations/{id}/revisions",
+            get(history::api_revisions),
+        )
         .route("/documents/{slug}/annotations/", container.clone())
         .route("/documents/{slug}/annotations", container)
         .route(
@@ -217,6 +222,10 @@ pub fn router(state: AppState) -> Router {
         .route("/documents/{slug}", get(pages::show_document))
         .route("/documents/{slug}/", get(pages::redirect_document))
         .route("/documents/{slug}/export.html", get(pages::export_document))
+        .route(
+            "/documents/{slug}/notes/{id}/history",
+            get(history::history_page).post(history::history_form),
+        )
         .route("/documents/{slug}/notes.csv", get(digest::document_csv))
         .route("/documents/{slug}/notes.md", get(digest::document_md))
         .route(

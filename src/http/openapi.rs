@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use super::{
-    actors, annotations, api, corrections, gazetteer, grades, note_search, search, voices,
+    actors, annotations, api, corrections, gazetteer, grades, history, note_search, search, voices,
     workspace,
 };
 
@@ -58,6 +58,7 @@ pub struct ErrorDetail {
         annotations::update_annotation,
         annotations::delete_annotation,
         annotations::options_annotation,
+        history::api_revisions,
         show_openapi,
     ),
     components(schemas(ErrorEnvelope, ErrorDetail))

@@ -300,6 +300,22 @@ pub(crate) const TABLES: &[TableSpec] = &[
         ],
     },
     TableSpec {
+        name: "note_revisions",
+        identity: false,
+        columns: &[
+            ("annotation_id", Text),
+            ("seq", Int),
+            ("document_id", Int),
+            ("author_id", Int),
+            ("analyst_id", Int),
+            ("kind", Text),
+            ("restored_from", Int),
+            ("visibility", Text),
+            ("state", Text),
+            ("at", Time),
+        ],
+    },
+    TableSpec {
         name: "source_grades",
         identity: false,
         columns: &[

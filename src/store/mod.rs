@@ -18,6 +18,7 @@ pub mod annotations;
 pub mod copy;
 pub mod documents;
 pub mod grades;
+pub mod history;
 pub mod postgres;
 pub mod search;
 pub mod sqlite;

@@ -12,6 +12,7 @@ mod durability;
 mod export;
 mod grades;
 mod helpers;
+mod history;
 mod hostile;
 mod import;
 mod pages;

@@ -24,6 +24,8 @@ mod grades;
 #[path = "../app/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
+#[path = "../app/history.rs"]
+mod history;
 #[path = "../app/hostile.rs"]
 mod hostile;
 #[path = "../app/import.rs"]

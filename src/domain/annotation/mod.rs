@@ -5,6 +5,7 @@
 pub mod classifying;
 pub mod collection;
 pub mod context;
+pub mod history;
 pub mod import;
 pub mod jsonld;
 pub mod model;

@@ -3,8 +3,10 @@
 
 use sqlx::FromRow;
 
+use super::history::record;
 use super::{Handle, Tx};
 use crate::domain::anchor::{Anchor, DocumentText};
+use crate::domain::annotation::history::RevisionKind;
 use crate::domain::annotation::{KeptFields, Note, NoteContent, Visibility};
 use crate::domain::grades::{Credibility, Grades, Reliability};
 use crate::domain::html::SafeHtml;
@@ -129,6 +131,7 @@ struct AnchorRow {
     prefix: String,
     suffix: String,
     original_exact: String,
+    anchor_status: String,
 }
 
 impl Handle {
@@ -187,6 +190,14 @@ impl Handle {
                 modified: Timestamp::parse(&note.modified)?,
             };
             if insert_row(&mut tx, &row).await? == 1 {
+                record(
+                    &mut tx,
+                    note.id.as_str(),
+                    RevisionKind::Created,
+                    Some(analyst_id),
+                    None,
+                )
+                .await?;
                 summary.added += 1;
             } else {
                 summary.unchanged += 1;
@@ -287,6 +298,7 @@ impl Handle {
                 "a note with id {id} already exists"
             )));
         }
+        record(&mut tx, id, RevisionKind::Created, Some(analyst_id), None).await?;
         let note = fetch_note(&mut tx, id).await?;
         self.commit(tx).await?;
         Ok(Created::New(note.note))
@@ -415,6 +427,8 @@ impl Handle {
                 Conditional::Missing
             });
         }
+        let author = fetch_note(&mut tx, id).await?.analyst_id;
+        record(&mut tx, id, RevisionKind::Edited, Some(author), None).await?;
         let note = fetch_note(&mut tx, id).await?;
         self.commit(tx).await?;
         Ok(Conditional::Done(note.note))
@@ -426,6 +440,17 @@ impl Handle {
         revision: i64,
     ) -> StoreResult<Conditional<()>> {
         let mut tx = self.write().await?;
+        // The last state is kept as the deletion's revision: the note's tombstone.
+        let author: Option<i64> = sqlx::query_scalar(
+            "select analyst_id from annotations where id = $1 and revision = $2",
+        )
+        .bind(id)
+        .bind(revision)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(author) = author {
+            record(&mut tx, id, RevisionKind::Deleted, Some(author), None).await?;
+        }
         let done = sqlx::query("delete from annotations where id = $1 and revision = $2")
             .bind(id)
             .bind(revision)
@@ -495,7 +520,7 @@ async fn insert_row(tx: &mut Tx, row: &NoteRowIn<'_>) -> StoreResult<u64> {
     Ok(done.rows_affected())
 }
 
-async fn fetch_note(tx: &mut Tx, id: &str) -> StoreResult<OwnedNote> {
+pub(super) async fn fetch_note(tx: &mut Tx, id: &str) -> StoreResult<OwnedNote> {
     let sql = format!("{SELECT_NOTE} where n.id = $1");
     let row: NoteRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)
@@ -542,11 +567,12 @@ pub(super) async fn reanchor_rows(
     version: i64,
     paragraphs: &[&str],
 ) -> StoreResult<ReanchorCounts> {
+    let anchored = table;
     let table = table.name();
     // Only a table name of our own is formatted in.
     let rows: Vec<AnchorRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select id, start_cp, end_cp, exact, prefix, suffix, original_exact from {table}
-         where document_id = $1 and start_cp is not null"
+        "select id, start_cp, end_cp, exact, prefix, suffix, original_exact, anchor_status
+         from {table} where document_id = $1 and start_cp is not null"
     )))
     .bind(document_id)
     .fetch_all(&mut **tx)
@@ -557,7 +583,7 @@ pub(super) async fn reanchor_rows(
         let old = Anchor {
             start: usize::try_from(row.start_cp).unwrap_or(0),
             end: usize::try_from(row.end_cp).unwrap_or(0),
-            exact: row.exact,
+            exact: row.exact.clone(),
             prefix: row.prefix,
             suffix: row.suffix,
         };
@@ -570,6 +596,10 @@ pub(super) async fn reanchor_rows(
             AnchorStatus::Orphan => counts.orphan += 1,
         }
         let anchor = outcome.anchor.unwrap_or(old);
+        let moved = anchor.start as i64 != row.start_cp
+            || anchor.end as i64 != row.end_cp
+            || anchor.exact != row.exact
+            || outcome.status.as_str() != row.anchor_status;
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "update {table} set anchor_status = $2, start_cp = $3, end_cp = $4, exact = $5,
                prefix = $6, suffix = $7, document_version = $8
@@ -585,6 +615,10 @@ pub(super) async fn reanchor_rows(
         .bind(version)
         .execute(&mut **tx)
         .await?;
+        // A note whose passage the new text moved gets a revision saying so.
+        if moved && matches!(anchored, AnchoredTable::Notes) {
+            record(tx, &row.id, RevisionKind::Reanchored, None, None).await?;
+        }
     }
     Ok(counts)
 }

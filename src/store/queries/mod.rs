@@ -14,6 +14,7 @@ mod copy;
 mod corrections;
 mod documents;
 mod grades;
+mod history;
 mod search;
 mod tags;
 mod voices;
