@@ -595,7 +595,10 @@ async fn the_openapi_description_covers_every_api_route() {
             "/api/documents/{slug}/annotations/{id}",
             vec!["get", "put", "delete", "options"],
         ),
-        ("/api/documents/{slug}/annotations/{id}/revisions", vec!["get"]),
+        (
+            "/api/documents/{slug}/annotations/{id}/revisions",
+            vec!["get"],
+        ),
         ("/api/documents/{slug}/voices", vec!["get"]),
         (
             "/api/documents/{slug}/voices/corrections",

@@ -271,3 +271,139 @@ fn acknowledged_notes_survive_kill_9_and_retries_never_duplicate() {
         attempts.len()
     );
 }
+
+/// The ETag's revision number, `"id-N"` → N.
+fn etag_revision(head: &str) -> Option<(String, i64)> {
+    let etag = head
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("etag: ")
+                .or_else(|| l.strip_prefix("ETag: "))
+        })?
+        .trim()
+        .to_owned();
+    let n = etag.trim_matches('"').rsplit('-').next()?.parse().ok()?;
+    Some((etag, n))
+}
+
+/// Killing the server while an analyst edits a note loses nothing of its history: each edit
+/// is in the history whole, with the note, or not at all; an acknowledged edit always is.
+#[test]
+fn an_edit_killed_mid_way_is_in_the_history_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = copy_corpus(dir.path());
+    let db = dir.path().join("history-kill.db");
+    let token = cli_add_analyst(&db, &corpus, "writer");
+    let bearer = format!("Bearer {token}");
+    let server = start(&db, &corpus);
+    let (status, body) = post(
+        &server.host,
+        &format!("/api/documents/{SEED}/annotations/"),
+        &token,
+        "history-first",
+        &note_json("first words"),
+    )
+    .unwrap();
+    assert_eq!(status, 201, "{body}");
+    let iri = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!(
+        "/api/documents/{SEED}/annotations/{}",
+        iri.rsplit('/').next().unwrap()
+    );
+    drop(server);
+
+    let started = Instant::now();
+    let mut acknowledged: Vec<String> = Vec::new();
+    let mut attempted: Vec<String> = vec!["first words".to_owned()];
+    let mut loops = 0;
+    while loops < 30 && started.elapsed() < Duration::from_secs(60) {
+        let server = start(&db, &corpus);
+        let host = server.host.clone();
+        let (bearer, path) = (bearer.clone(), path.clone());
+        let writer = std::thread::spawn(move || {
+            let mut tried = Vec::new();
+            let mut acked = Vec::new();
+            for n in 0.. {
+                let Some((_, head, _)) = crate::helpers::http_exchange(
+                    &host,
+                    "GET",
+                    &path,
+                    &[("Authorization", bearer.as_str())],
+                    "",
+                ) else {
+                    break;
+                };
+                let Some((etag, _)) = etag_revision(&head) else {
+                    break;
+                };
+                let text = format!("edit {loops}-{n}: “words” ✓");
+                tried.push(text.clone());
+                let outcome = http_request(
+                    &host,
+                    "PUT",
+                    &path,
+                    &[
+                        ("Authorization", bearer.as_str()),
+                        ("If-Match", etag.as_str()),
+                        ("Content-Type", "application/ld+json"),
+                    ],
+                    &note_json(&text),
+                );
+                match outcome {
+                    Some((200, _)) => acked.push(text),
+                    Some(_) => {}
+                    None => break,
+                }
+            }
+            (tried, acked)
+        });
+        std::thread::sleep(Duration::from_millis(20 + (loops as u64 * 7919) % 180));
+        drop(server);
+        let (tried, acked) = writer.join().unwrap();
+        attempted.extend(tried);
+        acknowledged.extend(acked);
+        loops += 1;
+    }
+    assert!(
+        loops >= 5 && !acknowledged.is_empty(),
+        "{loops} loops, {} edits",
+        acknowledged.len()
+    );
+
+    let server = start(&db, &corpus);
+    let auth = [("Authorization", bearer.as_str())];
+    let (_, head, note) =
+        crate::helpers::http_exchange(&server.host, "GET", &path, &auth, "").unwrap();
+    let (_, revision) = etag_revision(&head).unwrap();
+    let note: serde_json::Value = serde_json::from_str(&note).unwrap();
+    let (status, history) =
+        http_request(&server.host, "GET", &format!("{path}/revisions"), &auth, "").unwrap();
+    assert_eq!(status, 200, "{history}");
+    let history: serde_json::Value = serde_json::from_str(&history).unwrap();
+    let revisions = history["revisions"].as_array().unwrap();
+    let bodies: Vec<&str> = revisions
+        .iter()
+        .map(|r| r["state"]["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        revisions.len() as i64,
+        revision,
+        "one revision per change the note took, no more, no fewer"
+    );
+    assert_eq!(bodies.last().copied(), note["body"][0]["value"].as_str());
+    assert!(bodies.iter().all(|b| attempted.iter().any(|a| a == b)));
+    for edit in &acknowledged {
+        assert!(
+            bodies.contains(&edit.as_str()),
+            "acknowledged edit {edit:?} is in the history"
+        );
+    }
+    eprintln!(
+        "history kill -9 loops: {loops}, {} edits acknowledged, {} revisions",
+        acknowledged.len(),
+        revisions.len()
+    );
+}
