@@ -98,6 +98,7 @@ fn benches(c: &mut Criterion) {
                 Judgements {
                     corrections: &[],
                     grading: &DocumentGrading::default(),
+                    histories: None,
                 },
                 &iris,
                 now,

@@ -60,6 +60,9 @@ enum Command {
         /// The analyst whose view to export.
         #[arg(long)]
         analyst: Option<String>,
+        /// List each note's revisions under it.
+        #[arg(long)]
+        history: bool,
     },
     /// Write a generated corpus (the seed's sentences reshuffled) for measuring at scale.
     GenCorpus {
@@ -223,7 +226,15 @@ pub async fn run(cli: Cli) -> ExitCode {
             out,
             visibility,
             analyst,
-        } => run_export(&cli.config, &slug, out, visibility, analyst.as_deref()).await,
+            history,
+        } => {
+            let choice = ExportChoice {
+                visibility,
+                analyst: analyst.as_deref(),
+                history,
+            };
+            run_export(&cli.config, &slug, out, choice).await
+        }
     };
     match result {
         Ok(code) => code,
@@ -533,13 +544,24 @@ async fn run_notes_export(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Which notes `export` writes, and whether with their histories.
+struct ExportChoice<'a> {
+    visibility: ExportVisibility,
+    analyst: Option<&'a str>,
+    history: bool,
+}
+
 async fn run_export(
     config: &Config,
     slug: &str,
     out: Option<PathBuf>,
-    visibility: ExportVisibility,
-    analyst: Option<&str>,
+    choice: ExportChoice<'_>,
 ) -> Result<ExitCode, String> {
+    let ExportChoice {
+        visibility,
+        analyst,
+        history,
+    } = choice;
     let store = open_store(config).await?;
     let doc = store
         .load_document(slug)
@@ -569,6 +591,16 @@ async fn run_export(
         .document_grading(doc.id)
         .await
         .map_err(|e| e.to_string())?;
+    let histories = if history {
+        Some(
+            store
+                .document_histories(doc.id)
+                .await
+                .map_err(|e| e.to_string())?,
+        )
+    } else {
+        None
+    };
     let iris = Iris::new(&config.public_base_url(config.addr));
     let html = export_html(
         &doc,
@@ -577,6 +609,7 @@ async fn run_export(
         Judgements {
             corrections: &corrections,
             grading: &grading,
+            histories: histories.as_ref(),
         },
         &iris,
         time::OffsetDateTime::now_utc(),

@@ -19,7 +19,11 @@ use crate::domain::voices::Voices;
 use crate::domain::wording::counted;
 use crate::store::annotations::NoteFilter;
 use crate::store::documents::StoredDocument;
+use std::collections::HashMap;
+
+use crate::domain::annotation::history::changes;
 use crate::store::grades::DocumentGrading;
+use crate::store::history::StoredRevision;
 use crate::store::voices::CorrectionEntry;
 
 /// The export's stylesheet, inlined.
@@ -48,6 +52,8 @@ struct ExportPage<'a> {
     source_iri: String,
     corrections: &'a [CorrectionEntry],
     grading: &'a DocumentGrading,
+    /// Each exported note's history, in lines, when asked for.
+    histories: HashMap<String, Vec<String>>,
     strip: crate::domain::strip::Strip,
 }
 
@@ -62,6 +68,10 @@ impl ExportPage<'_> {
 
     fn count(n: usize, noun: &str) -> String {
         counted(n as u64, noun)
+    }
+
+    fn history_of(&self, id: &str) -> &[String] {
+        self.histories.get(id).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -157,6 +167,35 @@ pub struct Judgements<'a> {
     pub corrections: &'a [CorrectionEntry],
     /// How far its source can be trusted, and who said so.
     pub grading: &'a DocumentGrading,
+    /// Each note's revisions, by note id, when the reader asked for the history.
+    pub histories: Option<&'a HashMap<String, Vec<StoredRevision>>>,
+}
+
+/// A note's revisions as the export lists them: "Revision 2 · edited · by alice · 2026-12-04
+/// — changed: the text".
+pub fn history_lines(revisions: &[StoredRevision]) -> Vec<String> {
+    revisions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let changed = i
+                .checked_sub(1)
+                .map(|before| changes(&revisions[before].state, &r.state))
+                .unwrap_or_default();
+            format!(
+                "Revision {} · {} · by {} · {}{}",
+                r.seq,
+                r.kind.as_str(),
+                r.by.as_deref().unwrap_or("a new version of the text"),
+                r.at.get(..10).unwrap_or(&r.at),
+                if changed.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — changed: {}", changed.join("; "))
+                }
+            )
+        })
+        .collect()
 }
 
 /// Renders the export of `doc` with `notes` (already filtered for who may see them), its
@@ -207,6 +246,15 @@ pub fn export_html(
         source_iri: iris.document(&doc.slug),
         corrections: judgements.corrections,
         grading: judgements.grading,
+        histories: judgements
+            .histories
+            .map(|all| {
+                notes
+                    .iter()
+                    .filter_map(|n| all.get(&n.id).map(|r| (n.id.clone(), history_lines(r))))
+                    .collect()
+            })
+            .unwrap_or_default(),
         strip: crate::domain::strip::mention_strip(&article.legend, &doc.analysed.mentions),
         article,
     }

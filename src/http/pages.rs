@@ -497,10 +497,12 @@ pub async fn page_not_found() -> HtmlError {
     ))
 }
 
-/// `?visibility=` of an export.
+/// `?visibility=&history=` of an export.
 #[derive(Debug, serde::Deserialize)]
 pub struct ExportQuery {
     visibility: Option<String>,
+    /// `1`: each note with its history.
+    history: Option<String>,
 }
 
 /// `GET /documents/{slug}/export.html[?visibility=public|team|mine]`: the annotated article
@@ -514,7 +516,11 @@ pub async fn export_document(
     query: Result<axum::extract::Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, HtmlError> {
     let viewer = viewer?;
-    let asked = match query.ok().and_then(|q| q.0.visibility) {
+    let query = query.ok().map(|q| q.0);
+    let with_history = query
+        .as_ref()
+        .is_some_and(|q| q.history.as_deref() == Some("1"));
+    let asked = match query.and_then(|q| q.visibility) {
         None => ExportScope::Team,
         Some(name) => ExportScope::parse(&name).ok_or_else(|| {
             AppError::client(
@@ -545,6 +551,11 @@ pub async fn export_document(
         .await
         .map(|stored| crate::store::voices::correction_entries(&stored))?;
     let grading = state.store.document_grading(doc.id).await?;
+    let histories = if with_history {
+        Some(state.store.document_histories(doc.id).await?)
+    } else {
+        None
+    };
     let html = export::export_html(
         &doc,
         &notes,
@@ -552,6 +563,7 @@ pub async fn export_document(
         export::Judgements {
             corrections: &corrections,
             grading: &grading,
+            histories: histories.as_ref(),
         },
         &state.iris,
         time::OffsetDateTime::now_utc(),

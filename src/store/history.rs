@@ -79,6 +79,14 @@ impl Store {
         on_backend!(self, db => db.restore_revision(id, seq, revision).await)
     }
 
+    /// The revisions of every note of the document `document_id`, by note id, oldest first.
+    pub async fn document_histories(
+        &self,
+        document_id: i64,
+    ) -> StoreResult<std::collections::HashMap<String, Vec<StoredRevision>>> {
+        on_backend!(self, read db => db.document_histories(document_id).await)
+    }
+
     /// Removes every revision of the deleted note `id`.
     pub async fn purge_note(&self, id: &str) -> StoreResult<Purge> {
         on_backend!(self, db => db.purge_note(id).await)

@@ -133,6 +133,26 @@ fn an_analyst_grades_the_source_and_a_claim_from_the_keyboard() {
     assert_eq!(results["badge"], "C3");
 }
 
+/// A note's history from the keyboard: "edited" in the margin, the history page, two
+/// revisions compared, the first restored and back in the margin; axe, and a phone's width.
+#[test]
+fn an_author_restores_a_revision_of_a_note_from_the_keyboard() {
+    if !browser_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = copy_corpus(dir.path());
+    let db = dir.path().join("history.db");
+    let alice = cli_add_analyst(&db, &corpus, "alice");
+    let server = start_server(&db, &corpus, &[]);
+    let results = run_script(
+        "history.cjs",
+        &[&format!("http://{}", server.host), &alice],
+        std::env::var_os("SCREENSHOT_DIR").as_deref().map(Path::new),
+    );
+    assert_eq!(results["revisions"], 3);
+}
+
 /// Correcting who says a sentence from the keyboard: reassigned to a known voice, given to a
 /// new one, said to report no one and undone; then the text changes and is imported again,
 /// and the corrections hold where their sentences went.

@@ -6,7 +6,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{BASE_URL, SEED, TestApp, select, text};
+use crate::helpers::{BASE_URL, TestApp, select, text};
 
 const MEMO: &str = "Officials in Seoul say Moscow hinted at closer ties with Pyongyang.\n\nA second paragraph about the Kremlin.\n";
 
@@ -222,6 +222,43 @@ async fn every_change_is_a_revision_that_can_be_compared_restored_and_purged() {
             .unwrap()
             .starts_with("passage: “Moscow hinted” (exact) → “Moscow hinted” (moved)"),
         "{history}"
+    );
+
+    // The export carries the history when asked for it, and only then.
+    let plain = app
+        .send(
+            "GET",
+            "/documents/memo/export.html",
+            Some(&alice),
+            None,
+            &[],
+        )
+        .await
+        .html();
+    assert!(select(&plain, ".sn-history").is_empty());
+    let with_history = app
+        .send(
+            "GET",
+            "/documents/memo/export.html?history=1",
+            Some(&alice),
+            None,
+            &[],
+        )
+        .await
+        .html();
+    let lines: Vec<String> = select(&with_history, ".sn-history li")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert!(
+        lines[1].starts_with("Revision 2 · edited · by alice · "),
+        "{lines:?}"
+    );
+    assert!(lines[1].ends_with("— changed: the text"), "{lines:?}");
+    assert!(
+        lines[4].contains("reanchored · by a new version of the text"),
+        "{lines:?}"
     );
 
     // Made private: the team no longer reads it, nor its history.

@@ -44,6 +44,8 @@ pub(super) async fn record(
 
 #[derive(FromRow)]
 struct RevisionRow {
+    #[sqlx(default)]
+    annotation_id: String,
     seq: i64,
     kind: String,
     by_name: Option<String>,
@@ -59,7 +61,43 @@ struct OwnerRow {
     slug: String,
 }
 
+impl RevisionRow {
+    fn revision(self) -> StoreResult<StoredRevision> {
+        Ok(StoredRevision {
+            seq: self.seq,
+            kind: RevisionKind::parse(&self.kind)
+                .ok_or_else(|| StoreError::Malformed(format!("revision kind {:?}", self.kind)))?,
+            by: self.by_name,
+            restored_from: self.restored_from,
+            state: serde_json::from_str(&self.state)
+                .map_err(|e| StoreError::Malformed(format!("revision state: {e}")))?,
+            at: self.at.rfc3339(),
+        })
+    }
+}
+
 impl Handle {
+    pub(in crate::store) async fn document_histories(
+        &self,
+        document_id: i64,
+    ) -> StoreResult<std::collections::HashMap<String, Vec<StoredRevision>>> {
+        let rows: Vec<RevisionRow> = sqlx::query_as(
+            "select r.annotation_id, r.seq, r.kind, a.name as by_name, r.restored_from, r.state, r.at
+             from note_revisions r left join analysts a on a.id = r.analyst_id
+             where r.document_id = $1 order by r.annotation_id, r.seq",
+        )
+        .bind(document_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut histories: std::collections::HashMap<String, Vec<StoredRevision>> =
+            std::collections::HashMap::new();
+        for row in rows {
+            let id = row.annotation_id.clone();
+            histories.entry(id).or_default().push(row.revision()?);
+        }
+        Ok(histories)
+    }
+
     pub(in crate::store) async fn note_history(
         &self,
         id: &str,
@@ -90,19 +128,7 @@ impl Handle {
                 .await?;
         let revisions = rows
             .into_iter()
-            .map(|row| {
-                Ok(StoredRevision {
-                    seq: row.seq,
-                    kind: RevisionKind::parse(&row.kind).ok_or_else(|| {
-                        StoreError::Malformed(format!("revision kind {:?}", row.kind))
-                    })?,
-                    by: row.by_name,
-                    restored_from: row.restored_from,
-                    state: serde_json::from_str(&row.state)
-                        .map_err(|e| StoreError::Malformed(format!("revision state: {e}")))?,
-                    at: row.at.rfc3339(),
-                })
-            })
+            .map(RevisionRow::revision)
             .collect::<StoreResult<Vec<_>>>()?;
         Ok(Some(StoredHistory {
             id: id.to_owned(),
