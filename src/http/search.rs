@@ -519,6 +519,10 @@ struct SearchPage {
 }
 
 impl SearchPage {
+    fn encoded(text: &str) -> String {
+        url_encode(text)
+    }
+
     fn page_url(&self, page: i64) -> String {
         format!("/search?q={}&page={page}", url_encode(&self.query))
     }

@@ -247,7 +247,17 @@ async fn digests_open_cleanly_hold_what_the_viewer_may_read_and_keep_formulas_in
     assert!(paragraphs.windows(2).all(|w| w[0] < w[1]), "{paragraphs:?}");
     assert_eq!(text.matches("### The whole document").count(), 1);
 
-    // The pages offer the downloads.
+    // The pages offer the downloads: a search's notes, …
+    let search = app
+        .send("GET", "/search?q=sanctions", Some(&alice), None, &[])
+        .await
+        .html();
+    let found: Vec<String> = crate::helpers::select(&search, ".search-notes .digest-links a")
+        .iter()
+        .filter_map(|a| a.value().attr("href").map(str::to_owned))
+        .collect();
+    assert_eq!(found[0], "/notes.csv?q=sanctions", "{found:?}");
+    // … and the notes list's.
     let notes_page = app
         .send("GET", "/notes?q=tag:sanctions", Some(&alice), None, &[])
         .await
