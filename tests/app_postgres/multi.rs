@@ -352,6 +352,7 @@ fn copy_moves_a_whole_sqlite_database_to_postgresql_which_then_serves_the_same_p
     let quoted = json!({"source": format!("http://glossa.team/documents/{SEED}"),
         "selector": {"type": "TextQuoteSelector", "exact": "Pyongyang and Moscow"}});
     let page = json!(format!("http://glossa.team/documents/{SEED}"));
+    let mut first_note = None;
     for (n, (visibility, target)) in [
         ("public", &quoted),
         ("team", &page),
@@ -377,7 +378,59 @@ fn copy_moves_a_whole_sqlite_database_to_postgresql_which_then_serves_the_same_p
         )
         .unwrap();
         assert_eq!(status, 201, "{answer}");
+        first_note.get_or_insert_with(|| {
+            note_id(&answer)
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        });
     }
+    let first_note = first_note.unwrap();
+    // An edit (so a history of two revisions) and a grade of the source.
+    let bearer = format!("Bearer {token}");
+    let note_path = format!("/api/documents/{SEED}/annotations/{first_note}");
+    let (_, head, _) = http_exchange(
+        &from_sqlite.host,
+        "GET",
+        &note_path,
+        &[("Authorization", bearer.as_str())],
+        "",
+    )
+    .unwrap();
+    let etag = head
+        .lines()
+        .find_map(|l| l.strip_prefix("etag: "))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let edit = json!({"body": {"value": "Edited, graded."}, "motivation": "assessing", "credibility": 2,
+        "target": quoted, "visibility": "public"});
+    let (status, _, answer) = http_exchange(
+        &from_sqlite.host,
+        "PUT",
+        &note_path,
+        &[
+            ("Authorization", bearer.as_str()),
+            ("Content-Type", "application/ld+json"),
+            ("If-Match", etag.as_str()),
+        ],
+        &edit.to_string(),
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{answer}");
+    let (status, _, answer) = http_exchange(
+        &from_sqlite.host,
+        "PUT",
+        &format!("/api/documents/{SEED}/reliability"),
+        &[
+            ("Authorization", bearer.as_str()),
+            ("Content-Type", "application/json"),
+        ],
+        r#"{"reliability": "F"}"#,
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{answer}");
     // A correction of who says a sentence: the rules' claim it replaces and the analyst's
     // own claim move with it.
     let correction =
@@ -399,6 +452,8 @@ fn copy_moves_a_whole_sqlite_database_to_postgresql_which_then_serves_the_same_p
     let said = glossa(&["copy", "--from", &source, "--to", &target]);
     assert!(said.contains("annotations: 4 rows"), "{said}");
     assert!(said.contains("voice_corrections: 1 rows"), "{said}");
+    assert!(said.contains("note_revisions: 5 rows"), "{said}");
+    assert!(said.contains("document_grades: 1 rows"), "{said}");
     assert!(said.contains("checked 4 notes' JSON-LD"), "{said}");
     let again = std::process::Command::new(env!("CARGO_BIN_EXE_glossa"))
         .args(["copy", "--from", &source, "--to", &target])
@@ -440,6 +495,9 @@ fn copy_moves_a_whole_sqlite_database_to_postgresql_which_then_serves_the_same_p
         format!("/api/documents/{SEED}/annotations/"),
         format!("/api/documents/{SEED}/voices"),
         "/voices/kcna".to_owned(),
+        format!("{note_path}/revisions"),
+        format!("/documents/{SEED}/notes.csv"),
+        format!("/documents/{SEED}/notes/{first_note}/history"),
         format!("/documents/{SEED}/export?visibility=mine"),
     ] {
         let get = |host: &str| {
