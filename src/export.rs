@@ -172,8 +172,14 @@ pub struct Judgements<'a> {
 }
 
 /// A note's revisions as the export lists them: "Revision 2 · edited · by alice · 2026-12-04
-/// — changed: the text".
+/// — changed: the text"; only those shared at least as widely as the note is now, as its
+/// history page shows them to readers other than its author.
 pub fn history_lines(revisions: &[StoredRevision]) -> Vec<String> {
+    let now = revisions.last().map_or(0, |r| r.state.visibility().reach());
+    let revisions: Vec<&StoredRevision> = revisions
+        .iter()
+        .filter(|r| r.state.visibility().reach() >= now)
+        .collect();
     revisions
         .iter()
         .enumerate()

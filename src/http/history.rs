@@ -26,7 +26,7 @@ async fn visible_history(
     state: &AppState,
     path: &AnnotationPath,
     viewer: &Viewer,
-) -> Result<StoredHistory, AppError> {
+) -> Result<(StoredHistory, usize), AppError> {
     state.check_reader(viewer)?;
     let history = state
         .store
@@ -41,11 +41,16 @@ async fn visible_history(
             Visibility::Team => viewer.analyst.is_some(),
             Visibility::Private => false,
         };
-    if visible {
-        Ok(history)
-    } else {
-        Err(AppError::note_not_found())
+    if !visible {
+        return Err(AppError::note_not_found());
     }
+    let mut history = history;
+    let left_out = if viewer.analyst_id() == Some(history.author_id) {
+        0
+    } else {
+        history.shared_part()
+    };
+    Ok((history, left_out))
 }
 
 /// `GET …/revisions`.
@@ -57,6 +62,8 @@ pub struct HistoryJson {
     author: String,
     /// Whether the note is deleted (its history is kept for the audit).
     deleted: bool,
+    /// Revisions left out for this reader: those shared less widely than the note is now.
+    left_out: usize,
     /// Oldest first.
     revisions: Vec<RevisionJson>,
 }
@@ -102,8 +109,9 @@ pub async fn api_revisions(
     path: AnnotationPath,
     viewer: Viewer,
 ) -> Result<Json<HistoryJson>, AppError> {
-    let history = visible_history(&state, &path, &viewer).await?;
+    let (history, left_out) = visible_history(&state, &path, &viewer).await?;
     Ok(Json(HistoryJson {
+        left_out,
         note: state.iris.annotation(&history.slug, &history.id),
         author: history.author.clone(),
         deleted: history.deleted,
@@ -153,6 +161,8 @@ struct HistoryPage {
     diff: Vec<DiffPart>,
     diff_changes: Vec<String>,
     message: Option<String>,
+    /// Revisions not shown to this reader.
+    left_out: usize,
 }
 
 /// `?from=&to=`: the two revisions to compare.
@@ -181,7 +191,7 @@ pub async fn history_page(
             "from and to are revision numbers: ?from=1&to=3.",
         ))
     })?;
-    let history = visible_history(&state, &path, &viewer).await?;
+    let (history, left_out) = visible_history(&state, &path, &viewer).await?;
     let title = state
         .store
         .load_document(path.slug.as_str())
@@ -237,6 +247,7 @@ pub async fn history_page(
                 restorable: is_author && !history.deleted && r.seq != last,
             })
             .collect(),
+        left_out,
         message: params
             .restored
             .filter(|seq| history.revision(*seq).is_some())
@@ -275,7 +286,7 @@ pub async fn history_form(
             "The form could not be read: send it from the note's history page.",
         )
     })?;
-    let history = visible_history(&state, &path, &viewer).await?;
+    let (history, _) = visible_history(&state, &path, &viewer).await?;
     if history.author_id != analyst.id {
         return Err(AppError::forbidden(
             "Only the note's author may restore or purge its history.",

@@ -45,6 +45,19 @@ impl StoredHistory {
         self.revisions.last()
     }
 
+    /// What someone other than the author may read: the revisions that were shared at least
+    /// as widely as the note is now, so that making a note public does not publish what it
+    /// said while it was private. Returns how many were left out.
+    pub fn shared_part(&mut self) -> usize {
+        let Some(now) = self.latest().map(|r| r.state.visibility().reach()) else {
+            return 0;
+        };
+        let before = self.revisions.len();
+        self.revisions
+            .retain(|r| r.state.visibility().reach() >= now);
+        before - self.revisions.len()
+    }
+
     /// The revision numbered `seq`.
     pub fn revision(&self, seq: i64) -> Option<&StoredRevision> {
         self.revisions.iter().find(|r| r.seq == seq)

@@ -325,3 +325,62 @@ async fn every_change_is_a_revision_that_can_be_compared_restored_and_purged() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn sharing_a_note_does_not_share_what_it_said_while_private() {
+    let app = TestApp::with_files(&[("memo.txt", MEMO)]).await;
+    let alice = app.add_analyst("alice").await;
+    let bob = app.add_analyst("bob").await;
+    let created = app
+        .send(
+            "POST",
+            "/api/documents/memo/annotations/",
+            Some(&alice),
+            Some(&json!({"visibility": "private",
+                         "body": {"type": "TextualBody", "value": "Draft: my source inside the ministry says so."},
+                         "target": memo_target()})),
+            &[],
+        )
+        .await;
+    let url = created.json()["id"].as_str().unwrap().replace(BASE_URL, "");
+    edit(
+        &app,
+        &alice,
+        &url,
+        json!({"visibility": "team", "body": {"type": "TextualBody", "value": "Officials say so."},
+               "target": memo_target()}),
+    )
+    .await;
+    let (status, shared) = revisions(&app, Some(&bob), &url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(shared["left_out"], 1);
+    assert_eq!(kinds(&shared), ["edited"]);
+    assert!(!shared.to_string().contains("inside the ministry"));
+    let (_, own) = revisions(&app, Some(&alice), &url).await;
+    assert_eq!(kinds(&own), ["created", "edited"]);
+    let id = url.rsplit('/').next().unwrap();
+    let page = app
+        .send(
+            "GET",
+            &format!("/documents/memo/notes/{id}/history"),
+            Some(&bob),
+            None,
+            &[],
+        )
+        .await;
+    assert!(!page.body.contains("inside the ministry"));
+    assert!(
+        page.body
+            .contains("1 earlier revision was shared less widely")
+    );
+    let export = app
+        .send(
+            "GET",
+            "/documents/memo/export.html?history=1",
+            Some(&bob),
+            None,
+            &[],
+        )
+        .await;
+    assert!(!export.body.contains("inside the ministry"));
+}

@@ -50,6 +50,15 @@ impl Visibility {
         }
     }
 
+    /// How widely it shares: private 0, team 1, public 2.
+    pub fn reach(self) -> u8 {
+        match self {
+            Visibility::Private => 0,
+            Visibility::Team => 1,
+            Visibility::Public => 2,
+        }
+    }
+
     /// Inverse of [`Visibility::as_str`].
     pub fn parse(name: &str) -> Option<Visibility> {
         [Visibility::Private, Visibility::Team, Visibility::Public]
