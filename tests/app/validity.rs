@@ -116,6 +116,57 @@ async fn pages_are_valid_html() {
         "{}",
         page.body
     );
+    // A graded source, and an assessing note edited once, so that the page shows grades and
+    // the note has a history with a diff to check.
+    let graded = app
+        .send(
+            "PUT",
+            &format!("/api/documents/{SEED}/reliability"),
+            Some(&token),
+            Some(&serde_json::json!({"reliability": "F"})),
+            &[],
+        )
+        .await;
+    assert_eq!(graded.status, axum::http::StatusCode::OK, "{}", graded.body);
+    let assessing = |body: &str| {
+        serde_json::json!({"motivation": "assessing", "credibility": 3, "sourceReliability": "C",
+            "body": [{"value": body}, {"value": "tag", "purpose": "tagging"}],
+            "target": {"source": source, "selector": {"type": "TextQuoteSelector", "exact": "Chinese Foreign Ministry"}}})
+    };
+    let created = app
+        .send(
+            "POST",
+            &format!("/api/documents/{SEED}/annotations/"),
+            Some(&token),
+            Some(&assessing("<b>Plausible</b> & \"sourced\"")),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        created.status,
+        axum::http::StatusCode::CREATED,
+        "{}",
+        created.body
+    );
+    let assessed_url = created.json()["id"]
+        .as_str()
+        .unwrap()
+        .replace(crate::helpers::BASE_URL, "");
+    let etag = created.header("etag").to_owned();
+    let edited = app
+        .send(
+            "PUT",
+            &assessed_url,
+            Some(&token),
+            Some(&assessing("<i>Less</i> plausible & \"unsourced\"")),
+            &[("if-match", &etag)],
+        )
+        .await;
+    assert_eq!(edited.status, axum::http::StatusCode::OK, "{}", edited.body);
+    let history = format!(
+        "/documents/{SEED}/notes/{}/history?from=1&to=2",
+        assessed_url.rsplit('/').next().unwrap()
+    );
     let alice = app
         .store
         .analyst_by_token(&glossa::http::auth::hash_secret(&token))
@@ -149,6 +200,8 @@ async fn pages_are_valid_html() {
         ("signed-in-notes", "/notes?q=tag:tag"),
         ("signed-in-tags", "/tags"),
         ("signed-in-unknown", "/actors/unknown"),
+        ("signed-in-history", history.as_str()),
+        ("signed-in-search", "/search?q=tag"),
     ] {
         let page = app
             .request(
