@@ -679,7 +679,7 @@
     const response = await fetch(window.location.pathname, { credentials: "same-origin" });
     if (!response.ok) throw new Error(`reload failed (${response.status})`);
     const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
-    for (const selector of [".page-notes", ".text", ".orphans"]) {
+    for (const selector of [".page-notes", ".text", ".orphans", ".source-grade"]) {
       const now = article.querySelector(selector);
       const next = fresh.querySelector(`article.document ${selector}`);
       if (now && next) now.replaceWith(document.adoptNode(next));

@@ -130,10 +130,20 @@ pub fn literal(text: &str) -> String {
     out
 }
 
-/// A note's Markdown body as it may stand in a digest: as written, except that raw HTML is
-/// shown as text rather than passed on to whatever renders the digest.
+/// A note's body as it may stand in a digest: its words and line breaks, every line made
+/// literal, so that no note can open a code fence, a heading, an image or a link that runs
+/// over the rest of the digest.
 fn body_markdown(body: &str) -> String {
-    body.replace('<', "&lt;")
+    body.lines()
+        .map(|line| {
+            if line.trim().is_empty() {
+                String::new()
+            } else {
+                format!("{}  ", literal(line))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Where in its document a note sits, for grouping: a paragraph, the whole document, or a
@@ -319,6 +329,10 @@ mod tests {
         assert_eq!(literal("- item"), "\\- item");
         assert_eq!(literal("*bold* <b>"), "\\*bold\\* &lt;b>");
         assert_eq!(
+            body_markdown("```\nopen fence\n# Heading\n![x](http://e/x.png)"),
+            "\\`\\`\\`  \nopen fence  \n\\# Heading  \n!\\[x\\](http://e/x.png)  "
+        );
+        assert_eq!(
             literal("From http://h on 2026-12-04."),
             "From http://h on 2026-12-04."
         );
@@ -363,7 +377,7 @@ mod tests {
             ),
             "{md}"
         );
-        assert!(md.contains("&lt;script>"), "{md}");
+        assert!(md.contains("\\*\\*Plausible.\\*\\* &lt;script>"), "{md}");
         assert!(
             md.contains("[open in glossa](<http://h/documents/d#note-a>)"),
             "{md}"

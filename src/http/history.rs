@@ -138,6 +138,8 @@ struct RevisionView {
     by: String,
     at: String,
     date: String,
+    /// HH:MM UTC, so that edits of one day tell apart.
+    time: String,
     restored_from: Option<i64>,
     changes: Vec<String>,
     /// Whether the author may bring it back (not the current state, note not deleted).
@@ -241,10 +243,11 @@ pub async fn history_page(
                     .clone()
                     .unwrap_or_else(|| "a new version of the text".to_owned()),
                 date: r.at.chars().take(10).collect(),
+                time: format!("{} UTC", r.at.chars().skip(11).take(5).collect::<String>()),
                 at: r.at.clone(),
                 restored_from: r.restored_from,
                 changes: revision_changes(&history, r),
-                restorable: is_author && !history.deleted && r.seq != last,
+                restorable: is_author && !history.deleted && r.state != latest.state,
             })
             .collect(),
         left_out,

@@ -154,6 +154,34 @@ async fn an_analyst_grades_the_seed_source_and_a_claim_and_the_grades_show_every
     assert_eq!(again.status, StatusCode::OK, "{}", again.body);
     assert_eq!(again.json()["body"], read.json()["body"]);
     assert_eq!(again.json()["credibility"], 3);
+    // A client that changes the property and sends back the MISP tag it read gets its change.
+    let mut changed = again.json();
+    changed["credibility"] = json!(5);
+    let etag = again.header("etag").to_owned();
+    let regraded = app
+        .send(
+            "PUT",
+            &note_url,
+            Some(&alice),
+            Some(&changed),
+            &[("if-match", &etag)],
+        )
+        .await;
+    assert_eq!(regraded.status, StatusCode::OK, "{}", regraded.body);
+    assert_eq!(regraded.json()["credibility"], 5);
+    let mut back = regraded.json();
+    back["credibility"] = json!(3);
+    let etag = regraded.header("etag").to_owned();
+    let restored = app
+        .send(
+            "PUT",
+            &note_url,
+            Some(&alice),
+            Some(&back),
+            &[("if-match", &etag)],
+        )
+        .await;
+    assert_eq!(restored.json()["credibility"], 3);
 
     // Another tool's note, graded by MISP tags alone: credibility 2, no reliability.
     let misp = json!({
@@ -193,9 +221,10 @@ async fn an_analyst_grades_the_seed_source_and_a_claim_and_the_grades_show_every
             "sourceReliability",
         ),
         (
-            json!({"motivation": "assessing", "credibility": 3,
-                   "body": {"type": "TextualBody", "value": "admiralty-scale:information-credibility=\"5\"", "purpose": "tagging"}}),
-            "body.value",
+            json!({"motivation": "assessing",
+                   "body": [{"type": "TextualBody", "value": "admiralty-scale:information-credibility=\"2\"", "purpose": "tagging"},
+                            {"type": "TextualBody", "value": "admiralty-scale:information-credibility=\"5\"", "purpose": "tagging"}]}),
+            "body[1].value",
         ),
     ] {
         let mut body = bad.clone();

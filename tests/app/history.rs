@@ -144,7 +144,10 @@ async fn every_change_is_a_revision_that_can_be_compared_restored_and_purged() {
         .collect();
     assert_eq!(
         (removed, added),
-        (vec!["hinted at".to_owned()], vec!["denied".to_owned()])
+        (
+            vec!["[removed: hinted at]".to_owned()],
+            vec!["[added: denied]".to_owned()]
+        )
     );
     assert_eq!(select(&compared, "ol.revisions > li").len(), 3);
     assert!(

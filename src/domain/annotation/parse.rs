@@ -255,20 +255,24 @@ fn parse_grades(
             )?);
         }
     }
+    // The property is the grade; a MISP tag is its copy for other tools, so a client that
+    // changes the property and sends back the tag it read keeps the new grade. Tags alone
+    // must agree with each other.
+    let (given_reliability, given_credibility) = (grades.reliability, grades.credibility);
     for (path, tag) in machine_tags {
-        let (field, agrees) = match *tag {
-            MachineTag::Reliability(r) => (
-                "sourceReliability",
-                *grades.reliability.get_or_insert(r) == r,
-            ),
-            MachineTag::Credibility(c) => {
-                ("credibility", *grades.credibility.get_or_insert(c) == c)
+        let agrees = match *tag {
+            MachineTag::Reliability(r) if given_reliability.is_none() => {
+                *grades.reliability.get_or_insert(r) == r
             }
+            MachineTag::Credibility(c) if given_credibility.is_none() => {
+                *grades.credibility.get_or_insert(c) == c
+            }
+            _ => true,
         };
         if !agrees {
             return Err(invalid(
                 path.as_str(),
-                format!("gives another grade than `{field}`; give one grade"),
+                "gives another grade than an earlier admiralty-scale tag of the same scale; give one",
             ));
         }
     }
