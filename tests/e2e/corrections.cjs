@@ -8,7 +8,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { check, launch, browserContext, signIn, keySelect, axeViolations, SEED_SLUG } = require('./lib.cjs');
+const { check, launch, browserContext, signIn, keySelect, axeViolations, SEED_SLUG, tabTo } = require('./lib.cjs');
 
 // Three words in a row of `sentence` with nothing but letters, so that a selection by words
 // reads exactly them.
@@ -29,18 +29,9 @@ async function facts(page, base) {
   return { voices, doc, text, sentence };
 }
 
-// Presses Tab until `selector` has focus, as a keyboard user would.
-async function tabTo(page, selector) {
-  for (let i = 0; i < 8; i++) {
-    if (await page.evaluate((s) => document.activeElement.matches(s), selector)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${selector}`);
-}
-
 // Saves the open dialog from its Save button and waits for the page to be read again.
 async function saveAndReload(page) {
-  await tabTo(page, '.voice-save');
+  await tabTo(page, '.voice-save', 8);
   await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
   await page.waitForFunction(() => document.querySelector('.voices-status').textContent !== '');
   return page.$eval('.voices-status', (s) => s.textContent);
@@ -141,7 +132,7 @@ async function correct(page, base, results) {
   await keySelect(page, across.paragraph, across.run);
   await page.keyboard.press('w');
   await page.waitForSelector('#voice-editor[open]');
-  await tabTo(page, '.voice-save');
+  await tabTo(page, '.voice-save', 8);
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('#voice-editor .form-error:not([hidden])')?.textContent);
   results.across = await page.$eval('#voice-editor .form-error', (e) => e.textContent);

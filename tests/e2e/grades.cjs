@@ -3,16 +3,7 @@
 // axe. Run by tests/app/browser.rs: node grades.cjs BASE_URL ALICE_TOKEN. Prints one JSON line.
 'use strict';
 const path = require('path');
-const { check, launch, browserContext, signIn, keySelect, axeViolations, SEED_SLUG } = require('./lib.cjs');
-
-// Presses Tab until `selector` has focus, as a keyboard user would.
-async function tabTo(page, selector, most = 60) {
-  for (let i = 0; i < most; i++) {
-    if (await page.evaluate((s) => document.activeElement.matches(s), selector)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${selector}`);
-}
+const { check, launch, browserContext, signIn, keySelect, axeViolations, SEED_SLUG, tabTo } = require('./lib.cjs');
 
 // Chooses the option of the focused <select> whose text starts with `start`, by arrow keys.
 async function arrowTo(page, start) {

@@ -4,15 +4,7 @@
 // Run by tests/app/browser.rs: node history.cjs BASE_URL ALICE_TOKEN. Prints one JSON line.
 'use strict';
 const path = require('path');
-const { check, launch, browserContext, signIn, api, axeViolations, SEED_SLUG } = require('./lib.cjs');
-
-async function tabTo(page, selector, most = 200) {
-  for (let i = 0; i < most; i++) {
-    if (await page.evaluate((s) => document.activeElement.matches(s), selector)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${selector}`);
-}
+const { check, launch, browserContext, signIn, api, axeViolations, SEED_SLUG, tabTo } = require('./lib.cjs');
 
 (async () => {
   const base = process.argv[2];
@@ -41,7 +33,7 @@ async function tabTo(page, selector, most = 200) {
     // The margin says the note was edited; Tab reaches the link, Enter opens the history.
     await page.reload();
     await page.focus('#doc-title');
-    await tabTo(page, `#note-${id} a.note-history`);
+    await tabTo(page, `#note-${id} a.note-history`, 200);
     await Promise.all([page.waitForURL(`**/notes/${id}/history`), page.keyboard.press('Enter')]);
     results.revisions = await page.$$eval('ol.revisions > li', (items) => items.length);
     check(results.revisions === 3, `three revisions listed (${results.revisions})`);

@@ -100,6 +100,15 @@ async function dragBetween(page, from, to) {
 }
 
 // Tabs until the link to paragraph `n` has focus, as a keyboard user would.
+// Presses Tab (at most `most` times) until `selector` has focus, as a keyboard user would.
+async function tabTo(page, selector, most = 60) {
+  for (let i = 0; i < most; i++) {
+    if (await page.evaluate((s) => document.activeElement.matches(s), selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
 async function tabToParagraph(page, n) {
   for (let i = 0; i < 120; i++) {
     await page.keyboard.press('Tab');
@@ -146,4 +155,4 @@ async function axeViolations(page) {
   });
 }
 
-module.exports = { check, launch, browserContext, signIn, api, textBox, drag, dragBetween, tabToParagraph, keySelect, axeViolations, SEED_SLUG };
+module.exports = { check, launch, browserContext, signIn, api, textBox, drag, dragBetween, tabTo, tabToParagraph, keySelect, axeViolations, SEED_SLUG };

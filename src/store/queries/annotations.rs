@@ -416,16 +416,7 @@ impl Handle {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
-            let exists: Option<i64> =
-                sqlx::query_scalar("select revision from annotations where id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            return Ok(if exists.is_some() {
-                Conditional::Stale
-            } else {
-                Conditional::Missing
-            });
+            return missed(&mut tx, id).await;
         }
         let author = fetch_note(&mut tx, id).await?.analyst_id;
         record(&mut tx, id, RevisionKind::Edited, Some(author), None).await?;
@@ -459,20 +450,25 @@ impl Handle {
         let outcome = if done.rows_affected() == 1 {
             Conditional::Done(())
         } else {
-            let exists: Option<i64> =
-                sqlx::query_scalar("select revision from annotations where id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if exists.is_some() {
-                Conditional::Stale
-            } else {
-                Conditional::Missing
-            }
+            missed(&mut tx, id).await?
         };
         self.commit(tx).await?;
         Ok(outcome)
     }
+}
+
+/// Why a change conditional on a note's revision matched no row: the note moved on (stale),
+/// or there is no such note.
+pub(super) async fn missed<T>(tx: &mut Tx, id: &str) -> StoreResult<Conditional<T>> {
+    let exists: Option<i64> = sqlx::query_scalar("select revision from annotations where id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(if exists.is_some() {
+        Conditional::Stale
+    } else {
+        Conditional::Missing
+    })
 }
 
 /// Inserts a note unless its id is taken; returns how many rows were written (0 or 1).

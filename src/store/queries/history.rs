@@ -3,7 +3,7 @@
 
 use sqlx::FromRow;
 
-use super::annotations::fetch_note;
+use super::annotations::{fetch_note, missed};
 use super::{Handle, Tx};
 use crate::domain::annotation::Note;
 use crate::domain::annotation::history::{NoteState, RevisionKind};
@@ -179,16 +179,7 @@ impl Handle {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
-            let exists: Option<i64> =
-                sqlx::query_scalar("select revision from annotations where id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            return Ok(if exists.is_some() {
-                Conditional::Stale
-            } else {
-                Conditional::Missing
-            });
+            return missed(&mut tx, id).await;
         }
         let author = fetch_note(&mut tx, id).await?.analyst_id;
         record(&mut tx, id, RevisionKind::Restored, Some(author), Some(seq)).await?;
