@@ -72,6 +72,8 @@ pub fn notes(doc: &StoredDocument, count: usize) -> Vec<Note> {
                 modified: "2026-01-01T00:00:00Z".into(),
                 revision: 1,
                 kept: Default::default(),
+                reply_to: None,
+                mentions: Vec::new(),
             }
         })
         .collect()
@@ -99,6 +101,7 @@ fn benches(c: &mut Criterion) {
                     corrections: &[],
                     grading: &DocumentGrading::default(),
                     histories: None,
+                    ghosts: &[],
                 },
                 &iris,
                 now,

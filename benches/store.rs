@@ -52,6 +52,8 @@ fn notes(doc: &AnalysedDocument, count: usize) -> Vec<ViewedNote> {
                     modified: "2026-01-01T00:00:00Z".into(),
                     revision: 1,
                     kept: Default::default(),
+                    reply_to: None,
+                    mentions: Vec::new(),
                 },
             }
         })
@@ -154,7 +156,9 @@ fn benches(c: &mut Criterion) {
         tags: vec![],
         grades: Grades::default(),
         visibility: Visibility::Team,
+        visibility_stated: true,
         selectors: Some(Default::default()),
+        reply_to: None,
         kept: Default::default(),
     };
     runtime

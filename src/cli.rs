@@ -577,6 +577,10 @@ async fn run_export(
         .list_notes(doc.id, filter, 0, i64::MAX)
         .await
         .map_err(|e| e.to_string())?;
+    let ghosts = store
+        .thread_ghosts(doc.id, &notes, filter)
+        .await
+        .map_err(|e| e.to_string())?;
     let claims = store
         .document_claims(&doc.slug)
         .await
@@ -610,6 +614,7 @@ async fn run_export(
             corrections: &corrections,
             grading: &grading,
             histories: histories.as_ref(),
+            ghosts: &ghosts,
         },
         &iris,
         time::OffsetDateTime::now_utc(),

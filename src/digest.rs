@@ -166,22 +166,32 @@ fn with_links<T>(
     iris: &Iris,
     write: impl FnOnce(&[DigestNote<'_>]) -> T,
 ) -> T {
-    let links: Vec<(String, String)> = notes
+    let links: Vec<(String, String, Option<String>)> = notes
         .iter()
         .map(|found| {
             let document = iris.document(&found.note.document_slug);
-            (format!("{document}#note-{}", found.note.id), document)
+            let parent = found
+                .note
+                .reply_to
+                .as_ref()
+                .map(|parent| format!("{document}#note-{parent}"));
+            (
+                format!("{document}#note-{}", found.note.id),
+                document,
+                parent,
+            )
         })
         .collect();
     let items: Vec<DigestNote<'_>> = notes
         .iter()
         .zip(&links)
-        .map(|(found, (link, document_link))| DigestNote {
+        .map(|(found, (link, document_link, parent))| DigestNote {
             note: &found.note,
             title: &found.title,
             paragraph: found.paragraph,
             link,
             document_link,
+            in_reply_to: parent.as_deref(),
         })
         .collect();
     write(&items)

@@ -10,7 +10,7 @@ use crate::domain::annotation::{
     CollectionLd, Iris, Note, PageInfo, collection_jsonld, page_jsonld,
 };
 use crate::domain::article::{
-    ArticleOptions, ArticleView, Overlays, ViewedNote, render_article_with,
+    ArticleOptions, ArticleView, GhostKind, Overlays, ViewedNote, render_article_with,
 };
 use crate::domain::document::{BlockKind, Metadata};
 use crate::domain::html::SafeHtml;
@@ -22,6 +22,7 @@ use crate::store::documents::StoredDocument;
 use std::collections::HashMap;
 
 use crate::domain::annotation::history::changes;
+use crate::domain::annotation::thread::Ghost;
 use crate::store::grades::DocumentGrading;
 use crate::store::history::StoredRevision;
 use crate::store::voices::CorrectionEntry;
@@ -169,6 +170,9 @@ pub struct Judgements<'a> {
     pub grading: &'a DocumentGrading,
     /// Each note's revisions, by note id, when the reader asked for the history.
     pub histories: Option<&'a HashMap<String, Vec<StoredRevision>>>,
+    /// The notes that exported replies answer but that are not exported (deleted, or not
+    /// shared so widely), so that their threads still read.
+    pub ghosts: &'a [Ghost],
 }
 
 /// A note's revisions as the export lists them: "Revision 2 · edited · by alice · 2026-12-04
@@ -230,6 +234,8 @@ pub fn export_html(
         Overlays {
             hits: &[],
             voices: Some(voices),
+            ghosts: judgements.ghosts,
+            link_base: iris.base(),
         },
     );
     let meta = &doc.analysed.parsed.meta;

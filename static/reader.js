@@ -10,6 +10,7 @@
   if (!article) return;
   const slug = article.dataset.slug;
   const documentIri = article.dataset.documentIri;
+  const containerIri = article.dataset.containerIri;
   const signedIn = article.dataset.signedIn === "true";
   const container = `/api/documents/${slug}/annotations/`;
   const status = document.getElementById("note-status");
@@ -636,6 +637,23 @@
     }
     if (focus) note.focus({ preventScroll: true });
   };
+  // Brings a note or a reply into view and focus; a reply's thread opens to show it.
+  const showNote = (note) => {
+    if (!note.matches("article.reply")) {
+      activate(note, { focus: true });
+      return;
+    }
+    const more = note.closest("details.more-replies");
+    if (more) more.open = true;
+    const root = note.closest("article.note");
+    if (root) activate(root);
+    note.scrollIntoView({ block: "nearest" });
+    note.focus({ preventScroll: true });
+  };
+  // On paper every reply shows.
+  window.addEventListener("beforeprint", () => {
+    for (const more of article.querySelectorAll("details.more-replies")) more.open = true;
+  });
   const moveBetweenNotes = (step) => {
     const all = allNotes();
     if (all.length === 0) return;
@@ -658,9 +676,10 @@
     }
     for (const actions of root.querySelectorAll(".note-actions")) {
       actions.hidden = false;
-      const note = actions.closest("article.note");
-      actions.querySelector(".note-edit").addEventListener("click", () => openEditor({ note }));
-      actions.querySelector(".note-delete").addEventListener("click", () => deleteNote(note));
+      const note = actions.closest("article.reply, article.note");
+      actions.querySelector(".note-edit")?.addEventListener("click", () => openEditor({ note }));
+      actions.querySelector(".note-delete")?.addEventListener("click", () => deleteNote(note));
+      actions.querySelector(".note-reply")?.addEventListener("click", () => openEditor({ replyTo: note }));
       const reattach = actions.querySelector(".note-reattach");
       if (reattach) {
         // Keep the reader's selection when the button is pressed.
@@ -918,6 +937,10 @@
   const draftLine = document.createElement("p");
   draftLine.className = "draft-note";
   dialog.querySelector(".form-error").before(draftLine);
+  const threadLine = document.createElement("p");
+  threadLine.className = "thread-note";
+  threadLine.hidden = true;
+  field("note-visibility").closest("p").after(threadLine);
   let editing = null;
 
   // An error line is an alert, heard as its words change, so nothing else announces it; it is
@@ -948,6 +971,7 @@
   const draftPrefix = `glossa.draft.${article.dataset.analyst}.`;
   const draftKey = () => {
     if (editing.note) return `${draftPrefix}${slug}.note.${editing.id}`;
+    if (editing.replyTo) return `${draftPrefix}${slug}.reply.${editing.replyTo.dataset.annotationId}`;
     if (editing.target) return `${draftPrefix}${slug}.passage.${editing.target.start}-${editing.target.end}`;
     return `${draftPrefix}${slug}.page`;
   };
@@ -1004,20 +1028,49 @@
   }
   field("note-motivation").addEventListener("change", syncGrades);
 
-  const openEditor = ({ note, target }) => {
+  // A reply is read by no more people than the note it answers: wider choices are disabled.
+  const REACH = { private: 0, team: 1, public: 2 };
+  const limitVisibility = (parent) => {
+    const widest = parent ? parent.dataset.visibility || "private" : "public";
+    for (const option of field("note-visibility").options) {
+      option.disabled = REACH[option.value] > REACH[widest];
+    }
+    threadLine.hidden = !parent;
+    threadLine.textContent = parent && widest !== "public"
+      ? `A reply is read by no more people than the note it answers, which is ${widest === "team" ? "shared with the team" : "private"}.`
+      : "";
+    threadLine.hidden = threadLine.textContent === "";
+  };
+  const parentOf = (reply) => {
+    const id = reply && reply.dataset.replyTo;
+    return id ? document.getElementById(`note-${id}`) : null;
+  };
+  const wordsOfNote = (note) => (note.querySelector(".note-body")?.textContent || "").trim().split(/\s+/).slice(0, 12).join(" ");
+  const openEditor = ({ note, target, replyTo }) => {
     hideHint();
     editing = note
       ? { note, id: note.dataset.annotationId, etag: note.dataset.etag }
-      : target ? { target } : { page: true };
+      : replyTo ? { replyTo } : target ? { target } : { page: true };
+    const isReply = Boolean(replyTo || (note && note.dataset.replyTo));
+    const parent = replyTo || parentOf(note);
     editing.original = note
       ? {
         body: note.dataset.body, tags: note.dataset.tags, motivation: note.dataset.motivation, visibility: note.dataset.visibility,
         credibility: note.dataset.credibility || "", reliability: note.dataset.reliability || "",
       }
-      : { body: "", tags: "", motivation: "commenting", visibility: "team", credibility: "", reliability: "" };
-    const title = note ? "Edit note" : target ? "New note" : "New note on the whole document";
+      : replyTo
+        ? { body: "", tags: "", motivation: "replying", visibility: replyTo.dataset.visibility || "team", credibility: "", reliability: "" }
+        : { body: "", tags: "", motivation: "commenting", visibility: "team", credibility: "", reliability: "" };
+    const replyOption = field("note-motivation").querySelector('option[value="replying"]');
+    replyOption.hidden = !isReply;
+    replyOption.disabled = !isReply;
+    // An existing reply whose parent is not on the page (deleted) may only narrow.
+    limitVisibility(isReply ? (parent || note) : null);
+    const title = note ? (isReply ? "Edit reply" : "Edit note") : replyTo ? `Reply to ${replyTo.dataset.creator}` : target ? "New note" : "New note on the whole document";
     dialog.querySelector("h2").textContent = title;
-    const quote = note ? (note.querySelector(".note-quote")?.textContent || "") : target ? target.exact : "";
+    const quote = replyTo
+      ? `${replyTo.dataset.creator}: ${wordsOfNote(replyTo)}…`
+      : note ? (note.querySelector(":scope > .note-quote")?.textContent || "") : target ? target.exact : "";
     const quoteBox = dialog.querySelector(".note-form-quote");
     quoteBox.textContent = quote;
     quoteBox.hidden = quote === "";
@@ -1043,7 +1096,7 @@
   const closeEditor = () => {
     if (hasDraft()) {
       saveDraft();
-      const where = editing.note ? "edit this note" : editing.target ? "write on this passage" : "write a note on the whole document";
+      const where = editing.note ? "edit this note" : editing.replyTo ? "reply to this note" : editing.target ? "write on this passage" : "write a note on the whole document";
       if (!window.confirm(`Close the editor? Your draft is kept on this device and comes back when you next ${where}.`)) return;
     }
     dialog.close();
@@ -1102,11 +1155,14 @@
       }
       response = await putNote(editing.id, editing.etag, (await current.json()).target);
     } else {
+      const target = editing.replyTo
+        ? `${containerIri}${editing.replyTo.dataset.annotationId}`
+        : editing.target ? passage(editing.target) : documentIri;
       response = await fetch(container, {
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/ld+json" },
-        body: JSON.stringify(annotationJson(editing.target ? passage(editing.target) : documentIri)),
+        body: JSON.stringify(annotationJson(target)),
       });
     }
     if (!response.ok) {
@@ -1116,14 +1172,15 @@
     }
     const saved = await response.json();
     const wasEdit = Boolean(editing.note);
+    const wasReply = Boolean(editing.replyTo);
     localStorage.removeItem(draftKey());
     editing = null;
     dialog.close();
     window.getSelection().removeAllRanges();
     await refresh();
     const note = document.getElementById(`note-${saved.id.split("/").pop()}`);
-    if (note) activate(note, { focus: true });
-    announce(wasEdit ? "Note saved." : "Note added.");
+    if (note) showNote(note);
+    announce(wasEdit ? "Note saved." : wasReply ? "Reply added." : "Note added.");
   };
 
   // An orphaned note is re-attached to the passage selected now; its text stays the same.

@@ -5,10 +5,12 @@ use std::collections::HashMap;
 
 use super::actors::{Actor, ActorKind};
 use super::anchor::{Anchor, DocumentText};
+use super::annotation::thread::{Ghost, threads};
 use super::annotation::{Note, Visibility};
 use super::document::{AnalysedDocument, BlockKind, FootnoteRef};
 use super::grades::Grades;
 use super::html::SafeHtml;
+use super::mentions::link_mentions;
 use super::reanchor::AnchorStatus;
 use super::spans::{self, Marker, MarkerKind, Span, SpanKind};
 use super::voices::{Attribution, Claim, Voice, Voices};
@@ -42,10 +44,44 @@ impl MarginNote {
         self.quote.is_empty()
     }
 
-    /// What the note is, for assistive technology: "Note by alice on “Pyongyang and Moscow”".
-    /// No number: on the page, numbers would change as notes are added, deleted or hidden.
+    /// What the note is, for assistive technology: "Note by alice on “Pyongyang and Moscow”",
+    /// "Reply by bob to alice". No number: on the page, numbers would change as notes are
+    /// added, deleted or hidden.
     pub fn label(&self) -> String {
-        format!("Note by {} {}", self.creator, self.on_what())
+        match (&self.ghost, &self.answers) {
+            (Some(ghost), _) => ghost.words().to_owned(),
+            (None, Some(answers)) => format!("Reply by {} to {answers}", self.creator),
+            (None, None) => format!("Note by {} {}", self.creator, self.on_what()),
+        }
+    }
+
+    /// Whether it answers another note.
+    pub fn is_reply(&self) -> bool {
+        self.answers.is_some()
+    }
+
+    /// "2 replies", for a thread's first note; empty without replies.
+    pub fn reply_count(&self) -> String {
+        match self.replies.iter().filter(|r| r.ghost.is_none()).count() {
+            0 => String::new(),
+            1 => "1 reply".to_owned(),
+            n => format!("{n} replies"),
+        }
+    }
+
+    /// The replies shown at once; the others wait behind "more replies".
+    pub fn first_replies(&self) -> &[MarginNote] {
+        &self.replies[..self.replies.len().min(1)]
+    }
+
+    /// The replies after the first.
+    pub fn later_replies(&self) -> &[MarginNote] {
+        self.replies.get(1..).unwrap_or_default()
+    }
+
+    /// How far a reply is indented: its depth in the thread, at most 3.
+    pub fn indent(&self) -> usize {
+        self.depth.min(3)
     }
 
     /// The label with the note's number, where numbers are fixed and shown (the export's
@@ -118,6 +154,35 @@ pub struct MarginNote {
     pub grades: Grades,
     /// Whether it was changed after it was written, so that it has a history to show.
     pub edited: bool,
+    /// For a reply, whom it answers: "alice", or "a deleted note".
+    pub answers: Option<String>,
+    /// For a reply, the id of the note it answers.
+    pub parent: Option<String>,
+    /// For a reply, its depth in the thread (1: it answers the thread's first note).
+    pub depth: usize,
+    /// For the first note of a thread, its replies in reading order.
+    pub replies: Vec<MarginNote>,
+    /// Set when this stands in for a note the reader cannot see.
+    pub ghost: Option<GhostKind>,
+}
+
+/// What stands in for a note that replies answer but the reader cannot see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GhostKind {
+    /// Its author deleted it.
+    Deleted,
+    /// It is not shared with the reader.
+    Unshared,
+}
+
+impl GhostKind {
+    /// The placeholder's words.
+    pub fn words(self) -> &'static str {
+        match self {
+            GhostKind::Deleted => "Deleted note",
+            GhostKind::Unshared => "A note not shared with you",
+        }
+    }
 }
 
 impl MarginNote {
@@ -211,14 +276,8 @@ impl ArticleView {
     /// The grades of the assessed passages among the notes shown, each badge with how many
     /// notes give it: the most reliable sources first, then the most credible claims.
     pub fn assessed(&self) -> Vec<GradeCount> {
-        let notes = self
-            .paragraphs
-            .iter()
-            .flat_map(|p| &p.notes)
-            .chain(&self.orphans)
-            .chain(&self.page_notes);
         let mut counts: HashMap<Grades, usize> = HashMap::new();
-        for note in notes.filter(|n| !n.grades.is_empty()) {
+        for note in self.shown_notes().filter(|n| !n.grades.is_empty()) {
             *counts.entry(note.grades).or_default() += 1;
         }
         let mut graded: Vec<(Grades, usize)> = counts.into_iter().collect();
@@ -272,11 +331,14 @@ impl ArticleView {
             .next()
     }
 
-    /// Every note shown, in reading order.
-    pub fn note_count(&self) -> usize {
-        self.page_notes.len()
-            + self.paragraphs.iter().map(|p| p.notes.len()).sum::<usize>()
-            + self.orphans.len()
+    /// Every note shown, replies after the note they answer, placeholders left out.
+    pub fn shown_notes(&self) -> impl Iterator<Item = &MarginNote> {
+        self.page_notes
+            .iter()
+            .chain(self.paragraphs.iter().flat_map(|p| &p.notes))
+            .chain(&self.orphans)
+            .flat_map(|root| std::iter::once(root).chain(&root.replies))
+            .filter(|note| note.ghost.is_none())
     }
 }
 
@@ -311,7 +373,7 @@ pub struct ViewedNote {
     pub own: bool,
 }
 
-fn margin_note(viewed: &ViewedNote, number: usize, anchored: bool) -> MarginNote {
+fn margin_note(viewed: &ViewedNote, number: usize, anchored: bool, base: &str) -> MarginNote {
     let note = &viewed.note;
     let anchor = note.anchor.as_ref();
     MarginNote {
@@ -322,7 +384,7 @@ fn margin_note(viewed: &ViewedNote, number: usize, anchored: bool) -> MarginNote
         motivation: note.motivation.clone(),
         visibility: note.visibility,
         tags: note.tags.clone(),
-        body_html: note.body_html.clone(),
+        body_html: link_mentions(&note.body_html, &note.mentions, base),
         quote: note.quote().to_owned(),
         own: viewed.own,
         etag: note.etag(),
@@ -344,6 +406,47 @@ fn margin_note(viewed: &ViewedNote, number: usize, anchored: bool) -> MarginNote
         modified: note.modified.clone(),
         grades: note.grades,
         edited: note.revision > 1,
+        answers: None,
+        parent: None,
+        depth: 0,
+        replies: Vec::new(),
+        ghost: None,
+    }
+}
+
+/// The placeholder for a note replies answer that the reader cannot see.
+fn ghost_note(ghost: &Ghost) -> MarginNote {
+    MarginNote {
+        id: ghost.id.clone(),
+        creator: String::new(),
+        created_date: String::new(),
+        created: String::new(),
+        motivation: String::new(),
+        visibility: Visibility::Private,
+        tags: Vec::new(),
+        body_html: SafeHtml::default(),
+        quote: String::new(),
+        own: false,
+        etag: String::new(),
+        body: String::new(),
+        number: 0,
+        anchored: false,
+        status: AnchorStatus::Exact,
+        original_quote: None,
+        context_before: String::new(),
+        context_after: String::new(),
+        modified: String::new(),
+        grades: Grades::default(),
+        edited: false,
+        answers: None,
+        parent: None,
+        depth: 0,
+        replies: Vec::new(),
+        ghost: Some(if ghost.deleted {
+            GhostKind::Deleted
+        } else {
+            GhostKind::Unshared
+        }),
     }
 }
 
@@ -366,6 +469,11 @@ pub struct Overlays<'a> {
     pub hits: &'a [Vec<std::ops::Range<usize>>],
     /// Whose view each sentence gives.
     pub voices: Option<&'a Voices>,
+    /// The notes that shown replies answer but the reader cannot see.
+    pub ghosts: &'a [Ghost],
+    /// Where links to glossa's pages start: empty on its own pages, its public URL in a
+    /// file read elsewhere.
+    pub link_base: &'a str,
 }
 
 /// [`render_article`] with search matches and voices laid over the text.
@@ -382,7 +490,7 @@ pub fn render_article_with(
     let legend = legend(doc, &by_id);
     let mut occurrences: HashMap<u32, u32> = HashMap::new();
     let mut cited: HashMap<u32, Vec<u32>> = HashMap::new();
-    let placed = place_notes(doc, notes, options.number_notes);
+    let placed = place_notes(doc, notes, &overlays, options.number_notes);
     let mut margins = placed.margins;
     let paragraphs = doc
         .parsed
@@ -581,7 +689,12 @@ struct PlacedNotes {
     page_notes: Vec<MarginNote>,
 }
 
-fn place_notes(doc: &AnalysedDocument, notes: &[ViewedNote], numbered: bool) -> PlacedNotes {
+fn place_notes(
+    doc: &AnalysedDocument,
+    notes: &[ViewedNote],
+    overlays: &Overlays<'_>,
+    numbered: bool,
+) -> PlacedNotes {
     let texts = doc.parsed.paragraph_texts();
     let text = DocumentText::new(&texts);
     let mut placed = PlacedNotes {
@@ -591,55 +704,149 @@ fn place_notes(doc: &AnalysedDocument, notes: &[ViewedNote], numbered: bool) -> 
         orphans: Vec::new(),
         page_notes: Vec::new(),
     };
+    let base = overlays.link_base;
+    let ghosts = overlays.ghosts;
+    let ids: Vec<&str> = notes
+        .iter()
+        .map(|v| v.note.id.as_str())
+        .chain(ghosts.iter().map(|g| g.id.as_str()))
+        .collect();
+    let parents: Vec<Option<&str>> = notes
+        .iter()
+        .map(|v| v.note.reply_to.as_deref())
+        .chain(ghosts.iter().map(|g| g.reply_to.as_deref()))
+        .collect();
+    let created: Vec<&str> = notes
+        .iter()
+        .map(|v| v.note.created.as_str())
+        .chain(ghosts.iter().map(|_| ""))
+        .collect();
+    let creators: HashMap<&str, &str> = notes
+        .iter()
+        .map(|v| (v.note.id.as_str(), v.note.creator.as_str()))
+        .collect();
+    // A thread is placed where its first note is; a reply is shown inside its thread.
     let mut in_text = Vec::new();
     let mut orphans = Vec::new();
     let mut on_page = Vec::new();
-    for viewed in notes {
-        match viewed.note.anchor.as_ref() {
-            None => on_page.push(viewed),
-            Some(anchor) => match locate(&text, &viewed.note, anchor) {
-                Some(range) => in_text.push((range, viewed)),
-                None => orphans.push(viewed),
+    for thread in threads(&parents, &ids, &created) {
+        let replies: Vec<MarginNote> = thread
+            .replies
+            .iter()
+            .map(|&(i, depth)| {
+                let mut reply = match notes.get(i) {
+                    Some(viewed) => margin_note(viewed, 0, true, base),
+                    None => ghost_note(&ghosts[i - notes.len()]),
+                };
+                reply.depth = depth;
+                reply.parent = parents[i].map(str::to_owned);
+                reply.answers = Some(
+                    parents[i]
+                        .and_then(|p| creators.get(p))
+                        .map_or_else(|| "a deleted note".to_owned(), |c| (*c).to_owned()),
+                );
+                reply
+            })
+            .collect();
+        match notes.get(thread.root) {
+            Some(viewed) => match viewed.note.anchor.as_ref() {
+                None => on_page.push((viewed.note.created.as_str(), Root::Note(viewed), replies)),
+                Some(anchor) => match locate(&text, &viewed.note, anchor) {
+                    Some(range) => in_text.push((range, Root::Note(viewed), replies)),
+                    None => orphans.push((Root::Note(viewed), replies)),
+                },
             },
+            None if replies.is_empty() => {}
+            None => {
+                let ghost = &ghosts[thread.root - notes.len()];
+                let range = ghost.anchor.as_ref().and_then(|a| {
+                    let fits = a.start < a.end
+                        && a.end <= text.len()
+                        && text.slice(a.start, a.end) == a.exact;
+                    fits.then_some((a.start, a.end))
+                });
+                match range {
+                    Some(range) => in_text.push((range, Root::Ghost(ghost), replies)),
+                    None => on_page.push(("", Root::Ghost(ghost), replies)),
+                }
+            }
         }
     }
-    // Page notes come first, as they are shown: above the text.
-    on_page.sort_by(|a, b| a.note.created.cmp(&b.note.created));
-    let first = on_page.len();
+    // Notes are numbered in the order they are shown: on the document, in the text, orphaned.
+    let mut number = 0;
+    let mut next_number = |root: &Root<'_>| match root {
+        Root::Note(_) => {
+            number += 1;
+            number
+        }
+        Root::Ghost(_) => 0,
+    };
+    on_page.sort_by(|a, b| a.0.cmp(b.0));
     placed.page_notes = on_page
         .into_iter()
-        .enumerate()
-        .map(|(k, v)| margin_note(v, k + 1, true))
+        .map(|(_, root, replies)| {
+            let number = next_number(&root);
+            root.margin_note(number, true, base, replies)
+        })
         .collect();
-    in_text.sort_by_key(|((start, end), _)| (*start, *end));
-    for (i, ((start, end), viewed)) in in_text.iter().enumerate() {
-        let pieces = text.paragraph_ranges(*start, *end);
-        for &(paragraph, start, end) in &pieces {
-            let kind = SpanKind::Note {
-                id: viewed.note.id.clone(),
-            };
-            placed
-                .highlights
-                .push((paragraph, Span { start, end, kind }));
+    in_text.sort_by_key(|((start, end), _, _)| (*start, *end));
+    for ((start, end), root, replies) in in_text {
+        let number = next_number(&root);
+        let pieces = text.paragraph_ranges(start, end);
+        if let Root::Note(viewed) = root {
+            for &(paragraph, start, end) in &pieces {
+                let kind = SpanKind::Note {
+                    id: viewed.note.id.clone(),
+                };
+                placed
+                    .highlights
+                    .push((paragraph, Span { start, end, kind }));
+            }
+            if let (true, Some(&(paragraph, _, end))) = (numbered, pieces.last()) {
+                placed.markers.push((
+                    paragraph,
+                    Marker {
+                        at: end,
+                        number: number as u32,
+                        kind: MarkerKind::Note,
+                    },
+                ));
+            }
         }
-        if let (true, Some(&(paragraph, _, end))) = (numbered, pieces.last()) {
-            placed.markers.push((
-                paragraph,
-                Marker {
-                    at: end,
-                    number: (first + i) as u32 + 1,
-                    kind: MarkerKind::Note,
-                },
-            ));
-        }
-        placed.margins[text.paragraph_at(*start)].push(margin_note(viewed, first + i + 1, true));
+        placed.margins[text.paragraph_at(start)]
+            .push(root.margin_note(number, true, base, replies));
     }
     placed.orphans = orphans
         .into_iter()
-        .enumerate()
-        .map(|(k, v)| margin_note(v, first + in_text.len() + k + 1, false))
+        .map(|(root, replies)| {
+            let number = next_number(&root);
+            root.margin_note(number, false, base, replies)
+        })
         .collect();
     placed
+}
+
+/// The first note of a thread: one the reader sees, or a placeholder for one they cannot.
+enum Root<'a> {
+    Note(&'a ViewedNote),
+    Ghost(&'a Ghost),
+}
+
+impl Root<'_> {
+    fn margin_note(
+        &self,
+        number: usize,
+        anchored: bool,
+        base: &str,
+        replies: Vec<MarginNote>,
+    ) -> MarginNote {
+        let mut note = match self {
+            Root::Note(viewed) => margin_note(viewed, number, anchored, base),
+            Root::Ghost(ghost) => ghost_note(ghost),
+        };
+        note.replies = replies;
+        note
+    }
 }
 
 /// Where a placed note's quote is in the current text. The import re-anchors notes in the

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::annotation::Note;
+use super::annotation::thread::threads;
 use super::markdown::plain_text;
 
 /// A note with what the digest says of its place.
@@ -22,10 +23,12 @@ pub struct DigestNote<'a> {
     pub link: &'a str,
     /// Its document's address in the reader.
     pub document_link: &'a str,
+    /// For a reply, the address of the note it answers.
+    pub in_reply_to: Option<&'a str>,
 }
 
 /// The CSV header, in column order.
-pub const CSV_COLUMNS: [&str; 14] = [
+pub const CSV_COLUMNS: [&str; 15] = [
     "document",
     "paragraph",
     "quote",
@@ -40,6 +43,7 @@ pub const CSV_COLUMNS: [&str; 14] = [
     "visibility",
     "anchor_status",
     "link",
+    "in_reply_to",
 ];
 
 /// A cell a spreadsheet would read as a formula (`= + - @`, or a tab or carriage return
@@ -71,7 +75,7 @@ pub fn csv(notes: &[DigestNote<'_>], bom: bool) -> Result<String, csv::Error> {
             .credibility
             .map(|c| c.number().to_string())
             .unwrap_or_default();
-        let cells: [&str; 14] = [
+        let cells: [&str; 15] = [
             item.title,
             &paragraph,
             note.quote(),
@@ -90,6 +94,7 @@ pub fn csv(notes: &[DigestNote<'_>], bom: bool) -> Result<String, csv::Error> {
                 ""
             },
             item.link,
+            item.in_reply_to.unwrap_or_default(),
         ];
         writer.write_record(cells.iter().map(|cell| inert_cell(cell).into_owned()))?;
     }
@@ -192,8 +197,25 @@ pub fn markdown(notes: &[DigestNote<'_>], heading: &str, about: &str) -> String 
                 ))
         });
         out.push_str(&format!("\n## [{}](<{document_link}>)\n", literal(title)));
+        // Replies follow the note they answer, wherever that note is listed.
+        let found = threads(
+            &items
+                .iter()
+                .map(|i| i.note.reply_to.as_deref())
+                .collect::<Vec<_>>(),
+            &items.iter().map(|i| i.note.id.as_str()).collect::<Vec<_>>(),
+            &items
+                .iter()
+                .map(|i| i.note.created.as_str())
+                .collect::<Vec<_>>(),
+        );
+        let creators: std::collections::HashMap<&str, &str> = items
+            .iter()
+            .map(|i| (i.note.id.as_str(), i.note.creator.as_str()))
+            .collect();
         let mut current = None;
-        for item in items {
+        for thread in found {
+            let item = items[thread.root];
             let here = place(item);
             if current != Some(here) {
                 current = Some(here);
@@ -203,20 +225,35 @@ pub fn markdown(notes: &[DigestNote<'_>], heading: &str, about: &str) -> String 
                     Place::Gone => "\n### Passages no longer in the text\n".to_owned(),
                 });
             }
-            out.push_str(&note_markdown(item));
+            out.push_str(&note_markdown(item, None));
+            for (reply, _) in thread.replies {
+                let reply = items[reply];
+                let answers = reply
+                    .note
+                    .reply_to
+                    .as_deref()
+                    .and_then(|p| creators.get(p).copied())
+                    .unwrap_or("a deleted note");
+                out.push_str(&note_markdown(reply, Some(answers)));
+            }
         }
     }
     out
 }
 
-fn note_markdown(item: &DigestNote<'_>) -> String {
+/// A note in Markdown; `answers` names whom a reply answers.
+fn note_markdown(item: &DigestNote<'_>, answers: Option<&str>) -> String {
     let note = item.note;
     let mut out = String::from("\n");
     if !note.quote().is_empty() {
         out.push_str(&format!("> {}\n\n", literal(note.quote())));
     }
+    let author = format!("**{}**", literal(&note.creator));
     let mut line = vec![
-        format!("**{}**", literal(&note.creator)),
+        match answers.or(note.reply_to.as_ref().map(|_| "a note not in this digest")) {
+            Some(answers) => format!("↳ {author} replying to {}", literal(answers)),
+            None => author,
+        },
         note.motivation.clone(),
     ];
     if let Some(badge) = note.grades.badge() {
@@ -277,6 +314,8 @@ mod tests {
             modified: "2026-12-04T10:00:00Z".into(),
             revision: 1,
             kept: KeptFields::default(),
+            reply_to: None,
+            mentions: Vec::new(),
         }
     }
 
@@ -302,6 +341,7 @@ mod tests {
             paragraph: Some(3),
             link: "http://h/documents/d#note-a",
             document_link: "http://h/documents/d",
+            in_reply_to: None,
         }];
         let text = csv(&items, false).unwrap();
         let mut lines = text.split("\r\n");
@@ -346,13 +386,25 @@ mod tests {
             Some("[link](javascript:x) # not a heading"),
         );
         let on_document = note("b", "Overall weak.", None);
+        let mut reply = note("c", "I disagree.", None);
+        reply.reply_to = Some("a".into());
+        reply.created = "2026-12-04T09:00:00Z".into();
         let items = [
+            DigestNote {
+                note: &reply,
+                title: "Ties",
+                paragraph: None,
+                link: "http://h/documents/d#note-c",
+                document_link: "http://h/documents/d",
+                in_reply_to: Some("http://h/documents/d#note-a"),
+            },
             DigestNote {
                 note: &on_passage,
                 title: "Ties",
                 paragraph: Some(2),
                 link: "http://h/documents/d#note-a",
                 document_link: "http://h/documents/d",
+                in_reply_to: None,
             },
             DigestNote {
                 note: &on_document,
@@ -360,12 +412,18 @@ mod tests {
                 paragraph: None,
                 link: "http://h/documents/d#note-b",
                 document_link: "http://h/documents/d",
+                in_reply_to: None,
             },
         ];
         let md = markdown(&items, "Notes on Ties", "From http://h");
         let whole = md.find("### The whole document").unwrap();
         let paragraph = md.find("### ¶ 2").unwrap();
         assert!(whole < paragraph, "{md}");
+        // A reply follows the note it answers, in that note's paragraph.
+        let reply_at = md.find("↳ **alice** replying to alice").unwrap();
+        assert!(reply_at > md.find("Plausible").unwrap(), "{md}");
+        assert!(reply_at > paragraph, "{md}");
+        assert_eq!(md.matches("I disagree.").count(), 1, "{md}");
         assert!(md.contains("## [Ties](<http://h/documents/d>)"), "{md}");
         assert!(
             md.contains("> \\[link\\](javascript:x) # not a heading"),

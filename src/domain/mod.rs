@@ -24,6 +24,8 @@ pub mod html;
 pub mod markdown;
 /// The co-occurrence matrix: who is named with whom, as a picture.
 pub mod matrix;
+/// `@name` mentions of analysts in notes.
+pub mod mentions;
 /// Names in a text that the gazetteer does not know.
 pub mod names;
 /// Re-anchoring notes after the text changed.

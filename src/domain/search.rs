@@ -8,7 +8,7 @@
 //! Moscow OR Kremlin           either
 //! -Beijing                    not this
 //! sanction*                   any word starting so
-//! actor:RUS doc:SLUG after:2024-06-01 before:2025 tag:… author:… motivation:… status:orphan
+//! actor:RUS doc:SLUG after:2024-06-01 before:2025 tag:… author:… mentions:… motivation:… status:orphan
 //! reliability:A-B credibility:1-3
 //! ```
 //!
@@ -44,6 +44,8 @@ pub struct Filters {
     pub tags: Vec<String>,
     /// `author:NAME`: notes by one of these analysts.
     pub authors: Vec<String>,
+    /// `mentions:NAME`: notes whose body mentions all of these analysts (`@name`).
+    pub mentions: Vec<String>,
     /// `motivation:M`: notes with one of these motivations.
     pub motivations: Vec<String>,
     /// `status:S`: notes anchored so (`exact`, `moved`, `fuzzy`, `ambiguous`, `orphan`).
@@ -70,6 +72,7 @@ impl Filters {
         self.documents.extend(more.documents);
         self.tags.extend(more.tags);
         self.authors.extend(more.authors);
+        self.mentions.extend(more.mentions);
         self.motivations.extend(more.motivations);
         self.statuses.extend(more.statuses);
         self.visibilities.extend(more.visibilities);
@@ -96,6 +99,7 @@ impl Filters {
     pub fn only_notes(&self) -> bool {
         !(self.tags.is_empty()
             && self.authors.is_empty()
+            && self.mentions.is_empty()
             && self.motivations.is_empty()
             && self.statuses.is_empty()
             && self.visibilities.is_empty()
@@ -127,7 +131,7 @@ pub const MAX_QUERY_CHARS: usize = 500;
 /// Most terms and filters in one search.
 pub const MAX_TERMS: usize = 32;
 
-const FIELD_NAMES: [&str; 13] = [
+const FIELD_NAMES: [&str; 14] = [
     "actor",
     "voice",
     "official",
@@ -138,11 +142,12 @@ const FIELD_NAMES: [&str; 13] = [
     "before",
     "tag",
     "author",
+    "mentions",
     "motivation",
     "status",
     "visibility",
 ];
-const FIELDS: &str = "actor, voice, official, reliability, credibility, doc, after, before, tag, author, motivation, status, visibility";
+const FIELDS: &str = "actor, voice, official, reliability, credibility, doc, after, before, tag, author, mentions, motivation, status, visibility";
 const VISIBILITIES: [&str; 3] = ["private", "team", "public"];
 const STATUSES: [&str; 5] = ["exact", "moved", "fuzzy", "ambiguous", "orphan"];
 const MOTIVATIONS: [&str; 13] = [
@@ -412,6 +417,7 @@ impl Filters {
             "doc" => self.documents.push(value.to_owned()),
             "tag" => self.tags.push(value.to_owned()),
             "author" => self.authors.push(value.to_lowercase()),
+            "mentions" => self.mentions.push(value.trim_start_matches('@').to_lowercase()),
             "motivation" => self.motivations.push(known(&MOTIVATIONS, "motivation")?),
             "status" => self.statuses.push(known(&STATUSES, "note status")?),
             "visibility" => self.visibilities.push(known(&VISIBILITIES, "visibility")?),
@@ -437,7 +443,7 @@ fn example(field: &str) -> &'static str {
         "doc" => "russia-north-korea-chinese-views",
         "after" | "before" => "2024-06-01",
         "tag" => "sanctions",
-        "author" => "alice",
+        "author" | "mentions" => "alice",
         "motivation" => "questioning",
         "status" => "orphan",
         "visibility" => "team",

@@ -19,9 +19,10 @@ use super::auth::Viewer;
 use super::etag;
 use super::extract::{AnnotationPath, DocumentSlug, NoteWriter};
 use crate::domain::anchor::{Anchor, resolve};
+use crate::domain::annotation::thread::reply_visibility;
 use crate::domain::annotation::{
-    Note, NoteContent, NoteId, PageInfo, PageLd, Visibility, collection_jsonld, page_jsonld,
-    parse_note, to_jsonld,
+    Note, NoteContent, NoteId, PageInfo, PageLd, TargetIris, Visibility, collection_jsonld,
+    page_jsonld, parse_note, to_jsonld,
 };
 use crate::domain::slug::Slug;
 use crate::error::AppError;
@@ -274,8 +275,14 @@ fn parse_and_anchor(
     doc: &DocumentTextRow,
     value: &Value,
 ) -> Result<(NoteContent, Option<Anchor>), AppError> {
-    let content = parse_note(value, &state.iris.document(slug.as_str()))
-        .map_err(|e| AppError::unprocessable(e.code, e.to_string()))?;
+    let document = state.iris.document(slug.as_str());
+    let container = state.iris.container(slug.as_str());
+    let iris = TargetIris {
+        document: &document,
+        container: &container,
+    };
+    let content =
+        parse_note(value, iris).map_err(|e| AppError::unprocessable(e.code, e.to_string()))?;
     let anchor = content
         .selectors
         .as_ref()
@@ -308,7 +315,18 @@ pub async fn create_annotation(
     let doc = document(&state, &slug, &writer.viewer).await?;
     let bytes = read_body(body)?;
     let value = parse_json(&bytes)?;
-    let (content, anchor) = parse_and_anchor(&state, &slug, &doc, &value)?;
+    let (mut content, anchor) = parse_and_anchor(&state, &slug, &doc, &value)?;
+    if let Some(parent) = &content.reply_to {
+        let parent = match state.store.get_note(doc.id, parent.as_str()).await? {
+            Some(parent) if may_read(&writer.viewer, &parent) => Some(parent.note.visibility),
+            Some(_) => return Err(no_such_parent(&state, &slug, parent)),
+            // Deleted or never there: the store says which, under the lock it takes.
+            None => None,
+        };
+        if let Some(parent) = parent {
+            content.visibility = reply_readers(&content, parent)?;
+        }
+    }
     let key = idempotency_key(&headers)?;
     let request_hash = hex::encode(Sha256::digest(&bytes));
     let key = key.map(|key| IdempotencyKey {
@@ -341,6 +359,21 @@ pub async fn create_annotation(
                 "This Idempotency-Key was already used for a different request; use a new key for a new note.",
             ));
         }
+        Created::ParentDeleted => {
+            return Err(AppError::client(
+                StatusCode::CONFLICT,
+                "parent_deleted",
+                "The note you are replying to has been deleted. Its thread stays readable but takes no new replies.",
+            ));
+        }
+        Created::ParentMissing => {
+            let parent = content
+                .reply_to
+                .as_ref()
+                .map(NoteId::as_str)
+                .unwrap_or_default();
+            return Err(no_such_parent(&state, &slug, parent));
+        }
     };
     let id = state.iris.annotation(slug.as_str(), &note.id);
     Ok(ld_response(
@@ -353,6 +386,25 @@ pub async fn create_annotation(
             (header::ALLOW, RESOURCE_ALLOW.to_owned()),
         ],
     ))
+}
+
+/// Who may read a reply whose parent `parent` may read: what the client asked, within its
+/// thread.
+fn reply_readers(content: &NoteContent, parent: Visibility) -> Result<Visibility, AppError> {
+    let stated = content.visibility_stated.then_some(content.visibility);
+    reply_visibility(stated, parent).map_err(|e| AppError::unprocessable(e.code, e.to_string()))
+}
+
+/// A reply to a note that is not there, or that the writer may not read (which must look
+/// the same, so that a private note's existence does not leak).
+fn no_such_parent(state: &AppState, slug: &Slug, parent: impl std::fmt::Display) -> AppError {
+    AppError::unprocessable(
+        "reply_target_missing",
+        format!(
+            "`target` names no note you can read on this document ({}); reply to a note shown on its page",
+            state.iris.annotation(slug.as_str(), &parent.to_string())
+        ),
+    )
 }
 
 fn new_note_id() -> Result<NoteId, AppError> {
@@ -372,15 +424,19 @@ async fn visible_note(
         .get_note(doc.id, path.id.as_str())
         .await?
         .ok_or_else(AppError::note_not_found)?;
-    let visible = match owned.note.visibility {
-        Visibility::Public => true,
-        Visibility::Team => viewer.analyst.is_some(),
-        Visibility::Private => viewer.analyst_id() == Some(owned.analyst_id),
-    };
-    if visible {
+    if may_read(viewer, &owned) {
         Ok((doc, owned))
     } else {
         Err(AppError::note_not_found())
+    }
+}
+
+/// Whether `viewer` may read the note.
+fn may_read(viewer: &Viewer, owned: &OwnedNote) -> bool {
+    match owned.note.visibility {
+        Visibility::Public => true,
+        Visibility::Team => viewer.analyst.is_some(),
+        Visibility::Private => viewer.analyst_id() == Some(owned.analyst_id),
     }
 }
 
@@ -472,6 +528,26 @@ pub async fn update_annotation(
     let value = parse_json(&read_body(body)?)?;
     let (mut content, anchor) = parse_and_anchor(&state, &path.slug, &doc, &value)?;
     keep_canonical(&mut content, &owned.note)?;
+    if content.reply_to.as_ref().map(NoteId::as_str) != owned.note.reply_to.as_deref() {
+        return Err(AppError::unprocessable(
+            "thread_changed",
+            match &owned.note.reply_to {
+                Some(parent) => format!(
+                    "`target` must stay {}: a reply stays on the note it answers",
+                    state.iris.annotation(path.slug.as_str(), parent)
+                ),
+                None => "`target` cannot become a note: write a new reply instead".to_owned(),
+            },
+        ));
+    }
+    if let Some(parent) = &owned.note.reply_to {
+        // A reply whose parent was deleted may be narrowed, never widened.
+        let readers = match state.store.get_note(doc.id, parent).await? {
+            Some(parent) => parent.note.visibility,
+            None => owned.note.visibility,
+        };
+        content.visibility = reply_readers(&content, readers)?;
+    }
     match state
         .store
         .update_note(

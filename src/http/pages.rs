@@ -12,8 +12,9 @@ use super::extract::DocumentSlug;
 use crate::domain::actors::ActorKind;
 use crate::domain::annotation::Note;
 use crate::domain::annotation::Visibility;
+use crate::domain::annotation::thread::Ghost;
 use crate::domain::article::{
-    ArticleOptions, ArticleView, Overlays, ViewedNote, render_article_with,
+    ArticleOptions, ArticleView, GhostKind, Overlays, ViewedNote, render_article_with,
 };
 use crate::domain::document::{BlockKind, Metadata};
 use crate::domain::reanchor::AnchorStatus;
@@ -248,6 +249,8 @@ struct DocumentPage {
     /// The search the reader came from, when they did.
     search: Option<SearchBar>,
     document_iri: String,
+    /// Its annotation container's IRI: a reply's target is this plus the note's id.
+    container_iri: String,
     signed_in: bool,
     slug: String,
     title: String,
@@ -317,7 +320,7 @@ async fn document_with_notes(
     slug: Result<DocumentSlug, AppError>,
     viewer: &Viewer,
     filter: NoteFilter,
-) -> Result<(StoredDocument, Vec<Note>), HtmlError> {
+) -> Result<(StoredDocument, Vec<Note>, Vec<Ghost>), HtmlError> {
     let DocumentSlug(slug) = slug?;
     require_reader(state, viewer, &format!("/documents/{slug}"))?;
     let doc = state
@@ -326,7 +329,8 @@ async fn document_with_notes(
         .await?
         .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
     let notes = state.store.list_notes(doc.id, filter, 0, i64::MAX).await?;
-    Ok((doc, notes))
+    let ghosts = state.store.thread_ghosts(doc.id, &notes, filter).await?;
+    Ok((doc, notes, ghosts))
 }
 
 /// `GET /documents/{slug}`: the reader, with the notes the viewer may read.
@@ -368,7 +372,7 @@ async fn render_document(
     search: Option<&str>,
 ) -> Result<String, HtmlError> {
     let filter = NoteFilter::for_viewer(viewer.analyst_id());
-    let (doc, notes) = document_with_notes(state, slug, viewer, filter).await?;
+    let (doc, notes, ghosts) = document_with_notes(state, slug, viewer, filter).await?;
     let notes: Vec<ViewedNote> = notes
         .into_iter()
         .map(|note| ViewedNote {
@@ -430,6 +434,8 @@ async fn render_document(
         Overlays {
             hits: &hits,
             voices: Some(&voices),
+            ghosts: &ghosts,
+            link_base: "",
         },
     );
     let matrix = document_matrix(&article.legend, &doc.analysed.pairs());
@@ -451,6 +457,7 @@ async fn render_document(
     let page = DocumentPage {
         grading,
         document_iri: state.iris.document(&doc.slug),
+        container_iri: state.iris.container(&doc.slug),
         signed_in: viewer.analyst.is_some(),
         layout: Layout::new(viewer).at(&here),
         search,
@@ -539,7 +546,7 @@ pub async fn export_document(
     let filter = scope
         .filter(analyst.map(|a| a.id))
         .unwrap_or(NoteFilter::Public);
-    let (doc, notes) = document_with_notes(&state, slug, &viewer, filter).await?;
+    let (doc, notes, ghosts) = document_with_notes(&state, slug, &viewer, filter).await?;
     let claims = state
         .store
         .document_claims(&doc.slug)
@@ -564,6 +571,7 @@ pub async fn export_document(
             corrections: &corrections,
             grading: &grading,
             histories: histories.as_ref(),
+            ghosts: &ghosts,
         },
         &state.iris,
         time::OffsetDateTime::now_utc(),

@@ -15,14 +15,17 @@ use super::auth::{Viewer, check_same_origin};
 use super::facets::{FacetGroup, FacetLinks, filter_token};
 use super::pages::{HtmlError, Layout, require_reader, url_encode};
 use super::search::{facet_groups, hints, note_snippet, page_number};
+use crate::domain::annotation::thread::threads;
 use crate::domain::annotation::{Note, Visibility};
 use crate::domain::html::SafeHtml;
+use crate::domain::mentions::link_mentions;
 use crate::domain::search::{SearchQuery, SnippetPart};
 use crate::domain::wording::counted;
 use crate::error::AppError;
 use crate::store::annotations::NoteFilter;
-use crate::store::search::{Facet, NoteOrder, NoteSearch};
+use crate::store::search::{Facet, NoteHit, NoteOrder, NoteSearch};
 use crate::store::tags::{RenameScope, Renamed, TagCount};
+use std::collections::HashMap;
 
 /// Notes per page of the workspace.
 const PAGE_SIZE: i64 = 50;
@@ -98,6 +101,12 @@ struct NoteRow {
     tags: Vec<(String, String)>,
     /// An assessing note's badge ("C3") and its words.
     grade: Option<(String, String)>,
+    /// For a reply: whom it answers ("alice", or "a deleted note") and where that note is.
+    answers: Option<(String, String)>,
+    /// For a reply shown in its thread, its depth there, at most 3.
+    indent: usize,
+    /// The replies shown under it, in reading order.
+    replies: Vec<NoteRow>,
 }
 
 #[derive(Template)]
@@ -201,11 +210,108 @@ fn row(note: Note, title: String, paragraph: Option<i64>, query: &SearchQuery) -
             .grades
             .badge()
             .map(|badge| (badge, note.grades.words())),
+        body_html: link_mentions(&note.body_html, &note.mentions, ""),
         creator: note.creator,
         motivation: note.motivation,
-        body_html: note.body_html,
         snippet,
+        answers: None,
+        indent: 0,
+        replies: Vec::new(),
     }
+}
+
+/// The rows of a page of notes, in threads: each note with the replies the viewer may read
+/// under it (a reply found on the same page is shown there, not twice), and a reply whose
+/// thread starts off the page saying whom it answers.
+async fn threaded_rows(
+    state: &AppState,
+    hits: Vec<NoteHit>,
+    filter: NoteFilter,
+    query: &SearchQuery,
+) -> Result<Vec<NoteRow>, AppError> {
+    let ids: Vec<String> = hits.iter().map(|h| h.note.id.clone()).collect();
+    let replies = state.store.replies_to(&ids, filter).await?;
+    let mut nodes: Vec<(Note, String, Option<i64>)> = hits
+        .into_iter()
+        .map(|hit| (hit.note, hit.title, hit.paragraph))
+        .collect();
+    let titles: HashMap<String, String> = nodes
+        .iter()
+        .map(|(note, title, _)| (note.document_slug.clone(), title.clone()))
+        .collect();
+    for reply in replies {
+        if !ids.contains(&reply.id) {
+            let title = titles
+                .get(&reply.document_slug)
+                .cloned()
+                .unwrap_or_default();
+            nodes.push((reply, title, None));
+        }
+    }
+    let creators: HashMap<String, String> = nodes
+        .iter()
+        .map(|(note, _, _)| (note.id.clone(), note.creator.clone()))
+        .collect();
+    let outside: Vec<String> = nodes
+        .iter()
+        .filter_map(|(note, _, _)| note.reply_to.clone())
+        .filter(|parent| !creators.contains_key(parent))
+        .collect();
+    let outside_creators: HashMap<String, String> = state
+        .store
+        .notes_by_id(&outside, filter)
+        .await?
+        .into_iter()
+        .map(|note| (note.id, note.creator))
+        .collect();
+    let answers = |note: &Note| {
+        note.reply_to.as_ref().map(|parent| {
+            let name = creators
+                .get(parent)
+                .or_else(|| outside_creators.get(parent))
+                .cloned()
+                .unwrap_or_else(|| "a deleted note".to_owned());
+            (
+                name,
+                format!("/documents/{}#note-{parent}", note.document_slug),
+            )
+        })
+    };
+    let found = threads(
+        &nodes
+            .iter()
+            .map(|(n, _, _)| n.reply_to.as_deref())
+            .collect::<Vec<_>>(),
+        &nodes
+            .iter()
+            .map(|(n, _, _)| n.id.as_str())
+            .collect::<Vec<_>>(),
+        &nodes
+            .iter()
+            .map(|(n, _, _)| n.created.as_str())
+            .collect::<Vec<_>>(),
+    );
+    let mut taken: Vec<Option<(Note, String, Option<i64>)>> = nodes.into_iter().map(Some).collect();
+    let mut rows = Vec::with_capacity(found.len());
+    for thread in found {
+        let Some((note, title, paragraph)) = taken[thread.root].take() else {
+            continue;
+        };
+        let answered = answers(&note);
+        let mut root = row(note, title, paragraph, query);
+        root.answers = answered;
+        for (i, depth) in thread.replies {
+            if let Some((note, title, _)) = taken[i].take() {
+                let answered = answers(&note);
+                let mut reply = row(note, title, None, query);
+                reply.answers = answered;
+                reply.indent = depth.min(3);
+                root.replies.push(reply);
+            }
+        }
+        rows.push(root);
+    }
+    Ok(rows)
 }
 
 /// The query text with the form's date fields folded in.
@@ -256,6 +362,12 @@ pub async fn notes_page(
             "My private notes",
             notes_url(&private, "newest", None),
             text.trim() == private,
+        ));
+        let mentions = format!("mentions:{}", me.name);
+        presets.push((
+            "Mentions of me",
+            notes_url(&mentions, "newest", None),
+            text.trim() == mentions,
         ));
     }
     presets.push((
@@ -326,11 +438,7 @@ pub async fn notes_page(
     page.total = found.total;
     page.pages = (found.total + PAGE_SIZE - 1) / PAGE_SIZE;
     page.page = number;
-    page.notes = found
-        .hits
-        .into_iter()
-        .map(|hit| row(hit.note, hit.title, hit.paragraph, &query))
-        .collect();
+    page.notes = threaded_rows(&state, found.hits, filter, &query).await?;
     if number > 1 && number > page.pages {
         page.error = Some(format!(
             "There is no page {number}: these filters leave {}.",

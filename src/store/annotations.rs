@@ -4,7 +4,8 @@
 use super::{Store, StoreError, StoreResult, on_backend};
 use crate::domain::anchor::Anchor;
 use crate::domain::anchor::DocumentText;
-use crate::domain::annotation::{ImportedNote, Note, NoteContent};
+use crate::domain::annotation::thread::Ghost;
+use crate::domain::annotation::{ImportedNote, Note, NoteContent, Visibility};
 use crate::domain::reanchor::AnchorStatus;
 
 /// The text a note is anchored in: a document's current version.
@@ -47,6 +48,10 @@ pub enum Created {
     ReplayedDeleted,
     /// The key was seen with a different request.
     KeyReused,
+    /// The note it replies to has been deleted: its thread takes no new replies.
+    ParentDeleted,
+    /// The note it replies to is not on this document.
+    ParentMissing,
 }
 
 /// What a conditional update or delete found.
@@ -91,6 +96,17 @@ impl NoteFilter {
             NoteFilter::Viewer(_) => "(n.visibility in ('public', 'team') or n.analyst_id = $2)",
             NoteFilter::Author(_) => "(n.analyst_id = $2)",
             NoteFilter::Everyone => "($2 is null)",
+        }
+    }
+
+    /// Whether a note read by `visibility` and written by `author` passes.
+    pub fn admits(self, visibility: Visibility, author: i64) -> bool {
+        match self {
+            NoteFilter::Public => visibility == Visibility::Public,
+            NoteFilter::Team => visibility != Visibility::Private,
+            NoteFilter::Viewer(id) => visibility != Visibility::Private || author == id,
+            NoteFilter::Author(id) => author == id,
+            NoteFilter::Everyone => true,
         }
     }
 
@@ -212,6 +228,28 @@ impl Store {
         document_version: i64,
     ) -> StoreResult<Conditional<Note>> {
         on_backend!(self, db => db.update_note(id, revision, content, anchor, document_version).await)
+    }
+
+    /// The notes that the shown `notes` of a document answer but that `filter` does not show,
+    /// up their threads: what each is (deleted or not shared), and, for a deleted one the
+    /// reader could have read, where it was and what it answered, from its tombstone.
+    pub async fn thread_ghosts(
+        &self,
+        document_id: i64,
+        notes: &[Note],
+        filter: NoteFilter,
+    ) -> StoreResult<Vec<Ghost>> {
+        on_backend!(self, read db => db.thread_ghosts(document_id, notes, filter).await)
+    }
+
+    /// The replies, at any depth, to the notes `ids` that pass `filter`, oldest first.
+    pub async fn replies_to(&self, ids: &[String], filter: NoteFilter) -> StoreResult<Vec<Note>> {
+        on_backend!(self, read db => db.replies_to(ids, filter).await)
+    }
+
+    /// The notes `ids` that pass `filter`.
+    pub async fn notes_by_id(&self, ids: &[String], filter: NoteFilter) -> StoreResult<Vec<Note>> {
+        on_backend!(self, read db => db.notes_by_id(ids, filter).await)
     }
 
     /// Deletes a note if it is still at `revision`.

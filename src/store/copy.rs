@@ -297,6 +297,8 @@ pub(crate) const TABLES: &[TableSpec] = &[
             ("body_purpose", Text),
             ("credibility", Int),
             ("source_reliability", Text),
+            ("parent_id", Text),
+            ("mentions", Text),
         ],
     },
     TableSpec {

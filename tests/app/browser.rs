@@ -153,6 +153,27 @@ fn an_author_restores_a_revision_of_a_note_from_the_keyboard() {
     assert_eq!(results["revisions"], 3);
 }
 
+/// Two analysts argue about a passage from the keyboard: a reply, an answer to it, a mention
+/// that links, the thread folded after its first reply and opened by the keyboard.
+#[test]
+fn analysts_reply_to_each_other_in_a_thread_from_the_keyboard() {
+    if !browser_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = copy_corpus(dir.path());
+    let db = dir.path().join("threads.db");
+    let alice = cli_add_analyst(&db, &corpus, "alice");
+    let bob = cli_add_analyst(&db, &corpus, "bob");
+    let server = start_server(&db, &corpus, &[]);
+    let results = run_script(
+        "threads.cjs",
+        &[&format!("http://{}", server.host), &alice, &bob],
+        std::env::var_os("SCREENSHOT_DIR").as_deref().map(Path::new),
+    );
+    assert_eq!(results["depths"], serde_json::json!(["1", "2", "1"]));
+}
+
 /// Correcting who says a sentence from the keyboard: reassigned to a known voice, given to a
 /// new one, said to report no one and undone; then the text changes and is imported again,
 /// and the corrections hold where their sentences went.

@@ -22,6 +22,7 @@ mod reanchor;
 mod search;
 mod session;
 mod storage;
+mod threads;
 mod validity;
 mod voices;
 mod w3c;

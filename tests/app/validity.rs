@@ -167,6 +167,27 @@ async fn pages_are_valid_html() {
         "/documents/{SEED}/notes/{}/history?from=1&to=2",
         assessed_url.rsplit('/').next().unwrap()
     );
+    // A thread: two replies to the assessing note, one mentioning its author, so that the
+    // page and /notes show nested notes, a folded reply and a mention link.
+    for body in ["@alice <b>Why</b> & \"how\"?", "A second reply."] {
+        let reply = serde_json::json!({"body": {"value": body},
+            "target": format!("{}{assessed_url}", crate::helpers::BASE_URL)});
+        let replied = app
+            .send(
+                "POST",
+                &format!("/api/documents/{SEED}/annotations/"),
+                Some(&token),
+                Some(&reply),
+                &[],
+            )
+            .await;
+        assert_eq!(
+            replied.status,
+            axum::http::StatusCode::CREATED,
+            "{}",
+            replied.body
+        );
+    }
     let alice = app
         .store
         .analyst_by_token(&glossa::http::auth::hash_secret(&token))
@@ -191,6 +212,9 @@ async fn pages_are_valid_html() {
         .await;
     assert!(signed_in.body.contains("note-editor") && signed_in.body.contains("Signed in as"));
     assert!(signed_in.body.contains("voice-editor") && signed_in.body.contains("correction-undo"));
+    assert!(
+        signed_in.body.contains("more-replies") && signed_in.body.contains("class=\"mention\"")
+    );
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     let path = dir.path().join("signed-in.html");

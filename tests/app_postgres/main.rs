@@ -43,6 +43,8 @@ mod reanchor;
 mod search;
 #[path = "../app/session.rs"]
 mod session;
+#[path = "../app/threads.rs"]
+mod threads;
 #[path = "../app/validity.rs"]
 mod validity;
 #[path = "../app/voices.rs"]

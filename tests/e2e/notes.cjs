@@ -128,7 +128,8 @@ async function main() {
     await signIn(bob, base, 'bob', bobToken);
     const bobSees = await bob.$$eval('article.note', (a) => a.map((x) => x.dataset.annotationId));
     check(bobSees.length === 1 && bobSees[0] === id, `bob sees only the team note (${bobSees})`);
-    check((await bob.$$('.note-actions:not([hidden])')).length === 0, 'bob cannot edit alice\'s note');
+    check((await bob.$$('.note-edit, .note-delete')).length === 0, 'bob cannot edit alice\'s note');
+    check((await bob.$$('.note-actions:not([hidden]) .note-reply')).length === 1, 'bob may reply to it');
     await bobContext.close();
 
     // Delete from the keyboard: j, j to the second note, Tab past its tags and Edit to

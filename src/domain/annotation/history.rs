@@ -82,6 +82,9 @@ pub struct NoteState {
     /// How the passage stood: exact, moved, fuzzy, ambiguous or orphan.
     #[serde(default, rename = "anchorStatus")]
     pub anchor_status: String,
+    /// The note a reply answers, so that a deleted reply's place in its thread is known.
+    #[serde(default, rename = "replyTo", skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
 }
 
 impl NoteState {
@@ -100,6 +103,7 @@ impl NoteState {
                 exact: a.exact.clone(),
             }),
             anchor_status: note.status.as_str().to_owned(),
+            reply_to: note.reply_to.clone(),
         }
     }
 
@@ -227,6 +231,7 @@ mod tests {
                 exact: "Moscow".into(),
             }),
             anchor_status: "exact".into(),
+            reply_to: None,
         }
     }
 

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::model::{FieldError, NoteContent, NoteId, invalid};
-use super::parse::parse_note;
+use super::parse::{TargetIris, parse_note};
 
 /// A note read back from an export or a collection, with the server-set fields kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +85,7 @@ pub fn parse_imported(value: &Value) -> Result<ImportedNote, FieldError> {
         .or_else(|| target.get("source").and_then(Value::as_str))
         .or_else(|| target.get("id").and_then(Value::as_str))
         .ok_or_else(|| invalid("target.source", "is required"))?;
-    let slug = last_segment(source);
+    let (slug, document, container) = target_iris(source);
     crate::domain::slug::Slug::parse(&slug).map_err(|e| invalid("target.source", e.to_string()))?;
     let creator = value
         .pointer("/creator/name")
@@ -101,7 +101,13 @@ pub fn parse_imported(value: &Value) -> Result<ImportedNote, FieldError> {
             .map_err(|_| invalid(field, "must be an RFC 3339 date-time"))
     };
     let (created, modified) = (timestamp("created")?, timestamp("modified")?);
-    let content = parse_note(value, source)?;
+    let content = parse_note(
+        value,
+        TargetIris {
+            document: &document,
+            container: &container,
+        },
+    )?;
     let original_quote = value
         .get("originalQuote")
         .and_then(Value::as_str)
@@ -115,6 +121,29 @@ pub fn parse_imported(value: &Value) -> Result<ImportedNote, FieldError> {
         content,
         original_quote,
     })
+}
+
+/// The document slug, document IRI and container IRI a target IRI names: a reply's target is
+/// `{base}/api/documents/{slug}/annotations/{id}`, any other's the document's IRI, whose last
+/// segment is the slug.
+fn target_iris(source: &str) -> (String, String, String) {
+    if let Some((base, rest)) = source.split_once("/api/documents/")
+        && let Some((slug, _)) = rest.split_once("/annotations/")
+    {
+        return (
+            slug.to_owned(),
+            format!("{base}/documents/{slug}"),
+            format!("{base}/api/documents/{slug}/annotations/"),
+        );
+    }
+    let document = source.trim_end_matches('/');
+    let (base, slug) = document.rsplit_once('/').unwrap_or(("", document));
+    let base = base.strip_suffix("/documents").unwrap_or(base);
+    (
+        slug.to_owned(),
+        document.to_owned(),
+        format!("{base}/api/documents/{slug}/annotations/"),
+    )
 }
 
 /// The annotations embedded in an exported HTML file.

@@ -177,7 +177,8 @@ struct BodyLd<'a> {
     language: Option<&'a str>,
 }
 
-/// A passage of the document, or (for a page note) the document's IRI alone.
+/// A passage of the document, or an IRI alone: the document's (a page note) or the note a
+/// reply answers.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub(super) enum TargetLd<'a> {
@@ -185,7 +186,7 @@ pub(super) enum TargetLd<'a> {
         source: String,
         selector: (QuoteLd<'a>, PositionLd),
     },
-    Document(String),
+    Iri(String),
 }
 
 #[derive(Debug, Serialize)]
@@ -242,9 +243,10 @@ pub fn to_jsonld<'a>(note: &'a Note, iris: &Iris) -> AnnotationLd<'a> {
         purpose: "tagging",
         language: None,
     }));
-    let target = match &note.anchor {
-        None => TargetLd::Document(iris.document(&note.document_slug)),
-        Some(anchor) => TargetLd::passage(iris, &note.document_slug, anchor),
+    let target = match (&note.reply_to, &note.anchor) {
+        (Some(parent), _) => TargetLd::Iri(iris.annotation(&note.document_slug, parent)),
+        (None, None) => TargetLd::Iri(iris.document(&note.document_slug)),
+        (None, Some(anchor)) => TargetLd::passage(iris, &note.document_slug, anchor),
     };
     AnnotationLd {
         context: iris.contexts(),
@@ -305,6 +307,8 @@ mod tests {
             modified: "2026-01-01T00:00:00Z".into(),
             revision: 3,
             kept: KeptFields::default(),
+            reply_to: None,
+            mentions: Vec::new(),
         };
         let v = serde_json::to_value(to_jsonld(&n, &iris)).unwrap();
         assert_eq!(

@@ -10,6 +10,7 @@ pub mod import;
 pub mod jsonld;
 pub mod model;
 pub mod parse;
+pub mod thread;
 
 pub use collection::{
     CollectionLd, PageInfo, PageLd, collection_jsonld, found_collection_jsonld, found_page_jsonld,
@@ -21,4 +22,4 @@ pub use model::{
     ANNO_CONTEXT, FieldError, KeptFields, MAX_BODY_LEN, MAX_TAG_LEN, MAX_TAGS, MOTIVATIONS, Note,
     NoteContent, NoteId, Visibility,
 };
-pub use parse::{check_tag, parse_note};
+pub use parse::{TargetIris, check_tag, parse_note};

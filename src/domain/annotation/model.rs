@@ -80,9 +80,13 @@ pub struct NoteContent {
     pub grades: crate::domain::grades::Grades,
     /// Who may read it.
     pub visibility: Visibility,
+    /// Whether the client said who may read it; a reply that does not follows its thread.
+    pub visibility_stated: bool,
     /// The passage it is written on; `None` for a note on the whole document (a page note,
-    /// whose W3C target is the document's IRI alone).
+    /// whose W3C target is the document's IRI alone) and for a reply.
     pub selectors: Option<Selectors>,
+    /// The note this one answers (W3C motivation `replying`, target the note's IRI).
+    pub reply_to: Option<NoteId>,
     /// Model fields glossa keeps as sent.
     pub kept: KeptFields,
 }
@@ -185,8 +189,12 @@ pub struct Note {
     pub grades: crate::domain::grades::Grades,
     /// Who may read it.
     pub visibility: Visibility,
-    /// Where it sits in the current text; `None` for a page note.
+    /// Where it sits in the current text; `None` for a page note and a reply.
     pub anchor: Option<Anchor>,
+    /// The id of the note this one answers.
+    pub reply_to: Option<String>,
+    /// The analysts its body mentions (`@name`), as they were when it was written.
+    pub mentions: Vec<String>,
     /// How the anchor stands in the current text.
     pub status: crate::domain::reanchor::AnchorStatus,
     /// The quote as its author chose it (differs from `anchor.exact` after a fuzzy match).

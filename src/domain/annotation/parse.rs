@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::model::{
     ANNO_CONTEXT, FieldError, KeptFields, MAX_BODY_LEN, MAX_IRI_LEN, MAX_TAG_LEN, MAX_TAGS,
-    MOTIVATIONS, NoteContent, Visibility, invalid, too_long,
+    MOTIVATIONS, NoteContent, NoteId, Visibility, invalid, too_long,
 };
 use crate::domain::anchor::{Quote, Selectors};
 use crate::domain::grades::{Credibility, Grades, MachineTag, Reliability, parse_machine_tag};
@@ -36,8 +36,18 @@ const TOP_LEVEL: &[&str] = &[
     "originalQuote",
 ];
 
-/// Parses an annotation a client sent for the document at `document_iri`.
-pub fn parse_note(value: &Value, document_iri: &str) -> Result<NoteContent, FieldError> {
+/// The IRIs a note of one document may target: the document, and its notes (a reply).
+#[derive(Debug, Clone, Copy)]
+pub struct TargetIris<'a> {
+    /// The document's IRI.
+    pub document: &'a str,
+    /// Its annotation container's IRI (ends with `/`); a note's IRI is this plus its id.
+    pub container: &'a str,
+}
+
+/// Parses an annotation a client sent for the document `iris.document`.
+pub fn parse_note(value: &Value, iris: TargetIris<'_>) -> Result<NoteContent, FieldError> {
+    let document_iri = iris.document;
     let object = value
         .as_object()
         .ok_or_else(|| invalid("(root)", "must be a JSON object"))?;
@@ -52,7 +62,9 @@ pub fn parse_note(value: &Value, document_iri: &str) -> Result<NoteContent, Fiel
             return Err(invalid("type", "must be \"Annotation\""));
         }
     }
+    let reply_to = reply_target(object.get("target"), iris.container)?;
     let motivation = match object.get("motivation") {
+        None if reply_to.is_some() => "replying".to_owned(),
         None => "commenting".to_owned(),
         Some(Value::String(m)) if MOTIVATIONS.contains(&m.as_str()) => m.clone(),
         Some(_) => {
@@ -70,7 +82,10 @@ pub fn parse_note(value: &Value, document_iri: &str) -> Result<NoteContent, Fiel
     };
     let bodies = parse_bodies(object.get("body"))?;
     let grades = parse_grades(object, &bodies.machine_tags, &motivation)?;
-    let selectors = parse_target(object.get("target"), document_iri)?;
+    let selectors = match reply_to {
+        Some(_) => None,
+        None => parse_target(object.get("target"), document_iri)?,
+    };
     let canonical = match object.get("canonical") {
         None => None,
         Some(Value::String(iri)) => Some(check_iri(iri, "canonical")?),
@@ -94,7 +109,9 @@ pub fn parse_note(value: &Value, document_iri: &str) -> Result<NoteContent, Fiel
         tags: bodies.tags,
         grades,
         visibility,
+        visibility_stated: object.contains_key("visibility"),
         selectors,
+        reply_to,
         kept: KeptFields {
             canonical,
             via,
@@ -423,6 +440,51 @@ pub fn check_tag(tag: &str, field: &str) -> Result<String, FieldError> {
     Ok(tag.to_owned())
 }
 
+/// The note a reply answers, when the target is a note of this document: its IRI alone, as
+/// `{"id": IRI}`, or as the `source` of a `SpecificResource` without a selector (a reply
+/// answers the whole note). `None` when the target is not a note's IRI.
+fn reply_target(target: Option<&Value>, container: &str) -> Result<Option<NoteId>, FieldError> {
+    let target = match target {
+        Some(Value::Array(items)) if items.len() == 1 => &items[0],
+        Some(other) => other,
+        None => return Ok(None),
+    };
+    let (iri, field) = match target {
+        Value::String(iri) => (iri.as_str(), "target"),
+        Value::Object(object) => match (object.get("source"), object.get("id")) {
+            (Some(Value::String(iri)), _) => (iri.as_str(), "target.source"),
+            (None, Some(Value::String(iri))) => (iri.as_str(), "target.id"),
+            _ => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    let Some(id) = iri.strip_prefix(container) else {
+        return Ok(None);
+    };
+    let id = NoteId::parse(id).ok_or_else(|| {
+        invalid(
+            field,
+            format!("must be the IRI of a note of this document, {container} followed by its 32-digit id"),
+        )
+    })?;
+    if let Value::Object(object) = target {
+        if object.contains_key("selector") {
+            return Err(invalid(
+                "target.selector",
+                "is not taken on a reply: a reply answers the whole note",
+            ));
+        }
+        if object.contains_key("source") && object.contains_key("id") {
+            return Err(invalid(
+                "target.id",
+                "is not kept: glossa's targets have no id of their own; leave it out",
+            ));
+        }
+        known_fields(object, &["source", "id", "type"], "target.")?;
+    }
+    Ok(Some(id))
+}
+
 /// The target: the document's IRI alone or as `{"id": IRI}` (a page note, `None`), or a
 /// `SpecificResource` whose `source` is the document, with or without selectors.
 pub(super) fn parse_target(
@@ -541,9 +603,52 @@ mod tests {
     use serde_json::json;
 
     const DOC: &str = "http://h/documents/d";
+    const NOTES: &str = "http://h/api/documents/d/annotations/";
 
     fn note(body: Value) -> Result<NoteContent, FieldError> {
-        parse_note(&body, DOC)
+        parse_note(
+            &body,
+            TargetIris {
+                document: DOC,
+                container: NOTES,
+            },
+        )
+    }
+
+    #[test]
+    fn a_reply_targets_a_note_of_the_document() {
+        let id = "0123456789abcdef0123456789abcdef";
+        for target in [
+            json!(format!("{NOTES}{id}")),
+            json!({"id": format!("{NOTES}{id}")}),
+            json!({"type": "SpecificResource", "source": format!("{NOTES}{id}")}),
+        ] {
+            let n =
+                note(json!({"body": {"type": "TextualBody", "value": "Agreed"}, "target": target}))
+                    .unwrap();
+            assert_eq!(n.reply_to.as_ref().map(NoteId::as_str), Some(id));
+            assert_eq!((n.motivation.as_str(), n.selectors), ("replying", None));
+            assert!(!n.visibility_stated);
+        }
+        let wrong = |target: Value| note(json!({"target": target})).unwrap_err().field;
+        assert_eq!(wrong(json!(format!("{NOTES}not-an-id"))), "target");
+        assert_eq!(
+            wrong(
+                json!({"source": format!("{NOTES}{id}"), "selector": {"type": "TextQuoteSelector", "exact": "x"}})
+            ),
+            "target.selector"
+        );
+        assert_eq!(
+            wrong(json!(
+                "http://h/api/documents/other/annotations/0123456789abcdef0123456789abcdef"
+            )),
+            "target"
+        );
+        let stated = note(json!({"target": format!("{NOTES}{id}"), "motivation": "questioning", "visibility": "private"})).unwrap();
+        assert_eq!(
+            (stated.motivation.as_str(), stated.visibility_stated),
+            ("questioning", true)
+        );
     }
 
     #[test]

@@ -4,19 +4,24 @@
 use sqlx::FromRow;
 
 use super::history::record;
+use super::search::push_visibility;
 use super::{Handle, Tx};
 use crate::domain::anchor::{Anchor, DocumentText};
+use crate::domain::annotation::history::NoteState;
 use crate::domain::annotation::history::RevisionKind;
+use crate::domain::annotation::thread::{Ghost, missing_parents};
 use crate::domain::annotation::{KeptFields, Note, NoteContent, Visibility};
 use crate::domain::grades::{Credibility, Grades, Reliability};
 use crate::domain::html::SafeHtml;
 use crate::domain::markdown::render_untrusted;
+use crate::domain::mentions::mentioned;
 use crate::domain::reanchor::{AnchorStatus, reanchor};
 use crate::store::annotations::{
     Conditional, Created, DocumentTextRow, IdempotencyKey, NoteFilter, OwnedNote, ReanchorCounts,
     RestoreSummary, RestoredNote, json_list,
 };
 use crate::store::{StoreError, StoreResult, Timestamp};
+use std::collections::HashSet;
 
 #[derive(FromRow)]
 pub(super) struct NoteRow {
@@ -45,11 +50,14 @@ pub(super) struct NoteRow {
     body_purpose: Option<String>,
     credibility: Option<i64>,
     source_reliability: Option<String>,
+    parent_id: Option<String>,
+    mentions: String,
 }
 
 pub(super) const SELECT_NOTE: &str = "select n.id, d.slug, a.name as creator, n.analyst_id, n.motivation, n.body, n.body_html, n.tags,
         n.visibility, n.start_cp, n.end_cp, n.exact, n.prefix, n.suffix, n.anchor_status, n.original_exact, n.created, n.modified, n.revision,
-        n.canonical, n.via, n.body_language, n.body_purpose, n.credibility, n.source_reliability
+        n.canonical, n.via, n.body_language, n.body_purpose, n.credibility, n.source_reliability,
+        n.parent_id, n.mentions
     from annotations n join documents d on d.id = n.document_id join analysts a on a.id = n.analyst_id";
 
 impl TryFrom<NoteRow> for OwnedNote {
@@ -90,6 +98,8 @@ impl TryFrom<NoteRow> for OwnedNote {
                     body_purpose: r.body_purpose,
                 },
                 status: AnchorStatus::parse(&r.anchor_status),
+                mentions: serde_json::from_str(&r.mentions).map_err(|_| bad("mentions"))?,
+                reply_to: r.parent_id,
                 original_exact: r.original_exact,
                 id: r.id,
                 document_slug: r.slug,
@@ -140,6 +150,7 @@ impl Handle {
         notes: &[RestoredNote<'_>],
     ) -> StoreResult<RestoreSummary> {
         let mut summary = RestoreSummary::default();
+        let mut added = Vec::new();
         let mut tx = self.write().await?;
         for restored in notes {
             let note = restored.note;
@@ -199,9 +210,14 @@ impl Handle {
                 )
                 .await?;
                 summary.added += 1;
+                added.push(note.id.as_str());
             } else {
                 summary.unchanged += 1;
             }
+        }
+        // Once every note is in, replies can be held to their threads, whatever the order.
+        for id in added {
+            narrow_thread(&mut tx, id, None).await?;
         }
         self.commit(tx).await?;
         Ok(summary)
@@ -281,12 +297,24 @@ impl Handle {
                 });
             }
         }
+        let mut content = std::borrow::Cow::Borrowed(content);
+        if let Some(parent) = &content.reply_to {
+            match lock_parent(&mut tx, document.id, parent.as_str()).await? {
+                // The parent may have been narrowed since the caller read it.
+                Parent::Open(readers) if content.visibility.reach() > readers.reach() => {
+                    content.to_mut().visibility = readers;
+                }
+                Parent::Open(_) => {}
+                Parent::Deleted => return Ok(Created::ParentDeleted),
+                Parent::Missing => return Ok(Created::ParentMissing),
+            }
+        }
         let row = NoteRowIn {
             id,
             document_id: document.id,
             analyst_id,
             document_version: document.version,
-            content,
+            content: &content,
             anchor,
             status: AnchorStatus::Exact,
             original_exact: anchor.map_or("", |a| a.exact.as_str()),
@@ -375,6 +403,122 @@ impl Handle {
         row.map(OwnedNote::try_from).transpose()
     }
 
+    pub(in crate::store) async fn thread_ghosts(
+        &self,
+        document_id: i64,
+        notes: &[Note],
+        filter: NoteFilter,
+    ) -> StoreResult<Vec<Ghost>> {
+        let mut known: HashSet<String> = notes.iter().map(|n| n.id.clone()).collect();
+        let mut wanted = missing_parents(notes);
+        let mut ghosts = Vec::new();
+        // A thread deeper than this is not one people wrote.
+        for _ in 0..64 {
+            if wanted.is_empty() {
+                break;
+            }
+            let mut next = Vec::new();
+            for id in std::mem::take(&mut wanted) {
+                if !known.insert(id.clone()) {
+                    continue;
+                }
+                let ghost = self.ghost(document_id, id, filter).await?;
+                if let Some(parent) = &ghost.reply_to {
+                    next.push(parent.clone());
+                }
+                ghosts.push(ghost);
+            }
+            wanted = next;
+        }
+        Ok(ghosts)
+    }
+
+    async fn ghost(&self, document_id: i64, id: String, filter: NoteFilter) -> StoreResult<Ghost> {
+        let unshared: Option<i64> = sqlx::query_scalar(
+            "select analyst_id from annotations where id = $1 and document_id = $2",
+        )
+        .bind(&id)
+        .bind(document_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let mut ghost = Ghost {
+            id,
+            deleted: unshared.is_none(),
+            reply_to: None,
+            anchor: None,
+        };
+        if unshared.is_some() {
+            return Ok(ghost);
+        }
+        let tombstone: Option<(String, String, i64)> = sqlx::query_as(
+            "select state, visibility, author_id from note_revisions
+             where annotation_id = $1 and document_id = $2 and kind = 'deleted'
+             order by seq desc limit 1",
+        )
+        .bind(&ghost.id)
+        .bind(document_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some((state, visibility, author)) = tombstone {
+            let readable = Visibility::parse(&visibility).is_some_and(|v| filter.admits(v, author));
+            if readable {
+                let state: NoteState = serde_json::from_str(&state)
+                    .map_err(|e| StoreError::Malformed(format!("revision state: {e}")))?;
+                ghost.reply_to = state.reply_to;
+                ghost.anchor = state.anchor;
+            }
+        }
+        Ok(ghost)
+    }
+
+    pub(in crate::store) async fn replies_to(
+        &self,
+        ids: &[String],
+        filter: NoteFilter,
+    ) -> StoreResult<Vec<Note>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = sqlx::QueryBuilder::<super::Db>::new(
+            "with recursive thread(id) as (select id from annotations where parent_id in (",
+        );
+        let mut list = q.separated(", ");
+        for id in ids {
+            list.push_bind(id.as_str());
+        }
+        q.push(") union select a.id from annotations a join thread t on a.parent_id = t.id) ");
+        q.push(SELECT_NOTE);
+        q.push(" where n.id in (select id from thread) and ");
+        push_visibility(&mut q, filter);
+        q.push(" order by n.created, n.id");
+        let rows: Vec<NoteRow> = q.build_query_as().fetch_all(&self.pool).await?;
+        rows.into_iter()
+            .map(|r| OwnedNote::try_from(r).map(|o| o.note))
+            .collect()
+    }
+
+    pub(in crate::store) async fn notes_by_id(
+        &self,
+        ids: &[String],
+        filter: NoteFilter,
+    ) -> StoreResult<Vec<Note>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = sqlx::QueryBuilder::<super::Db>::new(SELECT_NOTE);
+        q.push(" where n.id in (");
+        let mut list = q.separated(", ");
+        for id in ids {
+            list.push_bind(id.as_str());
+        }
+        q.push(") and ");
+        push_visibility(&mut q, filter);
+        let rows: Vec<NoteRow> = q.build_query_as().fetch_all(&self.pool).await?;
+        rows.into_iter()
+            .map(|r| OwnedNote::try_from(r).map(|o| o.note))
+            .collect()
+    }
+
     pub(in crate::store) async fn update_note(
         &self,
         id: &str,
@@ -384,13 +528,14 @@ impl Handle {
         document_version: i64,
     ) -> StoreResult<Conditional<Note>> {
         let mut tx = self.write().await?;
+        let (html, mentions) = rendered(&mut tx, &content.body).await?;
         let done = sqlx::query(
             "update annotations set motivation = $3, body = $4, tags = $5, visibility = $6,
                start_cp = $7, end_cp = $8, exact = $9, prefix = $10, suffix = $11,
                document_version = $12, modified = $13, body_html = $14, anchor_status = 'exact',
                original_exact = coalesce($9, ''), revision = revision + 1, canonical = $15,
                via = $16, body_language = $17, body_purpose = $18, credibility = $19,
-               source_reliability = $20
+               source_reliability = $20, mentions = $21
              where id = $1 and revision = $2",
         )
         .bind(id)
@@ -406,13 +551,14 @@ impl Handle {
         .bind(anchor.map(|a| a.suffix.as_str()))
         .bind(document_version)
         .bind(Timestamp::now())
-        .bind(render_untrusted(&content.body).as_str())
+        .bind(html.as_str())
         .bind(content.kept.canonical.as_deref())
         .bind(json_list(&content.kept.via)?)
         .bind(content.kept.body_language.as_deref())
         .bind(content.kept.body_purpose.as_deref())
         .bind(content.grades.credibility.map(|c| i64::from(c.number())))
         .bind(content.grades.reliability.map(Reliability::letter))
+        .bind(mentions)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -420,6 +566,7 @@ impl Handle {
         }
         let author = fetch_note(&mut tx, id).await?.analyst_id;
         record(&mut tx, id, RevisionKind::Edited, Some(author), None).await?;
+        narrow_thread(&mut tx, id, Some(author)).await?;
         let note = fetch_note(&mut tx, id).await?;
         self.commit(tx).await?;
         Ok(Conditional::Done(note.note))
@@ -473,13 +620,14 @@ pub(super) async fn missed<T>(tx: &mut Tx, id: &str) -> StoreResult<Conditional<
 
 /// Inserts a note unless its id is taken; returns how many rows were written (0 or 1).
 async fn insert_row(tx: &mut Tx, row: &NoteRowIn<'_>) -> StoreResult<u64> {
+    let (html, mentions) = rendered(tx, &row.content.body).await?;
     let done = sqlx::query(
         "insert into annotations (id, document_id, analyst_id, motivation, body, tags, visibility,
            start_cp, end_cp, exact, prefix, suffix, document_version, created, modified, body_html,
            anchor_status, original_exact, canonical, via, body_language, body_purpose, credibility,
-           source_reliability)
+           source_reliability, parent_id, mentions)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-           $19, $20, $21, $22, $23, $24)
+           $19, $20, $21, $22, $23, $24, $25, $26)
          on conflict (id) do nothing",
     )
     .bind(row.id)
@@ -497,7 +645,7 @@ async fn insert_row(tx: &mut Tx, row: &NoteRowIn<'_>) -> StoreResult<u64> {
     .bind(row.document_version)
     .bind(row.created)
     .bind(row.modified)
-    .bind(render_untrusted(&row.content.body).as_str())
+    .bind(html.as_str())
     .bind(row.status.as_str())
     .bind(row.original_exact)
     .bind(row.content.kept.canonical.as_deref())
@@ -511,9 +659,124 @@ async fn insert_row(tx: &mut Tx, row: &NoteRowIn<'_>) -> StoreResult<u64> {
             .map(|c| i64::from(c.number())),
     )
     .bind(row.content.grades.reliability.map(Reliability::letter))
+    .bind(row.content.reply_to.as_ref().map(|p| p.as_str()))
+    .bind(mentions)
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected())
+}
+
+/// A body rendered and sanitised, with the analysts it mentions that exist (a JSON array).
+/// Mentions become links when shown, not here: a link's address depends on where it is read.
+pub(super) async fn rendered(tx: &mut Tx, body: &str) -> StoreResult<(SafeHtml, String)> {
+    let html = render_untrusted(body);
+    let mut known = Vec::new();
+    for name in mentioned(html.as_str()) {
+        let exists: Option<i64> = sqlx::query_scalar("select id from analysts where name = $1")
+            .bind(&name)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if exists.is_some() {
+            known.push(name);
+        }
+    }
+    Ok((html, json_list(&known)?))
+}
+
+/// Whether the note a reply answers can take it.
+enum Parent {
+    /// It stands, read by these.
+    Open(Visibility),
+    /// Its author deleted it: its thread takes no new replies.
+    Deleted,
+    /// There is no such note on this document.
+    Missing,
+}
+
+/// Checks the note a reply answers and locks it until the reply is committed, so that a
+/// deletion running at the same time either waits for the reply or is seen by it.
+async fn lock_parent(tx: &mut Tx, document_id: i64, id: &str) -> StoreResult<Parent> {
+    let readers: Option<String> = sqlx::query_scalar(
+        "update annotations set revision = revision where id = $1 and document_id = $2
+         returning visibility",
+    )
+    .bind(id)
+    .bind(document_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(readers) = readers {
+        let readers = Visibility::parse(&readers)
+            .ok_or_else(|| StoreError::Malformed(format!("note {id}: visibility")))?;
+        return Ok(Parent::Open(readers));
+    }
+    let tombstone: Option<i64> = sqlx::query_scalar(
+        "select seq from note_revisions where annotation_id = $1 and document_id = $2
+           and kind = 'deleted' limit 1",
+    )
+    .bind(id)
+    .bind(document_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(if tombstone.is_some() {
+        Parent::Deleted
+    } else {
+        Parent::Missing
+    })
+}
+
+/// Keeps a thread's promise after note `id` changed who may read it: the note is read no more
+/// widely than the note it answers, and its replies, at any depth, no more widely than it.
+/// Each reply narrowed gets a revision by `by`.
+pub(super) async fn narrow_thread(tx: &mut Tx, id: &str, by: Option<i64>) -> StoreResult<()> {
+    let own: Option<(String, Option<String>)> = sqlx::query_as(
+        "select n.visibility, p.visibility from annotations n
+         left join annotations p on p.id = n.parent_id where n.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((own, parent)) = own else {
+        return Ok(());
+    };
+    let reach = |name: &str| Visibility::parse(name).map_or(0, Visibility::reach);
+    let mut readers = own;
+    if let Some(parent) = parent.filter(|p| reach(p) < reach(&readers)) {
+        narrow(tx, id, &parent, by).await?;
+        readers = parent;
+    }
+    // `union` rather than `union all`: a cycle, which only a hand-made import could write,
+    // ends the walk instead of running forever.
+    let replies: Vec<(String, String)> = sqlx::query_as(
+        "with recursive thread(id) as (
+           select id from annotations where parent_id = $1
+           union
+           select a.id from annotations a join thread t on a.parent_id = t.id
+         )
+         select n.id, n.visibility from annotations n where n.id in (select id from thread)
+         order by n.created, n.id",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (reply, visibility) in replies {
+        if reply != id && reach(&visibility) > reach(&readers) {
+            narrow(tx, &reply, &readers, by).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn narrow(tx: &mut Tx, id: &str, readers: &str, by: Option<i64>) -> StoreResult<()> {
+    sqlx::query(
+        "update annotations set visibility = $2, revision = revision + 1, modified = $3
+         where id = $1",
+    )
+    .bind(id)
+    .bind(readers)
+    .bind(Timestamp::now())
+    .execute(&mut **tx)
+    .await?;
+    record(tx, id, RevisionKind::Edited, by, None).await
 }
 
 pub(super) async fn fetch_note(tx: &mut Tx, id: &str) -> StoreResult<OwnedNote> {

@@ -3,11 +3,10 @@
 
 use sqlx::FromRow;
 
-use super::annotations::{fetch_note, missed};
+use super::annotations::{fetch_note, missed, narrow_thread, rendered};
 use super::{Handle, Tx};
 use crate::domain::annotation::Note;
 use crate::domain::annotation::history::{NoteState, RevisionKind};
-use crate::domain::markdown::render_untrusted;
 use crate::store::annotations::Conditional;
 use crate::store::history::{Purge, StoredHistory, StoredRevision};
 use crate::store::{StoreError, StoreResult, Timestamp};
@@ -159,11 +158,13 @@ impl Handle {
         };
         let state: NoteState = serde_json::from_str(&state)
             .map_err(|e| StoreError::Malformed(format!("revision state: {e}")))?;
-        // The content comes back; the passage stays where the current text has it.
+        // The content comes back; the passage stays where the current text has it, and a
+        // reply stays in its thread.
+        let (html, mentions) = rendered(&mut tx, &state.body).await?;
         let done = sqlx::query(
             "update annotations set motivation = $3, body = $4, tags = $5, visibility = $6,
                credibility = $7, source_reliability = $8, body_html = $9, modified = $10,
-               revision = revision + 1
+               revision = revision + 1, mentions = $11
              where id = $1 and revision = $2",
         )
         .bind(id)
@@ -174,8 +175,9 @@ impl Handle {
         .bind(state.visibility().as_str())
         .bind(state.credibility.map(i64::from))
         .bind(state.source_reliability.as_deref())
-        .bind(render_untrusted(&state.body).as_str())
+        .bind(html.as_str())
         .bind(Timestamp::now())
+        .bind(mentions)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -183,6 +185,7 @@ impl Handle {
         }
         let author = fetch_note(&mut tx, id).await?.analyst_id;
         record(&mut tx, id, RevisionKind::Restored, Some(author), Some(seq)).await?;
+        narrow_thread(&mut tx, id, Some(author)).await?;
         let note = fetch_note(&mut tx, id).await?.note;
         self.commit(tx).await?;
         Ok(Conditional::Done(note))

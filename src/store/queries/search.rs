@@ -145,6 +145,13 @@ fn push_notes(
         q.push(" and ");
         full_text::push_contains(q, "n.tags", needle);
     }
+    for name in &filters.mentions {
+        // Mentions are kept as a JSON array of names, like tags.
+        let needle =
+            serde_json::to_string(name).map_err(|e| StoreError::Malformed(e.to_string()))?;
+        q.push(" and ");
+        full_text::push_contains(q, "n.mentions", needle);
+    }
     if let Some(after) = &filters.after {
         q.push(" and n.created >= ").push_bind(start_of(after)?);
     }

@@ -1,0 +1,4 @@
+-- Threads and mentions, as migrations/sqlite/0019_threads.sql.
+alter table annotations add column parent_id text collate "C";
+create index annotations_by_parent on annotations (parent_id) where parent_id is not null;
+alter table annotations add column mentions text not null default '[]';
