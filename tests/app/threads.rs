@@ -6,7 +6,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{BASE_URL, TestApp, select, text};
+use crate::helpers::{BASE_URL, SEED, TestApp, select, text};
 
 const MEMO: &str = "Officials in Seoul say Moscow hinted at closer ties with Pyongyang.\n\nA second paragraph about the Kremlin.\n";
 const NOTES: &str = "/api/documents/memo/annotations/";
@@ -464,4 +464,128 @@ async fn mentions_link_to_the_analyst_and_fill_their_mentions_view() {
         .await
         .html();
     assert!(select(&after, "ol.notes-list > li.notes-row").is_empty());
+}
+
+/// The scenario on the seed: the source graded F, a claim marked C3, a colleague's
+/// reply and the answer; thread, grades and history in the page and the export; the note
+/// found by `credibility:1-3`; digests that open cleanly; and the export restored into a
+/// fresh database with its thread whole.
+#[tokio::test]
+async fn a_graded_claim_is_argued_over_and_the_thread_goes_everywhere_the_note_goes() {
+    let app = TestApp::with_seed_and(&[]).await;
+    let alice = app.add_analyst("alice").await;
+    let bob = app.add_analyst("bob").await;
+    let notes = format!("/api/documents/{SEED}/annotations/");
+    let graded = app
+        .send(
+            "PUT",
+            &format!("/api/documents/{SEED}/reliability"),
+            Some(&alice),
+            Some(&json!({"reliability": "F"})),
+            &[],
+        )
+        .await;
+    assert_eq!(graded.status, StatusCode::OK, "{}", graded.body);
+    let claim = json!({"motivation": "assessing", "credibility": 3, "sourceReliability": "C",
+        "body": {"value": "Plausible, one source."},
+        "target": {"source": format!("{BASE_URL}/documents/{SEED}"),
+                   "selector": {"type": "TextQuoteSelector", "exact": "Chinese Foreign Ministry"}}});
+    let created = app.send("POST", &notes, Some(&alice), Some(&claim), &[]).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let root_iri = created.json()["id"].as_str().unwrap().to_owned();
+    let root = root_iri.rsplit('/').next().unwrap().to_owned();
+    let said = |value: &str, target: &str| json!({"body": {"value": value}, "target": target});
+    let bobs = app
+        .send("POST", &notes, Some(&bob), Some(&said("Two outlets say otherwise.", &root_iri)), &[])
+        .await;
+    assert_eq!(bobs.status, StatusCode::CREATED, "{}", bobs.body);
+    let bobs_iri = bobs.json()["id"].as_str().unwrap().to_owned();
+    let answer = app
+        .send("POST", &notes, Some(&alice), Some(&said("Which outlets, @bob?", &bobs_iri)), &[])
+        .await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    let mut edited_claim = claim.clone();
+    edited_claim["body"]["value"] = json!("Plausible, one source only.");
+    let url = root_iri.strip_prefix(BASE_URL).unwrap().to_owned();
+    let etag = created.header("etag").to_owned();
+    let edited = app
+        .send("PUT", &url, Some(&alice), Some(&edited_claim), &[("if-match", &etag)])
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
+
+    // The page: the source's grade, the badge, "edited", and the thread inside the note.
+    let page = app
+        .send("GET", &format!("/documents/{SEED}"), Some(&bob), None, &[])
+        .await
+        .html();
+    assert!(text(&select(&page, ".source-grade-line")[0]).contains("F"));
+    let note = format!("#note-{root}");
+    assert!(text(&select(&page, &format!("{note} .grade"))[0]).starts_with("C3"));
+    assert_eq!(select(&page, &format!("{note} .note-history")).len(), 1);
+    let thread: Vec<String> = select(&page, &format!("{note} .thread article.reply"))
+        .iter()
+        .map(|r| r.value().attr("aria-label").unwrap().to_owned())
+        .collect();
+    assert_eq!(thread, ["Reply by bob to alice", "Reply by alice to bob"]);
+
+    // The export, with the history: the grade, the thread and the note's revisions.
+    let export = app
+        .send(
+            "GET",
+            &format!("/documents/{SEED}/export.html?visibility=team&history=1"),
+            Some(&alice),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(export.status, StatusCode::OK);
+    let html = export.html();
+    let sidenote = select(&html, &format!("aside.sidenote[data-annotation-id='{root}']"));
+    let words = text(&sidenote[0]);
+    assert!(words.contains("C3") && words.contains("History (2 revisions)"), "{words}");
+    assert!(words.contains("Two outlets say otherwise.") && words.contains("Which outlets, @bob?"));
+    assert_eq!(select(&html, "a.mention[href='http://glossa.test/notes?q=author%3Abob']").len(), 1);
+
+    // Found by its credibility, with its thread under it.
+    let found = app
+        .send("GET", "/notes?q=credibility:1-3", Some(&bob), None, &[])
+        .await
+        .html();
+    assert_eq!(select(&found, "ol.notes-list > li.notes-row").len(), 1);
+    assert_eq!(select(&found, "li.notes-row li.notes-reply").len(), 2);
+
+    // Digests open cleanly: every row has every column, and the thread reads in order.
+    let csv = app
+        .send("GET", &format!("/documents/{SEED}/notes.csv?bom=1"), Some(&alice), None, &[])
+        .await;
+    let body = csv.body.strip_prefix('\u{feff}').unwrap();
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(body.as_bytes());
+    assert_eq!(reader.headers().unwrap(), &glossa::domain::digest::CSV_COLUMNS[..]);
+    assert_eq!(reader.records().map(Result::unwrap).count(), 3);
+    let md = app
+        .send("GET", &format!("/documents/{SEED}/notes.md"), Some(&alice), None, &[])
+        .await
+        .body;
+    let (claim_at, bob_at, answer_at) = (
+        md.find("**C3**").unwrap(),
+        md.find("↳ **bob** replying to alice").unwrap(),
+        md.find("↳ **alice** replying to bob").unwrap(),
+    );
+    assert!(claim_at < bob_at && bob_at < answer_at, "{md}");
+
+    // The export restores into a fresh database, thread whole.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("export.html");
+    std::fs::write(&file, &export.body).unwrap();
+    let fresh = TestApp::with_seed_and(&[]).await;
+    let restored = glossa::interchange::import_notes_file(&fresh.store, &file)
+        .await
+        .unwrap();
+    assert_eq!(restored.restored.added, 3);
+    let carol = fresh.add_analyst("carol").await;
+    let page = fresh
+        .send("GET", &format!("/documents/{SEED}"), Some(&carol), None, &[])
+        .await
+        .html();
+    assert_eq!(select(&page, &format!("{note} .thread article.reply")).len(), 2);
 }

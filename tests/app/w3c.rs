@@ -101,6 +101,18 @@ async fn emitted_annotations_containers_and_pages_pass_the_w3c_must_assertions()
             annotations.push(path);
         }
     }
+    // A reply: motivation replying, its target the IRI of the note it answers.
+    let first = std::fs::read_to_string(&annotations[0]).unwrap();
+    let first: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let reply = json!({"body": {"value": "Agreed, @alice."}, "target": first["id"]});
+    let created = app
+        .send("POST", &container, Some(&token), Some(&reply), &[])
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    assert_eq!(created.json()["target"], first["id"]);
+    let path = dir.path().join("reply.json");
+    std::fs::write(&path, &created.body).unwrap();
+    annotations.push(path);
     // Corrections of attributions are annotations too (motivation classifying): one giving
     // a sentence a voice, one saying it reports no one, as created and as read back.
     let corrections = format!("/api/documents/{SEED}/voices/corrections");
@@ -184,7 +196,7 @@ async fn emitted_annotations_containers_and_pages_pass_the_w3c_must_assertions()
         std::fs::write(&path, item.to_string()).unwrap();
         embedded_items.push(path);
     }
-    assert_eq!(embedded_items.len(), shapes.len());
+    assert_eq!(embedded_items.len(), shapes.len() + 1, "the notes and the reply");
     let (ok, report) = validate("annotations/annotationMusts.test", &embedded_items);
     assert!(ok, "the export's annotations: {report}");
     let page = dir.path().join("page.json");
