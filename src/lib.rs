@@ -18,6 +18,8 @@ pub mod error;
 pub mod export;
 /// Router, pages, JSON API, static assets.
 pub mod http;
+/// Documents added and revised from the browser, through the importer's steps.
+pub mod intake;
 /// Restoring notes from exports and W3C collections.
 pub mod interchange;
 /// All SQL: documents, actors, settings; migrations embedded.

@@ -2,7 +2,8 @@
 //! with TOML front matter and Markdown footnotes.
 
 use crate::domain::document::{Block, Footnote, Metadata, ParsedDocument};
-use crate::domain::footnotes::detect_markers;
+use crate::domain::footnotes::{MarkerCandidate, detect_markers_with, marker_candidates};
+use crate::domain::intake::Corrections;
 use crate::domain::markdown::parse_document;
 
 use super::metadata::parse_metadata;
@@ -12,12 +13,30 @@ use super::metadata::parse_metadata;
 /// A plain-text source carries no reference texts, so every footnote has `content: None`
 /// and the reader says so instead of inventing one.
 pub fn parse_txt(text: &str, meta: Metadata) -> ParsedDocument {
+    parse_txt_with(text, meta, &Corrections::default()).0
+}
+
+/// [`parse_txt`] with an analyst's corrections (paragraphs joined, numbers taken as markers
+/// or not), and every number that could have been a marker, taken or not.
+pub fn parse_txt_with(
+    text: &str,
+    meta: Metadata,
+    corrections: &Corrections,
+) -> (ParsedDocument, Vec<MarkerCandidate>) {
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
         .filter(|line| !line.is_empty())
         .collect();
-    let (detected, count) = detect_markers(&lines);
+    let lines = corrections.join(&lines);
+    let (detected, _) = detect_markers_with(&lines, |p, at| corrections.marker(&lines[p], at));
+    let candidates = marker_candidates(&lines, &detected);
+    let mut numbers: Vec<u32> = detected
+        .iter()
+        .flat_map(|d| d.refs.iter().map(|r| r.number))
+        .collect();
+    numbers.sort_unstable();
+    numbers.dedup();
     let blocks = detected
         .into_iter()
         .map(|d| Block {
@@ -25,19 +44,21 @@ pub fn parse_txt(text: &str, meta: Metadata) -> ParsedDocument {
             ..Block::paragraph(d.text)
         })
         .collect();
-    let footnotes = (1..=count)
+    let footnotes = numbers
+        .into_iter()
         .map(|number| Footnote {
             number,
             label: number.to_string(),
             content: None,
         })
         .collect();
-    ParsedDocument {
+    let parsed = ParsedDocument {
         meta,
         blocks,
         footnotes,
         warnings: Vec::new(),
-    }
+    };
+    (parsed, candidates)
 }
 
 /// Markdown with optional TOML front matter between `+++` lines.

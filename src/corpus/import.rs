@@ -13,7 +13,7 @@ use super::{ANALYSIS_VERSION, FileProblem, SourceFile, analysis_hash, load_gazet
 use crate::domain::actors::Gazetteer;
 use crate::domain::document::AnalysedDocument;
 use crate::domain::voices::Voices;
-use crate::store::documents::{NewDocument, Saved};
+use crate::store::documents::{NewDocument, Origin, Saved};
 use crate::store::{Store, StoreError};
 
 const GAZETTEER_HASH_KEY: &str = "gazetteer_hash";
@@ -109,8 +109,19 @@ pub async fn import_corpus(
         let mut changed = Vec::new();
         for entry in batch {
             let known = stored.get(entry.slug.as_str());
+            if known.is_some_and(|k| k.from_browser) {
+                report.problems.push(FileProblem {
+                    path: entry.path.clone(),
+                    message: format!(
+                        "a document added in the browser already has the slug {:?}; the file is not imported over it: rename the file",
+                        entry.slug.as_str()
+                    ),
+                });
+                progress.inc(1);
+                continue;
+            }
             let trusted = !gazetteer_changed && !analysis_changed && !entry.recent;
-            if trusted && known.is_some_and(|k| k.1 == entry.fingerprint) {
+            if trusted && known.is_some_and(|k| k.fingerprint == entry.fingerprint) {
                 report.unchanged += 1;
                 progress.inc(1);
                 continue;
@@ -128,7 +139,7 @@ pub async fn import_corpus(
             };
             let content_hash = file.content_hash();
             let hash = analysis_hash(&content_hash, &gazetteer_hash);
-            if known.is_some_and(|k| k.0 == hash) {
+            if known.is_some_and(|k| k.analysis_hash == hash) {
                 report.unchanged += 1;
                 progress.inc(1);
                 refreshed_prints.push((entry.slug.to_string(), entry.fingerprint.clone()));
@@ -166,6 +177,7 @@ pub async fn import_corpus(
                 fingerprint: &entry.fingerprint,
                 analysed,
                 voices,
+                origin: Origin::Corpus,
             });
         }
         if !docs.is_empty() && !totals_stale {
@@ -227,17 +239,7 @@ fn analyse_in_parallel<'a>(
                 let handle = scope.spawn(move || {
                     chunk
                         .iter()
-                        .map(|file| {
-                            let analysed = file.analyse(gazetteer)?;
-                            let title = analysed
-                                .parsed
-                                .meta
-                                .title
-                                .clone()
-                                .unwrap_or_else(|| title_from_slug(file.slug.as_str()));
-                            let voices = analysed.voices(gazetteer);
-                            Ok((analysed, title, voices))
-                        })
+                        .map(|file| Ok(super::finish(file.parse()?, &file.slug, gazetteer)))
                         .collect::<Vec<_>>()
                 });
                 (count, handle)

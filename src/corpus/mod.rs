@@ -82,11 +82,25 @@ impl SourceFile {
             }
         }
     }
+}
 
-    /// Parses the file and finds its actors.
-    pub fn analyse(&self, gazetteer: &Gazetteer) -> Result<AnalysedDocument, String> {
-        Ok(AnalysedDocument::analyse(self.parse()?, gazetteer))
-    }
+/// A parsed document made ready to store, whether it came from a corpus file or the browser:
+/// its actors found, its title (the stated one, or one made from its slug: nothing is
+/// invented), and whose views its sentences give.
+pub fn finish(
+    parsed: ParsedDocument,
+    slug: &Slug,
+    gazetteer: &Gazetteer,
+) -> (AnalysedDocument, String, crate::domain::voices::Voices) {
+    let analysed = AnalysedDocument::analyse(parsed, gazetteer);
+    let title = analysed
+        .parsed
+        .meta
+        .title
+        .clone()
+        .unwrap_or_else(|| import::title_from_slug(slug.as_str()));
+    let voices = analysed.voices(gazetteer);
+    (analysed, title, voices)
 }
 
 /// A corpus file that could not be used, and why.

@@ -38,15 +38,101 @@ const LONGEST_MARKER_DIGITS: usize = 3;
 /// Finds the footnote markers of a whole document, paragraph by paragraph, continuing one
 /// numbering sequence. Returns the cleaned paragraphs and the number of markers found.
 pub fn detect_markers<S: AsRef<str>>(paragraphs: &[S]) -> (Vec<Detected>, u32) {
-    let mut next = 1;
-    let detected = paragraphs
-        .iter()
-        .map(|p| detect_in_paragraph(p.as_ref(), &mut next))
-        .collect();
-    (detected, next - 1)
+    detect_markers_with(paragraphs, |_, _| None)
 }
 
-fn detect_in_paragraph(paragraph: &str, next: &mut u32) -> Detected {
+/// [`detect_markers`] with an analyst's choices: `choice(paragraph, offset)` says whether the
+/// run of digits at that code point offset of that paragraph is a marker (`Some(true)`: its
+/// digits are the footnote's number, and numbering goes on from it), is not (`Some(false)`),
+/// or is for the rules to decide (`None`). Returns the highest footnote number.
+pub fn detect_markers_with<S: AsRef<str>>(
+    paragraphs: &[S],
+    choice: impl Fn(usize, usize) -> Option<bool>,
+) -> (Vec<Detected>, u32) {
+    let mut next = 1;
+    let mut highest = 0;
+    let detected = paragraphs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let found = detect_in_paragraph(p.as_ref(), &mut next, |at| choice(i, at));
+            highest = found.refs.iter().map(|r| r.number).fold(highest, u32::max);
+            found
+        })
+        .collect();
+    (detected, highest)
+}
+
+/// A run of digits glued to the text before it: a footnote marker or not, the rules' choice
+/// or an analyst's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkerCandidate {
+    /// The paragraph, from 0.
+    pub paragraph: usize,
+    /// Code point offset of the digits in the paragraph as written.
+    pub offset: usize,
+    /// The digits.
+    pub digits: String,
+    /// Whether it was taken as a marker.
+    pub taken: bool,
+}
+
+/// Every run of one to three digits that directly follows a letter, punctuation or a closing
+/// quote or bracket (where a glued footnote number would be), with whether `detected` took
+/// it as a marker: what an analyst checks before publishing.
+pub fn marker_candidates<S: AsRef<str>>(
+    paragraphs: &[S],
+    detected: &[Detected],
+) -> Vec<MarkerCandidate> {
+    let mut out = Vec::new();
+    for (p, (paragraph, found)) in paragraphs.iter().zip(detected).enumerate() {
+        let chars: Vec<char> = paragraph.as_ref().chars().collect();
+        let mut removed = 0;
+        let mut i = 0;
+        while i < chars.len() {
+            if !chars[i].is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            let end = chars[i..]
+                .iter()
+                .position(|c| !c.is_ascii_digit())
+                .map_or(chars.len(), |n| i + n);
+            let glued = i > 0 && {
+                let before = chars[i - 1];
+                before.is_alphabetic()
+                    || SENTENCE_PUNCTUATION.contains(&before)
+                    || CLOSERS.contains(&before)
+            };
+            let taken = found.refs.iter().any(|r| r.offset == i - removed);
+            if taken {
+                removed += end - i;
+            }
+            // A digit run glued to the number before it ("1.5", "1,000") is part of it, unless
+            // that number is a year ending a sentence ("in 2024.1").
+            let inside_number = i > 1
+                && NUMBER_INFIXES.contains(&chars[i - 1])
+                && chars[i - 2].is_ascii_digit()
+                && !ends_with_year(&chars, i - 1);
+            if taken || (glued && end - i <= LONGEST_MARKER_DIGITS && !inside_number) {
+                out.push(MarkerCandidate {
+                    paragraph: p,
+                    offset: i,
+                    digits: chars[i..end].iter().collect(),
+                    taken,
+                });
+            }
+            i = end;
+        }
+    }
+    out
+}
+
+fn detect_in_paragraph(
+    paragraph: &str,
+    next: &mut u32,
+    choice: impl Fn(usize) -> Option<bool>,
+) -> Detected {
     let chars: Vec<char> = paragraph.chars().collect();
     let mut text = String::with_capacity(paragraph.len());
     let mut refs = Vec::new();
@@ -63,13 +149,17 @@ fn detect_in_paragraph(paragraph: &str, next: &mut u32) -> Detected {
             .iter()
             .position(|c| !c.is_ascii_digit())
             .map_or(chars.len(), |n| i + n);
-        if is_marker(&chars, i, end, *next, last_marker_end) {
+        let chosen = choice(i).filter(|_| end - i <= LONGEST_MARKER_DIGITS && chars[i] != '0');
+        if chosen.unwrap_or_else(|| is_marker(&chars, i, end, *next, last_marker_end)) {
+            let number = chars[i..end]
+                .iter()
+                .fold(0, |acc, c| acc * 10 + c.to_digit(10).unwrap_or(0));
             refs.push(FootnoteRef {
                 offset: i - removed,
-                number: *next,
+                number,
             });
             removed += end - i;
-            *next += 1;
+            *next = number + 1;
             last_marker_end = Some(end);
         } else {
             text.extend(&chars[i..end]);
@@ -143,6 +233,41 @@ fn sentence_follows(chars: &[char], marker_end: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn candidates_are_the_numbers_a_reader_could_take_for_markers() {
+        let paragraphs = [
+            "Ties grew.1 A $1.5 billion deal, Article 5, and word7 here.",
+            "In 2024.3 more",
+        ];
+        let (detected, _) = detect_markers(&paragraphs);
+        let found: Vec<(usize, &str, bool)> = marker_candidates(&paragraphs, &detected)
+            .iter()
+            .map(|c| {
+                (
+                    c.paragraph,
+                    &paragraphs[c.paragraph][c.offset..c.offset + c.digits.len()],
+                    c.taken,
+                )
+            })
+            .collect();
+        assert_eq!(found, [(0, "1", true), (0, "7", false), (1, "3", false)]);
+        // The analyst's word beats the rules, both ways, and numbering goes on from it.
+        let (chosen, highest) = detect_markers_with(&paragraphs, |p, at| match (p, at) {
+            (0, 10) => Some(false),
+            (1, 8) => Some(true),
+            _ => None,
+        });
+        assert!(chosen[0].refs.is_empty() && chosen[0].text.starts_with("Ties grew.1 A"));
+        assert_eq!(
+            chosen[1].refs,
+            [FootnoteRef {
+                offset: 8,
+                number: 3
+            }]
+        );
+        assert_eq!(highest, 3);
+    }
 
     fn markers(paragraphs: &[&str]) -> Vec<(String, Vec<(usize, u32)>)> {
         detect_markers(paragraphs)

@@ -20,6 +20,8 @@ pub mod footnotes;
 pub mod grades;
 /// `SafeHtml` and escaping.
 pub mod html;
+/// Text brought in from the browser: checked, normalised, corrected.
+pub mod intake;
 /// Markdown to blocks, and sanitised Markdown rendering.
 pub mod markdown;
 /// The co-occurrence matrix: who is named with whom, as a picture.

@@ -30,6 +30,7 @@ pub mod facets;
 pub mod gazetteer;
 pub mod grades;
 pub mod history;
+pub mod intake;
 pub mod limits;
 pub mod note_search;
 pub mod openapi;
@@ -158,8 +159,18 @@ pub fn router(state: AppState) -> Router {
         .post(annotations::create_annotation)
         .options(annotations::options_container);
     let api = Router::new()
-        .route("/documents", get(api::list_documents))
-        .route("/documents/{slug}", get(api::show_document))
+        .route(
+            "/documents",
+            get(api::list_documents)
+                .post(intake::create_document)
+                .layer(DefaultBodyLimit::max(intake::DOCUMENT_BODY_LIMIT)),
+        )
+        .route(
+            "/documents/{slug}",
+            get(api::show_document)
+                .put(intake::revise_document)
+                .layer(DefaultBodyLimit::max(intake::DOCUMENT_BODY_LIMIT)),
+        )
         .route("/voices", get(voices::api_voices))
         .route(
             "/documents/{slug}/reliability",
@@ -218,6 +229,18 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/tags",
             get(workspace::tags_page).post(workspace::rename_tag_form),
+        )
+        .route(
+            "/documents/new",
+            get(intake::new_document_page)
+                .post(intake::intake_form)
+                .layer(DefaultBodyLimit::max(intake::DOCUMENT_BODY_LIMIT)),
+        )
+        .route(
+            "/documents/{slug}/revise",
+            get(intake::revise_page)
+                .post(intake::intake_form)
+                .layer(DefaultBodyLimit::max(intake::DOCUMENT_BODY_LIMIT)),
         )
         .route("/documents/{slug}", get(pages::show_document))
         .route("/documents/{slug}/", get(pages::redirect_document))

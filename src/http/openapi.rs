@@ -5,8 +5,8 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use super::{
-    actors, annotations, api, corrections, gazetteer, grades, history, note_search, search, voices,
-    workspace,
+    actors, annotations, api, corrections, gazetteer, grades, history, intake, note_search, search,
+    voices, workspace,
 };
 
 /// The error envelope every failed API request returns.
@@ -37,6 +37,8 @@ pub struct ErrorDetail {
         api::list_documents,
         api::show_document,
         grades::grade_reliability,
+        intake::create_document,
+        intake::revise_document,
         voices::api_document_voices,
         voices::api_voices,
         corrections::create_correction,

@@ -252,6 +252,8 @@ struct DocumentPage {
     /// Its annotation container's IRI: a reply's target is this plus the note's id.
     container_iri: String,
     signed_in: bool,
+    /// Added in the browser, so a new version is uploaded there too.
+    from_browser: bool,
     slug: String,
     title: String,
     meta: Metadata,
@@ -459,6 +461,12 @@ async fn render_document(
         document_iri: state.iris.document(&doc.slug),
         container_iri: state.iris.container(&doc.slug),
         signed_in: viewer.analyst.is_some(),
+        from_browser: viewer.analyst.is_some()
+            && state
+                .store
+                .document_record(&doc.slug)
+                .await?
+                .is_some_and(|r| r.from_browser),
         layout: Layout::new(viewer).at(&here),
         search,
         slug: doc.slug,

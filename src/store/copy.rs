@@ -36,6 +36,18 @@ pub(crate) const TABLES: &[TableSpec] = &[
         columns: &[("id", Int), ("key", Text), ("name", Text)],
     },
     TableSpec {
+        name: "analysts",
+        identity: true,
+        columns: &[
+            ("id", Int),
+            ("name", Text),
+            ("token_hash", Text),
+            ("created_at", Time),
+            ("revoked_at", Time),
+            ("admin", Int),
+        ],
+    },
+    TableSpec {
         name: "documents",
         identity: true,
         columns: &[
@@ -55,6 +67,10 @@ pub(crate) const TABLES: &[TableSpec] = &[
             ("updated_at", Time),
             ("fingerprint", Text),
             ("source_id", Int),
+            ("origin", Text),
+            ("uploaded_by", Int),
+            ("archived_at", Time),
+            ("archived_by", Int),
         ],
     },
     TableSpec {
@@ -66,6 +82,10 @@ pub(crate) const TABLES: &[TableSpec] = &[
             ("content_hash", Text),
             ("source_text", Text),
             ("imported_at", Time),
+            ("format", Text),
+            ("metadata", Text),
+            ("corrections", Text),
+            ("published_by", Int),
         ],
     },
     TableSpec {
@@ -246,17 +266,6 @@ pub(crate) const TABLES: &[TableSpec] = &[
         name: "settings",
         identity: false,
         columns: &[("key", Text), ("value", Text)],
-    },
-    TableSpec {
-        name: "analysts",
-        identity: true,
-        columns: &[
-            ("id", Int),
-            ("name", Text),
-            ("token_hash", Text),
-            ("created_at", Time),
-            ("revoked_at", Time),
-        ],
     },
     TableSpec {
         name: "sessions",

@@ -28,6 +28,69 @@ pub struct NewDocument<'a> {
     pub analysed: &'a AnalysedDocument,
     /// Whose view each of its sentences gives.
     pub voices: &'a crate::domain::voices::Voices,
+    /// Where it comes from.
+    pub origin: Origin<'a>,
+}
+
+/// Where a document comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin<'a> {
+    /// A file of the corpus directory.
+    Corpus,
+    /// Added or revised in the browser by the analyst `by`, with the form's fields and the
+    /// analyst's corrections of how the text was read, both as JSON.
+    Browser {
+        /// The analyst's row id.
+        by: i64,
+        /// The form's fields.
+        metadata: &'a str,
+        /// The corrections.
+        corrections: &'a str,
+    },
+}
+
+impl Origin<'_> {
+    /// As stored: `corpus` or `browser`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Corpus => "corpus",
+            Origin::Browser { .. } => "browser",
+        }
+    }
+}
+
+/// Who brought a document in and how it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentRecord {
+    /// Row id.
+    pub id: i64,
+    /// Current version.
+    pub version: i64,
+    /// Added in the browser rather than from the corpus directory.
+    pub from_browser: bool,
+    /// The analyst who added it, for a browser document.
+    pub uploaded_by: Option<i64>,
+    /// Archived: hidden from lists and search.
+    pub archived: bool,
+    /// The stored text of its current version.
+    pub source_text: String,
+    /// Its format, `txt` or `md`.
+    pub format: String,
+    /// The form's fields of its current version (JSON), for a browser document.
+    pub fields: Option<String>,
+    /// The corrections of its current version (JSON), for a browser document.
+    pub corrections: Option<String>,
+}
+
+/// A stored document as the corpus importer sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentState {
+    /// Hash of content, gazetteer and analysis code.
+    pub analysis_hash: String,
+    /// Size and modification time of its files.
+    pub fingerprint: String,
+    /// Added in the browser: a corpus file never replaces it.
+    pub from_browser: bool,
 }
 
 /// What saving a document did.
@@ -132,8 +195,25 @@ pub(super) fn to_usize(n: i64) -> StoreResult<usize> {
 pub(super) const ROWS_PER_INSERT: usize = 1000;
 
 impl Store {
-    /// `slug → (analysis_hash, fingerprint)` for every stored document.
-    pub async fn document_states(&self) -> StoreResult<HashMap<String, (String, String)>> {
+    /// Stores a document from the browser in one transaction: as a new document when
+    /// `expect` is `None` (refused when the slug is taken), or as the next version of the
+    /// browser document at version `expect` (refused when it moved on, comes from the
+    /// corpus, or is archived).
+    pub async fn publish_document(
+        &self,
+        doc: &NewDocument<'_>,
+        expect: Option<i64>,
+    ) -> StoreResult<SaveOutcome> {
+        on_backend!(self, db => db.publish_document(doc, expect).await)
+    }
+
+    /// A document's origin, uploader, version and whether it is archived.
+    pub async fn document_record(&self, slug: &str) -> StoreResult<Option<DocumentRecord>> {
+        on_backend!(self, read db => db.document_record(slug).await)
+    }
+
+    /// What the importer needs to know of every stored document, by slug.
+    pub async fn document_states(&self) -> StoreResult<HashMap<String, DocumentState>> {
         on_backend!(self, read db => db.document_states().await)
     }
 

@@ -153,6 +153,32 @@ fn an_author_restores_a_revision_of_a_note_from_the_keyboard() {
     assert_eq!(results["revisions"], 3);
 }
 
+/// A commentary pasted into the browser is previewed (20 markers, 14 paragraphs), published,
+/// annotated, and revised after its audit, from the keyboard.
+#[test]
+fn an_analyst_pastes_publishes_and_revises_a_commentary_from_the_keyboard() {
+    if !browser_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = copy_corpus(dir.path());
+    let db = dir.path().join("intake.db");
+    let alice = cli_add_analyst(&db, &corpus, "alice");
+    let server = start_server(&db, &corpus, &[]);
+    let seed = corpus.join("russia-north-korea-chinese-views.txt");
+    let results = run_script(
+        "intake.cjs",
+        &[
+            &format!("http://{}", server.host),
+            &alice,
+            seed.to_str().unwrap(),
+        ],
+        std::env::var_os("SCREENSHOT_DIR").as_deref().map(Path::new),
+    );
+    assert_eq!(results["paragraphs"], 14);
+    assert_eq!(results["orphans"], 1);
+}
+
 /// Two analysts argue about a passage from the keyboard: a reply, an answer to it, a mention
 /// that links, the thread folded after its first reply and opened by the keyboard.
 #[test]

@@ -15,6 +15,7 @@ mod helpers;
 mod history;
 mod hostile;
 mod import;
+mod intake;
 mod pages;
 mod payloads;
 mod reading;

@@ -490,18 +490,32 @@ async fn a_graded_claim_is_argued_over_and_the_thread_goes_everywhere_the_note_g
         "body": {"value": "Plausible, one source."},
         "target": {"source": format!("{BASE_URL}/documents/{SEED}"),
                    "selector": {"type": "TextQuoteSelector", "exact": "Chinese Foreign Ministry"}}});
-    let created = app.send("POST", &notes, Some(&alice), Some(&claim), &[]).await;
+    let created = app
+        .send("POST", &notes, Some(&alice), Some(&claim), &[])
+        .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let root_iri = created.json()["id"].as_str().unwrap().to_owned();
     let root = root_iri.rsplit('/').next().unwrap().to_owned();
     let said = |value: &str, target: &str| json!({"body": {"value": value}, "target": target});
     let bobs = app
-        .send("POST", &notes, Some(&bob), Some(&said("Two outlets say otherwise.", &root_iri)), &[])
+        .send(
+            "POST",
+            &notes,
+            Some(&bob),
+            Some(&said("Two outlets say otherwise.", &root_iri)),
+            &[],
+        )
         .await;
     assert_eq!(bobs.status, StatusCode::CREATED, "{}", bobs.body);
     let bobs_iri = bobs.json()["id"].as_str().unwrap().to_owned();
     let answer = app
-        .send("POST", &notes, Some(&alice), Some(&said("Which outlets, @bob?", &bobs_iri)), &[])
+        .send(
+            "POST",
+            &notes,
+            Some(&alice),
+            Some(&said("Which outlets, @bob?", &bobs_iri)),
+            &[],
+        )
         .await;
     assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
     let mut edited_claim = claim.clone();
@@ -509,7 +523,13 @@ async fn a_graded_claim_is_argued_over_and_the_thread_goes_everywhere_the_note_g
     let url = root_iri.strip_prefix(BASE_URL).unwrap().to_owned();
     let etag = created.header("etag").to_owned();
     let edited = app
-        .send("PUT", &url, Some(&alice), Some(&edited_claim), &[("if-match", &etag)])
+        .send(
+            "PUT",
+            &url,
+            Some(&alice),
+            Some(&edited_claim),
+            &[("if-match", &etag)],
+        )
         .await;
     assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
 
@@ -540,11 +560,24 @@ async fn a_graded_claim_is_argued_over_and_the_thread_goes_everywhere_the_note_g
         .await;
     assert_eq!(export.status, StatusCode::OK);
     let html = export.html();
-    let sidenote = select(&html, &format!("aside.sidenote[data-annotation-id='{root}']"));
+    let sidenote = select(
+        &html,
+        &format!("aside.sidenote[data-annotation-id='{root}']"),
+    );
     let words = text(&sidenote[0]);
-    assert!(words.contains("C3") && words.contains("History (2 revisions)"), "{words}");
+    assert!(
+        words.contains("C3") && words.contains("History (2 revisions)"),
+        "{words}"
+    );
     assert!(words.contains("Two outlets say otherwise.") && words.contains("Which outlets, @bob?"));
-    assert_eq!(select(&html, "a.mention[href='http://glossa.test/notes?q=author%3Abob']").len(), 1);
+    assert_eq!(
+        select(
+            &html,
+            "a.mention[href='http://glossa.test/notes?q=author%3Abob']"
+        )
+        .len(),
+        1
+    );
 
     // Found by its credibility, with its thread under it.
     let found = app
@@ -556,14 +589,31 @@ async fn a_graded_claim_is_argued_over_and_the_thread_goes_everywhere_the_note_g
 
     // Digests open cleanly: every row has every column, and the thread reads in order.
     let csv = app
-        .send("GET", &format!("/documents/{SEED}/notes.csv?bom=1"), Some(&alice), None, &[])
+        .send(
+            "GET",
+            &format!("/documents/{SEED}/notes.csv?bom=1"),
+            Some(&alice),
+            None,
+            &[],
+        )
         .await;
     let body = csv.body.strip_prefix('\u{feff}').unwrap();
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(body.as_bytes());
-    assert_eq!(reader.headers().unwrap(), &glossa::domain::digest::CSV_COLUMNS[..]);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(body.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap(),
+        &glossa::domain::digest::CSV_COLUMNS[..]
+    );
     assert_eq!(reader.records().map(Result::unwrap).count(), 3);
     let md = app
-        .send("GET", &format!("/documents/{SEED}/notes.md"), Some(&alice), None, &[])
+        .send(
+            "GET",
+            &format!("/documents/{SEED}/notes.md"),
+            Some(&alice),
+            None,
+            &[],
+        )
         .await
         .body;
     let (claim_at, bob_at, answer_at) = (
@@ -584,8 +634,17 @@ async fn a_graded_claim_is_argued_over_and_the_thread_goes_everywhere_the_note_g
     assert_eq!(restored.restored.added, 3);
     let carol = fresh.add_analyst("carol").await;
     let page = fresh
-        .send("GET", &format!("/documents/{SEED}"), Some(&carol), None, &[])
+        .send(
+            "GET",
+            &format!("/documents/{SEED}"),
+            Some(&carol),
+            None,
+            &[],
+        )
         .await
         .html();
-    assert_eq!(select(&page, &format!("{note} .thread article.reply")).len(), 2);
+    assert_eq!(
+        select(&page, &format!("{note} .thread article.reply")).len(),
+        2
+    );
 }

@@ -196,7 +196,11 @@ async fn emitted_annotations_containers_and_pages_pass_the_w3c_must_assertions()
         std::fs::write(&path, item.to_string()).unwrap();
         embedded_items.push(path);
     }
-    assert_eq!(embedded_items.len(), shapes.len() + 1, "the notes and the reply");
+    assert_eq!(
+        embedded_items.len(),
+        shapes.len() + 1,
+        "the notes and the reply"
+    );
     let (ok, report) = validate("annotations/annotationMusts.test", &embedded_items);
     assert!(ok, "the export's annotations: {report}");
     let page = dir.path().join("page.json");

@@ -30,6 +30,8 @@ mod history;
 mod hostile;
 #[path = "../app/import.rs"]
 mod import;
+#[path = "../app/intake.rs"]
+mod intake;
 mod multi;
 #[path = "../app/pages.rs"]
 mod pages;

@@ -12,8 +12,8 @@ use crate::domain::document::{
 use crate::domain::html::SafeHtml;
 use crate::store::annotations::ReanchorCounts;
 use crate::store::documents::{
-    ActorCount, DocumentSummary, NewDocument, ROWS_PER_INSERT, SaveOutcome, Saved, StoredDocument,
-    parse_style, style_name, to_usize,
+    ActorCount, DocumentRecord, DocumentState, DocumentSummary, NewDocument, Origin,
+    ROWS_PER_INSERT, SaveOutcome, Saved, StoredDocument, parse_style, style_name, to_usize,
 };
 use crate::store::{StoreError, StoreResult, Timestamp};
 
@@ -90,14 +90,21 @@ struct ActorRow {
 impl Handle {
     pub(in crate::store) async fn document_states(
         &self,
-    ) -> StoreResult<HashMap<String, (String, String)>> {
-        let rows: Vec<(String, String, String)> =
-            sqlx::query_as("select slug, analysis_hash, fingerprint from documents")
+    ) -> StoreResult<HashMap<String, DocumentState>> {
+        let rows: Vec<(String, String, String, String)> =
+            sqlx::query_as("select slug, analysis_hash, fingerprint, origin from documents")
                 .fetch_all(&self.pool)
                 .await?;
         Ok(rows
             .into_iter()
-            .map(|(slug, hash, print)| (slug, (hash, print)))
+            .map(|(slug, analysis_hash, fingerprint, origin)| {
+                let state = DocumentState {
+                    analysis_hash,
+                    fingerprint,
+                    from_browser: origin == "browser",
+                };
+                (slug, state)
+            })
             .collect())
     }
 
@@ -142,22 +149,65 @@ impl Handle {
     }
 }
 
+#[derive(FromRow)]
+struct RecordRow {
+    id: i64,
+    version: i64,
+    origin: String,
+    uploaded_by: Option<i64>,
+    archived: bool,
+    source_text: String,
+    format: String,
+    metadata: Option<String>,
+    corrections: Option<String>,
+}
+
 async fn save_in(tx: &mut Tx, doc: &NewDocument<'_>, now: Timestamp) -> StoreResult<SaveOutcome> {
     {
         let meta = &doc.analysed.parsed.meta;
         let tags =
             serde_json::to_string(&meta.tags).map_err(|e| StoreError::Malformed(e.to_string()))?;
-        let existing: Option<(i64, String, i64)> =
-            sqlx::query_as("select id, content_hash, version from documents where slug = $1")
-                .bind(doc.slug)
-                .fetch_optional(&mut **tx)
-                .await?;
-        let (id, version, saved) = match existing {
+        let existing: Option<(i64, String, i64, String)> = sqlx::query_as(
+            "select id, content_hash, version, origin from documents where slug = $1",
+        )
+        .bind(doc.slug)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let (by, metadata, corrections) = match doc.origin {
+            Origin::Corpus => (None, None, None),
+            Origin::Browser {
+                by,
+                metadata,
+                corrections,
+            } => (Some(by), Some(metadata), Some(corrections)),
+        };
+        if let Some((_, _, _, origin)) = &existing
+            && origin != doc.origin.as_str()
+        {
+            return Err(StoreError::Conflict(format!(
+                "{:?} is a document {}; {}",
+                doc.slug,
+                if origin == "browser" {
+                    "added in the browser"
+                } else {
+                    "of the corpus directory"
+                },
+                if origin == "browser" {
+                    "a corpus file does not replace it: rename the file"
+                } else {
+                    "change its file in the corpus directory instead"
+                }
+            )));
+        }
+        let (id, version, saved) = match existing.map(|(id, hash, version, _)| (id, hash, version))
+        {
             None => {
                 let id: i64 = sqlx::query_scalar(
                     "insert into documents (slug, title, author, published, source_url, language, tags,
-                       format, content_hash, analysis_hash, version, imported_at, updated_at, fingerprint)
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $12) returning id",
+                       format, content_hash, analysis_hash, version, imported_at, updated_at, fingerprint,
+                       origin, uploaded_by)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $12, $13, $14)
+                     returning id",
                 )
                 .bind(doc.slug)
                 .bind(doc.title)
@@ -171,6 +221,8 @@ async fn save_in(tx: &mut Tx, doc: &NewDocument<'_>, now: Timestamp) -> StoreRes
                 .bind(doc.analysis_hash)
                 .bind(now)
                 .bind(doc.fingerprint)
+                .bind(doc.origin.as_str())
+                .bind(by)
                 .fetch_one(&mut **tx)
                 .await?;
                 (id, 1, Saved::Added)
@@ -222,14 +274,19 @@ async fn save_in(tx: &mut Tx, doc: &NewDocument<'_>, now: Timestamp) -> StoreRes
         };
         if saved != Saved::Reanalysed {
             sqlx::query(
-                "insert into document_versions (document_id, version, content_hash, source_text, imported_at)
-                 values ($1, $2, $3, $4, $5)",
+                "insert into document_versions (document_id, version, content_hash, source_text, imported_at,
+                   format, metadata, corrections, published_by)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(id)
             .bind(version)
             .bind(doc.content_hash)
             .bind(doc.source_text)
             .bind(now)
+            .bind(doc.format)
+            .bind(metadata)
+            .bind(corrections)
+            .bind(by)
             .execute(&mut **tx)
             .await?;
         }
@@ -250,6 +307,82 @@ async fn save_in(tx: &mut Tx, doc: &NewDocument<'_>, now: Timestamp) -> StoreRes
 }
 
 impl Handle {
+    pub(in crate::store) async fn publish_document(
+        &self,
+        doc: &NewDocument<'_>,
+        expect: Option<i64>,
+    ) -> StoreResult<SaveOutcome> {
+        let mut tx = self.write().await?;
+        let existing: Option<(i64, String, Option<Timestamp>)> =
+            sqlx::query_as("select version, origin, archived_at from documents where slug = $1")
+                .bind(doc.slug)
+                .fetch_optional(&mut *tx)
+                .await?;
+        match (expect, existing) {
+            (None, None) => {}
+            (None, Some(_)) => {
+                return Err(StoreError::Conflict(format!(
+                    "a document already has the slug {:?}; choose another",
+                    doc.slug
+                )));
+            }
+            (Some(_), None) => {
+                return Err(StoreError::Conflict(format!(
+                    "there is no document {:?} to revise",
+                    doc.slug
+                )));
+            }
+            (Some(_), Some((_, origin, _))) if origin != "browser" => {
+                return Err(StoreError::Conflict(format!(
+                    "{:?} comes from the corpus directory: change its file there, or a corpus import would undo the change",
+                    doc.slug
+                )));
+            }
+            (Some(_), Some((_, _, Some(_)))) => {
+                return Err(StoreError::Conflict(format!(
+                    "{:?} is archived; restore it before revising it",
+                    doc.slug
+                )));
+            }
+            (Some(expected), Some((version, _, None))) if expected != version => {
+                return Err(StoreError::Conflict(format!(
+                    "{:?} is at version {version} now, not {expected}: someone revised it meanwhile; look at that version first",
+                    doc.slug
+                )));
+            }
+            (Some(_), Some(_)) => {}
+        }
+        let outcome = save_in(&mut tx, doc, Timestamp::now()).await?;
+        self.commit(tx).await?;
+        Ok(outcome)
+    }
+
+    pub(in crate::store) async fn document_record(
+        &self,
+        slug: &str,
+    ) -> StoreResult<Option<DocumentRecord>> {
+        let row: Option<RecordRow> = sqlx::query_as(
+            "select d.id, d.version, d.origin, d.uploaded_by, d.archived_at is not null as archived,
+                    v.source_text, coalesce(v.format, d.format) as format, v.metadata, v.corrections
+             from documents d join document_versions v on v.document_id = d.id and v.version = d.version
+             where d.slug = $1",
+        )
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| DocumentRecord {
+            id: r.id,
+            version: r.version,
+            from_browser: r.origin == "browser",
+            uploaded_by: r.uploaded_by,
+            archived: r.archived,
+            source_text: r.source_text,
+            format: r.format,
+            fields: r.metadata,
+            corrections: r.corrections,
+        }))
+    }
+
     pub(in crate::store) async fn list_documents(&self) -> StoreResult<Vec<DocumentSummary>> {
         let rows: Vec<SummaryRow> = sqlx::query_as(
             "select d.id, d.slug, d.title, d.author, d.published, d.source_url, d.version,

@@ -1,0 +1,395 @@
+//! Documents from the browser, through the API: a preview that stores nothing, publishing
+//! with a slug made from the title, every refusal with the field to fix, a revision whose
+//! audit says which notes keep their passage before anything changes, and the rules between
+//! browser documents and corpus files — on both backends.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{BASE_URL, SEED, TestApp, repo_corpus, select};
+
+fn seed_text() -> String {
+    std::fs::read_to_string(repo_corpus().join(format!("{SEED}.txt"))).unwrap()
+}
+
+async fn post(app: &TestApp, token: Option<&str>, uri: &str, body: &Value) -> (StatusCode, Value) {
+    let page = app.send("POST", uri, token, Some(body), &[]).await;
+    let status = page.status;
+    (
+        status,
+        serde_json::from_str(&page.body).unwrap_or(Value::Null),
+    )
+}
+
+async fn put(app: &TestApp, token: &str, uri: &str, body: &Value) -> (StatusCode, Value) {
+    let page = app.send("PUT", uri, Some(token), Some(body), &[]).await;
+    let status = page.status;
+    (
+        status,
+        serde_json::from_str(&page.body).unwrap_or(Value::Null),
+    )
+}
+
+fn message(body: &Value) -> &str {
+    body["error"]["message"].as_str().unwrap_or_default()
+}
+
+/// A multipart upload of `bytes` as `file_name`, with `fields`.
+fn multipart(token: &str, file_name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> Request<Body> {
+    let boundary = "glossa-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/plain\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post("/api/documents?preview=true")
+        .header("authorization", format!("Bearer {token}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_pasted_commentary_is_previewed_published_and_read() {
+    let app = TestApp::with_files(&[]).await;
+    let alice = app.add_analyst("alice").await;
+    let text = seed_text();
+
+    // The preview says what glossa found, and stores nothing.
+    let (status, preview) = post(
+        &app,
+        Some(&alice),
+        "/api/documents?preview=true",
+        &json!({"text": text, "title": "Russia–North Korea ties: Chinese views"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!(preview["paragraphs"].as_array().unwrap().len(), 14);
+    assert_eq!(preview["markers"].as_array().unwrap().len(), 20);
+    let first = &preview["markers"][0];
+    assert_eq!(
+        (first["number"].as_str(), first["paragraph"].as_u64()),
+        (Some("1"), Some(1))
+    );
+    assert!(
+        first["before"]
+            .as_str()
+            .unwrap()
+            .ends_with("against the other."),
+        "{first}"
+    );
+    assert!(
+        preview["actors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["id"] == "RUS")
+    );
+    assert_eq!(preview["slug"], "russia-north-korea-ties-chinese-views");
+    assert_eq!(
+        app.get("/api/documents").await.json()["documents"]
+            .as_array()
+            .map_or(0, Vec::len),
+        0
+    );
+
+    // Publishing stores it under that slug, readable at once; the same title again is
+    // numbered rather than overwriting.
+    let body = json!({"text": text, "title": "Russia–North Korea ties: Chinese views",
+                      "author": "Not stated", "tags": ["korea"]});
+    let (status, published) = post(&app, Some(&alice), "/api/documents", &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{published}");
+    let page = app
+        .get("/documents/russia-north-korea-ties-chinese-views")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.html();
+    assert_eq!(select(&html, ".text .row").len(), 14);
+    assert_eq!(
+        select(&html, "a.fn-ref, sup a[href^='#fn-']")
+            .len()
+            .max(select(&html, "[id^='fnref-']").len()),
+        20
+    );
+    let (status, again) = post(&app, Some(&alice), "/api/documents", &body).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(again["slug"], "russia-north-korea-ties-chinese-views-2");
+    // A slug asked for must be free.
+    let mut taken = body.clone();
+    taken["slug"] = json!("russia-north-korea-ties-chinese-views");
+    let (status, refused) = post(&app, Some(&alice), "/api/documents", &taken).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+
+    // An analyst can annotate it like any document.
+    let note = json!({"body": {"value": "Check this."},
+        "target": {"source": format!("{BASE_URL}/documents/russia-north-korea-ties-chinese-views"),
+                   "selector": {"type": "TextQuoteSelector", "exact": "irked Beijing"}}});
+    let (status, _) = post(
+        &app,
+        Some(&alice),
+        "/api/documents/russia-north-korea-ties-chinese-views/annotations/",
+        &note,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_with_the_field_to_fix() {
+    let app = TestApp::with_files(&[]).await;
+    let alice = app.add_analyst("alice").await;
+    let cases = [
+        (
+            json!({"title": "No text"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "`text` is required",
+        ),
+        (
+            json!({"text": "  \n "}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the text is empty",
+        ),
+        (
+            json!({"text": "a\u{7}b"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "control character",
+        ),
+        (
+            json!({"text": "Words.", "format": "pdf"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "`format`",
+        ),
+        (
+            json!({"text": "Words.", "published": "June 2024"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "`published`",
+        ),
+        (
+            json!({"text": "Words.", "source": "javascript:alert(1)"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "`source`",
+        ),
+        (
+            json!({"text": "Words.", "slug": "Not A Slug"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "`slug`",
+        ),
+        (
+            json!({"text": "Words.", "colour": "red"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown field `colour`",
+        ),
+        (
+            json!({"text": "Words.", "title": "x".repeat(301)}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "`title`",
+        ),
+    ];
+    for (body, status, words) in cases {
+        let (got, answer) = post(&app, Some(&alice), "/api/documents", &body).await;
+        assert_eq!(got, status, "{body} → {answer}");
+        assert!(message(&answer).contains(words), "{body} → {answer}");
+    }
+    // Signed out: 401. Over the size limit: 413 before the body is read whole.
+    let (status, _) = post(&app, None, "/api/documents", &json!({"text": "Words."})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let huge = json!({"text": "word ".repeat(2_200_000)});
+    let (status, answer) = post(&app, Some(&alice), "/api/documents", &huge).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{answer}");
+    // 100,000 tiny paragraphs are refused, quickly.
+    let tiny = json!({"text": "a.\n".repeat(100_000)});
+    let (status, answer) = post(&app, Some(&alice), "/api/documents", &tiny).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert!(message(&answer).contains("paragraphs"));
+
+    // An uploaded file: a byte order mark, CRLF and decomposed accents are normalised; a
+    // byte that is not UTF-8 is named by its offset; only .txt and .md are taken.
+    let upload = app
+        .request(multipart(
+            &alice,
+            "memo.txt",
+            b"\xEF\xBB\xBFCafe\xCC\x81 talks.1\r\nSecond line.\r\n",
+            &[],
+        ))
+        .await;
+    assert_eq!(upload.status, StatusCode::OK, "{}", upload.body);
+    let preview = upload.json();
+    assert_eq!(
+        preview["paragraphs"],
+        json!(["Caf\u{e9} talks.", "Second line."])
+    );
+    assert_eq!(preview["markers"].as_array().unwrap().len(), 1);
+    let latin1 = app
+        .request(multipart(&alice, "memo.txt", b"Caf\xE9 talks.", &[]))
+        .await;
+    assert_eq!(latin1.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(latin1.body.contains("offset 3 (0xE9)"), "{}", latin1.body);
+    let pdf = app
+        .request(multipart(&alice, "memo.pdf", b"%PDF", &[]))
+        .await;
+    assert_eq!(pdf.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(pdf.body.contains(".txt or .md"));
+}
+
+#[tokio::test]
+async fn markers_can_be_corrected_and_markdown_states_its_own_fields() {
+    let app = TestApp::with_files(&[]).await;
+    let alice = app.add_analyst("alice").await;
+    // "in 2024.1" is a marker by the rules; "Resolution 2270" is not. The analyst refuses
+    // the first, so the rules no longer see "text.2" as next in sequence: they take it by
+    // hand. The preview shows both choices.
+    let text = "Sanctions tightened in 2024.1 Resolution 2270 still binds.\nLater text.2\n";
+    let (_, rules) = post(
+        &app,
+        Some(&alice),
+        "/api/documents?preview=true",
+        &json!({"text": text}),
+    )
+    .await;
+    assert_eq!(rules["markers"].as_array().unwrap().len(), 2);
+    let corrected = json!({"text": text, "corrections": {"markers": [
+        {"line": "Sanctions tightened in 2024.1 Resolution 2270 still binds.", "offset": 28, "marker": false},
+        {"line": "Later text.2", "offset": 11, "marker": true}]}});
+    let (status, preview) = post(
+        &app,
+        Some(&alice),
+        "/api/documents?preview=true",
+        &corrected,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    let numbers: Vec<&str> = preview["markers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, ["2"]);
+    assert!(
+        preview["rejectedMarkers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["number"] == "1")
+    );
+    assert!(
+        preview["paragraphs"][0]
+            .as_str()
+            .unwrap()
+            .contains("in 2024.1 Resolution")
+    );
+    // A line that runs on into the next is joined when the analyst says so.
+    let joined = json!({"text": "A sentence broken\nby the PDF.\n", "corrections": {"joins": ["A sentence broken"]}});
+    let (_, preview) = post(&app, Some(&alice), "/api/documents?preview=true", &joined).await;
+    assert_eq!(
+        preview["paragraphs"],
+        json!(["A sentence broken by the PDF."])
+    );
+
+    // Markdown's front matter states its title; the form's fields go over it.
+    let md =
+        "+++\ntitle = \"Stated title\"\n+++\n\nBody with a note.[^1]\n\n[^1]: The reference.\n";
+    let (_, preview) = post(
+        &app,
+        Some(&alice),
+        "/api/documents?preview=true",
+        &json!({"text": md, "format": "md"}),
+    )
+    .await;
+    assert_eq!(preview["title"], "Stated title");
+    assert_eq!(preview["stated"], json!(["title"]));
+    assert_eq!(preview["markers"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_revision_shows_its_audit_first_and_corpus_files_never_replace_browser_documents() {
+    let app = TestApp::with_seed_and(&[]).await;
+    let alice = app.add_analyst("alice").await;
+    let text = "Moscow hinted at closer ties with Pyongyang.\nBeijing said little.\n";
+    let (status, _) = post(
+        &app,
+        Some(&alice),
+        "/api/documents",
+        &json!({"text": text, "slug": "memo"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let target = |exact: &str| {
+        json!({"body": {"value": "n"}, "target": {"source": format!("{BASE_URL}/documents/memo"),
+        "selector": {"type": "TextQuoteSelector", "exact": exact}}})
+    };
+    for exact in ["closer ties", "Beijing said little"] {
+        let (status, _) = post(
+            &app,
+            Some(&alice),
+            "/api/documents/memo/annotations/",
+            &target(exact),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    // The edited text keeps one passage and drops the other: the audit says so before
+    // anything is stored.
+    let edited =
+        json!({"text": "A new first line.\nMoscow hinted at closer ties with Pyongyang.\n"});
+    let (status, preview) = put(&app, &alice, "/api/documents/memo?preview=true", &edited).await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    let audit = &preview["audit"];
+    assert_eq!(
+        (audit["moved"].as_u64(), audit["orphan"].as_u64()),
+        (Some(1), Some(1)),
+        "{audit}"
+    );
+    assert_eq!(audit["lost"][0]["quote"], "Beijing said little");
+    assert_eq!(app.get("/api/documents/memo").await.json()["version"], 1);
+    let (status, done) = put(&app, &alice, "/api/documents/memo", &edited).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["audit"]["orphan"], 1);
+    assert_eq!(app.get("/api/documents/memo").await.json()["version"], 2);
+    // A revision from an old version is refused, as is one of a corpus document.
+    let stale = json!({"text": "Other.\n", "baseVersion": 1});
+    let (status, answer) = put(&app, &alice, "/api/documents/memo", &stale).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    let (status, answer) = put(
+        &app,
+        &alice,
+        &format!("/api/documents/{SEED}"),
+        &json!({"text": "x"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(message(&answer).contains("corpus directory"));
+
+    // A corpus file with a browser document's slug is reported, not imported over it.
+    app.write_files(&[("memo.txt", "A file that would replace it.\n")]);
+    let report = app.import().await;
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.message.contains("added in the browser")),
+        "{:?}",
+        report.problems
+    );
+    let memo = app.get("/api/documents/memo").await.json();
+    assert_eq!(memo["version"], 2);
+    assert!(
+        memo["paragraphs"][0]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("A new first line")
+    );
+}

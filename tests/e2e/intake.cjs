@@ -1,0 +1,101 @@
+// End-to-end: an analyst pastes the seed's text, as copied from a PDF, into /documents/new
+// with the keyboard; the preview lists 20 footnote markers in 14 paragraphs; Publish makes it
+// a document that takes notes; then the analyst opens "Upload a new version", deletes the
+// first paragraph with the keyboard, previews, sees which note would lose its passage, and
+// publishes; the note is kept, as an orphan. axe passes on the form and the preview, and
+// nothing scrolls sideways at 390 px.
+// Run by tests/app/browser.rs: node intake.cjs BASE_URL ALICE_TOKEN SEED_TEXT_FILE. Prints one JSON line.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { check, launch, browserContext, signIn, api, axeViolations, tabTo } = require('./lib.cjs');
+
+(async () => {
+  const [base, token, seedFile] = process.argv.slice(2);
+  const shots = process.env.SCREENSHOT_DIR;
+  const seed = fs.readFileSync(seedFile, 'utf8');
+  const browser = await launch();
+  const results = {};
+  try {
+    const page = await (await browserContext(browser, { bypassCSP: true })).newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signIn(page, base, 'alice', token);
+    await page.goto(base);
+    await page.focus('h1');
+    await tabTo(page, 'a[href="/documents/new"]', 40);
+    await Promise.all([page.waitForURL('**/documents/new'), page.keyboard.press('Enter')]);
+    results.axeForm = await axeViolations(page);
+    check(results.axeForm.length === 0, `axe on the form: ${results.axeForm.join('; ')}`);
+
+    // Paste the text, give a title, preview: all from the keyboard.
+    await tabTo(page, '#intake-text', 40);
+    await page.keyboard.insertText(seed);
+    await tabTo(page, '#intake-title', 10);
+    await page.keyboard.type('Chinese views of Russia and North Korea');
+    await tabTo(page, 'button[value="preview"]', 30);
+    await Promise.all([page.waitForURL('**/documents/new'), page.keyboard.press('Enter')]);
+    results.summary = await page.textContent('.intake-summary');
+    check(results.summary.startsWith('14 paragraphs · 20 footnote markers'), `preview: ${results.summary}`);
+    results.ticked = await page.$$eval('.intake-markers input[name="marker"]:checked', (b) => b.length);
+    check(results.ticked === 20, `20 markers ticked (${results.ticked})`);
+    results.axePreview = await axeViolations(page);
+    check(results.axePreview.length === 0, `axe on the preview: ${results.axePreview.join('; ')}`);
+    if (shots) {
+      await page.$eval('#preview-title', (h) => h.scrollIntoView());
+      await page.screenshot({ path: path.join(shots, 'intake-preview.png'), fullPage: false });
+    }
+    await page.setViewportSize({ width: 390, height: 800 });
+    const narrow = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(narrow <= 390, `no sideways scroll on a phone (${narrow}px)`);
+    if (shots) await page.screenshot({ path: path.join(shots, 'intake-phone.png'), fullPage: false });
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await tabTo(page, 'button[value="publish"]', 200);
+    await Promise.all([page.waitForURL('**/documents/chinese-views-of-russia-and-north-korea'), page.keyboard.press('Enter')]);
+    results.paragraphs = await page.$$eval('.text .row', (r) => r.length);
+    check(results.paragraphs === 14, `published with 14 paragraphs (${results.paragraphs})`);
+
+    // Two notes: one on the first paragraph, one further on.
+    const slug = 'chinese-views-of-russia-and-north-korea';
+    const container = `${base}/api/documents/${slug}/annotations/`;
+    for (const exact of ['against the other', 'irked Beijing']) {
+      const made = await api(page, 'POST', container, token, {
+        body: { type: 'TextualBody', value: `On ${exact}.` },
+        target: { source: `${base}/documents/${slug}`, selector: { type: 'TextQuoteSelector', exact } },
+      });
+      check(made.status === 201, `note on ${exact} (${made.status})`);
+    }
+
+    // A new version without the first paragraph: the audit comes before anything changes.
+    await page.reload();
+    await page.focus('#doc-title');
+    await tabTo(page, `a[href="/documents/${slug}/revise"]`, 60);
+    await Promise.all([page.waitForURL(`**/documents/${slug}/revise`), page.keyboard.press('Enter')]);
+    await tabTo(page, '#intake-text', 40);
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Control+Shift+ArrowDown');
+    await page.keyboard.press('Delete');
+    await tabTo(page, 'button[value="preview"]', 30);
+    await Promise.all([page.waitForURL(`**/documents/${slug}/revise`), page.keyboard.press('Enter')]);
+    results.audit = (await page.textContent('.intake-audit')).replace(/\s+/g, ' ').trim();
+    check(results.audit.includes('1 lose their passage') && results.audit.includes('against the other'), `audit: ${results.audit}`);
+    results.version = await api(page, 'GET', `${base}/api/documents/${slug}`, token);
+    check(results.version.json.version === 1, 'nothing stored by the preview');
+    if (shots) {
+      await page.$eval('.intake-audit', (h) => h.scrollIntoView());
+      await page.screenshot({ path: path.join(shots, 'intake-audit.png'), fullPage: false });
+    }
+    await tabTo(page, 'button[value="publish"]', 200);
+    await Promise.all([page.waitForURL(`**/documents/${slug}`), page.keyboard.press('Enter')]);
+    results.orphans = await page.$$eval('.orphans article.note', (n) => n.length);
+    check(results.orphans === 1, `the note is kept as an orphan (${results.orphans})`);
+    check(errors.length === 0, `no script errors: ${errors.join('; ')}`);
+    console.log(JSON.stringify(results));
+  } finally {
+    await browser.close();
+  }
+})().catch((e) => {
+  console.error(e.stack || String(e));
+  process.exit(1);
+});
