@@ -74,6 +74,7 @@ pub fn notes(doc: &StoredDocument, count: usize) -> Vec<Note> {
                 kept: Default::default(),
                 reply_to: None,
                 mentions: Vec::new(),
+                reply_seq: 0,
             }
         })
         .collect()

@@ -54,6 +54,7 @@ fn notes(doc: &AnalysedDocument, count: usize) -> Vec<ViewedNote> {
                     kept: Default::default(),
                     reply_to: None,
                     mentions: Vec::new(),
+                    reply_seq: 0,
                 },
             }
         })

@@ -235,7 +235,7 @@ pub fn export_html(
             hits: &[],
             voices: Some(voices),
             ghosts: judgements.ghosts,
-            link_base: iris.base(),
+            mention_links: None,
         },
     );
     let meta = &doc.analysed.parsed.meta;

@@ -296,7 +296,7 @@
         event.stopPropagation();
         activate(note, { focus: true });
       });
-      note.querySelector(".note-meta").append(more);
+      (note.querySelector(":scope > .note-meta") || note.querySelector(":scope > .note-ghost")).append(more);
     }
   };
 
@@ -511,13 +511,15 @@
   const filterWords = filterPanel.querySelector(".nf-words");
   const filterFields = Array.from(filterPanel.querySelectorAll(".nf-field"));
   const filterCount = filterPanel.querySelector(".nf-count");
-  const fieldValues = (note, field) => field === "tag"
-    ? (note.dataset.tagList || "").split("\n").filter((tag) => tag !== "")
-    : [note.dataset[field] || ""];
+  // A thread passes the filter when its note or any reply does.
+  const threadOf = (note) => [note, ...note.querySelectorAll("article.reply")];
+  const fieldValues = (note, field) => threadOf(note).flatMap((one) => (field === "tag"
+    ? (one.dataset.tagList || "").split("\n").filter((tag) => tag !== "")
+    : [one.dataset[field] || ""]));
   const noteText = (note) => [
-    note.querySelector(".note-body")?.textContent || "",
+    ...Array.from(note.querySelectorAll(".note-body"), (body) => body.textContent),
     note.querySelector(".note-quote")?.textContent || "",
-    note.dataset.tagList || "",
+    ...threadOf(note).map((one) => one.dataset.tagList || ""),
   ].join(" ").toLowerCase();
   const fillFilterOptions = (notes) => {
     for (const select of filterFields) {
@@ -650,10 +652,12 @@
     note.scrollIntoView({ block: "nearest" });
     note.focus({ preventScroll: true });
   };
-  // On paper every reply shows.
+  // On paper every note shows whole, with every reply.
   window.addEventListener("beforeprint", () => {
     for (const more of article.querySelectorAll("details.more-replies")) more.open = true;
+    for (const note of article.querySelectorAll("article.note")) note.classList.remove("compact", "folded");
   });
+  window.addEventListener("afterprint", queueLayout);
   const moveBetweenNotes = (step) => {
     const all = allNotes();
     if (all.length === 0) return;
@@ -688,6 +692,8 @@
       }
     }
     addMoreButtons(root);
+    // An opened thread is taller: the notes below move down.
+    for (const more of root.querySelectorAll("details.more-replies")) more.addEventListener("toggle", queueLayout);
   };
   bindNotes(article);
   observe();
@@ -1205,7 +1211,9 @@
 
   const deleteNote = async (note) => {
     const words = (note.querySelector(".note-body")?.textContent || "").trim().split(/\s+/).slice(0, 8).join(" ");
-    if (!window.confirm(words ? `Delete this note (“${words}…”)?` : "Delete this note?")) return;
+    const replies = note.matches("article.reply") ? 0 : note.querySelectorAll("article.reply:not(.ghost)").length;
+    const kept = replies === 0 ? "" : ` Its ${replies === 1 ? "reply stays" : `${replies} replies stay`}, under “Deleted note”.`;
+    if (!window.confirm(`${words ? `Delete this note (“${words}…”)?` : "Delete this note?"}${kept}`)) return;
     const row = note.closest(".row");
     const paragraph = row ? row.querySelector("a.pnum").dataset.n : null;
     const response = await fetch(`${container}${note.dataset.annotationId}`, {

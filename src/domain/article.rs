@@ -373,7 +373,12 @@ pub struct ViewedNote {
     pub own: bool,
 }
 
-fn margin_note(viewed: &ViewedNote, number: usize, anchored: bool, base: &str) -> MarginNote {
+fn margin_note(
+    viewed: &ViewedNote,
+    number: usize,
+    anchored: bool,
+    base: Option<&str>,
+) -> MarginNote {
     let note = &viewed.note;
     let anchor = note.anchor.as_ref();
     MarginNote {
@@ -384,7 +389,10 @@ fn margin_note(viewed: &ViewedNote, number: usize, anchored: bool, base: &str) -
         motivation: note.motivation.clone(),
         visibility: note.visibility,
         tags: note.tags.clone(),
-        body_html: link_mentions(&note.body_html, &note.mentions, base),
+        body_html: match base {
+            Some(base) => link_mentions(&note.body_html, &note.mentions, base),
+            None => note.body_html.clone(),
+        },
         quote: note.quote().to_owned(),
         own: viewed.own,
         etag: note.etag(),
@@ -471,9 +479,9 @@ pub struct Overlays<'a> {
     pub voices: Option<&'a Voices>,
     /// The notes that shown replies answer but the reader cannot see.
     pub ghosts: &'a [Ghost],
-    /// Where links to glossa's pages start: empty on its own pages, its public URL in a
-    /// file read elsewhere.
-    pub link_base: &'a str,
+    /// Where mentions link to (empty: glossa's own pages); `None` leaves them text, as in
+    /// the export, whose only links out are its citations.
+    pub mention_links: Option<&'a str>,
 }
 
 /// [`render_article`] with search matches and voices laid over the text.
@@ -704,7 +712,7 @@ fn place_notes(
         orphans: Vec::new(),
         page_notes: Vec::new(),
     };
-    let base = overlays.link_base;
+    let base = overlays.mention_links;
     let ghosts = overlays.ghosts;
     let ids: Vec<&str> = notes
         .iter()
@@ -716,10 +724,10 @@ fn place_notes(
         .map(|v| v.note.reply_to.as_deref())
         .chain(ghosts.iter().map(|g| g.reply_to.as_deref()))
         .collect();
-    let created: Vec<&str> = notes
+    let written: Vec<(&str, i64)> = notes
         .iter()
-        .map(|v| v.note.created.as_str())
-        .chain(ghosts.iter().map(|_| ""))
+        .map(|v| (v.note.created.as_str(), v.note.reply_seq))
+        .chain(ghosts.iter().map(|_| ("", 0)))
         .collect();
     let creators: HashMap<&str, &str> = notes
         .iter()
@@ -729,7 +737,7 @@ fn place_notes(
     let mut in_text = Vec::new();
     let mut orphans = Vec::new();
     let mut on_page = Vec::new();
-    for thread in threads(&parents, &ids, &created) {
+    for thread in threads(&parents, &ids, &written) {
         let replies: Vec<MarginNote> = thread
             .replies
             .iter()
@@ -740,11 +748,12 @@ fn place_notes(
                 };
                 reply.depth = depth;
                 reply.parent = parents[i].map(str::to_owned);
-                reply.answers = Some(
-                    parents[i]
-                        .and_then(|p| creators.get(p))
-                        .map_or_else(|| "a deleted note".to_owned(), |c| (*c).to_owned()),
-                );
+                let unshared = |p: &str| ghosts.iter().any(|g| g.id == p && !g.deleted);
+                reply.answers = Some(match parents[i] {
+                    Some(p) if creators.contains_key(p) => creators[p].to_owned(),
+                    Some(p) if unshared(p) => "a note not shared with you".to_owned(),
+                    _ => "a deleted note".to_owned(),
+                });
                 reply
             })
             .collect();
@@ -837,7 +846,7 @@ impl Root<'_> {
         &self,
         number: usize,
         anchored: bool,
-        base: &str,
+        base: Option<&str>,
         replies: Vec<MarginNote>,
     ) -> MarginNote {
         let mut note = match self {

@@ -206,7 +206,7 @@ pub fn markdown(notes: &[DigestNote<'_>], heading: &str, about: &str) -> String 
             &items.iter().map(|i| i.note.id.as_str()).collect::<Vec<_>>(),
             &items
                 .iter()
-                .map(|i| i.note.created.as_str())
+                .map(|i| (i.note.created.as_str(), i.note.reply_seq))
                 .collect::<Vec<_>>(),
         );
         let creators: std::collections::HashMap<&str, &str> = items
@@ -316,6 +316,7 @@ mod tests {
             kept: KeptFields::default(),
             reply_to: None,
             mentions: Vec::new(),
+            reply_seq: 0,
         }
     }
 

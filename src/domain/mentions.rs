@@ -6,17 +6,21 @@ use std::ops::Range;
 
 use super::html::SafeHtml;
 
-/// Most distinct names one note may mention; the rest stay plain text.
+/// Most analysts one note may mention; the rest stay plain text.
 pub const MAX_MENTIONS: usize = 20;
+/// Most distinct `@words` looked up as names in one note: unknown handles quoted in a note
+/// do not use up the analysts it may mention, but the lookups stay bounded.
+pub const MAX_CANDIDATES: usize = 200;
 /// Longest analyst name (a slug).
 const MAX_NAME: usize = 80;
 
 /// The analyst names written as `@name` in a note's HTML, lowercased, in order of first
-/// appearance, at most [`MAX_MENTIONS`]. Which of them are analysts is the store's to say.
+/// appearance, at most [`MAX_CANDIDATES`]. Which of them are analysts (at most
+/// [`MAX_MENTIONS`]) is the store's to say.
 pub fn mentioned(html: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for (_, name) in mention_spans(html) {
-        if names.len() == MAX_MENTIONS {
+        if names.len() == MAX_CANDIDATES {
             break;
         }
         if !names.contains(&name) {
@@ -174,8 +178,10 @@ mod tests {
     }
 
     #[test]
-    fn a_note_mentions_at_most_twenty_names() {
+    fn the_names_looked_up_are_bounded() {
         let body: String = (0..30).map(|i| format!("@n{i} ")).collect();
-        assert_eq!(names(&body).len(), MAX_MENTIONS);
+        assert_eq!(names(&body).len(), 30);
+        let body: String = (0..250).map(|i| format!("@n{i} ")).collect();
+        assert_eq!(names(&body).len(), MAX_CANDIDATES);
     }
 }

@@ -363,7 +363,7 @@ pub async fn create_annotation(
             return Err(AppError::client(
                 StatusCode::CONFLICT,
                 "parent_deleted",
-                "The note you are replying to has been deleted. Its thread stays readable but takes no new replies.",
+                "The note you are replying to has been deleted. Its thread stays readable; answer one of its replies instead.",
             ));
         }
         Created::ParentMissing => {
@@ -536,7 +536,7 @@ pub async fn update_annotation(
                     "`target` must stay {}: a reply stays on the note it answers",
                     state.iris.annotation(path.slug.as_str(), parent)
                 ),
-                None => "`target` cannot become a note: write a new reply instead".to_owned(),
+                None => "a note cannot become a reply: `target` must stay what it is; write a new reply instead".to_owned(),
             },
         ));
     }

@@ -437,7 +437,7 @@ async fn render_document(
             hits: &hits,
             voices: Some(&voices),
             ghosts: &ghosts,
-            link_base: "",
+            mention_links: Some(""),
         },
     );
     let matrix = document_matrix(&article.legend, &doc.analysed.pairs());

@@ -288,7 +288,7 @@ async fn threaded_rows(
             .collect::<Vec<_>>(),
         &nodes
             .iter()
-            .map(|(n, _, _)| n.created.as_str())
+            .map(|(n, _, _)| (n.created.as_str(), n.reply_seq))
             .collect::<Vec<_>>(),
     );
     let mut taken: Vec<Option<(Note, String, Option<i64>)>> = nodes.into_iter().map(Some).collect();

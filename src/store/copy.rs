@@ -308,6 +308,7 @@ pub(crate) const TABLES: &[TableSpec] = &[
             ("source_reliability", Text),
             ("parent_id", Text),
             ("mentions", Text),
+            ("reply_seq", Int),
         ],
     },
     TableSpec {

@@ -9,11 +9,28 @@
 const path = require('path');
 const { check, launch, browserContext, signIn, api, axeViolations, SEED_SLUG, tabTo } = require('./lib.cjs');
 
-// From the document's title, Tab to the Reply button of the note or reply `id`, then Enter.
-async function replyFromKeyboard(page, id, text) {
-  const before = await page.$$eval('article.reply', (r) => r.length);
+// j moves from note to note, opening each at full length, until the thread of `root` is
+// the open one: a crowded margin shows only the open note's buttons and replies.
+async function openThread(page, root) {
   await page.focus('#doc-title');
-  await tabTo(page, `#note-${id} > .note-actions .note-reply`, 400);
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press('j');
+    if (await page.evaluate((id) => document.activeElement.id === `note-${id}`, root)) return;
+  }
+  throw new Error(`j never reached note ${root}`);
+}
+
+// Opens the thread of `root`, Tabs to the Reply button of the note or reply `id`, presses
+// Enter, writes `text` and saves.
+async function replyFromKeyboard(page, root, id, text) {
+  const before = await page.$$eval('article.reply', (r) => r.length);
+  await openThread(page, root);
+  const more = await page.$(`#note-${root} details.more-replies:not([open])`);
+  if (more && await page.$(`#note-${root} details.more-replies #note-${id}`)) {
+    await tabTo(page, `#note-${root} .more-replies > summary`, 60);
+    await page.keyboard.press('Enter');
+  }
+  await tabTo(page, `#note-${id} > .note-actions .note-reply`, 60);
   await page.keyboard.press('Enter');
   await page.waitForSelector('#note-editor[open]');
   check(await page.evaluate(() => document.activeElement.id === 'note-body'), 'the editor opens on the text');
@@ -43,11 +60,17 @@ async function replyFromKeyboard(page, id, text) {
     });
     check(created.status === 201, `alice's note (${created.status})`);
     const root = created.json.id.split('/').pop();
+    const below = await api(alice, 'POST', container, aliceToken, {
+      body: { type: 'TextualBody', value: 'A note just below the thread.' },
+      target: { source: `${base}/documents/${SEED_SLUG}`, selector: { type: 'TextQuoteSelector', exact: 'may be concerned about consolidation' } },
+    });
+    check(below.status === 201, `a second note (${below.status})`);
+    const next = below.json.id.split('/').pop();
 
     // Bob replies from the keyboard; the editor offers no readers wider than the note's.
     await bob.reload();
-    await bob.focus('#doc-title');
-    await tabTo(bob, `#note-${root} > .note-actions .note-reply`, 400);
+    await openThread(bob, root);
+    await tabTo(bob, `#note-${root} > .note-actions .note-reply`, 60);
     await bob.keyboard.press('Enter');
     await bob.waitForSelector('#note-editor[open]');
     results.title = await bob.textContent('#note-editor-title');
@@ -60,7 +83,7 @@ async function replyFromKeyboard(page, id, text) {
     check(results.axeEditor.length === 0, `axe with the reply editor open: ${results.axeEditor.join('; ')}`);
     await bob.keyboard.press('Escape');
     await bob.waitForFunction(() => !document.getElementById('note-editor').open);
-    await replyFromKeyboard(bob, root, '@alice The ministry confirmed it on Tuesday.');
+    await replyFromKeyboard(bob, root, root, '@alice The ministry confirmed it on Tuesday.');
     const bobsReply = await bob.$eval(`#note-${root} .thread article.reply`, (r) => r.dataset.annotationId);
     results.focused = await bob.evaluate(() => document.activeElement.getAttribute('aria-label'));
     check(results.focused === 'Reply by bob to alice', `focus on the new reply: ${results.focused}`);
@@ -70,17 +93,28 @@ async function replyFromKeyboard(page, id, text) {
     // Alice answers Bob, then adds a second thought: the thread shows the first reply and
     // folds the rest, which the keyboard opens.
     await alice.reload();
-    await replyFromKeyboard(alice, bobsReply, 'Which ministry? Foreign affairs only spoke of "contacts".');
-    await replyFromKeyboard(alice, root, 'Graded C3 until a second source appears.');
+    await replyFromKeyboard(alice, root, bobsReply, 'Which ministry? Foreign affairs only spoke of "contacts".');
+    await replyFromKeyboard(alice, root, root, 'Graded C3 until a second source appears.');
     results.depths = await alice.$$eval(`#note-${root} .thread article.reply`, (r) => r.map((x) => x.className.match(/indent-(\d)/)[1]));
     check(results.depths.join() === '1,2,1', `reply depths: ${results.depths}`);
     results.summary = await alice.textContent(`#note-${root} .more-replies > summary`);
     check(results.summary === '2 more replies', `folded: ${results.summary}`);
     await alice.reload();
-    await alice.focus('#doc-title');
-    await tabTo(alice, `#note-${root} .more-replies > summary`, 400);
+    await openThread(alice, root);
+    await tabTo(alice, `#note-${root} .more-replies > summary`, 60);
     await alice.keyboard.press('Enter');
     check(await alice.$eval(`#note-${root} .more-replies`, (d) => d.open), 'Enter opens the folded replies');
+    // The opened thread pushes the next note down rather than running under it.
+    await alice.waitForTimeout(200);
+    results.overlaps = await alice.evaluate((a) => {
+      const thread = document.getElementById(`note-${a}`).getBoundingClientRect();
+      return Array.from(document.querySelectorAll('.text article.note, .text .more-notes'))
+        .filter((el) => el.id !== `note-${a}` && el.getClientRects().length > 0)
+        .map((el) => el.getBoundingClientRect())
+        .filter((box) => box.top < thread.bottom - 1 && box.bottom > thread.top + 1).length;
+    }, root);
+    check(results.overlaps === 0, `nothing in the margin overlaps the opened thread (${results.overlaps})`);
+    check(next.length === 32, 'the note below was made');
     results.axeThread = await axeViolations(alice);
     check(results.axeThread.length === 0, `axe with the thread open: ${results.axeThread.join('; ')}`);
 
@@ -97,6 +131,12 @@ async function replyFromKeyboard(page, id, text) {
       await alice.$eval(`#note-${root}`, (n) => n.scrollIntoView({ block: 'center' }));
       await alice.screenshot({ path: path.join(shots, 'thread.png') });
     }
+    // On paper every reply prints, folded or not.
+    await alice.reload();
+    await alice.emulateMedia({ media: 'print' });
+    results.printed = await alice.$$eval(`#note-${root} article.reply`, (r) => r.filter((x) => x.getClientRects().length > 0).length);
+    check(results.printed === 3, `every reply printed (${results.printed})`);
+    await alice.emulateMedia({ media: 'screen' });
     await alice.setViewportSize({ width: 390, height: 800 });
     await alice.reload();
     const phone = await alice.evaluate(() => document.documentElement.scrollWidth);

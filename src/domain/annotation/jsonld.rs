@@ -309,6 +309,7 @@ mod tests {
             kept: KeptFields::default(),
             reply_to: None,
             mentions: Vec::new(),
+            reply_seq: 0,
         };
         let v = serde_json::to_value(to_jsonld(&n, &iris)).unwrap();
         assert_eq!(

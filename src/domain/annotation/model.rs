@@ -193,6 +193,9 @@ pub struct Note {
     pub anchor: Option<Anchor>,
     /// The id of the note this one answers.
     pub reply_to: Option<String>,
+    /// For a reply, its place among the replies to the same note (1, 2, …) in the order they
+    /// were written; 0 for a note that answers none.
+    pub reply_seq: i64,
     /// The analysts its body mentions (`@name`), as they were when it was written.
     pub mentions: Vec<String>,
     /// How the anchor stands in the current text.

@@ -43,10 +43,14 @@ pub fn reply_visibility(
         Some(wanted) => Err(invalid(
             "visibility",
             format!(
-                "is {}, but the note it answers is {}: a reply is never read more widely than its thread; choose {} or narrower",
+                "is {}, but the note it answers is {}: a reply is never read more widely than its thread; {}",
                 wanted.as_str(),
                 parent.as_str(),
-                parent.as_str()
+                if parent == Visibility::Private {
+                    "make it private".to_owned()
+                } else {
+                    format!("choose {} or narrower", parent.as_str())
+                }
             ),
         )),
     }
@@ -63,10 +67,10 @@ pub struct Thread {
 }
 
 /// Gathers notes into threads. `parents[i]` is the note that note `i` answers, if any;
-/// `created[i]` orders siblings. A note whose parent is not among them starts a thread of its
+/// `written[i]` (when it was written, and its place among its siblings) orders siblings. A note whose parent is not among them starts a thread of its
 /// own, as does any note caught in a cycle (which only a hand-made import could write), so
 /// every note is in exactly one thread. Roots keep their given order.
-pub fn threads(parents: &[Option<&str>], ids: &[&str], created: &[&str]) -> Vec<Thread> {
+pub fn threads(parents: &[Option<&str>], ids: &[&str], written: &[(&str, i64)]) -> Vec<Thread> {
     let index: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); ids.len()];
     let mut roots = Vec::new();
@@ -77,7 +81,7 @@ pub fn threads(parents: &[Option<&str>], ids: &[&str], created: &[&str]) -> Vec<
         }
     }
     for list in &mut children {
-        list.sort_by(|&a, &b| created[a].cmp(created[b]).then(ids[a].cmp(ids[b])));
+        list.sort_by(|&a, &b| written[a].cmp(&written[b]).then(ids[a].cmp(ids[b])));
     }
     let mut seen = vec![false; ids.len()];
     let mut out = Vec::new();
@@ -130,8 +134,17 @@ mod tests {
             Some("y"),
             Some("x"),
         ];
-        let created = ["1", "3", "2", "4", "0", "5", "6"];
-        let found = threads(&parents, &ids, &created);
+        // r2 and r1 were written in the same second: r1 first.
+        let written = [
+            ("1", 0),
+            ("2", 2),
+            ("2", 1),
+            ("4", 1),
+            ("0", 0),
+            ("5", 0),
+            ("6", 1),
+        ];
+        let found = threads(&parents, &ids, &written);
         assert_eq!(
             found,
             [

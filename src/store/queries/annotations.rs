@@ -14,7 +14,7 @@ use crate::domain::annotation::{KeptFields, Note, NoteContent, Visibility};
 use crate::domain::grades::{Credibility, Grades, Reliability};
 use crate::domain::html::SafeHtml;
 use crate::domain::markdown::render_untrusted;
-use crate::domain::mentions::mentioned;
+use crate::domain::mentions::{MAX_MENTIONS, mentioned};
 use crate::domain::reanchor::{AnchorStatus, reanchor};
 use crate::store::annotations::{
     Conditional, Created, DocumentTextRow, IdempotencyKey, NoteFilter, OwnedNote, ReanchorCounts,
@@ -52,12 +52,13 @@ pub(super) struct NoteRow {
     source_reliability: Option<String>,
     parent_id: Option<String>,
     mentions: String,
+    reply_seq: i64,
 }
 
 pub(super) const SELECT_NOTE: &str = "select n.id, d.slug, a.name as creator, n.analyst_id, n.motivation, n.body, n.body_html, n.tags,
         n.visibility, n.start_cp, n.end_cp, n.exact, n.prefix, n.suffix, n.anchor_status, n.original_exact, n.created, n.modified, n.revision,
         n.canonical, n.via, n.body_language, n.body_purpose, n.credibility, n.source_reliability,
-        n.parent_id, n.mentions
+        n.parent_id, n.mentions, n.reply_seq
     from annotations n join documents d on d.id = n.document_id join analysts a on a.id = n.analyst_id";
 
 impl TryFrom<NoteRow> for OwnedNote {
@@ -100,6 +101,7 @@ impl TryFrom<NoteRow> for OwnedNote {
                 status: AnchorStatus::parse(&r.anchor_status),
                 mentions: serde_json::from_str(&r.mentions).map_err(|_| bad("mentions"))?,
                 reply_to: r.parent_id,
+                reply_seq: r.reply_seq,
                 original_exact: r.original_exact,
                 id: r.id,
                 document_slug: r.slug,
@@ -341,7 +343,8 @@ impl Handle {
     ) -> StoreResult<Vec<Note>> {
         let sql = format!(
             "{SELECT_NOTE} where n.document_id = $1 and {}
-             order by n.start_cp nulls first, n.end_cp nulls first, n.created, n.id limit $3 offset $4",
+             order by n.start_cp nulls first, n.end_cp nulls first, n.created, n.reply_seq, n.id
+             limit $3 offset $4",
             filter.condition()
         );
         let rows: Vec<NoteRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -490,7 +493,7 @@ impl Handle {
         q.push(SELECT_NOTE);
         q.push(" where n.id in (select id from thread) and ");
         push_visibility(&mut q, filter);
-        q.push(" order by n.created, n.id");
+        q.push(" order by n.created, n.reply_seq, n.id");
         let rows: Vec<NoteRow> = q.build_query_as().fetch_all(&self.pool).await?;
         rows.into_iter()
             .map(|r| OwnedNote::try_from(r).map(|o| o.note))
@@ -625,9 +628,11 @@ async fn insert_row(tx: &mut Tx, row: &NoteRowIn<'_>) -> StoreResult<u64> {
         "insert into annotations (id, document_id, analyst_id, motivation, body, tags, visibility,
            start_cp, end_cp, exact, prefix, suffix, document_version, created, modified, body_html,
            anchor_status, original_exact, canonical, via, body_language, body_purpose, credibility,
-           source_reliability, parent_id, mentions)
+           source_reliability, parent_id, mentions, reply_seq)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-           $19, $20, $21, $22, $23, $24, $25, $26)
+           $19, $20, $21, $22, $23, $24, $25, $26,
+           case when $25 is null then 0
+                else (select coalesce(max(s.reply_seq), 0) + 1 from annotations s where s.parent_id = $25) end)
          on conflict (id) do nothing",
     )
     .bind(row.id)
@@ -672,6 +677,9 @@ pub(super) async fn rendered(tx: &mut Tx, body: &str) -> StoreResult<(SafeHtml, 
     let html = render_untrusted(body);
     let mut known = Vec::new();
     for name in mentioned(html.as_str()) {
+        if known.len() == MAX_MENTIONS {
+            break;
+        }
         let exists: Option<i64> = sqlx::query_scalar("select id from analysts where name = $1")
             .bind(&name)
             .fetch_optional(&mut **tx)

@@ -5,8 +5,8 @@ use sqlx::FromRow;
 
 use super::annotations::{fetch_note, missed, narrow_thread, rendered};
 use super::{Handle, Tx};
-use crate::domain::annotation::Note;
 use crate::domain::annotation::history::{NoteState, RevisionKind};
+use crate::domain::annotation::{Note, Visibility};
 use crate::store::annotations::Conditional;
 use crate::store::history::{Purge, StoredHistory, StoredRevision};
 use crate::store::{StoreError, StoreResult, Timestamp};
@@ -161,6 +161,18 @@ impl Handle {
         // The content comes back; the passage stays where the current text has it, and a
         // reply stays in its thread.
         let (html, mentions) = rendered(&mut tx, &state.body).await?;
+        // A reply comes back no wider than the note it answers is now.
+        let parent: Option<String> = sqlx::query_scalar(
+            "select p.visibility from annotations n join annotations p on p.id = n.parent_id
+             where n.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let visibility = match parent.as_deref().and_then(Visibility::parse) {
+            Some(parent) if parent.reach() < state.visibility().reach() => parent,
+            _ => state.visibility(),
+        };
         let done = sqlx::query(
             "update annotations set motivation = $3, body = $4, tags = $5, visibility = $6,
                credibility = $7, source_reliability = $8, body_html = $9, modified = $10,
@@ -172,7 +184,7 @@ impl Handle {
         .bind(&state.motivation)
         .bind(&state.body)
         .bind(serde_json::to_string(&state.tags).map_err(|e| StoreError::Malformed(e.to_string()))?)
-        .bind(state.visibility().as_str())
+        .bind(visibility.as_str())
         .bind(state.credibility.map(i64::from))
         .bind(state.source_reliability.as_deref())
         .bind(html.as_str())
