@@ -269,6 +269,43 @@ fn merge(meta: &mut Metadata, form: Metadata) {
     }
 }
 
+/// A stored version read again as it was published: a browser version with its fields and
+/// corrections, a corpus version as its file (its sidecar is not kept per version).
+pub fn reread(
+    version: &crate::store::documents::VersionRecord,
+    format: &str,
+    slug: &Slug,
+    gazetteer: &Gazetteer,
+) -> Result<AnalysedDocument, String> {
+    let format = version.format.as_deref().unwrap_or(format);
+    let parsed = match (&version.fields, format) {
+        (Some(fields), _) => {
+            let submission = Submission {
+                text: version.source_text.clone(),
+                format: if format == "md" {
+                    SourceFormat::Md
+                } else {
+                    SourceFormat::Txt
+                },
+                fields: serde_json::from_str(fields).map_err(|e| e.to_string())?,
+                corrections: version
+                    .corrections
+                    .as_deref()
+                    .map(serde_json::from_str)
+                    .transpose()
+                    .map_err(|e| e.to_string())?
+                    .unwrap_or_default(),
+            };
+            return prepare(&submission, Some(slug.as_str()), gazetteer)
+                .map(|p| p.analysed)
+                .map_err(|e| e.to_string());
+        }
+        (None, "md") => parse_md(&version.source_text)?,
+        (None, _) => crate::corpus::formats::parse_txt(&version.source_text, Metadata::default()),
+    };
+    Ok(crate::corpus::finish(parsed, slug, gazetteer).0)
+}
+
 /// What re-anchoring a document's notes in a new text would do, before it is done.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Audit {

@@ -46,6 +46,8 @@ pub mod strip;
 pub mod text;
 /// An actor's mentions month by month, as a picture.
 pub mod timeline;
+/// Two versions of a document's text compared.
+pub mod versions;
 /// Voices: who says what, sentence by sentence.
 pub mod voices;
 /// Counts in words ("1 footnote", "20 footnotes").

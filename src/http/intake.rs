@@ -272,7 +272,7 @@ async fn read_request(
 
 /// The gazetteer in force: the corpus directory's with the analysts' additions, or, for a
 /// server without one, the actors stored.
-async fn gazetteer(state: &AppState) -> Result<Gazetteer, AppError> {
+pub(super) async fn gazetteer(state: &AppState) -> Result<Gazetteer, AppError> {
     let additions = state.store.gazetteer_additions().await?;
     match &state.corpus {
         Some(dir) => crate::corpus::load_gazetteer(dir, &additions)

@@ -38,6 +38,7 @@ pub mod pages;
 pub mod search;
 pub mod server;
 pub mod session;
+pub mod versions;
 pub mod voices;
 pub mod workspace;
 
@@ -242,6 +243,8 @@ pub fn router(state: AppState) -> Router {
                 .post(intake::intake_form)
                 .layer(DefaultBodyLimit::max(intake::DOCUMENT_BODY_LIMIT)),
         )
+        .route("/documents/{slug}/versions", get(versions::versions_page))
+        .route("/documents/{slug}/v/{n}", get(versions::version_page))
         .route("/documents/{slug}", get(pages::show_document))
         .route("/documents/{slug}/", get(pages::redirect_document))
         .route("/documents/{slug}/export.html", get(pages::export_document))

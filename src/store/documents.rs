@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::annotations::ReanchorCounts;
-use super::{Store, StoreError, StoreResult, on_backend};
+use super::{Store, StoreError, StoreResult, Timestamp, on_backend};
 use crate::domain::actors::Actor;
 use crate::domain::document::{AnalysedDocument, FormatStyle};
 
@@ -57,6 +57,25 @@ impl Origin<'_> {
             Origin::Browser { .. } => "browser",
         }
     }
+}
+
+/// One version of a document as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionRecord {
+    /// 1, 2, 3 …
+    pub version: i64,
+    /// When it was stored.
+    pub at: Timestamp,
+    /// Who published it from the browser.
+    pub by: Option<String>,
+    /// Its text as stored.
+    pub source_text: String,
+    /// `txt` or `md` (none: the document's format).
+    pub format: Option<String>,
+    /// The form's fields (JSON), for a browser version.
+    pub fields: Option<String>,
+    /// The corrections (JSON), for a browser version.
+    pub corrections: Option<String>,
 }
 
 /// Who brought a document in and how it stands.
@@ -205,6 +224,22 @@ impl Store {
         expect: Option<i64>,
     ) -> StoreResult<SaveOutcome> {
         on_backend!(self, db => db.publish_document(doc, expect).await)
+    }
+
+    /// Every version of a document, oldest first.
+    pub async fn document_versions(&self, document_id: i64) -> StoreResult<Vec<VersionRecord>> {
+        on_backend!(self, read db => db.document_versions(document_id).await)
+    }
+
+    /// The notes of a document as they stood just before `before` (all of them, private ones
+    /// included: callers keep what the reader may see), each as its last revision then with
+    /// its author's row id (its `by` names the author); deleted ones left out.
+    pub async fn notes_before(
+        &self,
+        document_id: i64,
+        before: Timestamp,
+    ) -> StoreResult<Vec<(String, i64, crate::store::history::StoredRevision)>> {
+        on_backend!(self, read db => db.notes_before(document_id, before).await)
     }
 
     /// A document's origin, uploader, version and whether it is archived.

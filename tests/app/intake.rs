@@ -359,6 +359,54 @@ async fn a_revision_shows_its_audit_first_and_corpus_files_never_replace_browser
     assert_eq!(status, StatusCode::OK, "{done}");
     assert_eq!(done["audit"]["orphan"], 1);
     assert_eq!(app.get("/api/documents/memo").await.json()["version"], 2);
+    // Both versions are kept: the first reads as it did, with its notes where they were
+    // then, and the changes are listed paragraph by paragraph.
+    let versions = app
+        .send(
+            "GET",
+            "/documents/memo/versions?from=1&to=2",
+            Some(&alice),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(versions.status, StatusCode::OK);
+    let html = versions.html();
+    let added = select(&html, ".version-diff li.added");
+    assert!(crate::helpers::text(&added[0]).contains("A new first line."));
+    let removed = select(&html, ".version-diff li.removed");
+    assert!(crate::helpers::text(&removed[0]).contains("Beijing said little."));
+    let first = app
+        .send("GET", "/documents/memo/v/1", Some(&alice), None, &[])
+        .await;
+    assert_eq!(first.status, StatusCode::OK);
+    let html = first.html();
+    let paragraphs: Vec<String> = select(&html, ".version-text")
+        .iter()
+        .map(|p| crate::helpers::text(p))
+        .collect();
+    assert!(
+        paragraphs[1].contains("Beijing said little."),
+        "{paragraphs:?}"
+    );
+    let notes: Vec<String> = select(&html, ".version-notes li")
+        .iter()
+        .map(|n| crate::helpers::text(n))
+        .collect();
+    assert!(
+        notes.iter().any(|n| n.contains("“Beijing said little”")),
+        "{notes:?}"
+    );
+    assert_eq!(select(&html, "mark.note-highlight").len(), 2);
+    let current = app
+        .send("GET", "/documents/memo/v/2", Some(&alice), None, &[])
+        .await;
+    assert!(current.status.is_redirection());
+    let missing = app
+        .send("GET", "/documents/memo/v/9", Some(&alice), None, &[])
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
     // A revision from an old version is refused, as is one of a corpus document.
     let stale = json!({"text": "Other.\n", "baseVersion": 1});
     let (status, answer) = put(&app, &alice, "/api/documents/memo", &stale).await;

@@ -120,6 +120,40 @@ impl NoteState {
         }
     }
 
+    /// The note as this revision left it, for showing it as it was then.
+    pub fn note(&self, id: &str, slug: &str, creator: &str, at: &str) -> Note {
+        Note {
+            id: id.to_owned(),
+            document_slug: slug.to_owned(),
+            creator: creator.to_owned(),
+            motivation: self.motivation.clone(),
+            body_html: crate::domain::markdown::render_untrusted(&self.body),
+            body: self.body.clone(),
+            tags: self.tags.clone(),
+            grades: self.grades(),
+            visibility: self.visibility(),
+            anchor: self.anchor.as_ref().map(|a| Anchor {
+                start: a.start,
+                end: a.end,
+                exact: a.exact.clone(),
+                prefix: String::new(),
+                suffix: String::new(),
+            }),
+            status: crate::domain::reanchor::AnchorStatus::parse(&self.anchor_status),
+            original_exact: self
+                .anchor
+                .as_ref()
+                .map_or_else(String::new, |a| a.exact.clone()),
+            created: at.to_owned(),
+            modified: at.to_owned(),
+            revision: 1,
+            kept: Default::default(),
+            reply_to: self.reply_to.clone(),
+            reply_seq: 0,
+            mentions: Vec::new(),
+        }
+    }
+
     /// Who may read the note in this state.
     pub fn visibility(&self) -> Visibility {
         Visibility::parse(&self.visibility).unwrap_or(Visibility::Private)

@@ -13,7 +13,8 @@ use crate::domain::html::SafeHtml;
 use crate::store::annotations::ReanchorCounts;
 use crate::store::documents::{
     ActorCount, DocumentRecord, DocumentState, DocumentSummary, NewDocument, Origin,
-    ROWS_PER_INSERT, SaveOutcome, Saved, StoredDocument, parse_style, style_name, to_usize,
+    ROWS_PER_INSERT, SaveOutcome, Saved, StoredDocument, VersionRecord, parse_style, style_name,
+    to_usize,
 };
 use crate::store::{StoreError, StoreResult, Timestamp};
 
@@ -147,6 +148,28 @@ impl Handle {
         self.commit(tx).await?;
         Ok(outcomes)
     }
+}
+
+#[derive(FromRow)]
+struct NoteThenRow {
+    annotation_id: String,
+    author_id: i64,
+    seq: i64,
+    kind: String,
+    author: String,
+    state: String,
+    at: Timestamp,
+}
+
+#[derive(FromRow)]
+struct VersionRow {
+    version: i64,
+    imported_at: Timestamp,
+    by_name: Option<String>,
+    source_text: String,
+    format: Option<String>,
+    metadata: Option<String>,
+    corrections: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -355,6 +378,78 @@ impl Handle {
         let outcome = save_in(&mut tx, doc, Timestamp::now()).await?;
         self.commit(tx).await?;
         Ok(outcome)
+    }
+
+    pub(in crate::store) async fn document_versions(
+        &self,
+        document_id: i64,
+    ) -> StoreResult<Vec<VersionRecord>> {
+        let rows: Vec<VersionRow> = sqlx::query_as(
+            "select v.version, v.imported_at, a.name as by_name, v.source_text, v.format, v.metadata,
+                    v.corrections
+             from document_versions v left join analysts a on a.id = v.published_by
+             where v.document_id = $1 order by v.version",
+        )
+        .bind(document_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| VersionRecord {
+                version: r.version,
+                at: r.imported_at,
+                by: r.by_name,
+                source_text: r.source_text,
+                format: r.format,
+                fields: r.metadata,
+                corrections: r.corrections,
+            })
+            .collect())
+    }
+
+    /// Instants are kept to the second: a revision in the very second the next version was
+    /// stored belongs to the version before, unless it is that version's re-anchoring.
+    pub(in crate::store) async fn notes_before(
+        &self,
+        document_id: i64,
+        before: Timestamp,
+    ) -> StoreResult<Vec<(String, i64, crate::store::history::StoredRevision)>> {
+        let rows: Vec<NoteThenRow> = sqlx::query_as(
+            "select r.annotation_id, r.author_id, r.seq, r.kind, a.name as author, r.state, r.at
+             from note_revisions r join analysts a on a.id = r.author_id
+             where r.document_id = $1 and (r.at < $2 or (r.at = $2 and r.kind <> 'reanchored'))
+               and r.seq = (select max(l.seq) from note_revisions l
+                            where l.annotation_id = r.annotation_id
+                              and (l.at < $2 or (l.at = $2 and l.kind <> 'reanchored')))
+             order by r.annotation_id",
+        )
+        .bind(document_id)
+        .bind(before)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .filter(|row| row.kind != "deleted")
+            .map(|row| {
+                let kind = crate::domain::annotation::history::RevisionKind::parse(&row.kind)
+                    .ok_or_else(|| {
+                        StoreError::Malformed(format!("revision kind {:?}", row.kind))
+                    })?;
+                let state = serde_json::from_str(&row.state)
+                    .map_err(|e| StoreError::Malformed(format!("revision state: {e}")))?;
+                Ok((
+                    row.annotation_id,
+                    row.author_id,
+                    crate::store::history::StoredRevision {
+                        seq: row.seq,
+                        kind,
+                        by: Some(row.author),
+                        restored_from: None,
+                        state,
+                        at: row.at.rfc3339(),
+                    },
+                ))
+            })
+            .collect()
     }
 
     pub(in crate::store) async fn document_record(
