@@ -171,6 +171,9 @@ enum AnalystAction {
     Add {
         /// Lowercase letters, digits and hyphens, e.g. `alice`.
         name: String,
+        /// May archive and restore any document, not only those they added.
+        #[arg(long)]
+        admin: bool,
     },
     /// List analysts, with their note counts and whether they are revoked.
     List,
@@ -404,7 +407,7 @@ async fn run_unknown_names(config: &Config, limit: i64) -> Result<ExitCode, Stri
 async fn run_analyst(config: &Config, action: AnalystAction) -> Result<ExitCode, String> {
     let store = open_store(config).await?;
     match action {
-        AnalystAction::Add { name } => {
+        AnalystAction::Add { name, admin } => {
             let name = Slug::parse(&name)
                 .map_err(|_| format!("{name:?} is not a valid analyst name: use lowercase letters, digits and hyphens"))?;
             let token = new_secret().map_err(|e| e.to_string())?;
@@ -412,7 +415,18 @@ async fn run_analyst(config: &Config, action: AnalystAction) -> Result<ExitCode,
                 .create_analyst(name.as_str(), &hash_secret(&token))
                 .await
                 .map_err(|e| e.to_string())?;
-            println!("Added analyst {name}. Their token (shown only now; keep it secret):");
+            if admin {
+                store
+                    .set_admin(name.as_str(), true)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            let role = if admin {
+                ", an admin (may archive any document)"
+            } else {
+                ""
+            };
+            println!("Added analyst {name}{role}. Their token (shown only now; keep it secret):");
             println!("{token}");
         }
         AnalystAction::List => {

@@ -1024,3 +1024,128 @@ fn prepared_joins(prepared: &Prepared) -> Vec<String> {
         .map(|c| c.joins)
         .unwrap_or_default()
 }
+
+// ---- Archiving ------------------------------------------------------------------------------
+
+/// The document, if `analyst` may archive or restore it: the analyst who added it from the
+/// browser, or an admin (`glossa analyst add --admin`); a corpus document, an admin only.
+async fn archivable(
+    state: &AppState,
+    analyst: i64,
+    slug: &str,
+) -> Result<crate::store::documents::DocumentRecord, AppError> {
+    let record = state
+        .store
+        .document_record(slug)
+        .await?
+        .ok_or_else(|| AppError::document_not_found(slug))?;
+    if record.uploaded_by == Some(analyst) || state.store.is_admin(analyst).await? {
+        Ok(record)
+    } else {
+        Err(AppError::forbidden(
+            "Only the analyst who added this document, or an admin, may archive or restore it.",
+        ))
+    }
+}
+
+/// Whether the viewer may archive or restore a document added by `uploaded_by`.
+pub(super) async fn may_archive(
+    state: &AppState,
+    viewer: &Viewer,
+    uploaded_by: Option<i64>,
+) -> Result<bool, AppError> {
+    Ok(match viewer.analyst_id() {
+        Some(id) => uploaded_by == Some(id) || state.store.is_admin(id).await?,
+        None => false,
+    })
+}
+
+async fn set_archived(
+    state: &AppState,
+    viewer: &Viewer,
+    method: &Method,
+    headers: &HeaderMap,
+    slug: &str,
+    archive: bool,
+) -> Result<(), AppError> {
+    let by = writer(state, viewer, method, headers)?;
+    let record = archivable(state, by, slug).await?;
+    state
+        .store
+        .set_archived(record.id, archive.then_some(by))
+        .await?;
+    Ok(())
+}
+
+/// `POST /api/documents/{slug}/archive`: hides a document from lists and search, keeping it
+/// whole; `POST /api/documents/{slug}/restore` brings it back.
+#[utoipa::path(post, path = "/api/documents/{slug}/archive", tag = "documents",
+    params(("slug" = String, Path, description = "Document slug")),
+    responses((status = 200, description = "Archived: {slug, archived: true}", body = Object),
+              (status = 401, description = "Not signed in", body = super::openapi::ErrorEnvelope),
+              (status = 403, description = "Not the analyst who added it, nor an admin", body = super::openapi::ErrorEnvelope),
+              (status = 404, description = "No such document", body = super::openapi::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn api_archive(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    DocumentSlug(slug): DocumentSlug,
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    set_archived(&state, &viewer, &method, &headers, slug.as_str(), true).await?;
+    Ok(Json(serde_json::json!({"slug": slug.as_str(), "archived": true})).into_response())
+}
+
+/// `POST /api/documents/{slug}/restore`.
+#[utoipa::path(post, path = "/api/documents/{slug}/restore", tag = "documents",
+    params(("slug" = String, Path, description = "Document slug")),
+    responses((status = 200, description = "Restored: {slug, archived: false}", body = Object),
+              (status = 403, description = "Not the analyst who added it, nor an admin", body = super::openapi::ErrorEnvelope),
+              (status = 404, description = "No such document", body = super::openapi::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn api_restore(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    DocumentSlug(slug): DocumentSlug,
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    set_archived(&state, &viewer, &method, &headers, slug.as_str(), false).await?;
+    Ok(Json(serde_json::json!({"slug": slug.as_str(), "archived": false})).into_response())
+}
+
+/// The document page's Archive / Restore form.
+#[derive(Debug, Deserialize)]
+pub struct ArchiveForm {
+    action: String,
+}
+
+/// `POST /documents/{slug}/archive` from the page: archives or restores, then shows the page.
+pub async fn archive_form(
+    State(state): State<AppState>,
+    viewer: Result<Viewer, AppError>,
+    DocumentSlug(slug): DocumentSlug,
+    method: Method,
+    headers: HeaderMap,
+    form: Result<axum::Form<ArchiveForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, HtmlError> {
+    let viewer = viewer?;
+    if viewer.analyst.is_none() {
+        return Err(HtmlError::SignIn(format!("/documents/{slug}")));
+    }
+    let archive = match form {
+        Ok(axum::Form(form)) if form.action == "archive" => true,
+        Ok(axum::Form(form)) if form.action == "restore" => false,
+        _ => {
+            return Err(AppError::client(
+                StatusCode::BAD_REQUEST,
+                "bad_form",
+                "Send the page's Archive or Restore button.",
+            )
+            .into());
+        }
+    };
+    set_archived(&state, &viewer, &method, &headers, slug.as_str(), archive).await?;
+    Ok(Redirect::to(&format!("/documents/{slug}")).into_response())
+}

@@ -172,6 +172,8 @@ pub fn router(state: AppState) -> Router {
                 .put(intake::revise_document)
                 .layer(DefaultBodyLimit::max(intake::DOCUMENT_BODY_LIMIT)),
         )
+        .route("/documents/{slug}/archive", post(intake::api_archive))
+        .route("/documents/{slug}/restore", post(intake::api_restore))
         .route("/voices", get(voices::api_voices))
         .route(
             "/documents/{slug}/reliability",
@@ -243,6 +245,7 @@ pub fn router(state: AppState) -> Router {
                 .post(intake::intake_form)
                 .layer(DefaultBodyLimit::max(intake::DOCUMENT_BODY_LIMIT)),
         )
+        .route("/documents/{slug}/archive", post(intake::archive_form))
         .route("/documents/{slug}/versions", get(versions::versions_page))
         .route("/documents/{slug}/v/{n}", get(versions::version_page))
         .route("/documents/{slug}", get(pages::show_document))

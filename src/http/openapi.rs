@@ -39,6 +39,8 @@ pub struct ErrorDetail {
         grades::grade_reliability,
         intake::create_document,
         intake::revise_document,
+        intake::api_archive,
+        intake::api_restore,
         voices::api_document_voices,
         voices::api_voices,
         corrections::create_correction,

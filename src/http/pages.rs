@@ -254,6 +254,10 @@ struct DocumentPage {
     signed_in: bool,
     /// Added in the browser, so a new version is uploaded there too.
     from_browser: bool,
+    /// Archived: hidden from lists and search, shown to analysts with a way back.
+    archived: bool,
+    /// Whether the viewer may archive or restore it.
+    may_archive: bool,
     slug: String,
     title: String,
     meta: Metadata,
@@ -456,17 +460,22 @@ async fn render_document(
         Vec::new()
     };
     let grading = state.store.document_grading(doc.id).await?;
+    let record = state.store.document_record(&doc.slug).await?;
+    let archived = record.as_ref().is_some_and(|r| r.archived);
+    if archived && viewer.analyst.is_none() {
+        return Err(AppError::document_not_found(&doc.slug).into());
+    }
+    let may_archive =
+        super::intake::may_archive(state, viewer, record.as_ref().and_then(|r| r.uploaded_by))
+            .await?;
     let page = DocumentPage {
+        archived,
+        may_archive,
         grading,
         document_iri: state.iris.document(&doc.slug),
         container_iri: state.iris.container(&doc.slug),
         signed_in: viewer.analyst.is_some(),
-        from_browser: viewer.analyst.is_some()
-            && state
-                .store
-                .document_record(&doc.slug)
-                .await?
-                .is_some_and(|r| r.from_browser),
+        from_browser: viewer.analyst.is_some() && record.as_ref().is_some_and(|r| r.from_browser),
         layout: Layout::new(viewer).at(&here),
         search,
         slug: doc.slug,

@@ -37,6 +37,17 @@ impl Store {
         on_backend!(self, db => db.create_analyst(name, token_hash).await)
     }
 
+    /// Gives or takes an analyst's admin role (archiving any document); false when there is
+    /// no such analyst.
+    pub async fn set_admin(&self, name: &str, admin: bool) -> StoreResult<bool> {
+        on_backend!(self, db => db.set_admin(name, admin).await)
+    }
+
+    /// Whether the analyst has the admin role.
+    pub async fn is_admin(&self, analyst_id: i64) -> StoreResult<bool> {
+        on_backend!(self, read db => db.is_admin(analyst_id).await)
+    }
+
     /// Every analyst, by name.
     pub async fn list_analysts(&self) -> StoreResult<Vec<AnalystRecord>> {
         on_backend!(self, read db => db.list_analysts().await)

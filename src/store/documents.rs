@@ -226,6 +226,13 @@ impl Store {
         on_backend!(self, db => db.publish_document(doc, expect).await)
     }
 
+    /// Archives a document (`by` the analyst who does it), or with `None` restores it. An
+    /// archived document keeps its text, versions and notes, and is left out of lists and
+    /// searches.
+    pub async fn set_archived(&self, document_id: i64, by: Option<i64>) -> StoreResult<()> {
+        on_backend!(self, db => db.set_archived(document_id, by).await)
+    }
+
     /// Every version of a document, oldest first.
     pub async fn document_versions(&self, document_id: i64) -> StoreResult<Vec<VersionRecord>> {
         on_backend!(self, read db => db.document_versions(document_id).await)

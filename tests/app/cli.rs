@@ -185,6 +185,9 @@ fn analysts_are_added_listed_and_revoked_from_the_command_line() {
     assert!(token.chars().all(|c| c.is_ascii_hexdigit()));
     let second = String::from_utf8_lossy(&run(&["analyst", "add", "bob"]).stdout).into_owned();
     assert_ne!(second.lines().last().unwrap(), token, "every token is new");
+    let admin =
+        String::from_utf8_lossy(&run(&["analyst", "add", "--admin", "root"]).stdout).into_owned();
+    assert!(admin.contains("Added analyst root, an admin"), "{admin}");
     let duplicate = run(&["analyst", "add", "alice"]);
     assert!(!duplicate.status.success());
     assert!(String::from_utf8_lossy(&duplicate.stderr).contains("already exists"));

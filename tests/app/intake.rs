@@ -441,3 +441,81 @@ async fn a_revision_shows_its_audit_first_and_corpus_files_never_replace_browser
             .starts_with("A new first line")
     );
 }
+
+#[tokio::test]
+async fn archiving_hides_a_document_from_lists_and_search_and_restoring_brings_it_back() {
+    let app = TestApp::with_seed_and(&[]).await;
+    let alice = app.add_analyst("alice").await;
+    let bob = app.add_analyst("bob").await;
+    let admin = app.add_analyst("root").await;
+    assert!(app.store.set_admin("root", true).await.unwrap());
+    let text = "Pyongyang welcomed the delegation warmly.\n";
+    let (status, _) = post(
+        &app,
+        Some(&alice),
+        "/api/documents",
+        &json!({"text": text, "slug": "visit"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let slugs = |app_list: Value| -> Vec<String> {
+        app_list["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["slug"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(slugs(app.get("/api/documents").await.json()).contains(&"visit".to_owned()));
+
+    // Only the analyst who added it (or an admin) may archive it.
+    let (status, _) = post(&app, Some(&bob), "/api/documents/visit/archive", &json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, done) = post(
+        &app,
+        Some(&alice),
+        "/api/documents/visit/archive",
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert!(!slugs(app.get("/api/documents").await.json()).contains(&"visit".to_owned()));
+    let found = app.get("/api/search?q=delegation").await.json();
+    assert_eq!(found["total"], 0, "{found}");
+    assert_eq!(
+        app.get("/documents/visit").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let page = app
+        .send("GET", "/documents/visit", Some(&alice), None, &[])
+        .await
+        .html();
+    assert_eq!(select(&page, ".archived-note").len(), 1);
+    // Restored, it is back everywhere; an admin may archive a corpus document too.
+    let (status, _) = post(
+        &app,
+        Some(&admin),
+        "/api/documents/visit/restore",
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(slugs(app.get("/api/documents").await.json()).contains(&"visit".to_owned()));
+    assert_eq!(app.get("/api/search?q=delegation").await.json()["total"], 1);
+    let (status, _) = post(
+        &app,
+        Some(&alice),
+        &format!("/api/documents/{SEED}/archive"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = post(
+        &app,
+        Some(&admin),
+        &format!("/api/documents/{SEED}/archive"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+}

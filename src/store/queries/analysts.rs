@@ -5,6 +5,25 @@ use crate::store::analysts::{Analyst, AnalystRecord, is_unique_violation};
 use crate::store::{StoreError, StoreResult, Timestamp};
 
 impl Handle {
+    pub(in crate::store) async fn set_admin(&self, name: &str, admin: bool) -> StoreResult<bool> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("update analysts set admin = $2 where name = $1")
+            .bind(name)
+            .bind(i64::from(admin))
+            .execute(&mut *tx)
+            .await?;
+        self.commit(tx).await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub(in crate::store) async fn is_admin(&self, analyst_id: i64) -> StoreResult<bool> {
+        let admin: Option<i64> = sqlx::query_scalar("select admin from analysts where id = $1")
+            .bind(analyst_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(admin == Some(1))
+    }
+
     pub(in crate::store) async fn create_analyst(
         &self,
         name: &str,

@@ -380,6 +380,25 @@ impl Handle {
         Ok(outcome)
     }
 
+    pub(in crate::store) async fn set_archived(
+        &self,
+        document_id: i64,
+        by: Option<i64>,
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "update documents set archived_at = case when $2 is null then null else $3 end,
+               archived_by = $2
+             where id = $1",
+        )
+        .bind(document_id)
+        .bind(by)
+        .bind(Timestamp::now())
+        .execute(&mut *tx)
+        .await?;
+        self.commit(tx).await
+    }
+
     pub(in crate::store) async fn document_versions(
         &self,
         document_id: i64,
@@ -483,6 +502,7 @@ impl Handle {
             "select d.id, d.slug, d.title, d.author, d.published, d.source_url, d.version,
                     (select count(*) from paragraphs p where p.document_id = d.id) as paragraphs
              from documents d
+             where d.archived_at is null
              order by d.published desc nulls last, d.title",
         )
         .fetch_all(&self.pool)

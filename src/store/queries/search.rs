@@ -64,7 +64,7 @@ fn push_notes(
     filter: NoteFilter,
     compiled: &CompiledNotes,
 ) -> StoreResult<()> {
-    q.push(" where ");
+    q.push(" where d.archived_at is null and ");
     push_visibility(q, filter);
     if let Some(words) = &compiled.anywhere {
         q.push(" and ");
@@ -211,9 +211,10 @@ fn push_passages(q: &mut QueryBuilder<Db>, query: &SearchQuery, compiled: &str, 
     .push(" where ");
     if query.has_words() {
         full_text::push_match(q, compiled);
-    } else {
-        q.push("1 = 1");
+        q.push(" and ");
     }
+    // An archived document is kept whole, and found by nothing.
+    q.push("d.archived_at is null");
     let filters = &query.filters;
     if !filters.documents.is_empty() {
         q.push(" and d.slug in (");
@@ -265,7 +266,13 @@ impl Handle {
         let compiled = full_text::compile(query);
         let mut count = QueryBuilder::new("select count(*)");
         let mut select = QueryBuilder::new("select d.slug, d.title, p.ordinal, p.id, p.text, ");
-        if query.has_words() && !query.filters.narrows_passages() {
+        // The index alone ranks words fastest, but it knows nothing of archived documents.
+        let archived: bool = sqlx::query_scalar(
+            "select exists (select 1 from documents where archived_at is not null)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        if query.has_words() && !query.filters.narrows_passages() && !archived {
             // Words alone: the full-text index counts and ranks by itself, and only the page of
             // hits is joined to its paragraphs and documents.
             full_text::push_count_matches(&mut count, &compiled);
