@@ -220,7 +220,72 @@ async fn pages_are_valid_html() {
     let path = dir.path().join("signed-in.html");
     std::fs::write(&path, &signed_in.body).unwrap();
     files.push(path);
+    // A document from the browser with two versions, archived: its form, versions, old
+    // version and archived page; and the form's preview of a hostile text.
+    let hostile_text = "<b>Bold</b> & \"quoted\" claims.1 Resolution 2270.\nSecond line.2\n";
+    let browser_doc =
+        serde_json::json!({"text": hostile_text, "slug": "from-browser", "title": "<i>T</i> & co"});
+    for (method, uri) in [
+        ("POST", "/api/documents"),
+        ("PUT", "/api/documents/from-browser"),
+    ] {
+        let sent = app
+            .send(method, uri, Some(&token), Some(&browser_doc), &[])
+            .await;
+        assert!(sent.status.is_success(), "{}", sent.body);
+        if method == "POST" {
+            let mut second = browser_doc.clone();
+            second["text"] =
+                serde_json::json!("A new first line.\n<b>Bold</b> & \"quoted\" claims.1\n");
+            let revised = app
+                .send(
+                    "PUT",
+                    "/api/documents/from-browser",
+                    Some(&token),
+                    Some(&second),
+                    &[],
+                )
+                .await;
+            assert!(revised.status.is_success(), "{}", revised.body);
+        }
+    }
+    let archived = app
+        .send(
+            "POST",
+            "/api/documents/from-browser/archive",
+            Some(&token),
+            Some(&serde_json::json!({})),
+            &[],
+        )
+        .await;
+    assert!(archived.status.is_success(), "{}", archived.body);
+    let boundary = "validity-boundary";
+    let form = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n{hostile_text}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n<script>x</script>\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\npreview\r\n--{boundary}--\r\n"
+    );
+    let preview = app
+        .request(
+            axum::http::Request::post("/documents/new")
+                .header("cookie", "glossa_session=session-1")
+                .header("origin", crate::helpers::BASE_URL)
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(axum::body::Body::from(form))
+                .unwrap(),
+        )
+        .await;
+    assert!(preview.body.contains("intake-summary"), "{}", preview.body);
+    let path = dir.path().join("signed-in-intake-preview.html");
+    std::fs::write(&path, &preview.body).unwrap();
+    files.push(path);
     for (name, uri) in [
+        ("signed-in-intake", "/documents/new"),
+        ("signed-in-revise", "/documents/from-browser/revise"),
+        ("signed-in-versions", "/documents/from-browser/versions"),
+        ("signed-in-version", "/documents/from-browser/v/1"),
+        ("signed-in-archived", "/documents/from-browser"),
         ("signed-in-notes", "/notes?q=tag:tag"),
         ("signed-in-tags", "/tags"),
         ("signed-in-unknown", "/actors/unknown"),
