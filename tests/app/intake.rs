@@ -519,3 +519,37 @@ async fn archiving_hides_a_document_from_lists_and_search_and_restoring_brings_i
     .await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_cookie_session_publishes_only_from_glossa_s_own_pages() {
+    let app = TestApp::with_files(&[]).await;
+    let token = app.add_analyst("alice").await;
+    let alice = app
+        .store
+        .analyst_by_token(&glossa::http::auth::hash_secret(&token))
+        .await
+        .unwrap()
+        .unwrap();
+    app.store
+        .create_session(
+            alice.id,
+            &glossa::http::auth::hash_secret("session-x"),
+            glossa::store::Timestamp::parse("2999-01-01T00:00:00Z").unwrap(),
+        )
+        .await
+        .unwrap();
+    let body = json!({"text": "Words of a commentary.", "slug": "from-a-form"}).to_string();
+    let send = |origin: &str| {
+        Request::post("/api/documents")
+            .header("cookie", "glossa_session=session-x")
+            .header("origin", origin)
+            .header("content-type", "application/json")
+            .body(Body::from(body.clone()))
+            .unwrap()
+    };
+    let foreign = app.request(send("https://evil.example")).await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN, "{}", foreign.body);
+    assert!(app.get("/documents/from-a-form").await.status == StatusCode::NOT_FOUND);
+    let own = app.request(send(BASE_URL)).await;
+    assert_eq!(own.status, StatusCode::CREATED, "{}", own.body);
+}
