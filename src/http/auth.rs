@@ -124,6 +124,25 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
 }
 
 /// Refuses a cookie-authenticated write that a browser made on behalf of another site.
+/// The analyst a write is from, checked as for every write: signed in, from glossa's own
+/// pages when the session rides on a cookie, and within their write budget for `what`.
+pub fn check_writer<'v>(
+    state: &super::AppState,
+    viewer: &'v Viewer,
+    method: &Method,
+    headers: &HeaderMap,
+    what: &str,
+) -> Result<&'v Analyst, AppError> {
+    let analyst = viewer.require()?;
+    check_same_origin(viewer, method, headers, state.iris.base())?;
+    state
+        .limits
+        .writes
+        .take(&format!("analyst:{}", analyst.id))
+        .map_err(|wait| AppError::rate_limited(wait, what))?;
+    Ok(analyst)
+}
+
 /// Bearer tokens are never sent by browsers on their own, so they need no such check.
 pub fn check_same_origin(
     viewer: &Viewer,

@@ -5,7 +5,7 @@ use axum::http::Method;
 use axum::http::request::Parts;
 
 use super::AppState;
-use super::auth::{Viewer, check_same_origin, require_json};
+use super::auth::{Viewer, check_writer, require_json};
 use crate::domain::annotation::NoteId;
 use crate::domain::slug::Slug;
 use crate::error::AppError;
@@ -73,13 +73,14 @@ impl FromRequestParts<AppState> for NoteWriter {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let viewer = Viewer::from_request_parts(parts, state).await?;
-        let analyst = viewer.require()?.clone();
-        check_same_origin(&viewer, &parts.method, &parts.headers, state.iris.base())?;
-        state
-            .limits
-            .writes
-            .take(&format!("analyst:{}", analyst.id))
-            .map_err(|wait| AppError::rate_limited(wait, "note changes"))?;
+        let analyst = check_writer(
+            state,
+            &viewer,
+            &parts.method,
+            &parts.headers,
+            "note changes",
+        )?
+        .clone();
         if matches!(parts.method, Method::POST | Method::PUT) {
             require_json(&parts.headers)?;
         }

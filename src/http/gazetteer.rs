@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::actors::context;
-use super::auth::{Viewer, check_same_origin};
+use super::auth::Viewer;
 use super::pages::{HtmlError, Layout, require_reader};
 use super::search::page_number;
 use crate::corpus::gazetteer_file::{AddError, Kept, rematch, save_addition};
@@ -264,13 +264,7 @@ async fn add_name(
     headers: &HeaderMap,
     addition: &Addition,
 ) -> Result<String, AppError> {
-    let analyst = viewer.require()?;
-    check_same_origin(viewer, method, headers, state.iris.base())?;
-    state
-        .limits
-        .writes
-        .take(&format!("analyst:{}", analyst.id))
-        .map_err(|wait| AppError::rate_limited(wait, "gazetteer changes"))?;
+    let analyst = super::auth::check_writer(state, viewer, method, headers, "gazetteer changes")?;
     let Some(corpus) = state.corpus.as_deref() else {
         return Err(AppError::client(
             StatusCode::CONFLICT,

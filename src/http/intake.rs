@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::auth::{Viewer, check_same_origin};
+use super::auth::Viewer;
 use super::extract::DocumentSlug;
 use super::pages::{HtmlError, Layout};
 use crate::corpus::SourceFormat;
@@ -542,22 +542,14 @@ fn new_document<'a>(
     }
 }
 
-/// The analyst writing, checked as for any write: signed in, from glossa's own pages when
-/// the session rides on a cookie, and within their write budget.
+/// The analyst writing, checked as for any write.
 fn writer(
     state: &AppState,
     viewer: &Viewer,
     method: &Method,
     headers: &HeaderMap,
 ) -> Result<i64, AppError> {
-    let analyst = viewer.require()?;
-    check_same_origin(viewer, method, headers, state.iris.base())?;
-    state
-        .limits
-        .writes
-        .take(&format!("analyst:{}", analyst.id))
-        .map_err(|wait| AppError::rate_limited(wait, "document changes"))?;
-    Ok(analyst.id)
+    Ok(super::auth::check_writer(state, viewer, method, headers, "document changes")?.id)
 }
 
 /// `POST /api/documents`: a new document from pasted text or an uploaded file; 201 with
@@ -634,19 +626,7 @@ pub async fn revise_document(
     if query.preview == Some(true) {
         return Ok(Json(revision.preview).into_response());
     }
-    let outcome = state
-        .store
-        .publish_document(
-            &new_document(
-                &revision.prepared,
-                slug.as_str(),
-                revision.format,
-                &revision.text,
-                by,
-            ),
-            Some(revision.base),
-        )
-        .await?;
+    let outcome = revision.publish(&state, slug.as_str(), by).await?;
     let mut body = revision.preview;
     body.audit = Some(AuditJson::from(&Audit {
         counts: outcome.reanchored,
@@ -663,6 +643,20 @@ struct Revision {
     format: SourceFormat,
     text: String,
     base: i64,
+}
+
+impl Revision {
+    /// Stores it as the next version, if the document is still at the version it was made
+    /// from.
+    async fn publish(
+        &self,
+        state: &AppState,
+        slug: &str,
+        by: i64,
+    ) -> Result<crate::store::documents::SaveOutcome, AppError> {
+        let doc = new_document(&self.prepared, slug, self.format, &self.text, by);
+        Ok(state.store.publish_document(&doc, Some(self.base)).await?)
+    }
 }
 
 async fn revise(
@@ -954,19 +948,7 @@ async fn form_revision(
     .await?;
     page.text = revision.text.clone();
     if publish {
-        state
-            .store
-            .publish_document(
-                &new_document(
-                    &revision.prepared,
-                    slug.as_str(),
-                    revision.format,
-                    &revision.text,
-                    by,
-                ),
-                Some(revision.base),
-            )
-            .await?;
+        revision.publish(state, slug.as_str(), by).await?;
         return Ok(Some(format!("/documents/{slug}")));
     }
     let submission = Submission {

@@ -577,8 +577,10 @@ async fn the_openapi_description_covers_every_api_route() {
     assert!(json["openapi"].as_str().unwrap().starts_with("3.1"));
     let paths = json["paths"].as_object().unwrap();
     let expected = [
-        ("/api/documents", vec!["get"]),
-        ("/api/documents/{slug}", vec!["get"]),
+        ("/api/documents", vec!["get", "post"]),
+        ("/api/documents/{slug}", vec!["get", "put"]),
+        ("/api/documents/{slug}/archive", vec!["post"]),
+        ("/api/documents/{slug}/restore", vec!["post"]),
         ("/api/documents/{slug}/reliability", vec!["put"]),
         ("/api/actors", vec!["get", "post"]),
         ("/api/actors/unknown", vec!["get"]),
