@@ -126,6 +126,8 @@ pub struct Prepared {
 
 /// Longest title, author or tag, in characters.
 const MAX_FIELD_CHARS: usize = 300;
+/// Most tags on a document.
+const MAX_TAGS: usize = 32;
 
 /// Parses and analyses a submission as the corpus importer would; `slug` is the one asked
 /// for, if any (else one is made from the title, or from the first words of the text).
@@ -152,7 +154,49 @@ pub fn prepare(
             if value.chars().any(char::is_control) {
                 return Err(wrong(name, "holds a control character; remove it"));
             }
+            // An override or isolate makes text display other than it reads.
+            if value
+                .chars()
+                .any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+            {
+                return Err(wrong(
+                    name,
+                    "holds a bidirectional override or isolate (U+202A–U+202E, U+2066–U+2069); remove it",
+                ));
+            }
         }
+    }
+    if fields.tags.len() > MAX_TAGS {
+        return Err(wrong("tags", format!("are more than {MAX_TAGS}")));
+    }
+    if let Some(tag) = fields.tags.iter().find(|t| t.contains(',')) {
+        return Err(wrong(
+            "tags",
+            format!("{tag:?} holds a comma, which separates tags"),
+        ));
+    }
+    if let Some(language) = &fields.language {
+        let mut parts = language.split('-');
+        let ok = parts.next().is_some_and(|p| {
+            (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic())
+        }) && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+        if !ok {
+            return Err(wrong(
+                "language",
+                "must be a language tag such as en, zh-Hans or pt-BR",
+            ));
+        }
+    }
+    if fields
+        .source
+        .as_deref()
+        .is_some_and(|s| s.chars().any(char::is_whitespace))
+    {
+        return Err(wrong(
+            "source",
+            "must be one http or https URL, without spaces",
+        ));
     }
     if submission.corrections.len() > MAX_CORRECTIONS {
         return Err(wrong(
@@ -316,6 +360,9 @@ pub struct Audit {
     pub lost: Vec<LostNote>,
     /// How many other such notes there are, private to other analysts.
     pub unseen: usize,
+    /// Notes that had lost their passage before and still have none (in `counts.orphan`, not
+    /// in `lost`).
+    pub already_orphaned: usize,
 }
 
 /// A note that a new text would orphan.
@@ -349,7 +396,9 @@ pub fn audit(notes: &[Note], paragraphs: &[&str], readable: impl Fn(&Note) -> bo
             AnchorStatus::Ambiguous => counts.ambiguous += 1,
             AnchorStatus::Orphan => counts.orphan += 1,
         }
-        if matches!(
+        if outcome.status == AnchorStatus::Orphan && note.status == AnchorStatus::Orphan {
+            audit.already_orphaned += 1;
+        } else if matches!(
             outcome.status,
             AnchorStatus::Orphan | AnchorStatus::Ambiguous
         ) {

@@ -147,12 +147,19 @@ impl Corrections {
         out
     }
 
-    /// The analyst's choice for the digits at `offset` of `line`, if any.
+    /// The analyst's choice for the digits at `offset` of `line`, if any. A choice made on a
+    /// line that has since been joined to others holds at its place in the joined line.
     pub fn marker(&self, line: &str, offset: usize) -> Option<bool> {
         self.markers
             .iter()
             .rev()
-            .find(|m| m.offset == offset && m.line == line)
+            .find(|m| {
+                m.line == line && m.offset == offset
+                    || !m.line.is_empty()
+                        && line
+                            .match_indices(m.line.as_str())
+                            .any(|(at, _)| line[..at].chars().count() + m.offset == offset)
+            })
             .map(|m| m.marker)
     }
 }
@@ -244,6 +251,8 @@ mod tests {
         );
         assert_eq!(corrections.marker("b", 3), Some(false));
         assert_eq!(corrections.marker("b", 4), None);
+        // Joined after the choice was made, the line still carries it, shifted.
+        assert_eq!(corrections.marker("a b", 5), Some(false));
     }
 
     #[test]

@@ -187,12 +187,17 @@ async fn multipart_submission(
         } else if lower.ends_with(".txt") || lower.is_empty() {
             "txt".to_owned()
         } else {
-            return Err(AppError::unprocessable(
+            choices.file_error = Some(AppError::unprocessable(
                 "invalid_field",
                 format!("`file` must be a .txt or .md file, not {file_name:?}"),
             ));
+            return Ok((doc, Some(choices)));
         });
-        doc.text = Some(decode(&bytes).map_err(|e| intake_error("file", e))?);
+        // The rest of the form is kept, so the page can show it again with the error.
+        match decode(&bytes) {
+            Ok(text) => doc.text = Some(text),
+            Err(e) => choices.file_error = Some(intake_error("file", e)),
+        }
     }
     Ok((doc, Some(choices)))
 }
@@ -204,24 +209,25 @@ struct FormChoices {
     action: String,
     /// Lines (by their words) that run on into the next.
     joins: Vec<String>,
-    /// Every candidate shown, as `paragraph:offset`.
+    /// Every candidate shown, as `offset:line` (the line's words, as read then).
     candidates: Vec<String>,
     /// Those ticked as markers.
     markers: Vec<String>,
+    /// Why the uploaded file could not be taken.
+    file_error: Option<AppError>,
 }
 
 impl FormChoices {
-    /// The corrections the form's choices make, against the lines as they were read when the
-    /// form was shown; a choice whose line changed since is dropped.
-    fn corrections(&self, lines: &[String]) -> Corrections {
+    /// The corrections the form's choices make. Each names its line by its words, so a choice
+    /// follows its line when lines are joined in the same step.
+    fn corrections(&self) -> Corrections {
         let markers = self
             .candidates
             .iter()
             .filter_map(|c| {
-                let (p, offset) = c.split_once(':')?;
-                let line = lines.get(p.parse::<usize>().ok()?)?;
+                let (offset, line) = c.split_once(':')?;
                 Some(MarkerCorrection {
-                    line: line.clone(),
+                    line: line.to_owned(),
                     offset: offset.parse().ok()?,
                     marker: self.markers.contains(c),
                 })
@@ -231,6 +237,15 @@ impl FormChoices {
             joins: self.joins.clone(),
             markers,
         }
+    }
+}
+
+/// Reads a JSON or multipart request for the API: an upload that cannot be taken is refused.
+async fn read_api_request(state: &AppState, request: Request) -> Result<DocumentIn, AppError> {
+    let (doc, choices) = read_request(state, request).await?;
+    match choices.and_then(|c| c.file_error) {
+        Some(error) => Err(error),
+        None => Ok(doc),
     }
 }
 
@@ -354,6 +369,8 @@ struct AuditJson {
     lost: Vec<LostJson>,
     #[serde(rename = "othersPrivate")]
     others_private: usize,
+    #[serde(rename = "alreadyOrphaned")]
+    already_orphaned: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -383,6 +400,7 @@ impl From<&Audit> for AuditJson {
                 })
                 .collect(),
             others_private: a.unseen,
+            already_orphaned: a.already_orphaned,
         }
     }
 }
@@ -575,7 +593,7 @@ pub async fn create_document(
     request: Request,
 ) -> Result<Response, AppError> {
     let by = writer(&state, &viewer, &method, &headers)?;
-    let (doc, _) = read_request(&state, request).await?;
+    let doc = read_api_request(&state, request).await?;
     let (submission, slug, _) = doc.submission()?;
     let asked = slug.as_deref().is_some_and(|s| !s.trim().is_empty());
     let (format, text) = (submission.format, submission.text.clone());
@@ -621,7 +639,7 @@ pub async fn revise_document(
     request: Request,
 ) -> Result<Response, AppError> {
     let by = writer(&state, &viewer, &method, &headers)?;
-    let (doc, _) = read_request(&state, request).await?;
+    let doc = read_api_request(&state, request).await?;
     let revision = revise(&state, &viewer, slug.as_str(), doc, None).await?;
     if query.preview == Some(true) {
         return Ok(Json(revision.preview).into_response());
@@ -690,10 +708,29 @@ async fn revise(
             "`slug` cannot change in a revision",
         ));
     }
+    let given = doc.corrections.is_some();
     let (mut submission, _, base) = doc.submission()?;
+    if let Some(base) = base.filter(|b| *b != record.version) {
+        return Err(AppError::client(
+            StatusCode::CONFLICT,
+            "stale_version",
+            format!(
+                "This form was opened on version {base}, and {slug:?} is at version {} now: someone published meanwhile. Open “Upload a new version” again to start from it.",
+                record.version
+            ),
+        ));
+    }
+    // Corrections are kept with the document: a revision that gives none reads the text as
+    // the last version was read.
+    if !given && choices.is_none() {
+        submission.corrections = record
+            .corrections
+            .as_deref()
+            .and_then(|c| serde_json::from_str(c).ok())
+            .unwrap_or_default();
+    }
     if let Some(choices) = choices {
-        let first = prepare_bounded(state, submission.clone(), Some(slug.to_owned())).await?;
-        submission.corrections = choices.corrections(&first.lines);
+        submission.corrections = choices.corrections();
     }
     let (format, text) = (submission.format, submission.text.clone());
     let prepared = prepare_bounded(state, submission, Some(slug.to_owned())).await?;
@@ -736,6 +773,11 @@ struct IntakePage {
     slug: String,
     error: Option<String>,
     preview: Option<PagePreview>,
+    /// The corrections of the version being revised (JSON), carried until a preview shows
+    /// them as ticks.
+    corrections: String,
+    /// No form: the document cannot be revised here.
+    closed: bool,
 }
 
 /// What the page shows of a preview.
@@ -744,12 +786,23 @@ struct PagePreview {
     paragraphs: Vec<ParagraphView>,
     /// The analyst's lines as written, each with whether it runs on into the next.
     lines: Vec<(String, bool)>,
+    /// The lines as read, after joins: what candidates' offsets count in.
+    read: Vec<String>,
     audit: Option<AuditJson>,
 }
 
 impl PagePreview {
     fn joined(&self) -> bool {
         self.lines.iter().any(|(_, joins)| *joins)
+    }
+
+    /// A candidate's form value: its offset and its line's words (paragraph from 1).
+    fn candidate(&self, paragraph: usize, offset: usize) -> String {
+        let line = self
+            .read
+            .get(paragraph.wrapping_sub(1))
+            .map_or("", String::as_str);
+        format!("{offset}:{line}")
     }
 }
 
@@ -770,6 +823,10 @@ impl IntakePage {
     fn tags(&self) -> String {
         self.fields.tags.join(", ")
     }
+
+    fn count(n: usize, noun: &str) -> String {
+        crate::domain::wording::counted(n as u64, noun)
+    }
 }
 
 fn blank_page(viewer: &Viewer, here: &str) -> IntakePage {
@@ -782,6 +839,8 @@ fn blank_page(viewer: &Viewer, here: &str) -> IntakePage {
         slug: String::new(),
         error: None,
         preview: None,
+        corrections: String::new(),
+        closed: false,
     }
 }
 
@@ -823,9 +882,11 @@ pub async fn revise_page(
         .as_deref()
         .and_then(|f| serde_json::from_str(f).ok())
         .unwrap_or_default();
+    page.corrections = record.corrections.unwrap_or_default();
     if !record.from_browser {
+        page.closed = true;
         page.error = Some(format!(
-            "{slug:?} comes from the corpus directory: change its file there, or a corpus import would undo the change."
+            "“{slug}” comes from the corpus directory: change its file there, or a corpus import would undo the change."
         ));
     }
     Ok(Html(page.render()?).into_response())
@@ -852,7 +913,7 @@ pub async fn intake_form(
     }
     let by = writer(&state, &viewer, &method, &headers)?;
     let (doc, choices) = read_request(&state, request).await?;
-    let choices = choices.unwrap_or_default();
+    let mut choices = choices.unwrap_or_default();
     let mut page = blank_page(&viewer, &here);
     page.text = doc.text.clone().unwrap_or_default();
     page.format = if doc.format.as_deref() == Some("md") {
@@ -869,13 +930,30 @@ pub async fn intake_form(
         tags: doc.tags.clone().unwrap_or_default(),
     };
     page.slug = doc.slug.clone().unwrap_or_default();
+    page.corrections = doc
+        .corrections
+        .as_ref()
+        .and_then(|c| serde_json::to_string(c).ok())
+        .unwrap_or_default();
+    if let (Some(slug), Some(base)) = (&revising, doc.base_version) {
+        page.revising = Some((slug.clone(), base));
+    }
+    if let Some(AppError::Client {
+        status, message, ..
+    }) = choices.file_error.take()
+    {
+        // What was typed stays in the form, beside the reason the file was refused.
+        page.error = Some(message);
+        return Ok((status, Html(page.render()?)).into_response());
+    }
     let publish = choices.action == "publish";
     let outcome = match &revising {
         Some(slug) => {
             let slug = crate::domain::slug::Slug::parse(slug)
                 .map_err(|_| AppError::document_not_found(slug))?;
             let current = state.store.document_record(slug.as_str()).await?;
-            page.revising = Some((slug.as_str().to_owned(), current.map_or(0, |r| r.version)));
+            let base = doc.base_version.or(current.map(|r| r.version)).unwrap_or(0);
+            page.revising = Some((slug.as_str().to_owned(), base));
             form_revision(
                 &state, &viewer, &slug, doc, &choices, publish, by, &mut page,
             )
@@ -908,8 +986,7 @@ async fn form_new(
     page.text = submission.text.clone();
     let asked = slug.as_deref().is_some_and(|s| !s.trim().is_empty());
     if !choices.candidates.is_empty() || !choices.joins.is_empty() {
-        let first = prepare_bounded(state, submission.clone(), slug.clone()).await?;
-        submission.corrections = choices.corrections(&first.lines);
+        submission.corrections = choices.corrections();
     }
     let (format, text) = (submission.format, submission.text.clone());
     let prepared = prepare_bounded(state, submission.clone(), slug).await?;
@@ -996,6 +1073,7 @@ async fn page_preview(
         } else {
             Vec::new()
         },
+        read: prepared.lines.clone(),
         audit,
     })
 }

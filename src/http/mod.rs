@@ -154,6 +154,48 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::respo
     crate::error::AppError::Internal(anyhow::anyhow!("handler panicked: {detail}")).into_response()
 }
 
+/// An archived document exists only for analysts: to anyone else every page and API
+/// resource of it answers 404, as if it had never been added.
+async fn hide_archived(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path();
+    let api = path.starts_with("/api/");
+    let slug = path
+        .strip_prefix("/api")
+        .unwrap_or(path)
+        .strip_prefix("/documents/")
+        .and_then(|rest| rest.split('/').next())
+        .filter(|slug| !slug.is_empty() && *slug != "new")
+        .map(str::to_owned);
+    let Some(slug) = slug else {
+        return next.run(request).await;
+    };
+    let (mut parts, body) = request.into_parts();
+    let signed_in =
+        match <auth::Viewer as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+            &mut parts, &state,
+        )
+        .await
+        {
+            Ok(viewer) => viewer.analyst.is_some(),
+            Err(_) => false,
+        };
+    let request = axum::extract::Request::from_parts(parts, body);
+    if signed_in {
+        return next.run(request).await;
+    }
+    match state.store.is_archived(&slug).await {
+        Ok(false) => next.run(request).await,
+        Ok(true) if api => crate::error::AppError::document_not_found(&slug).into_response(),
+        Ok(true) => pages::HtmlError::Page(crate::error::AppError::document_not_found(&slug))
+            .into_response(),
+        Err(e) => crate::error::AppError::from(e).into_response(),
+    }
+}
+
 /// Every URL glossa answers.
 pub fn router(state: AppState) -> Router {
     let container = get(annotations::list_annotations)
@@ -267,6 +309,10 @@ pub fn router(state: AppState) -> Router {
         .route("/ns/glossa.jsonld", get(api::show_context))
         .nest("/api", api)
         .fallback(pages::page_not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            hide_archived,
+        ))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(

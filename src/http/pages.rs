@@ -462,9 +462,6 @@ async fn render_document(
     let grading = state.store.document_grading(doc.id).await?;
     let record = state.store.document_record(&doc.slug).await?;
     let archived = record.as_ref().is_some_and(|r| r.archived);
-    if archived && viewer.analyst.is_none() {
-        return Err(AppError::document_not_found(&doc.slug).into());
-    }
     let may_archive =
         super::intake::may_archive(state, viewer, record.as_ref().and_then(|r| r.uploaded_by))
             .await?;

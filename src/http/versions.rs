@@ -116,7 +116,14 @@ pub async fn versions_page(
             .iter()
             .map(|v| VersionLine {
                 version: v.version,
-                date: v.at.rfc3339().chars().take(10).collect(),
+                date: format!(
+                    "{} UTC",
+                    v.at.rfc3339()
+                        .chars()
+                        .take(16)
+                        .collect::<String>()
+                        .replace('T', " ")
+                ),
                 by: v
                     .by
                     .clone()

@@ -233,6 +233,11 @@ impl Store {
         on_backend!(self, db => db.set_archived(document_id, by).await)
     }
 
+    /// Whether the document `slug` is archived.
+    pub async fn is_archived(&self, slug: &str) -> StoreResult<bool> {
+        on_backend!(self, read db => db.is_archived(slug).await)
+    }
+
     /// Every version of a document, oldest first.
     pub async fn document_versions(&self, document_id: i64) -> StoreResult<Vec<VersionRecord>> {
         on_backend!(self, read db => db.document_versions(document_id).await)

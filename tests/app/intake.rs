@@ -197,6 +197,31 @@ async fn bad_input_is_refused_with_the_field_to_fix() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "`title`",
         ),
+        (
+            json!({"text": "Words.", "author": "\u{202E}evil"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "`author` holds a bidirectional",
+        ),
+        (
+            json!({"text": "Words.", "tags": ["a,b"]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "`tags`",
+        ),
+        (
+            json!({"text": "Words.", "tags": vec!["t"; 33]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "`tags` are more than 32",
+        ),
+        (
+            json!({"text": "Words.", "language": "not a lang!!"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "`language`",
+        ),
+        (
+            json!({"text": "Words.", "source": "http://x y"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "`source`",
+        ),
     ];
     for (body, status, words) in cases {
         let (got, answer) = post(&app, Some(&alice), "/api/documents", &body).await;
@@ -291,7 +316,24 @@ async fn markers_can_be_corrected_and_markdown_states_its_own_fields() {
             .unwrap()
             .contains("in 2024.1 Resolution")
     );
-    // A line that runs on into the next is joined when the analyst says so.
+    // A line that runs on into the next is joined when the analyst says so; the join is kept
+    // with the document, so a new version that gives no corrections is read the same way.
+    let broken = json!({"text": "A sentence broken\nby the PDF.\n", "slug": "broken",
+                        "corrections": {"joins": ["A sentence broken"]}});
+    let (status, _) = post(&app, Some(&alice), "/api/documents", &broken).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, revised) = put(
+        &app,
+        &alice,
+        "/api/documents/broken",
+        &json!({"text": "A sentence broken\nby the PDF.\nA new line.\n"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{revised}");
+    assert_eq!(
+        revised["paragraphs"],
+        json!(["A sentence broken by the PDF.", "A new line."])
+    );
     let joined = json!({"text": "A sentence broken\nby the PDF.\n", "corrections": {"joins": ["A sentence broken"]}});
     let (_, preview) = post(&app, Some(&alice), "/api/documents?preview=true", &joined).await;
     assert_eq!(
@@ -407,10 +449,13 @@ async fn a_revision_shows_its_audit_first_and_corpus_files_never_replace_browser
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 
-    // A revision from an old version is refused, as is one of a corpus document.
+    // A revision from an old version is refused, its preview too (a form left open while
+    // someone published), as is one of a corpus document.
     let stale = json!({"text": "Other.\n", "baseVersion": 1});
     let (status, answer) = put(&app, &alice, "/api/documents/memo", &stale).await;
     assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    let (status, _) = put(&app, &alice, "/api/documents/memo?preview=true", &stale).await;
+    assert_eq!(status, StatusCode::CONFLICT);
     let (status, answer) = put(
         &app,
         &alice,
@@ -482,10 +527,22 @@ async fn archiving_hides_a_document_from_lists_and_search_and_restoring_brings_i
     assert!(!slugs(app.get("/api/documents").await.json()).contains(&"visit".to_owned()));
     let found = app.get("/api/search?q=delegation").await.json();
     assert_eq!(found["total"], 0, "{found}");
-    assert_eq!(
-        app.get("/documents/visit").await.status,
-        StatusCode::NOT_FOUND
-    );
+    for hidden in [
+        "/documents/visit",
+        "/documents/visit/versions",
+        "/documents/visit/v/1",
+        "/documents/visit/export.html",
+        "/documents/visit/notes.csv",
+        "/api/documents/visit",
+        "/api/documents/visit/annotations/",
+        "/api/documents/visit/voices",
+    ] {
+        assert_eq!(
+            app.get(hidden).await.status,
+            StatusCode::NOT_FOUND,
+            "{hidden}"
+        );
+    }
     let page = app
         .send("GET", "/documents/visit", Some(&alice), None, &[])
         .await
@@ -552,4 +609,40 @@ async fn a_cookie_session_publishes_only_from_glossa_s_own_pages() {
     assert!(app.get("/documents/from-a-form").await.status == StatusCode::NOT_FOUND);
     let own = app.request(send(BASE_URL)).await;
     assert_eq!(own.status, StatusCode::CREATED, "{}", own.body);
+
+    // On the page, a file that cannot be taken is refused beside the form, which keeps what
+    // was typed.
+    let boundary = "page-boundary";
+    let mut form = Vec::new();
+    form.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nMy typed title\r\n").as_bytes());
+    form.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\npreview\r\n"
+        )
+        .as_bytes(),
+    );
+    form.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"old.txt\"\r\n\r\n").as_bytes());
+    form.extend_from_slice(b"Caf\xE9 talks.");
+    form.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let page = app
+        .request(
+            Request::post("/documents/new")
+                .header("cookie", "glossa_session=session-x")
+                .header("origin", BASE_URL)
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(Body::from(form))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = page.html();
+    assert!(crate::helpers::text(&select(&html, ".form-error")[0]).contains("offset 3 (0xE9)"));
+    assert_eq!(
+        select(&html, "#intake-title")[0].value().attr("value"),
+        Some("My typed title")
+    );
+    assert!(page.body.contains("Signed in as <strong>alice</strong>"));
 }

@@ -34,7 +34,9 @@ const { check, launch, browserContext, signIn, api, axeViolations, tabTo } = req
     await tabTo(page, '#intake-title', 10);
     await page.keyboard.type('Chinese views of Russia and North Korea');
     await tabTo(page, 'button[value="preview"]', 30);
-    await Promise.all([page.waitForURL('**/documents/new'), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    results.focus = await page.evaluate(() => document.activeElement.id);
+    check(results.focus === 'preview-title', `focus on the preview after Preview (${results.focus})`);
     results.summary = await page.textContent('.intake-summary');
     check(results.summary.startsWith('14 paragraphs · 20 footnote markers'), `preview: ${results.summary}`);
     results.ticked = await page.$$eval('.intake-markers input[name="marker"]:checked', (b) => b.length);
@@ -77,7 +79,7 @@ const { check, launch, browserContext, signIn, api, axeViolations, tabTo } = req
     await page.keyboard.press('Control+Shift+ArrowDown');
     await page.keyboard.press('Delete');
     await tabTo(page, 'button[value="preview"]', 30);
-    await Promise.all([page.waitForURL(`**/documents/${slug}/revise`), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     results.audit = (await page.textContent('.intake-audit')).replace(/\s+/g, ' ').trim();
     check(results.audit.includes('1 lose their passage') && results.audit.includes('against the other'), `audit: ${results.audit}`);
     results.version = await api(page, 'GET', `${base}/api/documents/${slug}`, token);

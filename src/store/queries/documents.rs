@@ -380,6 +380,15 @@ impl Handle {
         Ok(outcome)
     }
 
+    pub(in crate::store) async fn is_archived(&self, slug: &str) -> StoreResult<bool> {
+        let archived: Option<bool> =
+            sqlx::query_scalar("select archived_at is not null from documents where slug = $1")
+                .bind(slug)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(archived == Some(true))
+    }
+
     pub(in crate::store) async fn set_archived(
         &self,
         document_id: i64,
