@@ -17,11 +17,12 @@ impl Handle {
     }
 
     pub(in crate::store) async fn is_admin(&self, analyst_id: i64) -> StoreResult<bool> {
-        let admin: Option<i64> = sqlx::query_scalar("select admin from analysts where id = $1")
-            .bind(analyst_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(admin == Some(1))
+        let admin: Option<bool> =
+            sqlx::query_scalar("select admin <> 0 from analysts where id = $1")
+                .bind(analyst_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(admin == Some(true))
     }
 
     pub(in crate::store) async fn create_analyst(
