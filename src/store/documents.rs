@@ -233,9 +233,32 @@ impl Store {
         on_backend!(self, db => db.set_archived(document_id, by).await)
     }
 
-    /// Whether the document `slug` is archived.
+    /// Whether the document `slug` is archived: read once per generation of the database,
+    /// not per request.
     pub async fn is_archived(&self, slug: &str) -> StoreResult<bool> {
-        on_backend!(self, read db => db.is_archived(slug).await)
+        let generation = self.generation();
+        let cached = self
+            .shared
+            .archived
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .filter(|(at, _)| *at == generation)
+            .map(|(_, slugs)| slugs.clone());
+        let slugs = match cached {
+            Some(slugs) => slugs,
+            None => {
+                let slugs: std::sync::Arc<std::collections::HashSet<String>> =
+                    std::sync::Arc::new(on_backend!(self, read db => db.archived_slugs().await)?);
+                *self
+                    .shared
+                    .archived
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()) = Some((generation, slugs.clone()));
+                slugs
+            }
+        };
+        Ok(slugs.contains(slug))
     }
 
     /// Every version of a document, oldest first.

@@ -166,6 +166,10 @@ pub(crate) struct Shared {
     /// Document texts for anchoring: building one (grapheme boundaries included) costs more
     /// than saving a note.
     texts: std::sync::Mutex<TextCache>,
+    /// The slugs of archived documents, with the generation they were read at: every
+    /// signed-out request for a document asks, and they change only when something is
+    /// written.
+    archived: std::sync::Mutex<Option<(i64, Arc<std::collections::HashSet<String>>)>>,
 }
 
 impl Shared {

@@ -380,13 +380,14 @@ impl Handle {
         Ok(outcome)
     }
 
-    pub(in crate::store) async fn is_archived(&self, slug: &str) -> StoreResult<bool> {
-        let archived: Option<bool> =
-            sqlx::query_scalar("select archived_at is not null from documents where slug = $1")
-                .bind(slug)
-                .fetch_optional(&self.pool)
+    pub(in crate::store) async fn archived_slugs(
+        &self,
+    ) -> StoreResult<std::collections::HashSet<String>> {
+        let slugs: Vec<String> =
+            sqlx::query_scalar("select slug from documents where archived_at is not null")
+                .fetch_all(&self.pool)
                 .await?;
-        Ok(archived == Some(true))
+        Ok(slugs.into_iter().collect())
     }
 
     pub(in crate::store) async fn set_archived(
