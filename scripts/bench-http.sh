@@ -6,7 +6,9 @@
 # other core, in A/B/A/B rounds against the references:
 #   - the seed article page with 50 notes   vs nginx serving the very same bytes from a file
 #   - a conditional GET answered 304        vs nginx's 200 for the same page
-#   - the JSON API: the document, and its annotation container
+#   - the JSON API: the document, and its annotation container (as a ratio to the document)
+#   every read asks for gzip (Accept-Encoding: gzip) and nginx sends glossa's own gzip bytes
+#   with gzip_static, so compressed is compared with compressed
 #   - note creation, 16 concurrent writers  vs raw SQLite inserts (one transaction each, same
 #                                              disk, WAL, synchronous=FULL, 16 threads)
 # and reports p50/p99, peak RSS of the server, and start-to-first-response on the existing
@@ -15,7 +17,7 @@
 # Then runs scripts/bench-backends.sh: SQLite, PostgreSQL and two instances behind nginx.
 #
 # Needs: cargo, wrk, nginx, python3, curl, taskset (apt-get install wrk nginx-light curl).
-# Env: DOCS (10000) ROUNDS (3) DURATION (5s) CONNS (64).
+# Env: DOCS (10000) ROUNDS (3) DURATION (5s) CONNS (64) BACKENDS (1; 0 skips the comparison).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DOCS="${DOCS:-10000}" ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-5s}" CONNS="${CONNS:-64}"
@@ -34,6 +36,7 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 to_ms() { awk -v v="$1" 'BEGIN{ if (v ~ /us$/) {sub(/us$/,"",v); printf "%.2f", v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v); printf "%.2f", v} else if (v ~ /s$/) {sub(/s$/,"",v); printf "%.2f", v*1000} else printf "nan"}'; }
+spread() { printf '%s\n' "$@" | sort -g | awk 'NR==1{lo=$1} {hi=$1} END{printf "%.0f–%.0f", lo, hi}'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{ if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2 }'; }
 
 # wrk URL [extra wrk args...] -> sets RPS P50 P99 ERRORS
@@ -77,7 +80,10 @@ for i in $(seq 0 49); do
 done
 mkdir -p "$TMP/www"
 curl -sf "$BASE/documents/$SEED" -o "$TMP/www/page.html"
-ETAG="$(curl -sfI "$BASE/documents/$SEED" | awk 'tolower($1)=="etag:"{print $2}' | tr -d '\r')"
+curl -sf -H 'Accept-Encoding: gzip' "$BASE/documents/$SEED" -o "$TMP/www/page.html.gz"
+PAGE_KB="$(( $(stat -c %s "$TMP/www/page.html") / 1024 ))"; PAGE_GZ_KB="$(( $(stat -c %s "$TMP/www/page.html.gz") / 1024 ))"
+ETAG="$(curl -sfI -H 'Accept-Encoding: gzip' "$BASE/documents/$SEED" | awk 'tolower($1)=="etag:"{print $2}' | tr -d '\r')"
+GZ=(-H 'Accept-Encoding: gzip')
 
 NPORT="$(free_port)"
 mkdir -p "$TMP/nginx/logs" "$TMP/nginx/tmp"
@@ -90,7 +96,7 @@ http {
   keepalive_requests 1000000; open_file_cache max=100 inactive=60s;
   client_body_temp_path $TMP/nginx/tmp/body; proxy_temp_path $TMP/nginx/tmp/proxy;
   fastcgi_temp_path $TMP/nginx/tmp/fastcgi; uwsgi_temp_path $TMP/nginx/tmp/uwsgi; scgi_temp_path $TMP/nginx/tmp/scgi;
-  server { listen 127.0.0.1:$NPORT; root $TMP/www; }
+  server { listen 127.0.0.1:$NPORT; root $TMP/www; gzip_static on; gzip_vary on; }
 }
 EOF
 taskset -c 1 "$NGINX" -c "$TMP/nginx/nginx.conf" -p "$TMP/nginx" &
@@ -103,9 +109,10 @@ pair() {  # name glossa_url nginx_url [wrk args...]
   local ra=() rb=() pa=() pb=() qa=() qb=() errs=0
   for _ in $(seq "$ROUNDS"); do
     run_wrk "$a" "$@"; ra+=("$RPS"); pa+=("$P50"); qa+=("$P99"); errs=$((errs + ERRORS))
-    if [ -n "$b" ]; then run_wrk "$b"; rb+=("$RPS"); pb+=("$P50"); qb+=("$P99"); fi
+    if [ -n "$b" ]; then run_wrk "$b" "${GZ[@]}"; rb+=("$RPS"); pb+=("$P50"); qb+=("$P99"); fi
   done
   R[$name.rps]="$(median "${ra[@]}")"; R[$name.p50]="$(median "${pa[@]}")"; R[$name.p99]="$(median "${qa[@]}")"; R[$name.err]="$errs"
+  R[$name.spread]="$(spread "${ra[@]}")"; if [ -n "$b" ]; then R[$name.refspread]="$(spread "${rb[@]}")"; fi
   if [ -n "$b" ]; then
     R[$name.ref]="$(median "${rb[@]}")"; R[$name.refp99]="$(median "${qb[@]}")"
     R[$name.ratio]="$(awk -v a="${R[$name.rps]}" -v b="${R[$name.ref]}" 'BEGIN{printf "%.2f", a/b}')"
@@ -113,10 +120,11 @@ pair() {  # name glossa_url nginx_url [wrk args...]
 }
 
 echo "== load: $ROUNDS rounds of $DURATION, $CONNS connections" >&2
-pair page "$BASE/documents/$SEED" "http://127.0.0.1:$NPORT/page.html"
-pair cond "$BASE/documents/$SEED" "http://127.0.0.1:$NPORT/page.html" -H "If-None-Match: $ETAG"
-pair apidoc "$BASE/api/documents/$SEED" ""
-pair apinotes "$BASE/api/documents/$SEED/annotations/" ""
+pair page "$BASE/documents/$SEED" "http://127.0.0.1:$NPORT/page.html" "${GZ[@]}"
+pair cond "$BASE/documents/$SEED" "http://127.0.0.1:$NPORT/page.html" "${GZ[@]}" -H "If-None-Match: $ETAG"
+pair apidoc "$BASE/api/documents/$SEED" "" "${GZ[@]}"
+pair apinotes "$BASE/api/documents/$SEED/annotations/" "" "${GZ[@]}"
+R[apinotes.ratio]="$(awk -v a="${R[apinotes.rps]}" -v b="${R[apidoc.rps]}" 'BEGIN{printf "%.2f", a/b}')"
 cat >"$TMP/post.lua" <<EOF
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -162,15 +170,17 @@ MBPS="$(awk -v mb="$CORPUS_MB" -v s="$IMPORT_S" 'BEGIN{printf "%.1f", mb/s}')"
 
 cat <<EOF
 
-glossa load benchmark — $(nproc) cores, $(uname -m), server on CPU 1 (1 worker), wrk on CPU 0
-medians of $ROUNDS rounds of $DURATION; $CONNS connections (16 for note creation)
+glossa load benchmark — $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), $(uname -m)
+server on CPU 1 (1 worker), nginx on CPU 1 (1 worker), wrk on CPU 0
+medians of $ROUNDS rounds of $DURATION (min–max in brackets); $CONNS connections (16 for note creation)
+reads ask for gzip: the page is $PAGE_KB KB, $PAGE_GZ_KB KB gzipped; nginx serves glossa's gzip bytes (gzip_static)
 
 | what | glossa | reference (same run) | ratio | p50 ms | p99 ms | errors |
 |---|---|---|---|---|---|---|
-| article page, 50 notes | ${R[page.rps]} req/s | nginx, same bytes: ${R[page.ref]} req/s | ${R[page.ratio]} | ${R[page.p50]} | ${R[page.p99]} | ${R[page.err]} |
-| conditional GET → 304 | ${R[cond.rps]} req/s | nginx 200: ${R[cond.ref]} req/s | ${R[cond.ratio]} | ${R[cond.p50]} | ${R[cond.p99]} | ${R[cond.err]} |
-| JSON: document | ${R[apidoc.rps]} req/s | | | ${R[apidoc.p50]} | ${R[apidoc.p99]} | ${R[apidoc.err]} |
-| JSON: annotation container | ${R[apinotes.rps]} req/s | | | ${R[apinotes.p50]} | ${R[apinotes.p99]} | ${R[apinotes.err]} |
+| article page, 50 notes | ${R[page.rps]} req/s (${R[page.spread]}) | nginx, same bytes: ${R[page.ref]} req/s (${R[page.refspread]}) | ${R[page.ratio]} | ${R[page.p50]} | ${R[page.p99]} | ${R[page.err]} |
+| conditional GET → 304 | ${R[cond.rps]} req/s (${R[cond.spread]}) | nginx 200: ${R[cond.ref]} req/s (${R[cond.refspread]}) | ${R[cond.ratio]} | ${R[cond.p50]} | ${R[cond.p99]} | ${R[cond.err]} |
+| JSON: document | ${R[apidoc.rps]} req/s (${R[apidoc.spread]}) | | | ${R[apidoc.p50]} | ${R[apidoc.p99]} | ${R[apidoc.err]} |
+| JSON-LD: annotation container, 50 notes | ${R[apinotes.rps]} req/s (${R[apinotes.spread]}) | the document's JSON above | ${R[apinotes.ratio]} | ${R[apinotes.p50]} | ${R[apinotes.p99]} | ${R[apinotes.err]} |
 | note creation, 16 writers | ${R[create.rps]} notes/s | raw SQLite: ${RAW_RPS} inserts/s | ${R[create.ratio]} | ${R[create.p50]} | ${R[create.p99]} | ${R[create.err]} |
 
 | what | measured |
@@ -184,7 +194,9 @@ EOF
 # The same glossa on SQLite, on PostgreSQL and as two instances behind nginx, measured side by
 # side once the servers above are gone (they would share the cores).
 cleanup; trap - EXIT
-if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+if [ "${BACKENDS:-1}" = 0 ]; then
+  echo "(BACKENDS=0: the backend comparison, scripts/bench-backends.sh, is skipped)"
+elif ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   bash scripts/bench-backends.sh
 else
   echo "(PostgreSQL is not installed: the backend comparison, scripts/bench-backends.sh, is skipped)"

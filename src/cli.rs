@@ -329,7 +329,8 @@ async fn run_serve(config: &Config) -> Result<ExitCode, String> {
         config.require_sign_in,
     )
     .with_limits(Limits::new(config.writes_per_minute))
-    .with_trusted_proxies(&config.trusted_proxies);
+    .with_trusted_proxies(&config.trusted_proxies)
+    .with_public_cache(config.public_cache);
     let state = if store.is_writable() && config.corpus.is_dir() {
         state.with_corpus(&config.corpus)
     } else {
@@ -343,7 +344,8 @@ async fn run_serve(config: &Config) -> Result<ExitCode, String> {
         header_timeout: std::time::Duration::from_secs(config.header_timeout.max(1)),
         max_connections: config.max_connections.max(1),
     };
-    serve(listener, router(state), limits)
+    let reads = crate::http::cache::AnonymousReads::new(&state);
+    serve(listener, router(state), reads, limits)
         .await
         .map_err(|e| format!("server failed: {e}"))?;
     store.close().await;

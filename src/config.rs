@@ -65,6 +65,17 @@ pub struct Config {
         global = true
     )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Seconds a shared cache (a reverse proxy, a CDN) may keep what anonymous readers get,
+    /// sent as `Cache-Control: public, max-age=SECONDS`; 0 keeps every response private.
+    /// Responses to signed-in analysts are always private.
+    #[arg(
+        long,
+        env = "GLOSSA_PUBLIC_CACHE",
+        default_value_t = 0,
+        value_parser = clap::value_parser!(u32).range(0..=31_536_000),
+        global = true
+    )]
+    pub public_cache: u32,
     /// Most connections open at once.
     #[arg(
         long,

@@ -91,6 +91,27 @@ impl AppError {
         }
     }
 
+    /// The same error again, for a second reader of one outcome (an internal error keeps its
+    /// cause's text, for the log).
+    pub fn replay(&self) -> AppError {
+        match self {
+            AppError::NotFound(message) => AppError::NotFound(message.clone()),
+            AppError::Client {
+                status,
+                code,
+                message,
+            } => AppError::client(*status, code, message.clone()),
+            AppError::TooManyRequests {
+                retry_after,
+                message,
+            } => AppError::TooManyRequests {
+                retry_after: *retry_after,
+                message: message.clone(),
+            },
+            AppError::Internal(cause) => AppError::Internal(anyhow::anyhow!("{cause:#}")),
+        }
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {

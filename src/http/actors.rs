@@ -108,7 +108,7 @@ pub async fn actors_page(
         matrix,
         signed_in: viewer.analyst_id().is_some(),
     };
-    Ok(Html(page.render()?).into_response())
+    Ok(super::cache::cacheable(Html(page.render()?)))
 }
 
 /// The corpus's co-occurrence matrix among `actors` (most named first).
@@ -359,7 +359,7 @@ pub async fn actor_page(
         affiliated,
         record,
     };
-    Ok(Html(page.render()?).into_response())
+    Ok(super::cache::cacheable(Html(page.render()?)))
 }
 
 /// A form and its count.
@@ -459,7 +459,7 @@ pub async fn api_actor(
     viewer: Viewer,
     Path(id): Path<String>,
     params: Result<Query<DossierApiParams>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<DossierJson>, AppError> {
+) -> Result<super::cache::Cached<Json<DossierJson>>, AppError> {
     state.check_reader(&viewer)?;
     let bad = |message: &str| AppError::client(StatusCode::BAD_REQUEST, "bad_query", message);
     let Query(params) =
@@ -475,7 +475,7 @@ pub async fn api_actor(
     let (record, _) = find_actor(&state, &id).await?;
     let id = record.actor.id.clone();
     let page = state.store.actor_mentions(&id, offset, limit).await?;
-    Ok(Json(DossierJson {
+    Ok(super::cache::Cached(Json(DossierJson {
         voices: state
             .store
             .voices(Some(&id))
@@ -539,5 +539,5 @@ pub async fn api_actor(
         aliases: record.actor.aliases.into_iter().map(|a| a.text).collect(),
         mentions_total: record.mentions,
         documents: record.documents,
-    }))
+    })))
 }

@@ -120,7 +120,6 @@ pub async fn list_annotations(
     DocumentSlug(slug): DocumentSlug,
     viewer: Viewer,
     query: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
-    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let Query(query) = query.map_err(|_| {
         AppError::client(
@@ -168,23 +167,16 @@ pub async fn list_annotations(
         }
     }
     .map_err(|e| AppError::Internal(e.into()))?;
-    let etag = etag::of_bytes(body.as_bytes());
     let extra = [
         (header::LINK, CONTAINER_LINK.to_owned()),
         (header::ALLOW, CONTAINER_ALLOW.to_owned()),
-        (header::ETAG, etag.clone()),
         (header::CONTENT_LOCATION, container),
     ];
-    if etag::none_match_hits(&headers, &etag) {
-        let mut response = StatusCode::NOT_MODIFIED.into_response();
-        for (name, value) in extra {
-            if let Ok(value) = HeaderValue::from_str(&value) {
-                response.headers_mut().insert(name, value);
-            }
-        }
-        return Ok(response);
-    }
-    Ok(ld_text_response(StatusCode::OK, body, &extra))
+    Ok(super::cache::cacheable(ld_text_response(
+        StatusCode::OK,
+        body,
+        &extra,
+    )))
 }
 
 /// `OPTIONS` on the container.

@@ -83,12 +83,12 @@ impl From<DocumentSummary> for DocumentSummaryJson {
 pub async fn list_documents(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> Result<Json<DocumentList>, AppError> {
+) -> Result<super::cache::Cached<Json<DocumentList>>, AppError> {
     state.check_reader(&viewer)?;
     let documents = state.store.list_documents().await?;
-    Ok(Json(DocumentList {
+    Ok(super::cache::Cached(Json(DocumentList {
         documents: documents.into_iter().map(Into::into).collect(),
-    }))
+    })))
 }
 
 /// `GET /api/documents/{slug}` response.
@@ -244,30 +244,15 @@ pub async fn show_document(
     viewer: Viewer,
 ) -> Result<axum::response::Response, AppError> {
     state.check_reader(&viewer)?;
-    // The same for every reader, so one cached copy per generation serves them all.
-    let key = format!("/api/documents/{slug}");
-    let generation = state.store.generation();
-    let page = state
-        .pages
-        .get_or_render(&key, None, generation, || async {
-            let doc = state
-                .store
-                .load_document(slug.as_str())
-                .await?
-                .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
-            let grading = state.store.document_grading(doc.id).await?;
-            serde_json::to_string(&DocumentJson::new(doc, &grading))
-                .map_err(|e| AppError::Internal(e.into()))
-        })
-        .await?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "application/json"),
-            (axum::http::header::ETAG, page.etag.as_str()),
-        ],
-        page.body,
-    )
-        .into_response())
+    let doc = state
+        .store
+        .load_document(slug.as_str())
+        .await?
+        .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
+    let grading = state.store.document_grading(doc.id).await?;
+    Ok(super::cache::cacheable(axum::Json(DocumentJson::new(
+        doc, &grading,
+    ))))
 }
 
 /// `GET /api/actors` response.
@@ -295,7 +280,7 @@ struct ActorJson {
 pub async fn list_actors(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> Result<Json<ActorList>, AppError> {
+) -> Result<super::cache::Cached<Json<ActorList>>, AppError> {
     state.check_reader(&viewer)?;
     let actors = state
         .store
@@ -314,7 +299,7 @@ pub async fn list_actors(
             documents: r.documents,
         })
         .collect();
-    Ok(Json(ActorList { actors }))
+    Ok(super::cache::Cached(Json(ActorList { actors })))
 }
 
 /// A known API address asked with a method it does not take: 405 in the JSON error format

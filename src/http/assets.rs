@@ -5,7 +5,7 @@
 use std::sync::LazyLock;
 
 use axum::extract::Path;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
@@ -13,9 +13,9 @@ use crate::error::AppError;
 
 struct Asset {
     name: &'static str,
-    content_type: &'static str,
-    body: &'static [u8],
     version: String,
+    /// Compressed once, with the best ratio, when the first page needs it.
+    representation: super::cache::Representation,
 }
 
 static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
@@ -43,9 +43,8 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
     .into_iter()
     .map(|(name, content_type, body)| Asset {
         name,
-        content_type,
-        body,
         version: hex::encode(&Sha256::digest(body)[..6]),
+        representation: super::cache::static_representation(content_type, body),
     })
     .collect()
 });
@@ -59,35 +58,10 @@ pub fn url(name: &str) -> String {
     format!("/static/{name}?v={version}")
 }
 
-/// `GET /static/{name}`
+/// `GET /static/{name}`: the asset in the best coding the client accepts, or 304.
 pub async fn show_asset(Path(name): Path<String>, headers: HeaderMap) -> Response {
     let Some(asset) = ASSETS.iter().find(|a| a.name == name) else {
         return AppError::NotFound(format!("There is no static file {name:?}.")).into_response();
     };
-    let etag = format!("\"{}\"", asset.version);
-    let cache = HeaderValue::from_static("public, max-age=31536000, immutable");
-    let fresh = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
-    let etag = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\""));
-    if fresh {
-        return (
-            StatusCode::NOT_MODIFIED,
-            [(header::ETAG, etag), (header::CACHE_CONTROL, cache)],
-        )
-            .into_response();
-    }
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(asset.content_type),
-            ),
-            (header::ETAG, etag),
-            (header::CACHE_CONTROL, cache),
-        ],
-        asset.body,
-    )
-        .into_response()
+    asset.representation.respond(&headers)
 }

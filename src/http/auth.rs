@@ -66,49 +66,73 @@ impl FromRequestParts<AppState> for Viewer {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
-            // Failed tokens are limited per client address (the socket's, or what a trusted
-            // proxy says it was; never a header any client can set).
-            let peer = state.client_address(parts);
-            state
-                .limits
-                .bad_tokens
-                .check(&peer)
-                .map_err(|wait| AppError::rate_limited(wait, "failed sign-ins"))?;
-            let token = value
-                .to_str()
-                .ok()
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(str::trim)
-                .ok_or_else(|| {
-                    AppError::unauthorized("The Authorization header must be `Bearer <token>`.")
-                })?;
-            let Some(analyst) = state.store.analyst_by_token(&hash_secret(token)).await? else {
-                let _ = state.limits.bad_tokens.take(&peer);
-                return Err(AppError::unauthorized(
-                    "This token is not valid (unknown or revoked).",
-                ));
-            };
-            return Ok(Viewer {
-                analyst: Some(analyst),
-                credential: Some(Credential::Bearer),
-            });
-        }
-        let session = match session_cookie(&parts.headers) {
-            Some(id) => state.store.analyst_by_session(&hash_secret(&id)).await?,
-            None => None,
-        };
-        if let Some(analyst) = session {
-            return Ok(Viewer {
-                analyst: Some(analyst),
-                credential: Some(Credential::Cookie),
-            });
-        }
-        Ok(Viewer {
-            analyst: None,
-            credential: None,
-        })
+        resolve(parts, state).await
     }
+}
+
+/// The outcome of reading a request's credentials, kept with the request so that the
+/// middleware and the handler that both need the viewer read them once (a refused token
+/// counts once against the client's limit).
+#[derive(Clone)]
+struct Resolved(Result<Viewer, std::sync::Arc<AppError>>);
+
+/// The viewer of a request: its bearer token or session cookie, read once per request.
+pub async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Viewer, AppError> {
+    if let Some(Resolved(outcome)) = parts.extensions.get::<Resolved>() {
+        return outcome.clone().map_err(|e| e.replay());
+    }
+    let outcome = read_credentials(parts, state).await;
+    let kept = match &outcome {
+        Ok(viewer) => Ok(viewer.clone()),
+        Err(e) => Err(std::sync::Arc::new(e.replay())),
+    };
+    parts.extensions.insert(Resolved(kept));
+    outcome
+}
+
+async fn read_credentials(parts: &Parts, state: &AppState) -> Result<Viewer, AppError> {
+    if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+        // Failed tokens are limited per client address (the socket's, or what a trusted
+        // proxy says it was; never a header any client can set).
+        let peer = state.client_address(parts);
+        state
+            .limits
+            .bad_tokens
+            .check(&peer)
+            .map_err(|wait| AppError::rate_limited(wait, "failed sign-ins"))?;
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or_else(|| {
+                AppError::unauthorized("The Authorization header must be `Bearer <token>`.")
+            })?;
+        let Some(analyst) = state.store.analyst_by_token(&hash_secret(token)).await? else {
+            let _ = state.limits.bad_tokens.take(&peer);
+            return Err(AppError::unauthorized(
+                "This token is not valid (unknown or revoked).",
+            ));
+        };
+        return Ok(Viewer {
+            analyst: Some(analyst),
+            credential: Some(Credential::Bearer),
+        });
+    }
+    let session = match session_cookie(&parts.headers) {
+        Some(id) => state.store.analyst_by_session(&hash_secret(&id)).await?,
+        None => None,
+    };
+    if let Some(analyst) = session {
+        return Ok(Viewer {
+            analyst: Some(analyst),
+            credential: Some(Credential::Cookie),
+        });
+    }
+    Ok(Viewer {
+        analyst: None,
+        credential: None,
+    })
 }
 
 /// The session id from the `Cookie` header, if any.

@@ -276,11 +276,11 @@ pub async fn list_corrections(
 ) -> Result<Response, AppError> {
     let id = document_id(&state, &slug, &viewer).await?;
     let corrections = state.store.document_corrections(id).await?;
-    Ok(ld_response(
+    Ok(super::cache::cacheable(ld_response(
         StatusCode::OK,
         &corrections_ld(&corrections, &state.iris),
         &[],
-    ))
+    )))
 }
 
 fn correction_id(raw: &str) -> Result<NoteId, AppError> {

@@ -186,7 +186,7 @@ pub async fn unknown_page(
     let number = page_number(params.page.as_deref())
         .map_err(|message| AppError::client(StatusCode::BAD_REQUEST, "bad_page", message))?;
     let page = unknown_view(&state, &viewer, number, None, None, None).await?;
-    Ok(Html(page.render()?).into_response())
+    Ok(super::cache::cacheable(Html(page.render()?)))
 }
 
 /// The report's form: add `text` as another name of `actor`, or as a new actor.
@@ -391,7 +391,7 @@ pub async fn add_name_form(
     match outcome {
         Ok(message) => {
             let page = unknown_view(&state, &viewer, 1, Some(message), None, None).await?;
-            Ok(Html(page.render()?).into_response())
+            Ok(super::cache::cacheable(Html(page.render()?)))
         }
         Err(AppError::Client {
             status, message, ..
@@ -448,7 +448,7 @@ pub async fn api_unknown(
     State(state): State<AppState>,
     viewer: Viewer,
     params: Result<Query<UnknownApiParams>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<UnknownJson>, AppError> {
+) -> Result<super::cache::Cached<Json<UnknownJson>>, AppError> {
     state.check_reader(&viewer)?;
     let bad = |message: &str| AppError::client(StatusCode::BAD_REQUEST, "bad_query", message);
     let Query(params) =
@@ -462,7 +462,7 @@ pub async fn api_unknown(
         return Err(bad("offset cannot be negative."));
     }
     let found = state.store.unknown_names(offset, limit).await?;
-    Ok(Json(UnknownJson {
+    Ok(super::cache::Cached(Json(UnknownJson {
         total: found.total,
         offset,
         limit,
@@ -489,7 +489,7 @@ pub async fn api_unknown(
                 documents: n.documents,
             })
             .collect(),
-    }))
+    })))
 }
 
 /// `POST /api/actors`: a new actor.

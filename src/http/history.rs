@@ -108,9 +108,9 @@ pub async fn api_revisions(
     State(state): State<AppState>,
     path: AnnotationPath,
     viewer: Viewer,
-) -> Result<Json<HistoryJson>, AppError> {
+) -> Result<super::cache::Cached<Json<HistoryJson>>, AppError> {
     let (history, left_out) = visible_history(&state, &path, &viewer).await?;
-    Ok(Json(HistoryJson {
+    Ok(super::cache::Cached(Json(HistoryJson {
         left_out,
         note: state.iris.annotation(&history.slug, &history.id),
         author: history.author.clone(),
@@ -128,7 +128,7 @@ pub async fn api_revisions(
                 state: r.state.clone(),
             })
             .collect(),
-    }))
+    })))
 }
 
 /// A revision as the page lists it.
@@ -256,7 +256,9 @@ pub async fn history_page(
             .filter(|seq| history.revision(*seq).is_some())
             .map(|seq| format!("Revision {seq} restored, as a new revision ({last}).")),
     };
-    Ok(Html(page.render().map_err(AppError::from)?).into_response())
+    Ok(super::cache::cacheable(Html(
+        page.render().map_err(AppError::from)?,
+    )))
 }
 
 /// The history form: restore a revision, or purge a deleted note's history.

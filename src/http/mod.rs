@@ -24,6 +24,7 @@ pub mod auth;
 pub mod cache;
 pub mod corrections;
 pub mod digest;
+pub mod encoding;
 pub mod etag;
 pub mod extract;
 pub mod facets;
@@ -42,9 +43,22 @@ pub mod versions;
 pub mod voices;
 pub mod workspace;
 
-/// What handlers share.
+/// What handlers share, behind one reference count: every extractor and middleware of every
+/// request clones it.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(std::sync::Arc<App>);
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+#[derive(Debug, Clone)]
+pub struct App {
     /// The database.
     pub store: Store,
     /// IRIs from the configured public base URL.
@@ -53,8 +67,8 @@ pub struct AppState {
     pub require_sign_in: bool,
     /// Rate limits, shared by every request.
     pub limits: std::sync::Arc<limits::Limits>,
-    /// Rendered pages.
-    pub pages: std::sync::Arc<cache::PageCache>,
+    /// Cached representations: pages and JSON.
+    pub cache: std::sync::Arc<cache::RepresentationCache>,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     pub trusted_proxies: std::sync::Arc<[std::net::IpAddr]>,
     /// The corpus directory this instance imports, where gazetteer additions are written.
@@ -64,27 +78,41 @@ pub struct AppState {
 impl AppState {
     /// State for a server whose public base URL is `base_url`.
     pub fn new(store: Store, base_url: &str, require_sign_in: bool) -> AppState {
-        AppState {
+        AppState(std::sync::Arc::new(App {
             store,
             iris: Iris::new(base_url),
             require_sign_in,
             limits: std::sync::Arc::default(),
-            pages: std::sync::Arc::default(),
+            cache: std::sync::Arc::default(),
             trusted_proxies: std::sync::Arc::new([]),
             corpus: None,
-        }
+        }))
+    }
+
+    fn app(&mut self) -> &mut App {
+        std::sync::Arc::make_mut(&mut self.0)
+    }
+
+    /// The same state, letting shared caches keep what anonymous readers get for `seconds`
+    /// (`--public-cache`; 0 keeps every response private).
+    pub fn with_public_cache(mut self, seconds: u32) -> AppState {
+        self.app().cache = std::sync::Arc::new(cache::RepresentationCache::new(
+            cache::DEFAULT_BUDGET,
+            seconds,
+        ));
+        self
     }
 
     /// The same state, importing the corpus in `dir`: analysts may add names to its
     /// gazetteer from the browser.
     pub fn with_corpus(mut self, dir: &std::path::Path) -> AppState {
-        self.corpus = Some(dir.into());
+        self.app().corpus = Some(dir.into());
         self
     }
 
     /// The same state, trusting `X-Forwarded-For` from these proxies.
     pub fn with_trusted_proxies(mut self, proxies: &[std::net::IpAddr]) -> AppState {
-        self.trusted_proxies = proxies.into();
+        self.app().trusted_proxies = proxies.into();
         self
     }
 
@@ -109,7 +137,7 @@ impl AppState {
 
     /// The same state with other rate limits.
     pub fn with_limits(mut self, limits: limits::Limits) -> AppState {
-        self.limits = std::sync::Arc::new(limits);
+        self.app().limits = std::sync::Arc::new(limits);
         self
     }
 
@@ -198,6 +226,7 @@ async fn hide_archived(
 
 /// Every URL glossa answers.
 pub fn router(state: AppState) -> Router {
+    let state_for_cache = state.clone();
     let container = get(annotations::list_annotations)
         .post(annotations::create_annotation)
         .options(annotations::options_container);
@@ -326,7 +355,29 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(header::REFERRER_POLICY, "no-referrer"))
+        .layer(axum::middleware::from_fn_with_state(
+            state_for_cache,
+            cache::serve_cached,
+        ))
+        .layer(compress_uncached())
         .layer(TraceLayer::new_for_http())
+}
+
+/// Compression of what the cache did not answer (errors, downloads, one note's JSON), per
+/// request since each is made per request; what the cache answers was coded once already.
+fn compress_uncached()
+-> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::Predicate;
+    let not_precoded = |_: StatusCode,
+                        _: axum::http::Version,
+                        _: &axum::http::HeaderMap,
+                        extensions: &axum::http::Extensions| {
+        extensions.get::<cache::Precoded>().is_none()
+    };
+    tower_http::compression::CompressionLayer::new()
+        .no_deflate()
+        .no_zstd()
+        .compress_when(tower_http::compression::DefaultPredicate::new().and(not_precoded))
 }
 
 fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

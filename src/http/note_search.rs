@@ -265,11 +265,11 @@ pub async fn find_annotations(
         }
     }
     .map_err(|e| AppError::Internal(e.into()))?;
-    Ok(ld_text_response(
+    Ok(super::cache::cacheable(ld_text_response(
         StatusCode::OK,
         body,
         &[(header::CONTENT_LOCATION, collection)],
-    ))
+    )))
 }
 
 #[cfg(test)]

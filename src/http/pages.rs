@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::AppState;
@@ -182,64 +182,25 @@ impl IndexPage {
 pub async fn list_documents(
     State(state): State<AppState>,
     viewer: Result<Viewer, AppError>,
-    headers: HeaderMap,
 ) -> Result<Response, HtmlError> {
     let viewer = viewer?;
     require_reader(&state, &viewer, "/")?;
-    cached(&state, "/", &viewer, &headers, || async {
-        let documents = state.store.list_documents().await?;
-        let notes = state
-            .store
-            .note_counts(NoteFilter::for_viewer(viewer.analyst_id()))
-            .await?;
-        let page = IndexPage {
-            layout: Layout::new(&viewer),
-            documents,
-            notes,
-        };
-        Ok(page.render()?)
-    })
-    .await
+    let documents = state.store.list_documents().await?;
+    let notes = state
+        .store
+        .note_counts(NoteFilter::for_viewer(viewer.analyst_id()))
+        .await?;
+    let page = IndexPage {
+        layout: Layout::new(&viewer),
+        documents,
+        notes,
+    };
+    Ok(cacheable_page(page.render()?))
 }
 
-/// Serves `path` for `viewer` from the page cache when it is current, rendering it with
-/// `render` otherwise; answers `If-None-Match` with 304.
-async fn cached<F, Fut>(
-    state: &AppState,
-    path: &str,
-    viewer: &Viewer,
-    headers: &HeaderMap,
-    render: F,
-) -> Result<Response, HtmlError>
-where
-    F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = Result<String, HtmlError>>,
-{
-    let generation = state.store.generation();
-    let who = viewer.analyst_id();
-    let page = state
-        .pages
-        .get_or_render(path, who, generation, render)
-        .await?;
-    let fresh = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == page.etag));
-    // Pages differ per viewer, so only the browser may keep them, and it must ask again.
-    let common = [
-        (header::ETAG, page.etag.clone()),
-        (header::CACHE_CONTROL, "private, no-cache".to_owned()),
-        (header::VARY, "Cookie, Authorization".to_owned()),
-    ];
-    if fresh {
-        return Ok((StatusCode::NOT_MODIFIED, common).into_response());
-    }
-    Ok((
-        common,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        page.body,
-    )
-        .into_response())
+/// An HTML page that the cache may keep for its URL and viewer.
+fn cacheable_page(html: String) -> Response {
+    super::cache::cacheable(Html(html))
 }
 
 #[derive(Template)]
@@ -345,7 +306,6 @@ pub async fn show_document(
     slug: Result<DocumentSlug, AppError>,
     viewer: Result<Viewer, AppError>,
     query: Result<axum::extract::Query<DocumentQuery>, axum::extract::rejection::QueryRejection>,
-    headers: HeaderMap,
 ) -> Result<Response, HtmlError> {
     let viewer = viewer?;
     let path = match &slug {
@@ -357,18 +317,8 @@ pub async fn show_document(
         .ok()
         .and_then(|q| q.0.q)
         .filter(|q| !q.trim().is_empty());
-    match search {
-        // A page opened from a search is made for that search, not cached.
-        Some(search) => {
-            Ok(Html(render_document(&state, slug, &viewer, Some(&search)).await?).into_response())
-        }
-        None => {
-            cached(&state, &path, &viewer, &headers, || {
-                render_document(&state, slug, &viewer, None)
-            })
-            .await
-        }
-    }
+    let html = render_document(&state, slug, &viewer, search.as_deref()).await?;
+    Ok(cacheable_page(html))
 }
 
 async fn render_document(
@@ -601,6 +551,8 @@ pub async fn export_document(
             (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
+        // A file to keep, byte for byte as `glossa export` writes it.
+        axum::Extension(super::cache::Precoded),
         html,
     )
         .into_response())

@@ -374,7 +374,7 @@ pub async fn api_search(
     State(state): State<AppState>,
     viewer: Viewer,
     params: Result<Query<SearchParams>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<SearchJson>, AppError> {
+) -> Result<super::cache::Cached<Json<SearchJson>>, AppError> {
     state.check_reader(&viewer)?;
     let Query(params) = params.map_err(|_| {
         bad_query(
@@ -455,7 +455,7 @@ pub async fn api_search(
             }
         })
         .collect();
-    Ok(Json(SearchJson {
+    Ok(super::cache::Cached(Json(SearchJson {
         query: text,
         total: page.total,
         offset,
@@ -465,7 +465,7 @@ pub async fn api_search(
         notes: note_hits,
         facets: facets.into(),
         hints,
-    }))
+    })))
 }
 
 /// `/search` parameters.
@@ -662,5 +662,5 @@ pub async fn search_page(
         ));
         return Ok((StatusCode::NOT_FOUND, Html(page.render()?)).into_response());
     }
-    Ok(Html(page.render()?).into_response())
+    Ok(super::cache::cacheable(Html(page.render()?)))
 }

@@ -17,6 +17,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
+use super::cache::AnonymousReads;
+
 /// Connection limits.
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectionLimits {
@@ -26,10 +28,12 @@ pub struct ConnectionLimits {
     pub max_connections: usize,
 }
 
-/// Serves `app` on `listener` until Ctrl-C or SIGTERM.
+/// Serves `app` on `listener` until Ctrl-C or SIGTERM; `reads` answers anonymous reads it
+/// holds before `app` is asked.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
+    reads: AnonymousReads,
     limits: ConnectionLimits,
 ) -> std::io::Result<()> {
     let permits = Arc::new(Semaphore::new(limits.max_connections));
@@ -55,9 +59,10 @@ pub async fn serve(
                 };
                 let watcher = graceful.watcher();
                 let app = app.clone();
+                let reads = reads.clone();
                 tokio::spawn(async move {
                     let _permit = permit;
-                    serve_connection(stream, peer, app, limits.header_timeout, watcher).await;
+                    serve_connection(stream, peer, app, reads, limits.header_timeout, watcher).await;
                 });
             }
         }
@@ -76,6 +81,7 @@ async fn serve_connection(
     stream: TcpStream,
     peer: SocketAddr,
     app: Router,
+    reads: AnonymousReads,
     header_timeout: Duration,
     watcher: hyper_util::server::graceful::Watcher,
 ) {
@@ -85,8 +91,17 @@ async fn serve_connection(
         _ => return,
     }
     let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
-        request.extensions_mut().insert(ConnectInfo(peer));
-        app.clone().oneshot(request.map(axum::body::Body::new))
+        // Most requests are anonymous reads of something cached: answered here, they skip
+        // routing and every layer (whose work the cached answer already holds).
+        let cached = reads.answer(&request);
+        let app = app.clone();
+        async move {
+            if let Some(response) = cached {
+                return Ok(response);
+            }
+            request.extensions_mut().insert(ConnectInfo(peer));
+            app.oneshot(request.map(axum::body::Body::new)).await
+        }
     });
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder

@@ -154,7 +154,7 @@ pub async fn versions_page(
                 let new: Vec<&str> = new.iter().map(String::as_str).collect();
                 page.changes = paragraph_diff(&old, &new);
             }
-            Ok(Html(page.render()?).into_response())
+            Ok(super::cache::cacheable(Html(page.render()?)))
         }
         Err(message) => {
             page.error = Some(message);
@@ -227,5 +227,5 @@ pub async fn version_page(
         date: version.at.rfc3339().chars().take(10).collect(),
         article,
     };
-    Ok(Html(page.render()?).into_response())
+    Ok(super::cache::cacheable(Html(page.render()?)))
 }

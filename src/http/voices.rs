@@ -139,7 +139,7 @@ pub async fn api_document_voices(
     State(state): State<AppState>,
     DocumentSlug(slug): DocumentSlug,
     viewer: Viewer,
-) -> Result<Json<VoicesJson>, AppError> {
+) -> Result<super::cache::Cached<Json<VoicesJson>>, AppError> {
     state.check_reader(&viewer)?;
     let claims = state
         .store
@@ -156,10 +156,10 @@ pub async fn api_document_voices(
         super::corrections::corrections_ld(&corrections, &state.iris).corrections,
     )
     .map_err(|e| AppError::Internal(e.into()))?;
-    Ok(Json(VoicesJson {
+    Ok(super::cache::Cached(Json(VoicesJson {
         voices: group_by_voice(&claims),
         corrections,
-    }))
+    })))
 }
 
 /// Claims shown on a voice's page.
@@ -315,7 +315,7 @@ pub async fn voices_page(
         official,
         unofficial,
     };
-    Ok(Html(page.render()?).into_response())
+    Ok(super::cache::cacheable(Html(page.render()?)))
 }
 
 /// `GET /voices/{id}`: what one voice says across the corpus, by document.
@@ -390,7 +390,7 @@ pub async fn voice_page(
         page: number,
         pages,
     };
-    Ok(Html(page.render()?).into_response())
+    Ok(super::cache::cacheable(Html(page.render()?)))
 }
 
 /// A voice of the corpus with how much it says.
@@ -421,10 +421,10 @@ pub struct CorpusVoicesJson {
 pub async fn api_voices(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> Result<Json<CorpusVoicesJson>, AppError> {
+) -> Result<super::cache::Cached<Json<CorpusVoicesJson>>, AppError> {
     state.check_reader(&viewer)?;
     let voices = state.store.voices(None).await?;
-    Ok(Json(CorpusVoicesJson {
+    Ok(super::cache::Cached(Json(CorpusVoicesJson {
         voices: voices
             .into_iter()
             .map(|v| CorpusVoiceJson {
@@ -436,5 +436,5 @@ pub async fn api_voices(
                 documents: v.documents,
             })
             .collect(),
-    }))
+    })))
 }

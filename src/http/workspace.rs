@@ -446,7 +446,7 @@ pub async fn notes_page(
         ));
         return Ok((StatusCode::NOT_FOUND, Html(page.render()?)).into_response());
     }
-    Ok(Html(page.render()?).into_response())
+    Ok(super::cache::cacheable(Html(page.render()?)))
 }
 
 #[derive(Template)]
@@ -505,7 +505,7 @@ pub async fn tags_page(
     let viewer = viewer?;
     require_reader(&state, &viewer, "/tags")?;
     let page = tags_view(&state, &viewer, None, None, None).await?;
-    Ok(Html(page.render()?).into_response())
+    Ok(super::cache::cacheable(Html(page.render()?)))
 }
 
 /// A rename, from the `/tags` form or as JSON.
@@ -611,7 +611,7 @@ pub async fn rename_tag_form(
     match rename(&state, &viewer, &method, &headers, &form).await {
         Ok((_, message)) => {
             let page = tags_view(&state, &viewer, Some(message), None, None).await?;
-            Ok(Html(page.render()?).into_response())
+            Ok(super::cache::cacheable(Html(page.render()?)))
         }
         Err(AppError::Client {
             status, message, ..

@@ -442,7 +442,10 @@ async fn the_container_speaks_the_annotation_protocol() {
         page.header("link").contains("ldp#BasicContainer")
             && page.header("link").contains("constrainedBy")
     );
-    assert_eq!(page.header("vary"), "Accept, Prefer, Cookie, Authorization");
+    assert_eq!(
+        page.header("vary"),
+        "Accept, Prefer, Cookie, Authorization, Accept-Encoding"
+    );
     assert_eq!(
         page.header("content-location"),
         format!("{BASE_URL}{CONTAINER}")

@@ -6,6 +6,7 @@ mod annotations;
 mod api;
 mod backend;
 mod browser;
+mod caching;
 mod cli;
 mod digests;
 mod durability;

@@ -13,6 +13,8 @@ mod api;
 mod backend;
 #[path = "../app/browser.rs"]
 mod browser;
+#[path = "../app/caching.rs"]
+mod caching;
 #[path = "../app/digests.rs"]
 mod digests;
 #[path = "../app/durability.rs"]
