@@ -478,8 +478,14 @@ async fn the_container_speaks_the_annotation_protocol() {
     let id = json["first"]["items"][0]["id"].as_str().unwrap();
     let options = app.send("OPTIONS", &path_of(id), None, None, &[]).await;
     assert_eq!(options.header("allow"), "GET, HEAD, OPTIONS, PUT, DELETE");
+    // The container is cached and revalidated like a page; one note, read to be edited
+    // with its ETag, is never stored.
+    assert_eq!(
+        app.get(CONTAINER).await.header("cache-control"),
+        "private, no-cache"
+    );
     assert!(
-        app.get(CONTAINER)
+        app.get(&path_of(id))
             .await
             .header("cache-control")
             .contains("no-store")
