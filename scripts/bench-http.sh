@@ -17,10 +17,14 @@
 # Then runs scripts/bench-backends.sh: SQLite, PostgreSQL and two instances behind nginx.
 #
 # Needs: cargo, wrk, nginx, python3, curl, taskset (apt-get install wrk nginx-light curl).
-# Env: DOCS (10000) ROUNDS (3) DURATION (5s) CONNS (64) BACKENDS (1; 0 skips the comparison).
+#   - the pages added since: search (HTML and JSON), /notes, an actor's dossier, the corpus's
+#     voices, with NOTES notes spread over the corpus, each vs nginx serving the same bytes,
+#     and how long each takes to render again after a write (cold)
+# Env: DOCS (10000) NOTES (20000) ROUNDS (3) DURATION (5s) CONNS (64) BACKENDS (1; 0 skips
+# the backend comparison).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DOCS="${DOCS:-10000}" ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-5s}" CONNS="${CONNS:-64}"
+DOCS="${DOCS:-10000}" NOTES="${NOTES:-20000}" ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-5s}" CONNS="${CONNS:-64}"
 for tool in wrk nginx python3 curl taskset; do
   command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "bench-http: $tool is missing (apt-get install wrk nginx-light curl util-linux)" >&2; exit 2; }
 done
@@ -78,12 +82,46 @@ for i in $(seq 0 49); do
     "$BASE/api/documents/$SEED/annotations/" \
     -d "{\"visibility\":\"public\",\"body\":[{\"value\":\"Bench note $i with **Markdown**.\"},{\"value\":\"bench\",\"purpose\":\"tagging\"}],\"target\":{\"source\":\"http://bench.glossa/documents/$SEED\",\"selector\":{\"type\":\"TextPositionSelector\",\"start\":$((i*150)),\"end\":$((i*150+40))}}}"
 done
+echo "== notes: $NOTES notes over the corpus (one in three for the team, the rest public)" >&2
+python3 - "$PORT" "$TOKEN" "$NOTES" "$TMP/corpus" <<'PY'
+import http.client, json, os, sys
+port, token, count, corpus = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+slugs = sorted(f[:-4] for f in os.listdir(corpus) if f.startswith("generated-") and f.endswith(".txt"))
+conn = http.client.HTTPConnection("127.0.0.1", int(port))
+for i in range(count):
+    slug = slugs[i % len(slugs)]
+    start = (i * 37) % 200
+    note = {"visibility": "team" if i % 3 == 0 else "public",
+            "body": [{"value": f"Bench note {i}: Pyongyang's reading of the sanctions."},
+                     {"value": f"topic-{i % 20}", "purpose": "tagging"}],
+            "target": {"source": f"http://bench.glossa/documents/{slug}",
+                       "selector": {"type": "TextPositionSelector", "start": start, "end": start + 25}}}
+    conn.request("POST", f"/api/documents/{slug}/annotations/", json.dumps(note),
+                 {"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    answer = conn.getresponse()
+    answer.read()
+    if answer.status != 201:
+        sys.exit(f"bench-http: note {i} on {slug} answered {answer.status}")
+PY
 mkdir -p "$TMP/www"
 curl -sf "$BASE/documents/$SEED" -o "$TMP/www/page.html"
 curl -sf -H 'Accept-Encoding: gzip' "$BASE/documents/$SEED" -o "$TMP/www/page.html.gz"
 PAGE_KB="$(( $(stat -c %s "$TMP/www/page.html") / 1024 ))"; PAGE_GZ_KB="$(( $(stat -c %s "$TMP/www/page.html.gz") / 1024 ))"
 ETAG="$(curl -sfI -H 'Accept-Encoding: gzip' "$BASE/documents/$SEED" | awk 'tolower($1)=="etag:"{print $2}' | tr -d '\r')"
 GZ=(-H 'Accept-Encoding: gzip')
+# The pages added since the last round: name, path, the file nginx serves them from.
+NEW_PAGES=(
+  "search|/search?q=Pyongyang|search.html"
+  "apisearch|/api/search?q=Pyongyang|apisearch.json"
+  "notes|/notes|notes.html"
+  "dossier|/actors/PRK|dossier.html"
+  "voices|/api/voices|voices.json"
+)
+for entry in "${NEW_PAGES[@]}"; do
+  IFS='|' read -r name path file <<<"$entry"
+  curl -sf "$BASE$path" -o "$TMP/www/$file"
+  curl -sf -H 'Accept-Encoding: gzip' "$BASE$path" -o "$TMP/www/$file.gz"
+done
 
 NPORT="$(free_port)"
 mkdir -p "$TMP/nginx/logs" "$TMP/nginx/tmp"
@@ -125,6 +163,25 @@ pair cond "$BASE/documents/$SEED" "http://127.0.0.1:$NPORT/page.html" "${GZ[@]}"
 pair apidoc "$BASE/api/documents/$SEED" "" "${GZ[@]}"
 pair apinotes "$BASE/api/documents/$SEED/annotations/" "" "${GZ[@]}"
 R[apinotes.ratio]="$(awk -v a="${R[apinotes.rps]}" -v b="${R[apidoc.rps]}" 'BEGIN{printf "%.2f", a/b}')"
+# A write expires every cached page; the next reader waits for the page to be made again.
+cold_ms() {  # path -> median ms of 5 renders, each after a write
+  local times=()
+  for i in 1 2 3 4 5; do
+    curl -sf -o /dev/null -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+      "$BASE/api/documents/generated-00000/annotations/" \
+      -d "{\"visibility\":\"team\",\"body\":{\"value\":\"Cold $i\"},\"target\":{\"source\":\"http://bench.glossa/documents/generated-00000\",\"selector\":{\"type\":\"TextPositionSelector\",\"start\":0,\"end\":9}}}"
+    times+=("$(curl -sf -o /dev/null -w '%{time_total}' -H 'Accept-Encoding: gzip' "$BASE$1" | awk '{printf "%.1f", $1 * 1000}')")
+  done
+  median "${times[@]}"
+}
+NEW_ROWS=""
+for entry in "${NEW_PAGES[@]}"; do
+  IFS='|' read -r name path file <<<"$entry"
+  pair "$name" "$BASE$path" "http://127.0.0.1:$NPORT/$file" "${GZ[@]}"
+  cold="$(cold_ms "$path")"
+  NEW_ROWS+="| \`$path\` ($(awk -v b="$(stat -c %s "$TMP/www/$file.gz")" 'BEGIN{printf "%.1f", b/1024}') KB gzipped) | ${R[$name.rps]} req/s (${R[$name.spread]}) | nginx, same bytes: ${R[$name.ref]} req/s | ${R[$name.ratio]} | ${R[$name.p50]} | ${R[$name.p99]} | ${R[$name.err]} | $cold |
+"
+done
 cat >"$TMP/post.lua" <<EOF
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -183,6 +240,12 @@ reads ask for gzip: the page is $PAGE_KB KB, $PAGE_GZ_KB KB gzipped; nginx serve
 | JSON-LD: annotation container, 50 notes | ${R[apinotes.rps]} req/s (${R[apinotes.spread]}) | the document's JSON above | ${R[apinotes.ratio]} | ${R[apinotes.p50]} | ${R[apinotes.p99]} | ${R[apinotes.err]} |
 | note creation, 16 writers | ${R[create.rps]} notes/s | raw SQLite: ${RAW_RPS} inserts/s | ${R[create.ratio]} | ${R[create.p50]} | ${R[create.p99]} | ${R[create.err]} |
 
+The pages added since, with $NOTES notes over the corpus (anonymous reader; cold: one render
+after a write, median of 5):
+
+| page | glossa | reference (same run) | ratio | p50 ms | p99 ms | errors | cold ms |
+|---|---|---|---|---|---|---|---|
+$NEW_ROWS
 | what | measured |
 |---|---|
 | import of $((DOCS + 1)) documents ($CORPUS_MB MB) | ${IMPORT_S} s = $MBPS MB/s |
