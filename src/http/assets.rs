@@ -4,8 +4,8 @@
 
 use std::sync::LazyLock;
 
-use axum::extract::Path;
-use axum::http::HeaderMap;
+use axum::extract::{Path, RawQuery};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
@@ -58,10 +58,26 @@ pub fn url(name: &str) -> String {
     format!("/static/{name}?v={version}")
 }
 
-/// `GET /static/{name}`: the asset in the best coding the client accepts, or 304.
-pub async fn show_asset(Path(name): Path<String>, headers: HeaderMap) -> Response {
+/// `GET /static/{name}`: the asset in the best coding the client accepts, or 304. Only the
+/// URL with the current version may be kept for a year; any other (no version, an old one)
+/// must be asked for again, or a browser would keep an old stylesheet under it.
+pub async fn show_asset(
+    Path(name): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
     let Some(asset) = ASSETS.iter().find(|a| a.name == name) else {
         return AppError::NotFound(format!("There is no static file {name:?}.")).into_response();
     };
-    asset.representation.respond(&headers)
+    let mut response = asset.representation.respond(&headers);
+    let current = query
+        .as_deref()
+        .and_then(|q| q.strip_prefix("v="))
+        .is_some_and(|v| v == asset.version);
+    if !current {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
+    response
 }

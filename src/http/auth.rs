@@ -103,7 +103,11 @@ async fn read_credentials(parts: &Parts, state: &AppState) -> Result<Viewer, App
         let token = value
             .to_str()
             .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
+            .and_then(|v| {
+                // The scheme's name is case-insensitive (RFC 9110 §11.1).
+                let (scheme, token) = v.split_once(' ')?;
+                scheme.eq_ignore_ascii_case("bearer").then_some(token)
+            })
             .map(str::trim)
             .ok_or_else(|| {
                 AppError::unauthorized("The Authorization header must be `Bearer <token>`.")

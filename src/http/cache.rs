@@ -26,7 +26,11 @@ use super::AppState;
 use super::encoding::{self, Coding, Effort};
 
 /// Bytes of cached bodies kept in memory before the least recently used are dropped.
-pub const DEFAULT_BUDGET: usize = 24 * 1024 * 1024;
+pub const DEFAULT_BUDGET: usize = 16 * 1024 * 1024;
+
+/// URLs longer than this (path and query) are answered but not kept: no reader shares them,
+/// and each would hold its length in memory.
+pub const MAX_KEY: usize = 2048;
 
 /// Marks a response that is the same for every request of its URL by the same viewer while
 /// the data does not change, so it may be cached (see [`serve_cached`]).
@@ -161,10 +165,8 @@ impl Representation {
     /// The answer to a request with `headers`: the coding it accepts, or a 304 when its
     /// `If-None-Match` names that coding's ETag.
     pub fn respond(&self, headers: &HeaderMap) -> Response {
-        let accepted = headers
-            .get(header::ACCEPT_ENCODING)
-            .and_then(|v| v.to_str().ok());
-        let coding = encoding::negotiate(accepted, &self.codings);
+        let accepted = encoding::accepted(headers);
+        let coding = encoding::negotiate(accepted.as_deref(), &self.codings);
         let Some(variant) = self
             .variants
             .iter()
@@ -407,10 +409,20 @@ impl RepresentationCache {
     /// The lock held while `key` is made for `audience`.
     fn turn(&self, audience: Audience, key: &str) -> Turn {
         let mut rendering = self.rendering.lock().unwrap_or_else(|e| e.into_inner());
-        if rendering.len() >= 1024 {
-            rendering.retain(|_, lock| Arc::strong_count(lock) > 1);
-        }
         rendering.entry((audience, key.into())).or_default().clone()
+    }
+
+    /// Gives back a lock from [`Self::turn`]; the last one out takes it off the map.
+    fn release(&self, audience: Audience, key: &str, turn: Turn) {
+        let mut rendering = self.rendering.lock().unwrap_or_else(|e| e.into_inner());
+        drop(turn);
+        let wanted = (audience, Box::<str>::from(key));
+        if rendering
+            .get(&wanted)
+            .is_some_and(|lock| Arc::strong_count(lock) == 1)
+        {
+            rendering.remove(&wanted);
+        }
     }
 }
 
@@ -481,13 +493,36 @@ async fn audience(state: &AppState, parts: &mut axum::http::request::Parts) -> O
 /// current generation; otherwise lets the handler answer and keeps what it may keep.
 pub async fn serve_cached(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let method = request.method();
-    if method != Method::GET && method != Method::HEAD {
+    let key_len = request
+        .uri()
+        .path_and_query()
+        .map_or(1, |p| p.as_str().len());
+    if (method != Method::GET && method != Method::HEAD) || key_len > MAX_KEY {
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
     let Some(audience) = audience(&state, &mut parts).await else {
         return next.run(Request::from_parts(parts, body)).await;
     };
+    // A cookie that names no session any more: the reader is anonymous, and is told to
+    // forget it, so that a shared cache in front stops sending them past itself.
+    let forgotten = audience == Audience::Anonymous
+        && super::auth::session_cookie(&parts.headers).is_some()
+        && !parts.headers.contains_key(header::AUTHORIZATION);
+    let response = answer(&state, audience, parts, body, next).await;
+    if forgotten {
+        return forget_session(response);
+    }
+    response
+}
+
+async fn answer(
+    state: &AppState,
+    audience: Audience,
+    mut parts: axum::http::request::Parts,
+    body: Body,
+    next: Next,
+) -> Response {
     let generation = state.store.generation();
     let key = parts
         .uri
@@ -500,21 +535,33 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         Lookup::Miss => {}
     }
     let turn = state.cache.turn(audience, &key);
-    let _turn = turn.lock().await;
-    match state.cache.get(audience, &key, generation) {
-        Lookup::Hit(representation) => return representation.respond(&parts.headers),
-        Lookup::Uncacheable => return next.run(Request::from_parts(parts, body)).await,
-        Lookup::Miss => {}
-    }
-    // A `HEAD` is answered as the `GET` it describes, so what is kept has its body; the
-    // router drops the body of the answer to a `HEAD` on the way out.
-    parts.method = Method::GET;
-    let headers = parts.headers.clone();
-    let response = next.run(Request::from_parts(parts, body)).await;
-    state
-        .cache
-        .keep(audience, &key, generation, response, &headers)
-        .await
+    let held = turn.clone().lock_owned().await;
+    let response = match state.cache.get(audience, &key, generation) {
+        Lookup::Hit(representation) => representation.respond(&parts.headers),
+        Lookup::Uncacheable => next.run(Request::from_parts(parts, body)).await,
+        Lookup::Miss => {
+            // A `HEAD` is answered as the `GET` it describes, so what is kept has its body;
+            // the router drops the body of the answer to a `HEAD` on the way out.
+            parts.method = Method::GET;
+            let headers = parts.headers.clone();
+            let response = next.run(Request::from_parts(parts, body)).await;
+            state
+                .cache
+                .keep(audience, &key, generation, response, &headers)
+                .await
+        }
+    };
+    drop(held);
+    state.cache.release(audience, &key, turn);
+    response
+}
+
+/// `response`, clearing the session cookie, and so for this reader only.
+fn forget_session(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.append(header::SET_COOKIE, super::session::CLEARED_COOKIE);
+    headers.insert(header::CACHE_CONTROL, PRIVATE);
+    response
 }
 
 /// Anonymous `GET`s answered from the cache by the accept loop, before routing: a reader with
@@ -547,11 +594,17 @@ impl AnonymousReads {
             return None;
         }
         let key = request.uri().path_and_query().map_or("/", |p| p.as_str());
+        if key.len() > MAX_KEY {
+            return None;
+        }
         match self
             .cache
             .get(Audience::Anonymous, key, self.store.generation())
         {
-            Lookup::Hit(representation) => Some(representation.respond(headers)),
+            Lookup::Hit(representation) => {
+                tracing::debug!(uri = %request.uri(), "answered from the cache before routing");
+                Some(representation.respond(headers))
+            }
             Lookup::Uncacheable | Lookup::Miss => None,
         }
     }

@@ -103,6 +103,51 @@ fn weight(header: &str, coding: Coding) -> f32 {
     }
 }
 
+/// Every `Accept-Encoding` line of a request as one list (a client may send several).
+pub fn accepted(headers: &axum::http::HeaderMap) -> Option<std::borrow::Cow<'_, str>> {
+    let mut lines = headers
+        .get_all(axum::http::header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok());
+    let first = lines.next()?;
+    match lines.next() {
+        None => Some(std::borrow::Cow::Borrowed(first)),
+        Some(second) => {
+            let mut joined = format!("{first}, {second}");
+            for line in lines {
+                joined.push_str(", ");
+                joined.push_str(line);
+            }
+            Some(std::borrow::Cow::Owned(joined))
+        }
+    }
+}
+
+/// What a request accepts, restated with only the codings glossa sends and their q-values:
+/// the same choice as [`negotiate`] on the original, but never a refusal of identity, so that
+/// no layer answers 406 to a request it has already carried out (a note written, a session
+/// opened). Identity stays the last resort, as [`negotiate`] says.
+pub fn restated(accept_encoding: Option<&str>) -> axum::http::HeaderValue {
+    let Some(header) = accept_encoding else {
+        return axum::http::HeaderValue::from_static("identity");
+    };
+    let mut codings: Vec<(Coding, f32)> = [Coding::Brotli, Coding::Gzip]
+        .into_iter()
+        .map(|c| (c, weight(header, c)))
+        .filter(|(_, q)| *q > 0.0)
+        .collect();
+    codings.sort_by(|a, b| b.1.total_cmp(&a.1));
+    if codings.is_empty() {
+        return axum::http::HeaderValue::from_static("identity");
+    }
+    let list: Vec<String> = codings
+        .iter()
+        .map(|(c, q)| format!("{};q={q:.3}", c.token()))
+        .collect();
+    axum::http::HeaderValue::from_str(&list.join(", "))
+        .unwrap_or(axum::http::HeaderValue::from_static("identity"))
+}
+
 /// `body` in `coding`, or `None` when coding it would not make it smaller.
 pub fn compress(body: &[u8], coding: Coding, effort: Effort) -> Option<Vec<u8>> {
     if body.len() < MIN_COMPRESSIBLE {
@@ -167,6 +212,36 @@ mod tests {
             negotiate(Some("identity;q=0, br"), &[Coding::Identity]),
             Coding::Identity
         );
+    }
+
+    #[test]
+    fn a_restated_header_chooses_the_same_and_never_refuses_identity() {
+        for header in [
+            "gzip, deflate, br",
+            "br;q=0.5, gzip;q=0.9, identity;q=0",
+            "*;q=0",
+            "identity;q=0",
+            "identity",
+            "gzip;q=0.001",
+            "x-gzip, *;q=0",
+            "",
+        ] {
+            let restated = restated(Some(header));
+            let restated = restated.to_str().unwrap();
+            assert!(!restated.contains("q=0.000") && !restated.contains("identity;"));
+            for available in [
+                &ALL[..],
+                &[Coding::Gzip, Coding::Identity],
+                &[Coding::Identity],
+            ] {
+                assert_eq!(
+                    negotiate(Some(restated), available),
+                    negotiate(Some(header), available),
+                    "{header} → {restated}"
+                );
+            }
+        }
+        assert_eq!(restated(None), "identity");
     }
 
     #[test]

@@ -360,7 +360,20 @@ pub fn router(state: AppState) -> Router {
             cache::serve_cached,
         ))
         .layer(compress_uncached())
+        .layer(axum::middleware::from_fn(restate_accept_encoding))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Restates `Accept-Encoding` with the codings glossa sends (see [`encoding::restated`]).
+async fn restate_accept_encoding(
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let restated = encoding::restated(encoding::accepted(request.headers()).as_deref());
+    request
+        .headers_mut()
+        .insert(header::ACCEPT_ENCODING, restated);
+    next.run(request).await
 }
 
 /// Compression of what the cache did not answer (errors, downloads, one note's JSON), per

@@ -133,6 +133,10 @@ pub struct LogoutForm {
     next: Option<String>,
 }
 
+/// Tells the browser to forget its session cookie.
+pub const CLEARED_COOKIE: HeaderValue =
+    HeaderValue::from_static("glossa_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+
 /// `POST /logout`: deletes the session on the server, clears the cookie, and goes back to
 /// the page signed out of (same-origin paths only).
 pub async fn delete_session(
@@ -145,9 +149,8 @@ pub async fn delete_session(
     }
     let next = form.ok().and_then(|Form(f)| f.next);
     let mut response = Redirect::to(&safe_next(next.as_deref())).into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static("glossa_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
-    );
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, CLEARED_COOKIE);
     Ok(response)
 }

@@ -546,3 +546,148 @@ async fn readers_arriving_together_at_a_cold_page_share_one_rendering() {
     }
     assert_eq!(renders.load(Ordering::SeqCst), 1);
 }
+
+/// Two instances on one database: a grade or a voice correction made through one is in the
+/// other's cached page and JSON within a second, as a note is.
+#[test]
+fn a_grade_written_through_one_instance_reaches_the_others_cached_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = copy_corpus(dir.path());
+    let db = dir.path().join("two.db");
+    let alice = cli_add_analyst(&db, &corpus, "alice");
+    let a = start_server(&db, &corpus, &[]);
+    let b = start_server(&db, &corpus, &[]);
+    let document = format!("/api/documents/{SEED}");
+    let read = |host: &str| get(host, &document, &[]).2;
+    let before = read(&b.host);
+    assert!(before.contains("\"reliability\""), "{before:.300}");
+    let page_before = get(&b.host, &format!("/documents/{SEED}"), &[]).2;
+    let bearer = format!("Bearer {alice}");
+    let (status, _, body) = http_exchange(
+        &a.host,
+        "PUT",
+        &format!("/api/documents/{SEED}/reliability"),
+        &[
+            ("Authorization", bearer.as_str()),
+            ("Content-Type", "application/json"),
+        ],
+        &json!({"reliability": "F"}).to_string(),
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    let graded = Instant::now();
+    loop {
+        let after: serde_json::Value = serde_json::from_str(&read(&b.host)).unwrap();
+        if after["reliability"]["grade"] == "F" {
+            break;
+        }
+        assert!(
+            graded.elapsed() < Duration::from_secs(2),
+            "the other instance still serves the ungraded document: {after}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let line = |page: &str| {
+        page.lines()
+            .find(|l| l.contains("source-grade-line"))
+            .unwrap_or("")
+            .to_owned()
+    };
+    while !line(&get(&b.host, &format!("/documents/{SEED}"), &[]).2)
+        .contains("Source reliability F")
+    {
+        assert!(
+            graded.elapsed() < Duration::from_secs(2),
+            "the other instance still serves the ungraded page ({:?} after the grade; was: {})",
+            graded.elapsed(),
+            line(&page_before)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[tokio::test]
+async fn odd_requests_get_sensible_answers() {
+    let app = TestApp::with_seed_and(&[]).await;
+    let alice = app.add_analyst("alice").await;
+    let container = format!("/api/documents/{SEED}/annotations/");
+    // A client refusing every coding, even identity, still gets its write carried out and
+    // answered as such, never a 406 after the fact.
+    for refusal in ["*;q=0", "identity;q=0"] {
+        let created = app
+            .send(
+                "POST",
+                &container,
+                Some(&alice),
+                Some(&note("Written by a fussy client.", "public")),
+                &[("accept-encoding", refusal)],
+            )
+            .await;
+        assert_eq!(
+            created.status,
+            StatusCode::CREATED,
+            "{refusal}: {}",
+            created.body
+        );
+        let missing = raw(
+            &app.router,
+            "GET",
+            "/documents/no-such-document",
+            &[("accept-encoding", refusal)],
+        )
+        .await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND, "{refusal}");
+    }
+    // The scheme's name is case-insensitive.
+    let lower = format!("bearer {alice}");
+    let mine = raw(
+        &app.router,
+        "GET",
+        &container,
+        &[("authorization", lower.as_str())],
+    )
+    .await;
+    assert_eq!(mine.status, StatusCode::OK);
+    // Two Accept-Encoding lines are one list.
+    let mut request = Request::get(format!("/documents/{SEED}"));
+    request = request
+        .header("accept-encoding", "identity;q=0.1")
+        .header("accept-encoding", "gzip");
+    let response = app
+        .router
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    // A session cookie that names nobody: the anonymous page, and the cookie is cleared.
+    let stale = raw(
+        &app.router,
+        "GET",
+        &format!("/documents/{SEED}"),
+        &[("cookie", "glossa_session=long-gone")],
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::OK);
+    assert!(
+        stale.header("set-cookie").contains("Max-Age=0"),
+        "{:?}",
+        stale.headers
+    );
+    assert_eq!(stale.header("cache-control"), "private, no-cache");
+    // Only the current version of a static asset may be kept for a year.
+    let current = glossa::http::assets::url("reader.css");
+    let kept = raw(&app.router, "GET", &current, &[]).await;
+    assert!(kept.header("cache-control").contains("immutable"));
+    for other in ["/static/reader.css", "/static/reader.css?v=0ld"] {
+        let asked = raw(&app.router, "GET", other, &[]).await;
+        assert_eq!(asked.status, StatusCode::OK);
+        assert_eq!(asked.header("cache-control"), "no-cache", "{other}");
+    }
+    // A URL too long to be worth keeping is still answered.
+    let long = format!("/documents/{SEED}?from={}", "newsletter-".repeat(300));
+    assert_eq!(
+        raw(&app.router, "GET", &long, &[]).await.status,
+        StatusCode::OK
+    );
+}
