@@ -13,7 +13,8 @@ use serde_json::json;
 use tower::ServiceExt;
 
 use crate::helpers::{
-    BASE_URL, SEED, TestApp, cli_add_analyst, copy_corpus, http_exchange, start_server,
+    BASE_URL, SEED, TestApp, cli_add_analyst, copy_corpus, http_exchange, nginx_or_skip,
+    start_nginx, start_server,
 };
 
 struct Raw {
@@ -346,14 +347,6 @@ async fn only_anonymous_reads_of_public_content_are_marked_for_shared_caches() {
     assert!(!missing.header("cache-control").contains("public"));
 }
 
-/// nginx, from Debian's `nginx-light`.
-fn nginx() -> Option<std::path::PathBuf> {
-    ["/usr/sbin/nginx", "/usr/bin/nginx"]
-        .into_iter()
-        .map(std::path::PathBuf::from)
-        .find(|p| p.exists())
-}
-
 fn get(host: &str, path: &str, headers: &[(&str, &str)]) -> (u16, String, String) {
     http_exchange(host, "GET", path, headers, "").expect("an answer")
 }
@@ -367,12 +360,7 @@ fn head_value<'a>(head: &'a str, name: &str) -> &'a str {
 
 #[test]
 fn through_an_nginx_proxy_cache_anonymous_readers_share_and_no_analyst_view_leaks() {
-    let Some(nginx) = nginx() else {
-        assert!(
-            std::env::var("GLOSSA_REQUIRE_TOOLS").as_deref() != Ok("1"),
-            "GLOSSA_REQUIRE_TOOLS=1 but nginx is missing (apt-get install nginx-light)"
-        );
-        eprintln!("skipped: the shared-cache test needs nginx (apt-get install nginx-light)");
+    let Some(nginx) = nginx_or_skip() else {
         return;
     };
     const SECONDS: u64 = 2;
@@ -411,22 +399,7 @@ fn through_an_nginx_proxy_cache_anonymous_readers_share_and_no_analyst_view_leak
     std::fs::create_dir(dir.path().join("nginx")).unwrap();
     let config_file = dir.path().join("nginx.conf");
     std::fs::write(&config_file, config).unwrap();
-    let mut proxy = std::process::Command::new(nginx)
-        .arg("-c")
-        .arg(&config_file)
-        .args(["-p", &dir.path().display().to_string()])
-        .args(["-g", "daemon off; master_process off;"])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while std::net::TcpStream::connect(&front).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "nginx did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let _proxy = start_nginx(&nginx, &config_file, dir.path(), &front);
     let page = format!("/documents/{SEED}");
     let post = |text: &str, visibility: &str| {
         let bearer = format!("Bearer {alice}");
@@ -505,8 +478,6 @@ fn through_an_nginx_proxy_cache_anonymous_readers_share_and_no_analyst_view_leak
             .contains(&head_value(&head, "x-cache-status")),
         "{head}"
     );
-    let _ = proxy.kill();
-    let _ = proxy.wait();
 }
 
 #[tokio::test]

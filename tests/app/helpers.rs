@@ -397,3 +397,54 @@ pub fn http_exchange(
     let (head, body) = response.split_once("\r\n\r\n")?;
     Some((status, head.to_owned(), body.to_owned()))
 }
+
+/// nginx, from Debian's `nginx-light`; `None` (the test is skipped) when it is missing, unless
+/// `GLOSSA_REQUIRE_TOOLS=1` makes that a failure.
+pub fn nginx_or_skip() -> Option<PathBuf> {
+    let found = ["/usr/sbin/nginx", "/usr/bin/nginx"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists());
+    if found.is_none() {
+        assert!(
+            std::env::var("GLOSSA_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "GLOSSA_REQUIRE_TOOLS=1 but nginx is missing (apt-get install nginx-light)"
+        );
+        eprintln!("skipped: this test needs nginx (apt-get install nginx-light)");
+    }
+    found
+}
+
+/// A running nginx, stopped when dropped.
+pub struct RunningNginx(std::process::Child);
+
+impl Drop for RunningNginx {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `nginx` in the foreground with the configuration `config` and the prefix `dir`,
+/// and waits until `front` (`127.0.0.1:PORT`) takes connections.
+pub fn start_nginx(nginx: &Path, config: &Path, dir: &Path, front: &str) -> RunningNginx {
+    let proxy = RunningNginx(
+        std::process::Command::new(nginx)
+            .arg("-c")
+            .arg(config)
+            .args(["-p", &dir.display().to_string()])
+            .args(["-g", "daemon off; master_process off;"])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(front).is_err() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "nginx did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    proxy
+}

@@ -11,8 +11,8 @@ use serde_json::json;
 
 use crate::backend::PgServer;
 use crate::helpers::{
-    RunningServer, SEED, cli_add_analyst, copy_corpus, glossa_command, http_exchange, run_ok,
-    start_server_on,
+    RunningServer, SEED, cli_add_analyst, copy_corpus, glossa_command, http_exchange,
+    nginx_or_skip, run_ok, start_nginx, start_server_on,
 };
 use glossa::store::annotations::NoteFilter;
 
@@ -522,22 +522,9 @@ fn copy_moves_a_whole_sqlite_database_to_postgresql_which_then_serves_the_same_p
     }
 }
 
-/// nginx, from Debian's `nginx-light`.
-fn nginx() -> Option<std::path::PathBuf> {
-    ["/usr/sbin/nginx", "/usr/bin/nginx"]
-        .into_iter()
-        .map(std::path::PathBuf::from)
-        .find(|p| p.exists())
-}
-
 #[test]
 fn two_instances_behind_the_example_nginx_config_serve_one_team_and_survive_one_dying() {
-    let Some(nginx) = nginx() else {
-        assert!(
-            std::env::var("GLOSSA_REQUIRE_TOOLS").as_deref() != Ok("1"),
-            "GLOSSA_REQUIRE_TOOLS=1 but nginx is missing (apt-get install nginx-light)"
-        );
-        eprintln!("skipped: the nginx test needs nginx (apt-get install nginx-light)");
+    let Some(nginx) = nginx_or_skip() else {
         return;
     };
     let Team {
@@ -567,22 +554,7 @@ fn two_instances_behind_the_example_nginx_config_serve_one_team_and_survive_one_
         );
     let config_file = dir.path().join("nginx.conf");
     std::fs::write(&config_file, config).unwrap();
-    let mut proxy = std::process::Command::new(nginx)
-        .arg("-c")
-        .arg(&config_file)
-        .args(["-p", &dir.path().display().to_string()])
-        .args(["-g", "daemon off; master_process off;"])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while std::net::TcpStream::connect(&front).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "nginx did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let _proxy = start_nginx(&nginx, &config_file, dir.path(), &front);
 
     let mut ids = Vec::new();
     for n in 0..6 {
@@ -617,8 +589,6 @@ fn two_instances_behind_the_example_nginx_config_serve_one_team_and_survive_one_
         ids.iter()
             .all(|id| stored.contains_key(id.rsplit('/').next().unwrap()))
     );
-    let _ = proxy.kill();
-    let _ = proxy.wait();
 }
 
 #[test]
