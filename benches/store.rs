@@ -22,6 +22,7 @@ use glossa::domain::grades::Grades;
 use glossa::domain::markdown::render_untrusted;
 use glossa::domain::reanchor::AnchorStatus;
 use glossa::store::Store;
+use glossa::store::annotations::NewNote;
 
 const SEED: &str = include_str!("../corpus/russia-north-korea-chinese-views.txt");
 const GAZETTEER: &str = include_str!("../corpus/actors.toml");
@@ -195,14 +196,15 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             n += 1;
             runtime
-                .block_on(store.insert_note(
-                    &document,
-                    analyst.id,
-                    &format!("{n:032x}"),
-                    &content,
-                    Some(&anchor),
-                    None,
-                ))
+                .block_on(store.insert_note(NewNote {
+                    document: document.clone(),
+                    slug: "generated-00000".to_owned(),
+                    analyst: analyst.clone(),
+                    id: format!("{n:032x}"),
+                    content: content.clone(),
+                    anchor: Some(anchor.clone()),
+                    idempotency: None,
+                }))
                 .expect("note")
         })
     });

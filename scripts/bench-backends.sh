@@ -99,12 +99,14 @@ LUA
 
 declare -A R
 measure() {  # name base-url database-url
-  local name="$1" base="$2" url="$3" page=() p99=() create=() c99=() errs=0
+  local name="$1" base="$2" url="$3" page=() p99=() create=() c99=() single=() s99=() errs=0
   post_script "$(token_for "$url")"
   for _ in $(seq "$ROUNDS"); do
     run_wrk 64 "$base/documents/$SEED"; page+=("$RPS"); p99+=("$P99"); errs=$((errs + ERRORS))
     run_wrk 16 "$base/api/documents/$WRITTEN/annotations/" -s "$TMP/post.lua"; create+=("$RPS"); c99+=("$P99"); errs=$((errs + ERRORS))
+    run_wrk 1 "$base/api/documents/$WRITTEN/annotations/" -s "$TMP/post.lua"; single+=("$RPS"); s99+=("$P99"); errs=$((errs + ERRORS))
   done
+  R[$name.single]="$(median "${single[@]}")"; R[$name.singlep99]="$(median "${s99[@]}")"
   R[$name.page]="$(median "${page[@]}")"; R[$name.pagep99]="$(median "${p99[@]}")"
   R[$name.create]="$(median "${create[@]}")"; R[$name.createp99]="$(median "${c99[@]}")"; R[$name.err]="$errs"
 }
@@ -149,22 +151,23 @@ for _ in $(seq "$ROUNDS"); do run_wrk 64 "http://127.0.0.1:$NS/page.html"; stati
 R[static]="$(median "${static[@]}")"
 psql -q "$PGURL/reference" -c "create table notes (id bigint generated always as identity primary key, body text not null, created timestamptz not null)"
 echo "insert into notes (body, created) values ('A note written under load.', now());" >"$TMP/insert.sql"
-bench=()
+bench=(); bench1=()
 for _ in $(seq "$ROUNDS"); do
-  tps="$(taskset -c 0 "$PGBIN/pgbench" -n -c 16 -j 1 -T "${DURATION%s}" -f "$TMP/insert.sql" "$PGURL/reference" 2>/dev/null | awk '/^tps/{print $3}')"
-  bench+=("$tps")
+  bench+=("$(taskset -c 0 "$PGBIN/pgbench" -n -c 16 -j 1 -T "${DURATION%s}" -f "$TMP/insert.sql" "$PGURL/reference" 2>/dev/null | awk '/^tps/{print $3}')")
+  bench1+=("$(taskset -c 0 "$PGBIN/pgbench" -n -c 1 -j 1 -T "${DURATION%s}" -f "$TMP/insert.sql" "$PGURL/reference" 2>/dev/null | awk '/^tps/{print $3}')")
 done
-R[pgbench]="$(median "${bench[@]}")"
+R[pgbench]="$(median "${bench[@]}")"; R[pgbench1]="$(median "${bench1[@]}")"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
 
 cat <<OUT
 
 glossa on SQLite and PostgreSQL — $(nproc) cores, $(uname -m); wrk on CPU 0, everything else on CPU 1
-medians of $ROUNDS rounds of $DURATION; the seed page with 50 notes, 64 connections; note creation, 16 writers
+medians of $ROUNDS rounds of $DURATION; the seed page with 50 notes, 64 connections; note creation,
+16 writers and 1 writer, beside pgbench's one-row insert per transaction with 16 clients and 1 client
 
-| set-up | article page | ÷ nginx, same bytes (${R[static]} req/s) | p99 ms | note creation | ÷ pgbench insert (${R[pgbench]} tps) | p99 ms | errors |
-|---|---|---|---|---|---|---|---|
-| one instance, SQLite | ${R[sqlite.page]} req/s | $(ratio "${R[sqlite.page]}" "${R[static]}") | ${R[sqlite.pagep99]} | ${R[sqlite.create]} notes/s | $(ratio "${R[sqlite.create]}" "${R[pgbench]}") | ${R[sqlite.createp99]} | ${R[sqlite.err]} |
-| one instance, PostgreSQL | ${R[pg1.page]} req/s | $(ratio "${R[pg1.page]}" "${R[static]}") | ${R[pg1.pagep99]} | ${R[pg1.create]} notes/s | $(ratio "${R[pg1.create]}" "${R[pgbench]}") | ${R[pg1.createp99]} | ${R[pg1.err]} |
-| two instances, PostgreSQL, nginx | ${R[pg2.page]} req/s | $(ratio "${R[pg2.page]}" "${R[static]}") | ${R[pg2.pagep99]} | ${R[pg2.create]} notes/s | $(ratio "${R[pg2.create]}" "${R[pgbench]}") | ${R[pg2.createp99]} | ${R[pg2.err]} |
+| set-up | article page | ÷ nginx, same bytes (${R[static]} req/s) | p99 ms | notes/s, 16 writers | ÷ pgbench 16 (${R[pgbench]} tps) | p99 ms | notes/s, 1 writer | ÷ pgbench 1 (${R[pgbench1]} tps) | p99 ms | errors |
+|---|---|---|---|---|---|---|---|---|---|---|
+| one instance, SQLite | ${R[sqlite.page]} req/s | $(ratio "${R[sqlite.page]}" "${R[static]}") | ${R[sqlite.pagep99]} | ${R[sqlite.create]} | $(ratio "${R[sqlite.create]}" "${R[pgbench]}") | ${R[sqlite.createp99]} | ${R[sqlite.single]} | $(ratio "${R[sqlite.single]}" "${R[pgbench1]}") | ${R[sqlite.singlep99]} | ${R[sqlite.err]} |
+| one instance, PostgreSQL | ${R[pg1.page]} req/s | $(ratio "${R[pg1.page]}" "${R[static]}") | ${R[pg1.pagep99]} | ${R[pg1.create]} | $(ratio "${R[pg1.create]}" "${R[pgbench]}") | ${R[pg1.createp99]} | ${R[pg1.single]} | $(ratio "${R[pg1.single]}" "${R[pgbench1]}") | ${R[pg1.singlep99]} | ${R[pg1.err]} |
+| two instances, PostgreSQL, nginx | ${R[pg2.page]} req/s | $(ratio "${R[pg2.page]}" "${R[static]}") | ${R[pg2.pagep99]} | ${R[pg2.create]} | $(ratio "${R[pg2.create]}" "${R[pgbench]}") | ${R[pg2.createp99]} | ${R[pg2.single]} | $(ratio "${R[pg2.single]}" "${R[pgbench1]}") | ${R[pg2.singlep99]} | ${R[pg2.err]} |
 OUT

@@ -9,8 +9,8 @@
 #   - the JSON API: the document, and its annotation container (as a ratio to the document)
 #   every read asks for gzip (Accept-Encoding: gzip) and nginx sends glossa's own gzip bytes
 #   with gzip_static, so compressed is compared with compressed
-#   - note creation, 16 concurrent writers  vs raw SQLite inserts (one transaction each, same
-#                                              disk, WAL, synchronous=FULL, 16 threads)
+#   - note creation with 16 writers and with 1 (scripts/bench-writes.sh) vs raw SQLite
+#     inserts, one transaction each, same disk, WAL, synchronous=FULL, as many threads
 # and reports p50/p99, peak RSS of the server, and start-to-first-response on the existing
 # database. Prints one summary table; exits non-zero only if it could not run.
 #
@@ -182,54 +182,14 @@ for entry in "${NEW_PAGES[@]}"; do
   NEW_ROWS+="| \`$path\` ($(awk -v b="$(stat -c %s "$TMP/www/$file.gz")" 'BEGIN{printf "%.1f", b/1024}') KB gzipped) | ${R[$name.rps]} req/s (${R[$name.spread]}) | nginx, same bytes: ${R[$name.ref]} req/s | ${R[$name.ratio]} | ${R[$name.p50]} | ${R[$name.p99]} | ${R[$name.err]} | $cold |
 "
 done
-cat >"$TMP/post.lua" <<EOF
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $TOKEN"
-wrk.body = '{"body":{"value":"A note written under load."},"target":{"source":"http://bench.glossa/documents/$SEED","selector":{"type":"TextPositionSelector","start":100,"end":140}}}'
-EOF
-SAVED_CONNS="$CONNS"; CONNS=16
-pair create "$BASE/api/documents/$SEED/annotations/" "" -s "$TMP/post.lua"
-CONNS="$SAVED_CONNS"
 RSS_KB="$(awk '/VmHWM/{print $2}' "/proc/$SERVER/status")"
-
-# Raw SQLite: 16 threads, one transaction per insert, WAL + synchronous=FULL, same disk.
-RAW_RPS="$(taskset -c 1 python3 - "$TMP/raw.db" "${DURATION%s}" <<'PY'
-import sqlite3, sys, threading, time
-path, seconds = sys.argv[1], float(sys.argv[2])
-setup = sqlite3.connect(path)
-setup.execute("pragma journal_mode=wal")
-setup.execute("create table notes (id integer primary key, body text not null, created text not null)")
-setup.commit()
-count = [0]
-lock = threading.Lock()
-stop = time.time() + seconds
-def writer():
-    c = sqlite3.connect(path, timeout=30, isolation_level=None)
-    c.execute("pragma synchronous=full")
-    n = 0
-    while time.time() < stop:
-        c.execute("begin immediate")
-        c.execute("insert into notes (body, created) values (?, datetime('now'))", ("A note written under load.",))
-        c.execute("commit")
-        n += 1
-    with lock:
-        count[0] += n
-threads = [threading.Thread(target=writer) for _ in range(16)]
-[t.start() for t in threads]
-[t.join() for t in threads]
-print(f"{count[0] / seconds:.1f}")
-PY
-)"
-R[create.ref]="$RAW_RPS"
-R[create.ratio]="$(awk -v a="${R[create.rps]}" -v b="$RAW_RPS" 'BEGIN{printf "%.2f", a/b}')"
 MBPS="$(awk -v mb="$CORPUS_MB" -v s="$IMPORT_S" 'BEGIN{printf "%.1f", mb/s}')"
 
 cat <<EOF
 
 glossa load benchmark — $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), $(uname -m)
 server on CPU 1 (1 worker), nginx on CPU 1 (1 worker), wrk on CPU 0
-medians of $ROUNDS rounds of $DURATION (min–max in brackets); $CONNS connections (16 for note creation)
+medians of $ROUNDS rounds of $DURATION (min–max in brackets); $CONNS connections
 reads ask for gzip: the page is $PAGE_KB KB, $PAGE_GZ_KB KB gzipped; nginx serves glossa's gzip bytes (gzip_static)
 
 | what | glossa | reference (same run) | ratio | p50 ms | p99 ms | errors |
@@ -238,7 +198,6 @@ reads ask for gzip: the page is $PAGE_KB KB, $PAGE_GZ_KB KB gzipped; nginx serve
 | conditional GET → 304 | ${R[cond.rps]} req/s (${R[cond.spread]}) | nginx 200: ${R[cond.ref]} req/s (${R[cond.refspread]}) | ${R[cond.ratio]} | ${R[cond.p50]} | ${R[cond.p99]} | ${R[cond.err]} |
 | JSON: document | ${R[apidoc.rps]} req/s (${R[apidoc.spread]}) | | | ${R[apidoc.p50]} | ${R[apidoc.p99]} | ${R[apidoc.err]} |
 | JSON-LD: annotation container, 50 notes | ${R[apinotes.rps]} req/s (${R[apinotes.spread]}) | the document's JSON above | ${R[apinotes.ratio]} | ${R[apinotes.p50]} | ${R[apinotes.p99]} | ${R[apinotes.err]} |
-| note creation, 16 writers | ${R[create.rps]} notes/s | raw SQLite: ${RAW_RPS} inserts/s | ${R[create.ratio]} | ${R[create.p50]} | ${R[create.p99]} | ${R[create.err]} |
 
 The pages added since, with $NOTES notes over the corpus (anonymous reader; cold: one render
 after a write, median of 5):
@@ -254,9 +213,12 @@ $NEW_ROWS
 | start to first response, existing database | ${FIRST_MS} ms |
 EOF
 
-# The same glossa on SQLite, on PostgreSQL and as two instances behind nginx, measured side by
-# side once the servers above are gone (they would share the cores).
+# Note creation beside raw SQLite, then the same glossa on SQLite, on PostgreSQL and as two
+# instances behind nginx, each once the servers before it are gone (they would share the cores).
 cleanup; trap - EXIT
+echo
+BIN="$BIN" ROUNDS="$ROUNDS" DURATION="$DURATION" bash scripts/bench-writes.sh
+echo
 if [ "${BACKENDS:-1}" = 0 ]; then
   echo "(BACKENDS=0: the backend comparison, scripts/bench-backends.sh, is skipped)"
 elif ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then

@@ -27,7 +27,7 @@ use crate::domain::annotation::{
 use crate::domain::slug::Slug;
 use crate::error::AppError;
 use crate::store::annotations::{
-    Conditional, Created, DocumentTextRow, IdempotencyKey, NoteFilter, OwnedNote,
+    Conditional, Created, DocumentTextRow, IdempotencyKey, NewNote, NoteFilter, OwnedNote,
 };
 
 /// Notes per `AnnotationPage`.
@@ -319,22 +319,22 @@ pub async fn create_annotation(
             content.visibility = reply_readers(&content, parent)?;
         }
     }
-    let key = idempotency_key(&headers)?;
-    let request_hash = hex::encode(Sha256::digest(&bytes));
-    let key = key.map(|key| IdempotencyKey {
-        key,
-        request_hash: &request_hash,
+    let idempotency = idempotency_key(&headers)?.map(|key| IdempotencyKey {
+        key: key.to_owned(),
+        request_hash: hex::encode(Sha256::digest(&bytes)),
     });
+    let parent = content.reply_to.clone();
     let created = state
         .store
-        .insert_note(
-            &doc,
-            writer.analyst.id,
-            new_note_id()?.as_str(),
-            &content,
-            anchor.as_ref(),
-            key.as_ref(),
-        )
+        .insert_note(NewNote {
+            document: doc,
+            slug: slug.as_str().to_owned(),
+            analyst: writer.analyst,
+            id: new_note_id()?.as_str().to_owned(),
+            content,
+            anchor,
+            idempotency,
+        })
         .await?;
     let note = match created {
         Created::New(note) | Created::Replayed(note) => note,
@@ -359,11 +359,7 @@ pub async fn create_annotation(
             ));
         }
         Created::ParentMissing => {
-            let parent = content
-                .reply_to
-                .as_ref()
-                .map(NoteId::as_str)
-                .unwrap_or_default();
+            let parent = parent.as_ref().map(NoteId::as_str).unwrap_or_default();
             return Err(no_such_parent(&state, &slug, parent));
         }
     };

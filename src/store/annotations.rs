@@ -29,12 +29,31 @@ pub struct OwnedNote {
 }
 
 /// A client's `Idempotency-Key` and the hash of the request it came with.
-#[derive(Debug, Clone, Copy)]
-pub struct IdempotencyKey<'a> {
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey {
     /// The key, as sent.
-    pub key: &'a str,
+    pub key: String,
     /// SHA-256 of the request body.
-    pub request_hash: &'a str,
+    pub request_hash: String,
+}
+
+/// A note to create, owned so that it can wait its turn in a writer's queue.
+#[derive(Debug, Clone)]
+pub struct NewNote {
+    /// The text it is anchored in, as the caller read it.
+    pub document: DocumentTextRow,
+    /// That document's slug.
+    pub slug: String,
+    /// Its author.
+    pub analyst: super::analysts::Analyst,
+    /// Its new id.
+    pub id: String,
+    /// What the client sent.
+    pub content: NoteContent,
+    /// Where it sits in the text; `None` for a page note and a reply.
+    pub anchor: Option<Anchor>,
+    /// The client's key for retrying safely.
+    pub idempotency: Option<IdempotencyKey>,
 }
 
 /// What creating a note did.
@@ -175,17 +194,13 @@ impl Store {
         on_backend!(self, read db => db.document_text(slug).await)
     }
 
-    /// Stores a new note; returns it as stored.
-    pub async fn insert_note(
-        &self,
-        document: &DocumentTextRow,
-        analyst_id: i64,
-        id: &str,
-        content: &NoteContent,
-        anchor: Option<&Anchor>,
-        idempotency: Option<&IdempotencyKey<'_>>,
-    ) -> StoreResult<Created> {
-        on_backend!(self, db => db.insert_note(document, analyst_id, id, content, anchor, idempotency).await)
+    /// Stores a new note durably; returns it as stored. On SQLite, notes arriving while an
+    /// earlier commit is on its way to disk share the next commit (see `sqlite::group_commit`).
+    pub async fn insert_note(&self, note: NewNote) -> StoreResult<Created> {
+        match &self.backend {
+            super::Backend::Sqlite(db) => db.insert_note_grouped(note).await,
+            super::Backend::Postgres(db) => db.insert_note(&note).await,
+        }
     }
 
     /// Notes on a document that pass `filter`, in text order.

@@ -44,6 +44,9 @@ pub enum StoreError {
     /// Stored data that cannot be decoded.
     #[error("stored data is malformed: {0}")]
     Malformed(String),
+    /// The failure of a transaction that several requests shared (SQLite's group commit).
+    #[error(transparent)]
+    Shared(Arc<StoreError>),
 }
 
 /// A storage fault a client should hear about in its own words.
@@ -65,6 +68,7 @@ impl StoreError {
     pub fn fault(&self) -> Option<StorageFault> {
         match self {
             StoreError::Sqlx(e) => sqlite::fault(e).or_else(|| postgres::fault(e)),
+            StoreError::Shared(e) => e.fault(),
             _ => None,
         }
     }
@@ -72,7 +76,11 @@ impl StoreError {
     /// Whether a database server dropped the connection mid-way (a restart, a failover), so
     /// a read may be tried again at once on a fresh one; not when no connection could be had.
     pub fn connection_lost(&self) -> bool {
-        matches!(self, StoreError::Sqlx(e) if postgres::connection_lost(e))
+        match self {
+            StoreError::Sqlx(e) => postgres::connection_lost(e),
+            StoreError::Shared(e) => e.connection_lost(),
+            _ => false,
+        }
     }
 }
 

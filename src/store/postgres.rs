@@ -126,6 +126,21 @@ impl Handle {
         self.shared.forget_texts();
     }
 
+    /// Stores a new note in a transaction of its own: the server's many connections write
+    /// concurrently, and it syncs commits that arrive together once (its own group commit).
+    pub(super) async fn insert_note(
+        &self,
+        new: &super::annotations::NewNote,
+    ) -> StoreResult<super::annotations::Created> {
+        let mut tx = self.write().await?;
+        let created = queries::annotations::insert_note_in(&mut tx, new).await?;
+        // Only a new note is kept: anything else leaves no trace, not even a claimed key.
+        if let super::annotations::Created::New(_) = created {
+            self.commit(tx).await?;
+        }
+        Ok(created)
+    }
+
     /// Takes the import's advisory lock on a connection of its own, which holds it until the
     /// guard drops and the connection closes (even if this process dies, the server then
     /// releases it).

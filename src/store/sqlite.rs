@@ -21,6 +21,8 @@ use super::{ImportLock, Shared, StorageFault, StoreError, StoreResult};
 )]
 mod queries;
 
+mod group_commit;
+
 type Db = sqlx::Sqlite;
 
 /// The embedded migrations from `migrations/sqlite/`.
@@ -34,6 +36,8 @@ pub(super) struct Handle {
     writer: SqlitePool,
     pub(super) writable: bool,
     shared: Arc<Shared>,
+    /// New notes waiting for a group commit on `writer`.
+    notes: Arc<group_commit::NoteQueue>,
 }
 
 impl Handle {
@@ -46,6 +50,7 @@ impl Handle {
                 writer,
                 writable: true,
                 shared,
+                notes: Arc::default(),
             }),
             Err(e) if cannot_write(&e) && path.exists() => {
                 tracing::warn!(path = %path.display(), "the database is read-only; serving it for reading only");
@@ -55,6 +60,7 @@ impl Handle {
                     pool,
                     writable: false,
                     shared,
+                    notes: Arc::default(),
                 })
             }
             Err(e) => Err(e),
@@ -79,6 +85,14 @@ impl Handle {
                 tracing::warn!(error = %e, "cannot read the generation counter");
             }
         }
+    }
+
+    /// Stores a new note durably, sharing its commit with the notes that arrive meanwhile.
+    pub(super) async fn insert_note_grouped(
+        &self,
+        note: super::annotations::NewNote,
+    ) -> StoreResult<super::annotations::Created> {
+        self.notes.insert(&self.writer, &self.shared, note).await
     }
 
     /// SQLite's single writer already puts imports in order.
@@ -235,6 +249,9 @@ async fn begin_write(writer: &SqlitePool) -> Result<Transaction<'static, Db>, sq
 fn pool_options(connections: u32) -> SqlitePoolOptions {
     SqlitePoolOptions::new()
         .max_connections(connections)
+        // A file does not drop a connection the way a server can: pinging it before each
+        // use would only add a round trip to its thread.
+        .test_before_acquire(false)
         // After SQLITE_FULL or an I/O error SQLite has already rolled the transaction back,
         // so sqlx's own rollback fails and the connection would stay "in a transaction" for
         // good, failing every later write. Such a connection is closed instead of reused.

@@ -5,7 +5,7 @@ use sqlx::FromRow;
 
 use super::history::record;
 use super::search::push_visibility;
-use super::{Handle, Tx};
+use super::{Conn, Handle, Tx};
 use crate::domain::anchor::{Anchor, DocumentText};
 use crate::domain::annotation::history::NoteState;
 use crate::domain::annotation::history::RevisionKind;
@@ -17,7 +17,7 @@ use crate::domain::markdown::render_untrusted;
 use crate::domain::mentions::{MAX_MENTIONS, mentioned};
 use crate::domain::reanchor::{AnchorStatus, reanchor};
 use crate::store::annotations::{
-    Conditional, Created, DocumentTextRow, IdempotencyKey, NoteFilter, OwnedNote, ReanchorCounts,
+    Conditional, Created, DocumentTextRow, NewNote, NoteFilter, OwnedNote, ReanchorCounts,
     RestoreSummary, RestoredNote, json_list,
 };
 use crate::store::{StoreError, StoreResult, Timestamp};
@@ -249,89 +249,6 @@ impl Handle {
         let text = std::sync::Arc::new(DocumentText::new(&paragraphs));
         self.shared.cache_text(id, version, text.clone());
         Ok(Some(DocumentTextRow { id, version, text }))
-    }
-
-    pub(in crate::store) async fn insert_note(
-        &self,
-        document: &DocumentTextRow,
-        analyst_id: i64,
-        id: &str,
-        content: &NoteContent,
-        anchor: Option<&Anchor>,
-        idempotency: Option<&IdempotencyKey<'_>>,
-    ) -> StoreResult<Created> {
-        let now = Timestamp::now();
-        let mut tx = self.write().await?;
-        if let Some(key) = idempotency {
-            // Claiming the key first makes a concurrent retry (on another instance) wait for
-            // this transaction and then replay its note, instead of creating a second one.
-            let claimed = sqlx::query(
-                "insert into idempotency_keys (analyst_id, key, request_hash, annotation_id, created_at)
-                 values ($1, $2, $3, $4, $5) on conflict (analyst_id, key) do nothing",
-            )
-            .bind(analyst_id)
-            .bind(key.key)
-            .bind(key.request_hash)
-            .bind(id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if claimed == 0 {
-                let (hash, annotation_id): (String, String) = sqlx::query_as(
-                    "select request_hash, annotation_id from idempotency_keys where analyst_id = $1 and key = $2",
-                )
-                .bind(analyst_id)
-                .bind(key.key)
-                .fetch_one(&mut *tx)
-                .await?;
-                if hash != key.request_hash {
-                    return Ok(Created::KeyReused);
-                }
-                let sql = format!("{SELECT_NOTE} where n.id = $1");
-                let row: Option<NoteRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                    .bind(&annotation_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                return Ok(match row {
-                    Some(row) => Created::Replayed(OwnedNote::try_from(row)?.note),
-                    None => Created::ReplayedDeleted,
-                });
-            }
-        }
-        let mut content = std::borrow::Cow::Borrowed(content);
-        if let Some(parent) = &content.reply_to {
-            match lock_parent(&mut tx, document.id, parent.as_str()).await? {
-                // The parent may have been narrowed since the caller read it.
-                Parent::Open(readers) if content.visibility.reach() > readers.reach() => {
-                    content.to_mut().visibility = readers;
-                }
-                Parent::Open(_) => {}
-                Parent::Deleted => return Ok(Created::ParentDeleted),
-                Parent::Missing => return Ok(Created::ParentMissing),
-            }
-        }
-        let row = NoteRowIn {
-            id,
-            document_id: document.id,
-            analyst_id,
-            document_version: document.version,
-            content: &content,
-            anchor,
-            status: AnchorStatus::Exact,
-            original_exact: anchor.map_or("", |a| a.exact.as_str()),
-            created: now,
-            modified: now,
-        };
-        if insert_row(&mut tx, &row).await? == 0 {
-            return Err(StoreError::Conflict(format!(
-                "a note with id {id} already exists"
-            )));
-        }
-        record(&mut tx, id, RevisionKind::Created, Some(analyst_id), None).await?;
-        let note = fetch_note(&mut tx, id).await?;
-        self.commit(tx).await?;
-        Ok(Created::New(note.note))
     }
 
     pub(in crate::store) async fn list_notes(
@@ -621,9 +538,91 @@ pub(super) async fn missed<T>(tx: &mut Tx, id: &str) -> StoreResult<Conditional<
     })
 }
 
+/// Creates a note inside the caller's transaction: claims its idempotency key, checks the
+/// note it answers, inserts it with its first revision and reads it back. Anything but
+/// [`Created::New`] must be rolled back by the caller, so that a claimed key is released.
+pub(in crate::store) async fn insert_note_in(
+    conn: &mut Conn,
+    new: &NewNote,
+) -> StoreResult<Created> {
+    let now = Timestamp::now();
+    let analyst_id = new.analyst.id;
+    let id = new.id.as_str();
+    if let Some(key) = &new.idempotency {
+        // Claiming the key first makes a concurrent retry (on another instance) wait for
+        // this transaction and then replay its note, instead of creating a second one.
+        let claimed = sqlx::query(
+            "insert into idempotency_keys (analyst_id, key, request_hash, annotation_id, created_at)
+             values ($1, $2, $3, $4, $5) on conflict (analyst_id, key) do nothing",
+        )
+        .bind(analyst_id)
+        .bind(&key.key)
+        .bind(&key.request_hash)
+        .bind(id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            let (hash, annotation_id): (String, String) = sqlx::query_as(
+                "select request_hash, annotation_id from idempotency_keys where analyst_id = $1 and key = $2",
+            )
+            .bind(analyst_id)
+            .bind(&key.key)
+            .fetch_one(&mut *conn)
+            .await?;
+            if hash != key.request_hash {
+                return Ok(Created::KeyReused);
+            }
+            let sql = format!("{SELECT_NOTE} where n.id = $1");
+            let row: Option<NoteRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(&annotation_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+            return Ok(match row {
+                Some(row) => Created::Replayed(OwnedNote::try_from(row)?.note),
+                None => Created::ReplayedDeleted,
+            });
+        }
+    }
+    let mut content = std::borrow::Cow::Borrowed(&new.content);
+    if let Some(parent) = &content.reply_to {
+        match lock_parent(conn, new.document.id, parent.as_str()).await? {
+            // The parent may have been narrowed since the caller read it.
+            Parent::Open(readers) if content.visibility.reach() > readers.reach() => {
+                content.to_mut().visibility = readers;
+            }
+            Parent::Open(_) => {}
+            Parent::Deleted => return Ok(Created::ParentDeleted),
+            Parent::Missing => return Ok(Created::ParentMissing),
+        }
+    }
+    let anchor = new.anchor.as_ref();
+    let row = NoteRowIn {
+        id,
+        document_id: new.document.id,
+        analyst_id,
+        document_version: new.document.version,
+        content: &content,
+        anchor,
+        status: AnchorStatus::Exact,
+        original_exact: anchor.map_or("", |a| a.exact.as_str()),
+        created: now,
+        modified: now,
+    };
+    if insert_row(conn, &row).await? == 0 {
+        return Err(StoreError::Conflict(format!(
+            "a note with id {id} already exists"
+        )));
+    }
+    record(conn, id, RevisionKind::Created, Some(analyst_id), None).await?;
+    let note = fetch_note(conn, id).await?;
+    Ok(Created::New(note.note))
+}
+
 /// Inserts a note unless its id is taken; returns how many rows were written (0 or 1).
-async fn insert_row(tx: &mut Tx, row: &NoteRowIn<'_>) -> StoreResult<u64> {
-    let (html, mentions) = rendered(tx, &row.content.body).await?;
+async fn insert_row(conn: &mut Conn, row: &NoteRowIn<'_>) -> StoreResult<u64> {
+    let (html, mentions) = rendered(conn, &row.content.body).await?;
     let done = sqlx::query(
         "insert into annotations (id, document_id, analyst_id, motivation, body, tags, visibility,
            start_cp, end_cp, exact, prefix, suffix, document_version, created, modified, body_html,
@@ -666,14 +665,14 @@ async fn insert_row(tx: &mut Tx, row: &NoteRowIn<'_>) -> StoreResult<u64> {
     .bind(row.content.grades.reliability.map(Reliability::letter))
     .bind(row.content.reply_to.as_ref().map(|p| p.as_str()))
     .bind(mentions)
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected())
 }
 
 /// A body rendered and sanitised, with the analysts it mentions that exist (a JSON array).
 /// Mentions become links when shown, not here: a link's address depends on where it is read.
-pub(super) async fn rendered(tx: &mut Tx, body: &str) -> StoreResult<(SafeHtml, String)> {
+pub(super) async fn rendered(conn: &mut Conn, body: &str) -> StoreResult<(SafeHtml, String)> {
     let html = render_untrusted(body);
     let mut known = Vec::new();
     for name in mentioned(html.as_str()) {
@@ -682,7 +681,7 @@ pub(super) async fn rendered(tx: &mut Tx, body: &str) -> StoreResult<(SafeHtml, 
         }
         let exists: Option<i64> = sqlx::query_scalar("select id from analysts where name = $1")
             .bind(&name)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *conn)
             .await?;
         if exists.is_some() {
             known.push(name);
@@ -703,14 +702,14 @@ enum Parent {
 
 /// Checks the note a reply answers and locks it until the reply is committed, so that a
 /// deletion running at the same time either waits for the reply or is seen by it.
-async fn lock_parent(tx: &mut Tx, document_id: i64, id: &str) -> StoreResult<Parent> {
+async fn lock_parent(conn: &mut Conn, document_id: i64, id: &str) -> StoreResult<Parent> {
     let readers: Option<String> = sqlx::query_scalar(
         "update annotations set revision = revision where id = $1 and document_id = $2
          returning visibility",
     )
     .bind(id)
     .bind(document_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *conn)
     .await?;
     if let Some(readers) = readers {
         let readers = Visibility::parse(&readers)
@@ -723,7 +722,7 @@ async fn lock_parent(tx: &mut Tx, document_id: i64, id: &str) -> StoreResult<Par
     )
     .bind(id)
     .bind(document_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *conn)
     .await?;
     Ok(if tombstone.is_some() {
         Parent::Deleted
@@ -787,11 +786,11 @@ async fn narrow(tx: &mut Tx, id: &str, readers: &str, by: Option<i64>) -> StoreR
     record(tx, id, RevisionKind::Edited, by, None).await
 }
 
-pub(super) async fn fetch_note(tx: &mut Tx, id: &str) -> StoreResult<OwnedNote> {
+pub(super) async fn fetch_note(conn: &mut Conn, id: &str) -> StoreResult<OwnedNote> {
     let sql = format!("{SELECT_NOTE} where n.id = $1");
     let row: NoteRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *conn)
         .await?;
     row.try_into()
 }

@@ -4,7 +4,7 @@
 use sqlx::FromRow;
 
 use super::annotations::{fetch_note, missed, narrow_thread, rendered};
-use super::{Handle, Tx};
+use super::{Conn, Handle};
 use crate::domain::annotation::history::{NoteState, RevisionKind};
 use crate::domain::annotation::{Note, Visibility};
 use crate::store::annotations::Conditional;
@@ -14,13 +14,13 @@ use crate::store::{StoreError, StoreResult, Timestamp};
 /// Appends a revision holding the note `id`'s state now; `by` is who made the change (none:
 /// a re-import).
 pub(super) async fn record(
-    tx: &mut Tx,
+    conn: &mut Conn,
     id: &str,
     kind: RevisionKind,
     by: Option<i64>,
     restored_from: Option<i64>,
 ) -> StoreResult<()> {
-    let owned = fetch_note(tx, id).await?;
+    let owned = fetch_note(conn, id).await?;
     let state = serde_json::to_string(&NoteState::of(&owned.note))
         .map_err(|e| StoreError::Malformed(e.to_string()))?;
     sqlx::query(
@@ -36,7 +36,7 @@ pub(super) async fn record(
     .bind(restored_from)
     .bind(state)
     .bind(Timestamp::now())
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }

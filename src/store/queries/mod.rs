@@ -9,7 +9,7 @@ use crate::store::{StoreResult, Table};
 
 mod actors;
 mod analysts;
-mod annotations;
+pub(super) mod annotations;
 mod copy;
 mod corrections;
 mod documents;
@@ -22,14 +22,18 @@ mod voices;
 /// A write transaction on this backend.
 type Tx = Transaction<'static, Db>;
 
+/// A connection on this backend; a [`Tx`] derefs to one, so helpers that take it run inside
+/// the caller's transaction.
+type Conn = <Db as sqlx::Database>::Connection;
+
 impl Handle {
     /// Starts a write transaction.
-    async fn write(&self) -> StoreResult<Tx> {
+    pub(super) async fn write(&self) -> StoreResult<Tx> {
         Ok(begin_write(&self.writer).await?)
     }
 
     /// Commits, then moves the generation so that no page rendered before is served again.
-    async fn commit(&self, tx: Tx) -> StoreResult<()> {
+    pub(super) async fn commit(&self, tx: Tx) -> StoreResult<()> {
         tx.commit().await?;
         self.shared.committed();
         Ok(())

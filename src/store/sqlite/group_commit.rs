@@ -1,0 +1,495 @@
+//! Group commit for new notes on SQLite.
+//!
+//! A commit with `synchronous=FULL` waits for the disk, and every statement sqlx runs is a
+//! round trip to the connection's own thread. So notes are not written one transaction each:
+//! one task owns the writer connection while it writes, and takes every note that queued while
+//! the previous commit was on its way to disk into the next transaction. Each note runs in its
+//! own savepoint, so a note that fails is rolled back alone and the others are kept; each
+//! caller hears back only after the commit that holds its note returned.
+//!
+//! A plain note (no idempotency key, not a reply, mentioning no one) is written by one
+//! prepared statement list: savepoint, one insert per table, release, with `begin` and
+//! `commit` folded into the first and last of the transaction. Glossa already knows every
+//! column it wrote, so nothing is read back. Other notes take the general path
+//! ([`insert_note_in`]) inside the same transaction.
+
+use std::sync::{Arc, OnceLock};
+
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Arguments, Encode, Executor, Sqlite, SqliteConnection, SqlitePool, Type};
+use tokio::sync::{mpsc, oneshot};
+
+use super::queries::annotations::insert_note_in;
+use crate::domain::annotation::Note;
+use crate::domain::annotation::history::{NoteState, RevisionKind};
+use crate::domain::grades::Reliability;
+use crate::domain::markdown::render_untrusted;
+use crate::domain::mentions::mentioned;
+use crate::domain::reanchor::AnchorStatus;
+use crate::store::annotations::{Created, NewNote, json_list};
+use crate::store::{Shared, StoreError, StoreResult, Timestamp};
+
+/// The most notes one transaction takes; the rest wait for the next.
+const MAX_BATCH: usize = 512;
+
+/// How many notes may wait for the writer before callers wait to queue.
+const QUEUE_DEPTH: usize = 4096;
+
+/// One plain note: a savepoint, its row, its first revision.
+macro_rules! plain_note {
+    () => {
+        "savepoint note;
+         insert into annotations (id, document_id, analyst_id, motivation, body, tags, visibility,
+           start_cp, end_cp, exact, prefix, suffix, document_version, created, modified, body_html,
+           anchor_status, original_exact, canonical, via, body_language, body_purpose, credibility,
+           source_reliability, parent_id, mentions, reply_seq)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, '[]', 0);
+         insert into note_revisions (annotation_id, seq, document_id, author_id, analyst_id, kind,
+           restored_from, visibility, state, at)
+         values (?, 1, ?, ?, ?, ?, null, ?, ?, ?);
+         release note;"
+    };
+}
+
+/// The statement list for a plain note, by whether a transaction is already open and whether
+/// the note is the batch's last: `[open][last]`.
+const PLAIN: [[&str; 2]; 2] = [
+    [
+        concat!("begin immediate;", plain_note!()),
+        concat!("begin immediate;", plain_note!(), "commit;"),
+    ],
+    [plain_note!(), concat!(plain_note!(), "commit;")],
+];
+
+/// The queue of notes waiting for the writer; the task behind it starts with the first note.
+#[derive(Debug, Default)]
+pub(super) struct NoteQueue {
+    sender: OnceLock<mpsc::Sender<Waiting>>,
+}
+
+/// A note and the caller waiting to hear how it went.
+struct Waiting {
+    note: NewNote,
+    answer: oneshot::Sender<StoreResult<Created>>,
+}
+
+impl NoteQueue {
+    /// Queues `note` for the writer behind `writer` and waits until its transaction committed
+    /// (or failed).
+    pub(super) async fn insert(
+        &self,
+        writer: &SqlitePool,
+        shared: &Arc<Shared>,
+        note: NewNote,
+    ) -> StoreResult<Created> {
+        let sender = self.sender.get_or_init(|| {
+            let (sender, queue) = mpsc::channel(QUEUE_DEPTH);
+            // The task holds no sender: it ends when the last handle on this store is gone.
+            tokio::spawn(serve(writer.clone(), shared.clone(), queue));
+            sender
+        });
+        let (answer, answered) = oneshot::channel();
+        sender
+            .send(Waiting { note, answer })
+            .await
+            .map_err(|_| StoreError::Sqlx(sqlx::Error::PoolClosed))?;
+        answered
+            .await
+            .map_err(|_| StoreError::Sqlx(sqlx::Error::PoolClosed))?
+    }
+}
+
+/// Writes batches until every sender is gone: each takes all notes waiting, up to
+/// [`MAX_BATCH`].
+async fn serve(writer: SqlitePool, shared: Arc<Shared>, mut queue: mpsc::Receiver<Waiting>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let (notes, answers): (Vec<NewNote>, Vec<_>) = batch
+            .drain(..)
+            .map(|waiting| (waiting.note, waiting.answer))
+            .unzip();
+        let outcomes = match writer.acquire().await {
+            Ok(mut conn) => write_batch(&mut conn, &notes).await,
+            Err(e) => every_one_failed(notes.len(), e.into()),
+        };
+        if outcomes.iter().any(|o| matches!(o, Ok(Created::New(_)))) {
+            shared.committed();
+        }
+        for (answer, outcome) in answers.into_iter().zip(outcomes) {
+            // A caller that went away still has its note kept; there is no one to tell.
+            let _ = answer.send(outcome);
+        }
+    }
+}
+
+fn every_one_failed(count: usize, error: StoreError) -> Vec<StoreResult<Created>> {
+    let error = Arc::new(error);
+    (0..count)
+        .map(|_| Err(StoreError::Shared(error.clone())))
+        .collect()
+}
+
+/// Writes `notes` in one transaction, each in its own savepoint, and commits; one outcome per
+/// note, in order. A note that fails alone is rolled back alone. If the transaction itself is
+/// lost (the lock not had, the disk full, the commit refused) no note of it is kept and every
+/// note not yet committed fails with that error.
+async fn write_batch(conn: &mut SqliteConnection, notes: &[NewNote]) -> Vec<StoreResult<Created>> {
+    let now = Timestamp::now();
+    let mut outcomes: Vec<StoreResult<Created>> = Vec::with_capacity(notes.len());
+    let mut open = false;
+    for (i, note) in notes.iter().enumerate() {
+        let last = i + 1 == notes.len();
+        match write_note(conn, note, open, last, now).await {
+            Ok((created, committed)) => {
+                open = !committed;
+                outcomes.push(Ok(created));
+            }
+            Err(e) => {
+                if sqlx::raw_sql("rollback to note; release note")
+                    .execute(&mut *conn)
+                    .await
+                    .is_ok()
+                {
+                    open = true;
+                    outcomes.push(Err(e));
+                } else {
+                    return transaction_lost(conn, outcomes, notes.len(), e).await;
+                }
+            }
+        }
+    }
+    if open && let Err(e) = conn.execute("commit").await {
+        return transaction_lost(conn, outcomes, notes.len(), e.into()).await;
+    }
+    outcomes
+}
+
+/// The transaction is gone or its commit failed: nothing of it is kept, so the notes it
+/// created and the notes not yet written fail with `error`. What did not depend on it (a
+/// replayed note, a refused one) stands.
+async fn transaction_lost(
+    conn: &mut SqliteConnection,
+    mut outcomes: Vec<StoreResult<Created>>,
+    count: usize,
+    error: StoreError,
+) -> Vec<StoreResult<Created>> {
+    // SQLite may already have rolled back (a full disk does); then this fails harmlessly.
+    let _ = conn.execute("rollback").await;
+    let error = Arc::new(error);
+    for outcome in &mut outcomes {
+        if matches!(outcome, Ok(Created::New(_))) {
+            *outcome = Err(StoreError::Shared(error.clone()));
+        }
+    }
+    outcomes.resize_with(count, || Err(StoreError::Shared(error.clone())));
+    outcomes
+}
+
+/// Writes one note inside the batch's transaction (beginning it when `open` is false);
+/// returns what it did and whether its statements also committed the transaction.
+async fn write_note(
+    conn: &mut SqliteConnection,
+    note: &NewNote,
+    open: bool,
+    last: bool,
+    now: Timestamp,
+) -> StoreResult<(Created, bool)> {
+    if let Some(plain) = PlainNote::of(note, now)? {
+        let statements = PLAIN[usize::from(open)][usize::from(last)];
+        conn.execute(sqlx::query_with(statements, plain.arguments))
+            .await?;
+        return Ok((Created::New(plain.note), last));
+    }
+    if !open {
+        conn.execute("begin immediate").await?;
+    }
+    conn.execute("savepoint note").await?;
+    let created = insert_note_in(conn, note).await?;
+    // Anything but a new note is undone, so that a key it claimed is not kept.
+    let end = if let Created::New(_) = created {
+        "release note"
+    } else {
+        "rollback to note; release note"
+    };
+    sqlx::raw_sql(end).execute(&mut *conn).await?;
+    Ok((created, false))
+}
+
+/// A note that needs no reads to be written, with the arguments of [`PLAIN`] and the note as
+/// it will read back.
+struct PlainNote {
+    note: Note,
+    arguments: SqliteArguments,
+}
+
+impl PlainNote {
+    /// `None` when the note needs the general path: it carries an idempotency key, answers
+    /// a note, or mentions someone (whose name must be looked up).
+    fn of(new: &NewNote, now: Timestamp) -> StoreResult<Option<PlainNote>> {
+        let content = &new.content;
+        if new.idempotency.is_some() || content.reply_to.is_some() {
+            return Ok(None);
+        }
+        let body_html = render_untrusted(&content.body);
+        if !mentioned(body_html.as_str()).is_empty() {
+            return Ok(None);
+        }
+        let anchor = new.anchor.as_ref();
+        let note = Note {
+            id: new.id.clone(),
+            document_slug: new.slug.clone(),
+            creator: new.analyst.name.clone(),
+            motivation: content.motivation.clone(),
+            body: content.body.clone(),
+            body_html,
+            tags: content.tags.clone(),
+            grades: content.grades,
+            visibility: content.visibility,
+            anchor: new.anchor.clone(),
+            reply_to: None,
+            reply_seq: 0,
+            mentions: Vec::new(),
+            status: AnchorStatus::Exact,
+            original_exact: anchor.map(|a| a.exact.clone()).unwrap_or_default(),
+            created: now.rfc3339(),
+            modified: now.rfc3339(),
+            revision: 1,
+            kept: content.kept.clone(),
+        };
+        let state = serde_json::to_string(&NoteState::of(&note))
+            .map_err(|e| StoreError::Malformed(e.to_string()))?;
+        let mut a = Bound::default();
+        a.add(note.id.clone());
+        a.add(new.document.id);
+        a.add(new.analyst.id);
+        a.add(note.motivation.clone());
+        a.add(note.body.clone());
+        a.add(json_list(&note.tags)?);
+        a.add(note.visibility.as_str());
+        a.add(anchor.map(|a| a.start as i64));
+        a.add(anchor.map(|a| a.end as i64));
+        a.add(anchor.map(|a| a.exact.clone()));
+        a.add(anchor.map(|a| a.prefix.clone()));
+        a.add(anchor.map(|a| a.suffix.clone()));
+        a.add(new.document.version);
+        a.add(now);
+        a.add(now);
+        a.add(note.body_html.as_str().to_owned());
+        a.add(note.status.as_str());
+        a.add(note.original_exact.clone());
+        a.add(note.kept.canonical.clone());
+        a.add(json_list(&note.kept.via)?);
+        a.add(note.kept.body_language.clone());
+        a.add(note.kept.body_purpose.clone());
+        a.add(note.grades.credibility.map(|c| i64::from(c.number())));
+        a.add(note.grades.reliability.map(Reliability::letter));
+        a.add(note.id.clone());
+        a.add(new.document.id);
+        a.add(new.analyst.id);
+        a.add(new.analyst.id);
+        a.add(RevisionKind::Created.as_str());
+        a.add(note.visibility.as_str());
+        a.add(state);
+        a.add(now);
+        Ok(Some(PlainNote {
+            arguments: a.finish()?,
+            note,
+        }))
+    }
+}
+
+/// Arguments added in order; the first value that cannot be encoded is kept as the error.
+#[derive(Default)]
+struct Bound {
+    arguments: SqliteArguments,
+    error: Option<sqlx::error::BoxDynError>,
+}
+
+impl Bound {
+    fn add<'q, T: Encode<'q, Sqlite> + Type<Sqlite> + 'q>(&mut self, value: T) {
+        if self.error.is_none()
+            && let Err(e) = self.arguments.add(value)
+        {
+            self.error = Some(e);
+        }
+    }
+
+    fn finish(self) -> StoreResult<SqliteArguments> {
+        match self.error {
+            Some(e) => Err(StoreError::Sqlx(sqlx::Error::Encode(e))),
+            None => Ok(self.arguments),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use sqlx::Connection;
+    use sqlx::sqlite::SqliteConnectOptions;
+
+    use super::*;
+    use crate::domain::anchor::anchor_at;
+    use crate::domain::annotation::{KeptFields, NoteContent, NoteId, Visibility};
+    use crate::domain::grades::{Credibility, Grades};
+    use crate::store::annotations::IdempotencyKey;
+    use crate::store::{StorageFault, Store};
+
+    async fn seeded(dir: &tempfile::TempDir) -> (Store, NewNote) {
+        let store = Store::open(&dir.path().join("g.db")).await.unwrap();
+        let pool = store.sqlite_pool().unwrap();
+        for statement in [
+            "insert into documents (id, slug, title, format, content_hash, analysis_hash, imported_at, updated_at)
+             values (1, 'd', 'D', 'txt', 'h', 'a', 't', 't')",
+            "insert into paragraphs (id, document_id, ordinal, kind, text)
+             values (1, 1, 1, 'paragraph', 'Moscow and Pyongyang signed a treaty.')",
+        ] {
+            sqlx::query(statement).execute(pool).await.unwrap();
+        }
+        let analyst = store.create_analyst("alice", "hash").await.unwrap();
+        let document = store.document_text("d").await.unwrap().unwrap();
+        let anchor = anchor_at(&document.text, 0, 6);
+        let note = NewNote {
+            document,
+            slug: "d".into(),
+            analyst,
+            id: String::new(),
+            content: NoteContent {
+                motivation: "assessing".into(),
+                body: "A *treaty* of sorts.".into(),
+                tags: vec!["treaty".into(), "DPRK".into()],
+                grades: Grades {
+                    reliability: Reliability::parse("B"),
+                    credibility: Some(Credibility::Confirmed),
+                },
+                visibility: Visibility::Team,
+                visibility_stated: true,
+                selectors: None,
+                reply_to: None,
+                kept: KeptFields {
+                    canonical: Some("urn:uuid:1".into()),
+                    via: vec!["https://example.org/a/1".into()],
+                    body_language: Some("en".into()),
+                    body_purpose: Some("commenting".into()),
+                },
+            },
+            anchor: Some(anchor),
+            idempotency: None,
+        };
+        (store, note)
+    }
+
+    fn with_id(note: &NewNote) -> NewNote {
+        let mut note = note.clone();
+        note.id = NoteId::random().unwrap().to_string();
+        note
+    }
+
+    async fn connection(dir: &tempfile::TempDir, busy: Duration) -> SqliteConnection {
+        let options = SqliteConnectOptions::new()
+            .filename(dir.path().join("g.db"))
+            .foreign_keys(true)
+            .busy_timeout(busy);
+        SqliteConnection::connect_with(&options).await.unwrap()
+    }
+
+    fn new_note(outcome: &StoreResult<Created>) -> &Note {
+        match outcome {
+            Ok(Created::New(note)) => note,
+            other => panic!("expected a new note, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn notes_written_together_read_back_as_they_were_answered() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, template) = seeded(&dir).await;
+        let mut tasks = Vec::new();
+        for _ in 0..40 {
+            let (store, note) = (store.clone(), with_id(&template));
+            tasks.push(tokio::spawn(async move { store.insert_note(note).await }));
+        }
+        for task in tasks {
+            let answered = task.await.unwrap();
+            let answered = new_note(&answered);
+            let stored = store.get_note(1, &answered.id).await.unwrap().unwrap();
+            assert_eq!(&stored.note, answered);
+            let history = store.note_history(&answered.id).await.unwrap().unwrap();
+            assert_eq!(history.revisions.len(), 1);
+            assert_eq!(history.revisions[0].state, NoteState::of(answered));
+            assert_eq!(history.revisions[0].by.as_deref(), Some("alice"));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failing_note_fails_alone_and_the_rest_of_its_batch_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, template) = seeded(&dir).await;
+        let first = with_id(&template);
+        let mut missing_document = with_id(&template);
+        missing_document.document.id = 99;
+        let taken = first.clone();
+        let mut reply = with_id(&template);
+        reply.content.reply_to = NoteId::parse(&first.id);
+        reply.anchor = None;
+        let mut keyed = with_id(&template);
+        keyed.idempotency = Some(IdempotencyKey {
+            key: "k1".into(),
+            request_hash: "h1".into(),
+        });
+        let mut replayed = with_id(&template);
+        replayed.idempotency = keyed.idempotency.clone();
+        let last = with_id(&template);
+        let batch = [first, missing_document, taken, reply, keyed, replayed, last];
+        let mut conn = connection(&dir, Duration::from_secs(5)).await;
+        let outcomes = write_batch(&mut conn, &batch).await;
+
+        assert!(outcomes[1].is_err(), "{:?}", outcomes[1]);
+        assert!(outcomes[2].is_err(), "{:?}", outcomes[2]);
+        assert_eq!(
+            new_note(&outcomes[3]).reply_to.as_deref(),
+            Some(batch[0].id.as_str())
+        );
+        assert_eq!(new_note(&outcomes[4]).id, batch[4].id);
+        match &outcomes[5] {
+            Ok(Created::Replayed(note)) => assert_eq!(note.id, batch[4].id),
+            other => panic!("expected the keyed note replayed, got {other:?}"),
+        }
+        for i in [0, 3, 4, 6] {
+            let answered = new_note(&outcomes[i]);
+            let stored = store.get_note(1, &answered.id).await.unwrap().unwrap();
+            assert_eq!(&stored.note, answered);
+        }
+        let count: i64 = sqlx::query_scalar("select count(*) from annotations")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(count, 4);
+        // No transaction was left open on the connection.
+        conn.execute("begin immediate; rollback").await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_batch_that_cannot_have_the_lock_fails_whole_and_keeps_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, template) = seeded(&dir).await;
+        let mut holder = connection(&dir, Duration::from_secs(5)).await;
+        holder.execute("begin immediate").await.unwrap();
+        let mut conn = connection(&dir, Duration::from_millis(50)).await;
+        let batch = [with_id(&template), with_id(&template), with_id(&template)];
+        let outcomes = write_batch(&mut conn, &batch).await;
+        for outcome in &outcomes {
+            let error = outcome.as_ref().unwrap_err();
+            assert_eq!(error.fault(), Some(StorageFault::Busy), "{error}");
+        }
+        holder.execute("rollback").await.unwrap();
+        let count: i64 = sqlx::query_scalar("select count(*) from annotations")
+            .fetch_one(store.sqlite_pool().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(count, 0);
+        let outcomes = write_batch(&mut conn, &batch).await;
+        assert!(outcomes.iter().all(|o| matches!(o, Ok(Created::New(_)))));
+    }
+}
