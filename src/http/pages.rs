@@ -166,9 +166,27 @@ struct IndexPage {
     documents: Vec<DocumentSummary>,
     /// Notes the viewer may see, per document slug.
     notes: std::collections::HashMap<String, i64>,
+    /// How many documents there are in all.
+    total: i64,
+    page: i64,
+    pages: i64,
+}
+
+/// Documents on one page of the list: a corpus of thousands is read a page at a time, not
+/// sent (and rendered, and compressed) whole.
+const DOCUMENTS_PER_PAGE: i64 = 100;
+
+/// `?page=N` of the document list.
+#[derive(Debug, serde::Deserialize)]
+pub struct IndexParams {
+    page: Option<String>,
 }
 
 impl IndexPage {
+    fn page_url(&self, page: i64) -> String {
+        format!("/?page={page}")
+    }
+
     fn count(n: &i64, noun: &str) -> String {
         counted(u64::try_from(*n).unwrap_or(0), noun)
     }
@@ -182,10 +200,26 @@ impl IndexPage {
 pub async fn list_documents(
     State(state): State<AppState>,
     viewer: Result<Viewer, AppError>,
+    axum::extract::Query(params): axum::extract::Query<IndexParams>,
 ) -> Result<Response, HtmlError> {
     let viewer = viewer?;
     require_reader(&state, &viewer, "/")?;
-    let documents = state.store.list_documents().await?;
+    let number = super::search::page_number(params.page.as_deref())
+        .map_err(|message| AppError::client(StatusCode::BAD_REQUEST, "bad_page", message))?;
+    let total = state.store.count_listed_documents().await?;
+    let pages = (total + DOCUMENTS_PER_PAGE - 1) / DOCUMENTS_PER_PAGE;
+    if number > 1 && number > pages {
+        return Err(AppError::NotFound(format!(
+            "There is no page {number} of documents: there are {} on {}.",
+            counted(u64::try_from(total).unwrap_or(0), "document"),
+            counted(u64::try_from(pages.max(1)).unwrap_or(1), "page")
+        ))
+        .into());
+    }
+    let documents = state
+        .store
+        .list_documents_page((number - 1) * DOCUMENTS_PER_PAGE, DOCUMENTS_PER_PAGE)
+        .await?;
     let notes = state
         .store
         .note_counts(NoteFilter::for_viewer(viewer.analyst_id()))
@@ -194,6 +228,9 @@ pub async fn list_documents(
         layout: Layout::new(&viewer),
         documents,
         notes,
+        total,
+        page: number,
+        pages,
     };
     Ok(cacheable_page(page.render()?))
 }

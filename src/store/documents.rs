@@ -307,7 +307,21 @@ impl Store {
 
     /// Every document with its paragraph count and three most-named actors.
     pub async fn list_documents(&self) -> StoreResult<Vec<DocumentSummary>> {
-        on_backend!(self, read db => db.list_documents().await)
+        on_backend!(self, read db => db.list_documents(0, i64::MAX).await)
+    }
+
+    /// `limit` documents from `offset` in the order of [`Store::list_documents`].
+    pub async fn list_documents_page(
+        &self,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<DocumentSummary>> {
+        on_backend!(self, read db => db.list_documents(offset, limit).await)
+    }
+
+    /// How many documents the list holds (those not archived).
+    pub async fn count_listed_documents(&self) -> StoreResult<i64> {
+        on_backend!(self, read db => db.count_listed_documents().await)
     }
 
     /// Loads a document with everything needed to render it.

@@ -441,3 +441,57 @@ async fn cached_pages_revalidate_with_304_and_never_cross_viewers() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_large_corpus_is_listed_a_hundred_documents_a_page() {
+    let files: Vec<(String, String)> = (0..205)
+        .map(|i| {
+            (
+                format!("d{i:03}.md"),
+                format!("---\ntitle: Commentary {i:03}\npublished: 2026-01-01\n---\nMoscow and Seoul, part {i}.\n"),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(name, text)| (name.as_str(), text.as_str()))
+        .collect();
+    let app = TestApp::with_files(&files).await;
+    let mut seen = Vec::new();
+    for number in 1..=3 {
+        let html = app.get(&format!("/?page={number}")).await.html();
+        let titles: Vec<String> = select(&html, ".document-card h2 a")
+            .iter()
+            .map(text)
+            .collect();
+        assert_eq!(
+            titles.len(),
+            if number < 3 { 100 } else { 5 },
+            "page {number}"
+        );
+        let summary = text(&select(&html, ".search-summary")[0]);
+        assert!(
+            summary.contains(&format!("205 documents; page {number} of 3")),
+            "{summary}"
+        );
+        let next = select(&html, ".pager a[rel=next]");
+        assert_eq!(next.len(), usize::from(number < 3), "page {number}");
+        // Every listed document names Moscow: its most-named actors are counted on every page.
+        assert!(select(&html, ".document-card").iter().all(|card| {
+            card.select(&scraper::Selector::parse(".actor-chip[data-actor=RUS]").unwrap())
+                .next()
+                .is_some()
+        }));
+        seen.extend(titles);
+    }
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 205, "every document once, none twice");
+    assert_eq!(app.get("/?page=4").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/?page=0").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.get("/").await.html().html(),
+        app.get("/?page=1").await.html().html()
+    );
+}

@@ -507,24 +507,37 @@ impl Handle {
         }))
     }
 
-    pub(in crate::store) async fn list_documents(&self) -> StoreResult<Vec<DocumentSummary>> {
-        let rows: Vec<SummaryRow> = sqlx::query_as(
+    /// Documents not archived, newest first, `limit` from `offset`, each with the three
+    /// actors it names most; only the listed documents' mentions are counted.
+    pub(in crate::store) async fn list_documents(
+        &self,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<DocumentSummary>> {
+        const LISTED: &str = "select d.id from documents d where d.archived_at is null
+             order by d.published desc nulls last, d.title, d.id limit $1 offset $2";
+        let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "select d.id, d.slug, d.title, d.author, d.published, d.source_url, d.version,
                     (select count(*) from paragraphs p where p.document_id = d.id) as paragraphs
              from documents d
-             where d.archived_at is null
-             order by d.published desc nulls last, d.title",
-        )
+             where d.id in ({LISTED})
+             order by d.published desc nulls last, d.title, d.id"
+        )))
+        .bind(limit)
+        .bind(offset)
         .fetch_all(&self.pool)
         .await?;
-        let counts: Vec<ActorCountRow> = sqlx::query_as(
+        let counts: Vec<ActorCountRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "select p.document_id, a.id, a.name, count(*) as mentions
              from mentions m
              join paragraphs p on p.id = m.paragraph_id
              join actors a on a.id = m.actor_id
-             group by p.document_id, a.id
-             order by p.document_id, mentions desc, a.name",
-        )
+             where p.document_id in ({LISTED})
+             group by p.document_id, a.id, a.name
+             order by p.document_id, mentions desc, a.name"
+        )))
+        .bind(limit)
+        .bind(offset)
         .fetch_all(&self.pool)
         .await?;
         let mut top: HashMap<i64, Vec<ActorCount>> = HashMap::new();
@@ -551,6 +564,14 @@ impl Handle {
                 version: r.version,
             })
             .collect())
+    }
+
+    pub(in crate::store) async fn count_listed_documents(&self) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("select count(*) from documents where archived_at is null")
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     pub(in crate::store) async fn load_document(
