@@ -115,7 +115,10 @@ async fn open_read_write(path: &Path) -> StoreResult<(SqlitePool, SqlitePool)> {
         // FULL: an acknowledged write survives power loss, not only a process crash.
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+        .busy_timeout(Duration::from_secs(5))
+        // 1 MiB of page cache per connection instead of SQLite's 2 MiB: nine connections kept
+        // 18 MiB of pages that the kernel's page cache already holds for all of them.
+        .pragma("cache_size", "-1024");
     let pool = pool_options(8).connect_with(options.clone()).await?;
     MIGRATOR.run(&pool).await?;
     // One writer connection: writers queue here in order instead of contending for
