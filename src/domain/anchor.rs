@@ -61,6 +61,17 @@ impl DocumentText {
         }
     }
 
+    /// The heap memory it holds, for caches that keep to a budget (the grapheme boundaries
+    /// counted as if computed: they will be once an anchor is checked).
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity()
+            + (self.byte_at.capacity()
+                + self.paragraph_starts.capacity()
+                + self.paragraph_lens.capacity())
+                * std::mem::size_of::<usize>()
+            + self.byte_at.len()
+    }
+
     /// Grapheme boundaries, computed the first time an anchor is checked: rendering a page
     /// never needs them.
     fn boundaries(&self) -> &[bool] {

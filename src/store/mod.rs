@@ -159,6 +159,9 @@ impl Default for PoolSettings {
     }
 }
 
+/// The memory the document texts kept for anchoring may hold together.
+const TEXT_CACHE_BYTES: usize = 4 << 20;
+
 /// Document texts for anchoring, by document id, with the version each belongs to.
 type TextCache = std::collections::HashMap<i64, (i64, Arc<crate::domain::anchor::DocumentText>)>;
 
@@ -207,8 +210,19 @@ impl Shared {
 
     fn cache_text(&self, id: i64, version: i64, text: Arc<crate::domain::anchor::DocumentText>) {
         let mut texts = self.texts.lock().unwrap_or_else(|e| e.into_inner());
-        if texts.len() > 256 {
-            texts.clear();
+        texts.remove(&id);
+        // A text holds about ten bytes per character: notes spread over a large corpus
+        // once kept hundreds of them (~30 MB). Whichever texts go first, a miss costs one
+        // read and one build.
+        let mut held: usize = texts.values().map(|(_, t)| t.heap_bytes()).sum();
+        let wanted = text.heap_bytes();
+        while held + wanted > TEXT_CACHE_BYTES {
+            let Some(&gone) = texts.keys().next() else {
+                break;
+            };
+            if let Some((_, t)) = texts.remove(&gone) {
+                held -= t.heap_bytes();
+            }
         }
         texts.insert(id, (version, text));
     }
@@ -427,6 +441,25 @@ pub fn now_rfc3339() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn document_texts_kept_for_anchoring_stay_within_their_budget() {
+        let shared = Shared::default();
+        let paragraph = "Pyongyang and Moscow signed a treaty. ".repeat(300);
+        let mut last = 0;
+        for id in 0..200 {
+            let text = Arc::new(crate::domain::anchor::DocumentText::new(&[&paragraph]));
+            shared.cache_text(id, 1, text);
+            last = id;
+        }
+        let texts = shared.texts.lock().unwrap();
+        let held: usize = texts.values().map(|(_, t)| t.heap_bytes()).sum();
+        assert!(held <= TEXT_CACHE_BYTES, "{held} bytes held");
+        assert!(texts.len() > 1, "more than one text fits");
+        drop(texts);
+        assert!(shared.cached_text(last, 1).is_some(), "the newest is kept");
+        assert!(shared.cached_text(last, 2).is_none(), "another version is not");
+    }
 
     #[test]
     fn database_urls_choose_the_backend_or_say_what_is_wrong() {

@@ -141,12 +141,28 @@ impl Handle {
     ) -> StoreResult<Vec<SaveOutcome>> {
         let now = Timestamp::now();
         let mut tx = self.write().await?;
+        super::super::bulk_write_begins(&mut tx).await?;
         let mut outcomes = Vec::with_capacity(docs.len());
+        let mut saved = Ok(());
         for doc in docs {
-            outcomes.push(save_in(&mut tx, doc, now).await?);
+            match save_in(&mut tx, doc, now).await {
+                Ok(outcome) => outcomes.push(outcome),
+                Err(e) => {
+                    saved = Err(e);
+                    break;
+                }
+            }
         }
-        self.commit(tx).await?;
-        Ok(outcomes)
+        let saved = match saved {
+            Ok(()) => self.commit(tx).await,
+            Err(e) => {
+                // Rolled back here, so that the writer is free for what follows.
+                drop(tx);
+                Err(e)
+            }
+        };
+        self.bulk_write_ended().await;
+        saved.map(|()| outcomes)
     }
 }
 
