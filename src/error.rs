@@ -87,7 +87,10 @@ impl AppError {
         let retry_after = wait.as_secs().max(1);
         AppError::TooManyRequests {
             retry_after,
-            message: format!("Too many {what}; try again in {retry_after} seconds."),
+            message: format!(
+                "Too many {what}; try again in {retry_after} second{}.",
+                if retry_after == 1 { "" } else { "s" }
+            ),
         }
     }
 

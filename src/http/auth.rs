@@ -93,14 +93,19 @@ pub async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Viewer, AppE
 async fn read_credentials(parts: &Parts, state: &AppState) -> Result<Viewer, AppError> {
     if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
         // Failed tokens are limited per client address (the socket's, or what a trusted
-        // proxy says it was; never a header any client can set).
+        // proxy says it was; never a header any client can set). Only the failures wait: a
+        // valid token from the same address (colleagues behind one NAT, a client retrying
+        // with a revoked token beside them) is never refused for them, and a token of 128
+        // random bits is not guessed however fast one tries.
         let peer = state.client_address(parts);
-        state
-            .limits
-            .bad_tokens
-            .check(&peer)
-            .map_err(|wait| AppError::rate_limited(wait, "failed sign-ins"))?;
-        let token = value
+        let refused = |message: &str| match state.limits.bad_tokens.take(&peer) {
+            Ok(()) => AppError::unauthorized(message),
+            Err(wait) => AppError::rate_limited(
+                wait,
+                "requests with an unknown or revoked token from this address",
+            ),
+        };
+        let Some(token) = value
             .to_str()
             .ok()
             .and_then(|v| {
@@ -109,14 +114,13 @@ async fn read_credentials(parts: &Parts, state: &AppState) -> Result<Viewer, App
                 scheme.eq_ignore_ascii_case("bearer").then_some(token)
             })
             .map(str::trim)
-            .ok_or_else(|| {
-                AppError::unauthorized("The Authorization header must be `Bearer <token>`.")
-            })?;
-        let Some(analyst) = state.store.analyst_by_token(&hash_secret(token)).await? else {
-            let _ = state.limits.bad_tokens.take(&peer);
-            return Err(AppError::unauthorized(
-                "This token is not valid (unknown or revoked).",
+        else {
+            return Err(refused(
+                "The Authorization header must be `Bearer <token>`.",
             ));
+        };
+        let Some(analyst) = state.store.analyst_by_token(&hash_secret(token)).await? else {
+            return Err(refused("This token is not valid (unknown or revoked)."));
         };
         return Ok(Viewer {
             analyst: Some(analyst),

@@ -187,6 +187,10 @@ impl IndexPage {
         format!("/?page={page}")
     }
 
+    fn page_count(&self) -> String {
+        Self::count(&self.pages, "page")
+    }
+
     fn count(n: &i64, noun: &str) -> String {
         counted(u64::try_from(*n).unwrap_or(0), noun)
     }
@@ -200,12 +204,15 @@ impl IndexPage {
 pub async fn list_documents(
     State(state): State<AppState>,
     viewer: Result<Viewer, AppError>,
-    axum::extract::Query(params): axum::extract::Query<IndexParams>,
+    params: Result<axum::extract::Query<IndexParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, HtmlError> {
     let viewer = viewer?;
     require_reader(&state, &viewer, "/")?;
-    let number = super::search::page_number(params.page.as_deref())
-        .map_err(|message| AppError::client(StatusCode::BAD_REQUEST, "bad_page", message))?;
+    let bad_page = |message: String| AppError::client(StatusCode::BAD_REQUEST, "bad_page", message);
+    let axum::extract::Query(params) = params.map_err(|_| {
+        bad_page("The address has more than one `page`, or one that cannot be read: give one, e.g. /?page=2.".into())
+    })?;
+    let number = super::search::page_number(params.page.as_deref()).map_err(bad_page)?;
     let total = state.store.count_listed_documents().await?;
     let pages = (total + DOCUMENTS_PER_PAGE - 1) / DOCUMENTS_PER_PAGE;
     if number > 1 && number > pages {

@@ -458,7 +458,10 @@ mod tests {
         assert!(texts.len() > 1, "more than one text fits");
         drop(texts);
         assert!(shared.cached_text(last, 1).is_some(), "the newest is kept");
-        assert!(shared.cached_text(last, 2).is_none(), "another version is not");
+        assert!(
+            shared.cached_text(last, 2).is_none(),
+            "another version is not"
+        );
     }
 
     #[test]

@@ -471,11 +471,26 @@ async fn a_large_corpus_is_listed_a_hundred_documents_a_page() {
         );
         let summary = text(&select(&html, ".search-summary")[0]);
         assert!(
-            summary.contains(&format!("205 documents; page {number} of 3")),
+            summary.contains(&format!(
+                "205 documents, newest first, on 3 pages; this is page {number}."
+            )),
             "{summary}"
         );
         let next = select(&html, ".pager a[rel=next]");
         assert_eq!(next.len(), usize::from(number < 3), "page {number}");
+        // A keyboard user reaches the next page before the hundred documents, not after.
+        let early: Vec<_> = select(&html, ".search-summary a")
+            .iter()
+            .filter_map(|a| a.value().attr("href").map(str::to_owned))
+            .collect();
+        let mut expected = Vec::new();
+        if number > 1 {
+            expected.push(format!("/?page={}", number - 1));
+        }
+        if number < 3 {
+            expected.push(format!("/?page={}", number + 1));
+        }
+        assert_eq!(early, expected, "page {number}");
         // Every listed document names Moscow: its most-named actors are counted on every page.
         assert!(select(&html, ".document-card").iter().all(|card| {
             card.select(&scraper::Selector::parse(".actor-chip[data-actor=RUS]").unwrap())
@@ -490,6 +505,13 @@ async fn a_large_corpus_is_listed_a_hundred_documents_a_page() {
     assert_eq!(sorted.len(), 205, "every document once, none twice");
     assert_eq!(app.get("/?page=4").await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.get("/?page=0").await.status, StatusCode::BAD_REQUEST);
+    let twice = app.get("/?page=2&page=3").await;
+    assert_eq!(twice.status, StatusCode::BAD_REQUEST);
+    assert!(
+        twice.header("content-type").starts_with("text/html"),
+        "{}",
+        twice.header("content-type")
+    );
     assert_eq!(
         app.get("/").await.html().html(),
         app.get("/?page=1").await.html().html()
