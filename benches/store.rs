@@ -204,6 +204,7 @@ fn benches(c: &mut Criterion) {
                     content: content.clone(),
                     anchor: Some(anchor.clone()),
                     idempotency: None,
+                    token_hash: None,
                 }))
                 .expect("note")
         })

@@ -1,19 +1,23 @@
 //! Bringing the store up to date with the corpus directory.
 //!
 //! Each document is hashed together with the gazetteer and the analysis version; only those
-//! whose hash differs from the stored one are parsed and written, each in its own
-//! transaction, so an unchanged corpus costs one directory read and one query.
+//! whose hash differs from the stored one are parsed and written, a batch per transaction,
+//! so an unchanged corpus costs one directory read and one query.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use indicatif::ProgressBar;
 
-use super::{ANALYSIS_VERSION, FileProblem, SourceFile, analysis_hash, load_gazetteer, scan};
+use super::{
+    ANALYSIS_VERSION, FileProblem, SourceEntry, SourceFile, analysis_hash, load_gazetteer, scan,
+};
 use crate::domain::actors::Gazetteer;
 use crate::domain::document::AnalysedDocument;
 use crate::domain::voices::Voices;
-use crate::store::documents::{NewDocument, Origin, Saved};
+use crate::store::documents::{DocumentState, NewDocument, Origin, Saved};
 use crate::store::{Store, StoreError};
 
 const GAZETTEER_HASH_KEY: &str = "gazetteer_hash";
@@ -70,6 +74,9 @@ pub enum ImportError {
     /// The gazetteer is invalid; nothing is imported until it is fixed.
     #[error("{0}")]
     Gazetteer(String),
+    /// The analysis of a batch stopped (a panic outside any one file).
+    #[error("the analysis stopped: {0}")]
+    Analysis(String),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -104,77 +111,57 @@ pub async fn import_corpus(
     progress.set_length(scan.entries.len() as u64);
     let mut totals_stale = store.setting(TOTALS_KEY).await?.as_deref() != Some("current");
     let mut refreshed_prints = Vec::new();
-    // Batches keep memory flat: only one batch of files is held at a time.
-    for batch in scan.entries.chunks(BATCH) {
-        let mut changed = Vec::new();
-        for entry in batch {
-            let known = stored.get(entry.slug.as_str());
-            if known.is_some_and(|k| k.from_browser) {
-                report.problems.push(FileProblem {
-                    path: entry.path.clone(),
-                    message: format!(
-                        "a document added in the browser already has the slug {:?}; the file is not imported over it: rename the file",
-                        entry.slug.as_str()
-                    ),
-                });
-                progress.inc(1);
-                continue;
-            }
-            let trusted = !gazetteer_changed && !analysis_changed && !entry.recent;
-            if trusted && known.is_some_and(|k| k.fingerprint == entry.fingerprint) {
-                report.unchanged += 1;
-                progress.inc(1);
-                continue;
-            }
-            let file = match entry.load() {
-                Ok(file) => file,
-                Err(message) => {
-                    report.problems.push(FileProblem {
-                        path: entry.path.clone(),
-                        message,
-                    });
-                    progress.inc(1);
-                    continue;
-                }
-            };
-            let content_hash = file.content_hash();
-            let hash = analysis_hash(&content_hash, &gazetteer_hash);
-            if known.is_some_and(|k| k.analysis_hash == hash) {
-                report.unchanged += 1;
-                progress.inc(1);
-                refreshed_prints.push((entry.slug.to_string(), entry.fingerprint.clone()));
-            } else {
-                changed.push((file, content_hash, hash, entry));
-            }
+    let context = Arc::new(BatchContext {
+        entries: scan.entries,
+        stored,
+        gazetteer,
+        gazetteer_hash: gazetteer_hash.clone(),
+        trust_fingerprints: !gazetteer_changed && !analysis_changed,
+        progress: progress.clone(),
+    });
+    // A two-stage pipeline: the next batch is read and analysed on the other cores while
+    // this one is written, so the writer (the bottleneck) never waits for the analysis.
+    // Only two batches are held at a time, which keeps memory flat.
+    let batches = context.entries.len().div_ceil(BATCH);
+    let mut next = (batches > 0).then(|| prepare_in_background(&context, 0));
+    for index in 0..batches {
+        let Some(pending) = next.take() else { break };
+        let prepared = pending
+            .await
+            .map_err(|e| ImportError::Analysis(e.to_string()))?;
+        if index + 1 < batches {
+            next = Some(prepare_in_background(&context, index + 1));
         }
-        let analysed = analyse_in_parallel(changed.iter().map(|c| &c.0), &gazetteer);
-        let mut docs = Vec::with_capacity(changed.len());
-        for ((file, content_hash, hash, entry), analysed) in changed.iter().zip(&analysed) {
-            progress.inc(1);
-            let (analysed, title, voices) = match analysed {
+        report.problems.extend(prepared.problems);
+        report.unchanged += prepared.unchanged;
+        refreshed_prints.extend(prepared.refreshed_prints);
+        let mut docs = Vec::with_capacity(prepared.changed.len());
+        for changed in &prepared.changed {
+            context.progress.inc(1);
+            let (analysed, title, voices) = match &changed.analysed {
                 Ok(done) => done,
                 Err(message) => {
                     report.problems.push(FileProblem {
-                        path: file.path.clone(),
+                        path: changed.file.path.clone(),
                         message: message.clone(),
                     });
                     continue;
                 }
             };
-            report.bytes_parsed += file.text.len();
+            report.bytes_parsed += changed.file.text.len();
             for warning in &analysed.parsed.warnings {
                 report
                     .warnings
-                    .push(format!("{}: {warning}", file.path.display()));
+                    .push(format!("{}: {warning}", changed.file.path.display()));
             }
             docs.push(NewDocument {
-                slug: file.slug.as_str(),
+                slug: changed.file.slug.as_str(),
                 title,
-                format: file.format.as_str(),
-                content_hash,
-                analysis_hash: hash,
-                source_text: &file.text,
-                fingerprint: &entry.fingerprint,
+                format: changed.file.format.as_str(),
+                content_hash: &changed.content_hash,
+                analysis_hash: &changed.analysis_hash,
+                source_text: &changed.file.text,
+                fingerprint: &changed.fingerprint,
                 analysed,
                 voices,
                 origin: Origin::Corpus,
@@ -208,7 +195,7 @@ pub async fn import_corpus(
         store.set_setting(ANALYSIS_KEY, ANALYSIS_VERSION).await?;
     }
     if gazetteer_changed {
-        store.prune_actors(&gazetteer).await?;
+        store.prune_actors(&context.gazetteer).await?;
         store
             .set_setting(GAZETTEER_HASH_KEY, &gazetteer_hash)
             .await?;
@@ -220,6 +207,109 @@ pub async fn import_corpus(
 
 /// Documents written per transaction: one sync to disk per batch instead of per document.
 const BATCH: usize = 200;
+
+/// What every batch of one import shares.
+struct BatchContext {
+    entries: Vec<SourceEntry>,
+    stored: HashMap<String, DocumentState>,
+    gazetteer: Gazetteer,
+    gazetteer_hash: String,
+    /// False when the gazetteer or the analysis changed: every file is then read and hashed.
+    trust_fingerprints: bool,
+    progress: ProgressBar,
+}
+
+/// A changed file, analysed and ready to be written.
+struct ChangedFile {
+    file: SourceFile,
+    content_hash: String,
+    analysis_hash: String,
+    fingerprint: String,
+    analysed: Result<(AnalysedDocument, String, Voices), String>,
+}
+
+/// One batch, read and analysed.
+#[derive(Default)]
+struct PreparedBatch {
+    changed: Vec<ChangedFile>,
+    unchanged: usize,
+    problems: Vec<FileProblem>,
+    /// Files whose content is unchanged but whose size or time moved.
+    refreshed_prints: Vec<(String, String)>,
+}
+
+fn prepare_in_background(
+    context: &Arc<BatchContext>,
+    index: usize,
+) -> tokio::task::JoinHandle<PreparedBatch> {
+    let context = Arc::clone(context);
+    tokio::task::spawn_blocking(move || prepare_batch(&context, index))
+}
+
+/// Reads the files of batch `index` that may have changed, and analyses those that did.
+fn prepare_batch(context: &BatchContext, index: usize) -> PreparedBatch {
+    let start = index * BATCH;
+    let batch = &context.entries[start..(start + BATCH).min(context.entries.len())];
+    let mut prepared = PreparedBatch::default();
+    let mut files = Vec::new();
+    for entry in batch {
+        let known = context.stored.get(entry.slug.as_str());
+        if known.is_some_and(|k| k.from_browser) {
+            prepared.problems.push(FileProblem {
+                path: entry.path.clone(),
+                message: format!(
+                    "a document added in the browser already has the slug {:?}; the file is not imported over it: rename the file",
+                    entry.slug.as_str()
+                ),
+            });
+            context.progress.inc(1);
+            continue;
+        }
+        let trusted = context.trust_fingerprints && !entry.recent;
+        if trusted && known.is_some_and(|k| k.fingerprint == entry.fingerprint) {
+            prepared.unchanged += 1;
+            context.progress.inc(1);
+            continue;
+        }
+        let file = match entry.load() {
+            Ok(file) => file,
+            Err(message) => {
+                prepared.problems.push(FileProblem {
+                    path: entry.path.clone(),
+                    message,
+                });
+                context.progress.inc(1);
+                continue;
+            }
+        };
+        let content_hash = file.content_hash();
+        let hash = analysis_hash(&content_hash, &context.gazetteer_hash);
+        if known.is_some_and(|k| k.analysis_hash == hash) {
+            prepared.unchanged += 1;
+            context.progress.inc(1);
+            prepared
+                .refreshed_prints
+                .push((entry.slug.to_string(), entry.fingerprint.clone()));
+        } else {
+            files.push((file, content_hash, hash, entry.fingerprint.clone()));
+        }
+    }
+    let analysed = analyse_in_parallel(files.iter().map(|f| &f.0), &context.gazetteer);
+    prepared.changed = files
+        .into_iter()
+        .zip(analysed)
+        .map(
+            |((file, content_hash, analysis_hash, fingerprint), analysed)| ChangedFile {
+                file,
+                content_hash,
+                analysis_hash,
+                fingerprint,
+                analysed,
+            },
+        )
+        .collect();
+    prepared
+}
 
 /// Parses and analyses files on every core, keeping their order.
 fn analyse_in_parallel<'a>(

@@ -15,9 +15,10 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::AppState;
+use super::auth::INVALID_TOKEN;
 use super::auth::Viewer;
 use super::etag;
-use super::extract::{AnnotationPath, DocumentSlug, NoteWriter};
+use super::extract::{AnnotationPath, DocumentSlug, NoteAuthor, NoteWriter};
 use crate::domain::anchor::{Anchor, resolve};
 use crate::domain::annotation::thread::reply_visibility;
 use crate::domain::annotation::{
@@ -275,14 +276,23 @@ fn parse_and_anchor(
     };
     let content =
         parse_note(value, iris).map_err(|e| AppError::unprocessable(e.code, e.to_string()))?;
-    let anchor = content
+    let anchor = anchor_in(doc, &content)?;
+    Ok((content, anchor))
+}
+
+/// Where the note's selectors fall in the document's text; `None` for a page note.
+fn anchor_in(doc: &DocumentTextRow, content: &NoteContent) -> Result<Option<Anchor>, AppError> {
+    content
         .selectors
         .as_ref()
         .map(|selectors| resolve(&doc.text, selectors))
         .transpose()
-        .map_err(|e| AppError::unprocessable("anchor_mismatch", format!("target.selector: {e}")))?;
-    Ok((content, anchor))
+        .map_err(|e| AppError::unprocessable("anchor_mismatch", format!("target.selector: {e}")))
 }
+
+/// How many times a note is written before giving up on a document that keeps changing
+/// under it (each try after the first reads it again).
+const MAX_WRITE_ATTEMPTS: usize = 3;
 
 /// `POST /api/documents/{slug}/annotations/`: creates a note; 201 with `Location` and `ETag`.
 #[utoipa::path(post, path = "/api/documents/{slug}/annotations/", tag = "annotations",
@@ -300,14 +310,25 @@ fn parse_and_anchor(
 pub async fn create_annotation(
     State(state): State<AppState>,
     DocumentSlug(slug): DocumentSlug,
-    writer: NoteWriter,
+    author: NoteAuthor,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
-    let doc = document(&state, &slug, &writer.viewer).await?;
+    let NoteAuthor {
+        writer,
+        mut token_hash,
+    } = author;
+    let mut analyst = writer.analyst;
+    state.check_reader(&writer.viewer)?;
+    // From memory when a note was anchored in it before: the write checks the version.
+    let mut doc = state
+        .store
+        .note_target(slug.as_str())
+        .await?
+        .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
     let bytes = read_body(body)?;
     let value = parse_json(&bytes)?;
-    let (mut content, anchor) = parse_and_anchor(&state, &slug, &doc, &value)?;
+    let (mut content, mut anchor) = parse_and_anchor(&state, &slug, &doc, &value)?;
     if let Some(parent) = &content.reply_to {
         let parent = match state.store.get_note(doc.id, parent.as_str()).await? {
             Some(parent) if may_read(&writer.viewer, &parent) => Some(parent.note.visibility),
@@ -324,18 +345,52 @@ pub async fn create_annotation(
         request_hash: hex::encode(Sha256::digest(&bytes)),
     });
     let parent = content.reply_to.clone();
-    let created = state
-        .store
-        .insert_note(NewNote {
-            document: doc,
-            slug: slug.as_str().to_owned(),
-            analyst: writer.analyst,
-            id: new_note_id()?.as_str().to_owned(),
-            content,
-            anchor,
-            idempotency,
-        })
-        .await?;
+    let id = new_note_id()?.as_str().to_owned();
+    let mut attempts = 0;
+    let created = loop {
+        let created = state
+            .store
+            .insert_note(NewNote {
+                document: doc.clone(),
+                slug: slug.as_str().to_owned(),
+                analyst: analyst.clone(),
+                id: id.clone(),
+                content: content.clone(),
+                anchor: anchor.clone(),
+                idempotency: idempotency.clone(),
+                token_hash: token_hash.clone(),
+            })
+            .await?;
+        attempts += 1;
+        if created != Created::TargetChanged || attempts == MAX_WRITE_ATTEMPTS {
+            break created;
+        }
+        // The document or the author changed since they were read (from memory, or by
+        // another writer meanwhile): read both from the database and anchor again.
+        match token_hash.take() {
+            Some(hash) => {
+                state.store.forget_token(&hash);
+                analyst = state
+                    .store
+                    .analyst_by_token(&hash)
+                    .await?
+                    .ok_or_else(|| AppError::unauthorized(INVALID_TOKEN))?;
+                token_hash = Some(hash);
+            }
+            None if !state.store.analyst_is_active(analyst.id).await? => {
+                return Err(AppError::unauthorized(
+                    "Your access has been revoked; ask an administrator for a new token.",
+                ));
+            }
+            None => {}
+        }
+        doc = state
+            .store
+            .document_text(slug.as_str())
+            .await?
+            .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
+        anchor = anchor_in(&doc, &content)?;
+    };
     let note = match created {
         Created::New(note) | Created::Replayed(note) => note,
         Created::ReplayedDeleted => {
@@ -361,6 +416,13 @@ pub async fn create_annotation(
         Created::ParentMissing => {
             let parent = parent.as_ref().map(NoteId::as_str).unwrap_or_default();
             return Err(no_such_parent(&state, &slug, parent));
+        }
+        Created::TargetChanged => {
+            return Err(AppError::client(
+                StatusCode::CONFLICT,
+                "document_changing",
+                "The document kept changing while the note was being saved; send the note again.",
+            ));
         }
     };
     let id = state.iris.annotation(slug.as_str(), &note.id);

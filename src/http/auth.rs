@@ -81,7 +81,9 @@ pub async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Viewer, AppE
     if let Some(Resolved(outcome)) = parts.extensions.get::<Resolved>() {
         return outcome.clone().map_err(|e| e.replay());
     }
-    let outcome = read_credentials(parts, state).await;
+    let outcome = read_credentials(parts, state, TokenLookup::Stored)
+        .await
+        .map(|(viewer, _)| viewer);
     let kept = match &outcome {
         Ok(viewer) => Ok(viewer.clone()),
         Err(e) => Err(std::sync::Arc::new(e.replay())),
@@ -90,7 +92,30 @@ pub async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Viewer, AppE
     outcome
 }
 
-async fn read_credentials(parts: &Parts, state: &AppState) -> Result<Viewer, AppError> {
+/// The viewer of a request that creates a note, with the hash of the bearer token when the
+/// analyst behind it was taken from memory: the note's write checks the token is still
+/// valid, which spares a read per note.
+pub async fn resolve_for_new_note(
+    parts: &Parts,
+    state: &AppState,
+) -> Result<(Viewer, Option<String>), AppError> {
+    read_credentials(parts, state, TokenLookup::Remembered).await
+}
+
+/// Where a bearer token's analyst is looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TokenLookup {
+    /// In the database.
+    Stored,
+    /// In memory when seen before, for a write that checks the token as it commits.
+    Remembered,
+}
+
+async fn read_credentials(
+    parts: &Parts,
+    state: &AppState,
+    lookup: TokenLookup,
+) -> Result<(Viewer, Option<String>), AppError> {
     if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
         // Failed tokens are limited per client address (the socket's, or what a trusted
         // proxy says it was; never a header any client can set). Only the failures wait: a
@@ -119,29 +144,40 @@ async fn read_credentials(parts: &Parts, state: &AppState) -> Result<Viewer, App
                 "The Authorization header must be `Bearer <token>`.",
             ));
         };
-        let Some(analyst) = state.store.analyst_by_token(&hash_secret(token)).await? else {
-            return Err(refused("This token is not valid (unknown or revoked)."));
+        let hash = hash_secret(token);
+        let found = match lookup {
+            TokenLookup::Stored => state.store.analyst_by_token(&hash).await?,
+            TokenLookup::Remembered => state.store.analyst_by_token_remembered(&hash).await?,
         };
-        return Ok(Viewer {
+        let Some(analyst) = found else {
+            return Err(refused(INVALID_TOKEN));
+        };
+        let viewer = Viewer {
             analyst: Some(analyst),
             credential: Some(Credential::Bearer),
-        });
+        };
+        return Ok((viewer, (lookup == TokenLookup::Remembered).then_some(hash)));
     }
     let session = match session_cookie(&parts.headers) {
         Some(id) => state.store.analyst_by_session(&hash_secret(&id)).await?,
         None => None,
     };
     if let Some(analyst) = session {
-        return Ok(Viewer {
+        let viewer = Viewer {
             analyst: Some(analyst),
             credential: Some(Credential::Cookie),
-        });
+        };
+        return Ok((viewer, None));
     }
-    Ok(Viewer {
+    let anonymous = Viewer {
         analyst: None,
         credential: None,
-    })
+    };
+    Ok((anonymous, None))
 }
+
+/// What a refused bearer token is told.
+pub const INVALID_TOKEN: &str = "This token is not valid (unknown or revoked).";
 
 /// The session id from the `Cookie` header, if any.
 pub fn session_cookie(headers: &HeaderMap) -> Option<String> {

@@ -73,6 +73,37 @@ impl FromRequestParts<AppState> for NoteWriter {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let viewer = Viewer::from_request_parts(parts, state).await?;
+        NoteWriter::checked(parts, state, viewer)
+    }
+}
+
+/// The author of a new note: a [`NoteWriter`], checked the same way, whose bearer token may
+/// come from memory. Then `token_hash` holds it, for the write to check.
+#[derive(Debug, Clone)]
+pub struct NoteAuthor {
+    /// The writer.
+    pub writer: NoteWriter,
+    /// The bearer token's hash when its analyst came from memory.
+    pub token_hash: Option<String>,
+}
+
+impl FromRequestParts<AppState> for NoteAuthor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let (viewer, token_hash) = super::auth::resolve_for_new_note(parts, state).await?;
+        Ok(NoteAuthor {
+            writer: NoteWriter::checked(parts, state, viewer)?,
+            token_hash,
+        })
+    }
+}
+
+impl NoteWriter {
+    fn checked(parts: &Parts, state: &AppState, viewer: Viewer) -> Result<NoteWriter, AppError> {
         let analyst = check_writer(
             state,
             &viewer,

@@ -69,6 +69,34 @@ impl Store {
         on_backend!(self, read db => db.analyst_by_token(token_hash).await)
     }
 
+    /// The analyst holding this token hash, from memory when the token was seen before.
+    /// Only for a write that checks the token again as it commits, as a new note's does
+    /// ([`NewNote::token_hash`](super::annotations::NewNote::token_hash)): a token revoked
+    /// since, on this instance or another, is refused there.
+    pub async fn analyst_by_token_remembered(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<Analyst>> {
+        if let Some(analyst) = self.shared.remembered_token(token_hash) {
+            return Ok(Some(analyst));
+        }
+        let analyst = self.analyst_by_token(token_hash).await?;
+        if let Some(analyst) = &analyst {
+            self.shared.remember_token(token_hash, analyst.clone());
+        }
+        Ok(analyst)
+    }
+
+    /// Forgets a token remembered by [`Store::analyst_by_token_remembered`].
+    pub fn forget_token(&self, token_hash: &str) {
+        self.shared.forget_token(token_hash);
+    }
+
+    /// Whether the analyst with this id may still sign in (not revoked).
+    pub async fn analyst_is_active(&self, id: i64) -> StoreResult<bool> {
+        on_backend!(self, read db => db.analyst_is_active(id).await)
+    }
+
     /// The active analyst named `name` whose token hash matches.
     pub async fn analyst_by_name_and_token(
         &self,

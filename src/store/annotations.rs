@@ -54,6 +54,9 @@ pub struct NewNote {
     pub anchor: Option<Anchor>,
     /// The client's key for retrying safely.
     pub idempotency: Option<IdempotencyKey>,
+    /// The hash of the bearer token the analyst was recognised by, when that came from
+    /// memory: the write checks that the token is still valid.
+    pub token_hash: Option<String>,
 }
 
 /// What creating a note did.
@@ -71,6 +74,9 @@ pub enum Created {
     ParentDeleted,
     /// The note it replies to is not on this document.
     ParentMissing,
+    /// Nothing was written: the document has a new version, or the author's token or access
+    /// was revoked, since the caller read them. Read them again.
+    TargetChanged,
 }
 
 /// What a conditional update or delete found.
@@ -192,6 +198,20 @@ impl Store {
     /// A document's id, version and paragraph texts, for anchoring.
     pub async fn document_text(&self, slug: &str) -> StoreResult<Option<DocumentTextRow>> {
         on_backend!(self, read db => db.document_text(slug).await)
+    }
+
+    /// The document a new note is anchored in, from memory when glossa anchored a note in it
+    /// before and still holds its text. Nothing is read to check it: the note's write checks
+    /// that the version is still the current one ([`Created::TargetChanged`] if not).
+    pub async fn note_target(&self, slug: &str) -> StoreResult<Option<DocumentTextRow>> {
+        if let Some(row) = self.shared.remembered_target(slug) {
+            return Ok(Some(row));
+        }
+        let row = self.document_text(slug).await?;
+        if let Some(row) = &row {
+            self.shared.remember_target(slug, row.id);
+        }
+        Ok(row)
     }
 
     /// Stores a new note durably; returns it as stored. On SQLite, notes arriving while an

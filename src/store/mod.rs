@@ -181,6 +181,22 @@ pub(crate) struct Shared {
     /// signed-out request for a document asks, and they change only when something is
     /// written.
     archived: std::sync::Mutex<Option<(i64, Arc<std::collections::HashSet<String>>)>>,
+    /// The document id each slug had when a note was last anchored in it.
+    note_targets: std::sync::Mutex<std::collections::HashMap<String, i64>>,
+    /// Analysts by token hash, for writes that check the token again as they commit.
+    tokens: std::sync::Mutex<std::collections::HashMap<String, analysts::Analyst>>,
+}
+
+/// The most slugs and tokens remembered for writing notes; past it, memory starts afresh.
+const REMEMBERED: usize = 4096;
+
+/// Puts `key` in a map of at most [`REMEMBERED`] entries.
+fn remember<V>(map: &std::sync::Mutex<std::collections::HashMap<String, V>>, key: &str, value: V) {
+    let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
+    if map.len() >= REMEMBERED && !map.contains_key(key) {
+        map.clear();
+    }
+    map.insert(key.to_owned(), value);
 }
 
 impl Shared {
@@ -229,6 +245,40 @@ impl Shared {
 
     fn forget_texts(&self) {
         self.texts.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    /// The document `slug` last anchored a note, if its text is still held.
+    fn remembered_target(&self, slug: &str) -> Option<annotations::DocumentTextRow> {
+        let id = *self
+            .note_targets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(slug)?;
+        let texts = self.texts.lock().unwrap_or_else(|e| e.into_inner());
+        let (version, text) = texts.get(&id)?;
+        Some(annotations::DocumentTextRow {
+            id,
+            version: *version,
+            text: text.clone(),
+        })
+    }
+
+    fn remember_target(&self, slug: &str, id: i64) {
+        remember(&self.note_targets, slug, id);
+    }
+
+    fn remembered_token(&self, token_hash: &str) -> Option<analysts::Analyst> {
+        let tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        tokens.get(token_hash).cloned()
+    }
+
+    fn remember_token(&self, token_hash: &str, analyst: analysts::Analyst) {
+        remember(&self.tokens, token_hash, analyst);
+    }
+
+    fn forget_token(&self, token_hash: &str) {
+        let mut tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        tokens.remove(token_hash);
     }
 }
 

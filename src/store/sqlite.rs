@@ -124,8 +124,15 @@ async fn open_read_write(path: &Path) -> StoreResult<(SqlitePool, SqlitePool)> {
     MIGRATOR.run(&pool).await?;
     // One writer connection: writers queue here in order instead of contending for
     // SQLite's lock, whose busy handler sleeps for milliseconds at a time.
+    // Its temporary files in memory: a savepoint copies every page it changes to a
+    // statement journal, which SQLite otherwise creates, writes and deletes on disk once per
+    // transaction.
     let writer = pool_options(1)
-        .connect_with(options.pragma("cache_size", CONNECTION_CACHE_KIB))
+        .connect_with(
+            options
+                .pragma("cache_size", CONNECTION_CACHE_KIB)
+                .pragma("temp_store", "memory"),
+        )
         .await?;
     Ok((pool, writer))
 }

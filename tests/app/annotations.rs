@@ -637,3 +637,51 @@ async fn the_openapi_description_covers_every_api_route() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_note_sent_after_a_new_version_is_anchored_in_the_new_text() {
+    let app =
+        TestApp::with_files(&[("memo.txt", "Moscow signed the treaty with Pyongyang.\n")]).await;
+    let token = app.add_analyst("alice").await;
+    let container = "/api/documents/memo/annotations/";
+    let quote = json!({
+        "body": {"type": "TextualBody", "value": "Which treaty?"},
+        "target": {"source": format!("{BASE_URL}/documents/memo"),
+                   "selector": {"type": "TextQuoteSelector", "exact": "signed the treaty"}}
+    });
+    let start_of = |page: &crate::helpers::Page| {
+        let json = page.json();
+        let selectors = json["target"]["selector"].as_array().unwrap().clone();
+        assert_eq!(selectors[1]["type"], "TextPositionSelector");
+        selectors[1]["start"].as_u64().unwrap()
+    };
+    let first = app
+        .send("POST", container, Some(&token), Some(&quote), &[])
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    assert_eq!(start_of(&first), 7);
+    // A new version moves the quote: glossa remembered the old one, and must not anchor
+    // the next note in it.
+    app.write_files(&[(
+        "memo.txt",
+        "A new first paragraph.\n\nMoscow signed the treaty with Pyongyang.\n",
+    )]);
+    app.import().await;
+    let second = app
+        .send("POST", container, Some(&token), Some(&quote), &[])
+        .await;
+    assert_eq!(second.status, StatusCode::CREATED, "{}", second.body);
+    let moved = "A new first paragraph.".chars().count() as u64 + 2 + 7;
+    assert_eq!(start_of(&second), moved);
+    let listed = app
+        .send("GET", container, Some(&token), None, &[])
+        .await
+        .json();
+    let stored: Vec<u64> = listed["first"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["target"]["selector"][1]["start"].as_u64().unwrap())
+        .collect();
+    assert!(stored.contains(&moved), "{stored:?}");
+}

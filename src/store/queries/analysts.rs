@@ -104,6 +104,15 @@ impl Handle {
         .await?)
     }
 
+    pub(in crate::store) async fn analyst_is_active(&self, id: i64) -> StoreResult<bool> {
+        Ok(sqlx::query_scalar(
+            "select exists (select 1 from analysts where id = $1 and revoked_at is null)",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
     pub(in crate::store) async fn analyst_by_name_and_token(
         &self,
         name: &str,

@@ -541,6 +541,14 @@ pub(super) async fn missed<T>(tx: &mut Tx, id: &str) -> StoreResult<Conditional<
 /// Creates a note inside the caller's transaction: claims its idempotency key, checks the
 /// note it answers, inserts it with its first revision and reads it back. Anything but
 /// [`Created::New`] must be rolled back by the caller, so that a claimed key is released.
+/// Whether the document version a new note was anchored in is still the current one, and
+/// its author still active, with the token they were recognised by (`$4`, or `''` when
+/// their credentials were read from the database for this request).
+pub(in crate::store) const STILL_CURRENT: &str =
+    "select exists (select 1 from documents where id = $1 and version = $2)
+        and exists (select 1 from analysts where id = $3 and revoked_at is null
+                      and ($4 = '' or token_hash = $4))";
+
 pub(in crate::store) async fn insert_note_in(
     conn: &mut Conn,
     new: &NewNote,
@@ -548,6 +556,16 @@ pub(in crate::store) async fn insert_note_in(
     let now = Timestamp::now();
     let analyst_id = new.analyst.id;
     let id = new.id.as_str();
+    let current: bool = sqlx::query_scalar(STILL_CURRENT)
+        .bind(new.document.id)
+        .bind(new.document.version)
+        .bind(analyst_id)
+        .bind(new.token_hash.as_deref().unwrap_or(""))
+        .fetch_one(&mut *conn)
+        .await?;
+    if !current {
+        return Ok(Created::TargetChanged);
+    }
     if let Some(key) = &new.idempotency {
         // Claiming the key first makes a concurrent retry (on another instance) wait for
         // this transaction and then replay its note, instead of creating a second one.

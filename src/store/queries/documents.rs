@@ -142,19 +142,8 @@ impl Handle {
         let now = Timestamp::now();
         let mut tx = self.write().await?;
         super::super::bulk_write_begins(&mut tx).await?;
-        let mut outcomes = Vec::with_capacity(docs.len());
-        let mut saved = Ok(());
-        for doc in docs {
-            match save_in(&mut tx, doc, now).await {
-                Ok(outcome) => outcomes.push(outcome),
-                Err(e) => {
-                    saved = Err(e);
-                    break;
-                }
-            }
-        }
-        let saved = match saved {
-            Ok(()) => self.commit(tx).await,
+        let saved = match save_all(&mut tx, docs, now).await {
+            Ok(outcomes) => self.commit(tx).await.map(|()| outcomes),
             Err(e) => {
                 // Rolled back here, so that the writer is free for what follows.
                 drop(tx);
@@ -162,7 +151,7 @@ impl Handle {
             }
         };
         self.bulk_write_ended().await;
-        saved.map(|()| outcomes)
+        saved
     }
 }
 
@@ -201,7 +190,47 @@ struct RecordRow {
     corrections: Option<String>,
 }
 
-async fn save_in(tx: &mut Tx, doc: &NewDocument<'_>, now: Timestamp) -> StoreResult<SaveOutcome> {
+/// Saves a batch of documents in `tx`: first each document's row and version, then the
+/// paragraphs and everything found in them for the whole batch together (a statement per
+/// thousand rows of a table, whichever documents they belong to, instead of a statement per
+/// table and document), then what each document's notes and corrections need.
+async fn save_all(
+    tx: &mut Tx,
+    docs: &[NewDocument<'_>],
+    now: Timestamp,
+) -> StoreResult<Vec<SaveOutcome>> {
+    let mut heads = Vec::with_capacity(docs.len());
+    for doc in docs {
+        heads.push(save_head(tx, doc, now).await?);
+    }
+    let blocks: Vec<(i64, &[Block])> = docs
+        .iter()
+        .zip(&heads)
+        .map(|(doc, head)| (head.id, doc.analysed.parsed.blocks.as_slice()))
+        .collect();
+    let paragraph_ids = insert_paragraphs(tx, &blocks).await?;
+    let mut rows = ContentRows::default();
+    for ((doc, head), ids) in docs.iter().zip(&heads).zip(&paragraph_ids) {
+        rows.add(head.id, doc.analysed, doc.voices, ids);
+    }
+    rows.insert(tx).await?;
+    let mut outcomes = Vec::with_capacity(docs.len());
+    for (doc, head) in docs.iter().zip(&heads) {
+        outcomes.push(save_tail(tx, doc, head, now).await?);
+    }
+    Ok(outcomes)
+}
+
+/// A document's row as [`save_head`] left it.
+struct SavedHead {
+    id: i64,
+    version: i64,
+    saved: Saved,
+}
+
+/// Inserts or updates a document's row, clears what its earlier analysis stored, and keeps
+/// its text as a version when the text is new.
+async fn save_head(tx: &mut Tx, doc: &NewDocument<'_>, now: Timestamp) -> StoreResult<SavedHead> {
     {
         let meta = &doc.analysed.parsed.meta;
         let tags =
@@ -329,20 +358,30 @@ async fn save_in(tx: &mut Tx, doc: &NewDocument<'_>, now: Timestamp) -> StoreRes
             .execute(&mut **tx)
             .await?;
         }
-        insert_contents(tx, id, doc.analysed, doc.voices).await?;
-        super::grades::file_source(tx, id, meta, now).await?;
-        let reanchored = if let Saved::NewVersion(_) = saved {
-            let texts = doc.analysed.parsed.paragraph_texts();
-            super::corrections::reanchor_corrections(tx, id, version, &texts).await?;
-            super::annotations::reanchor_notes(tx, id, version, &texts).await?
-        } else {
-            ReanchorCounts::default()
-        };
-        if saved != Saved::Added {
-            super::corrections::apply_corrections(tx, id).await?;
-        }
-        Ok(SaveOutcome { saved, reanchored })
+        Ok(SavedHead { id, version, saved })
     }
+}
+
+/// Files the document under its source, and moves its notes and corrections to a new text.
+async fn save_tail(
+    tx: &mut Tx,
+    doc: &NewDocument<'_>,
+    head: &SavedHead,
+    now: Timestamp,
+) -> StoreResult<SaveOutcome> {
+    let SavedHead { id, version, saved } = *head;
+    super::grades::file_source(tx, id, &doc.analysed.parsed.meta, now).await?;
+    let reanchored = if let Saved::NewVersion(_) = saved {
+        let texts = doc.analysed.parsed.paragraph_texts();
+        super::corrections::reanchor_corrections(tx, id, version, &texts).await?;
+        super::annotations::reanchor_notes(tx, id, version, &texts).await?
+    } else {
+        ReanchorCounts::default()
+    };
+    if saved != Saved::Added {
+        super::corrections::apply_corrections(tx, id).await?;
+    }
+    Ok(SaveOutcome { saved, reanchored })
 }
 
 impl Handle {
@@ -391,9 +430,11 @@ impl Handle {
             }
             (Some(_), Some(_)) => {}
         }
-        let outcome = save_in(&mut tx, doc, Timestamp::now()).await?;
+        let mut outcomes = save_all(&mut tx, std::slice::from_ref(doc), Timestamp::now()).await?;
         self.commit(tx).await?;
-        Ok(outcome)
+        outcomes
+            .pop()
+            .ok_or_else(|| StoreError::Malformed("a published document was not saved".into()))
     }
 
     pub(in crate::store) async fn archived_slugs(
@@ -779,263 +820,301 @@ async fn insert_rows<T>(
     Ok(())
 }
 
-/// Inserts a document's paragraphs and returns their ids in paragraph order. The database
-/// assigns the ids (`returning`), so nothing depends on holding a lock while counting them.
+/// Inserts the paragraphs of several documents (`(document id, blocks)`) and returns each
+/// document's paragraph ids in paragraph order. The database assigns the ids (`returning`),
+/// so nothing depends on holding a lock while counting them.
 async fn insert_paragraphs(
     tx: &mut Tx,
-    document_id: i64,
-    blocks: &[crate::domain::document::Block],
-) -> StoreResult<Vec<i64>> {
-    let mut ids = vec![0; blocks.len()];
+    documents: &[(i64, &[Block])],
+) -> StoreResult<Vec<Vec<i64>>> {
     let separator = crate::domain::anchor::PARAGRAPH_SEPARATOR.chars().count();
-    let mut start = 0;
-    let numbered: Vec<(usize, usize, &crate::domain::document::Block)> = blocks
+    let mut ids: Vec<Vec<i64>> = documents.iter().map(|(_, b)| vec![0; b.len()]).collect();
+    let position: HashMap<i64, usize> = documents
         .iter()
         .enumerate()
-        .map(|(i, block)| {
-            let at = start;
-            start += block.text.chars().count() + separator;
-            (i, at, block)
-        })
+        .map(|(i, (id, _))| (*id, i))
         .collect();
-    for chunk in numbered.chunks(ROWS_PER_INSERT) {
+    let mut rows = Vec::new();
+    for (document_id, blocks) in documents {
+        let mut start = 0;
+        for (i, block) in blocks.iter().enumerate() {
+            rows.push((*document_id, i as i64 + 1, block, start as i64));
+            start += block.text.chars().count() + separator;
+        }
+    }
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
         let mut query = sqlx::QueryBuilder::<Db>::new(
             "insert into paragraphs (document_id, ordinal, kind, text, start_cp) ",
         );
-        query.push_values(chunk, |mut row, (i, at, block)| {
-            row.push_bind(document_id)
-                .push_bind(*i as i64 + 1)
+        query.push_values(chunk, |mut row, (document_id, ordinal, block, start)| {
+            row.push_bind(*document_id)
+                .push_bind(*ordinal)
                 .push_bind(block.kind.as_str())
                 .push_bind(block.text.as_str())
-                .push_bind(*at as i64);
+                .push_bind(*start);
         });
-        query.push(" returning id, ordinal");
-        let rows: Vec<(i64, i64)> = query.build_query_as().fetch_all(&mut **tx).await?;
-        for (id, ordinal) in rows {
-            let slot = usize::try_from(ordinal - 1)
-                .ok()
-                .and_then(|i| ids.get_mut(i))
-                .ok_or_else(|| StoreError::Malformed(format!("paragraph ordinal {ordinal}")))?;
+        query.push(" returning id, document_id, ordinal");
+        let inserted: Vec<(i64, i64, i64)> = query.build_query_as().fetch_all(&mut **tx).await?;
+        for (id, document_id, ordinal) in inserted {
+            let slot = position
+                .get(&document_id)
+                .and_then(|&d| ids.get_mut(d))
+                .zip(usize::try_from(ordinal - 1).ok())
+                .and_then(|(paragraphs, i)| paragraphs.get_mut(i))
+                .ok_or_else(|| {
+                    StoreError::Malformed(format!("paragraph {ordinal} of document {document_id}"))
+                })?;
             *slot = id;
         }
     }
     Ok(ids)
 }
 
-async fn insert_contents(
-    tx: &mut Tx,
-    document_id: i64,
-    analysed: &AnalysedDocument,
-    voices: &crate::domain::voices::Voices,
-) -> StoreResult<()> {
-    let parsed = &analysed.parsed;
-    let ids = insert_paragraphs(tx, document_id, &parsed.blocks).await?;
-    let mut formats = Vec::new();
-    let mut refs = Vec::new();
-    let mut mentions = Vec::new();
-    let mut names = Vec::new();
-    let mut seen: HashMap<u32, i64> = HashMap::new();
-    let sentence_of = |bounds: &[std::ops::Range<usize>], at: usize| {
-        crate::domain::sentences::sentence_at(bounds, at)
-            .and_then(|i| bounds.get(i))
-            .map(|s| (s.start as i64, s.end as i64))
-    };
-    for (i, ((block, found), &paragraph_id)) in parsed
-        .blocks
-        .iter()
-        .zip(&analysed.mentions)
-        .zip(&ids)
-        .enumerate()
-    {
-        let bounds = analysed.sentences.get(i).map_or(&[][..], Vec::as_slice);
-        for (ordinal, f) in block.formats.iter().enumerate() {
-            let (style, href) = style_name(&f.style);
-            formats.push((
-                paragraph_id,
-                f.start as i64,
-                f.end as i64,
-                style,
-                href,
-                ordinal as i64,
-            ));
-        }
-        for r in &block.footnote_refs {
-            let occurrence = seen.entry(r.number).or_insert(0);
-            *occurrence += 1;
-            refs.push((paragraph_id, r.number as i64, *occurrence, r.offset as i64));
-        }
-        for m in found {
-            let sentence = sentence_of(bounds, m.start);
-            mentions.push((
-                paragraph_id,
-                m.actor_id.as_str(),
-                m.start as i64,
-                m.end as i64,
-                m.matched.as_str(),
-                sentence.map(|s| s.0),
-                sentence.map(|s| s.1),
-            ));
-        }
-        for n in analysed.names.get(i).into_iter().flatten() {
-            let (start, end) = sentence_of(bounds, n.start).unwrap_or((0, n.end as i64));
-            names.push((paragraph_id, n, start, end));
-        }
-    }
-    insert_rows(
-        tx,
-        "paragraph_formats (paragraph_id, start_cp, end_cp, style, href, ordinal)",
-        &formats,
-        |q, f| {
-            q.push_bind(f.0)
-                .push_bind(f.1)
-                .push_bind(f.2)
-                .push_bind(f.3)
-                .push_bind(f.4)
-                .push_bind(f.5);
-        },
-    )
-    .await?;
-    insert_rows(
-        tx,
-        "footnote_refs (paragraph_id, number, occurrence, offset_cp)",
-        &refs,
-        |q, r| {
-            q.push_bind(r.0)
-                .push_bind(r.1)
-                .push_bind(r.2)
-                .push_bind(r.3);
-        },
-    )
-    .await?;
-    insert_rows(
-        tx,
-        "mentions (paragraph_id, actor_id, start_cp, end_cp, matched, sentence_start_cp, sentence_end_cp)",
-        &mentions,
-        |q, m| {
-            q.push_bind(m.0)
-                .push_bind(m.1)
-                .push_bind(m.2)
-                .push_bind(m.3)
-                .push_bind(m.4)
-                .push_bind(m.5)
-                .push_bind(m.6);
-        },
-    )
-    .await?;
-    insert_rows(
-        tx,
-        "name_candidates (paragraph_id, start_cp, end_cp, text, sentence_initial, sentence_start_cp, sentence_end_cp)",
-        &names,
-        |q, (paragraph_id, n, start, end)| {
-            q.push_bind(*paragraph_id)
-                .push_bind(n.start as i64)
-                .push_bind(n.end as i64)
-                .push_bind(n.text.as_str())
-                .push_bind(i64::from(n.sentence_initial))
-                .push_bind(*start)
-                .push_bind(*end);
-        },
-    )
-    .await?;
-    let tallies = analysed.tallies();
-    insert_rows(
-        tx,
-        "document_actors (document_id, actor_id, mentions, sentences)",
-        &tallies,
-        |q, t| {
-            q.push_bind(document_id)
-                .push_bind(t.actor_id.clone())
-                .push_bind(t.mentions as i64)
-                .push_bind(t.sentences as i64);
-        },
-    )
-    .await?;
-    let forms: Vec<(&str, &str, i64)> = tallies
-        .iter()
-        .flat_map(|t| {
-            t.forms
-                .iter()
-                .map(|(form, n)| (t.actor_id.as_str(), form.as_str(), *n as i64))
-        })
-        .collect();
-    insert_rows(
-        tx,
-        "document_forms (document_id, actor_id, matched, mentions)",
-        &forms,
-        |q, f| {
-            q.push_bind(document_id)
-                .push_bind(f.0.to_owned())
-                .push_bind(f.1.to_owned())
-                .push_bind(f.2);
-        },
-    )
-    .await?;
-    insert_rows(
-        tx,
-        "co_mentions (document_id, actor_a, actor_b, sentences, paragraphs)",
-        &analysed.pairs(),
-        |q, pair| {
-            q.push_bind(document_id)
-                .push_bind(pair.a.clone())
-                .push_bind(pair.b.clone())
-                .push_bind(pair.sentences as i64)
-                .push_bind(pair.paragraphs as i64);
-        },
-    )
-    .await?;
-    let claims: Vec<(
+/// Everything found in a batch's paragraphs, row by row, to be inserted table by table.
+#[derive(Default)]
+struct ContentRows<'a> {
+    formats: Vec<FormatRow<'a>>,
+    refs: Vec<(i64, i64, i64, i64)>,
+    mentions: Vec<MentionRow<'a>>,
+    names: Vec<(i64, &'a crate::domain::names::NameCandidate, i64, i64)>,
+    tallies: Vec<(i64, crate::domain::cooccurrence::Tally)>,
+    pairs: Vec<(i64, crate::domain::cooccurrence::Pair)>,
+    claims: Vec<(
         i64,
-        &crate::domain::voices::Claim,
-        &crate::domain::voices::Voice,
-    )> = voices
-        .claims
-        .iter()
-        .filter_map(|c| Some((*ids.get(c.paragraph)?, c, voices.voice(&c.voice)?)))
-        .collect();
-    insert_rows(
-        tx,
-        "claim_rows (document_id, paragraph_id, sentence_start, sentence_end, cue_start, cue_end, cue_text,
-                 source_start, source_end, source_text, voice_id, voice_label, voice_actor,
-                 voice_official, attribution, confidence, rule)",
-        &claims,
-        |q, (paragraph_id, claim, voice)| {
-            let span = |s: &Option<crate::domain::voices::Span>| {
-                s.as_ref()
-                    .map(|s| (s.start as i64, s.end as i64, s.text.clone()))
-            };
-            let cue = span(&claim.cue);
-            let source = span(&claim.source);
-            q.push_bind(document_id)
-                .push_bind(*paragraph_id)
-                .push_bind(claim.sentence.start as i64)
-                .push_bind(claim.sentence.end as i64)
-                .push_bind(cue.as_ref().map(|c| c.0))
-                .push_bind(cue.as_ref().map(|c| c.1))
-                .push_bind(cue.map(|c| c.2))
-                .push_bind(source.as_ref().map(|c| c.0))
-                .push_bind(source.as_ref().map(|c| c.1))
-                .push_bind(source.map(|c| c.2))
-                .push_bind(voice.id.clone())
-                .push_bind(voice.label.clone())
-                .push_bind(voice.actor.clone())
-                .push_bind(i64::from(voice.official))
-                .push_bind(claim.attribution.as_str())
-                .push_bind(i64::from(claim.confidence))
-                .push_bind(claim.rule.clone());
-        },
-    )
-    .await?;
-    insert_rows(
-        tx,
-        "footnotes (document_id, number, label, content_html)",
-        &parsed.footnotes,
-        |q, f| {
-            q.push_bind(document_id)
-                .push_bind(f.number as i64)
-                .push_bind(f.label.clone())
-                .push_bind(f.content.as_ref().map(|c| c.as_str().to_owned()));
-        },
-    )
-    .await?;
-    Ok(())
+        i64,
+        &'a crate::domain::voices::Claim,
+        &'a crate::domain::voices::Voice,
+    )>,
+    footnotes: Vec<(i64, &'a Footnote)>,
+}
+
+/// A format: paragraph, span, style, link target, and its place among the paragraph's.
+type FormatRow<'a> = (i64, i64, i64, &'static str, Option<&'a str>, i64);
+
+/// A mention: paragraph, actor, span, the words matched, and its sentence's span.
+type MentionRow<'a> = (i64, &'a str, i64, i64, &'a str, Option<i64>, Option<i64>);
+
+impl<'a> ContentRows<'a> {
+    /// Adds a document's rows; `ids` are its paragraphs' ids, in order.
+    fn add(
+        &mut self,
+        document_id: i64,
+        analysed: &'a AnalysedDocument,
+        voices: &'a crate::domain::voices::Voices,
+        ids: &[i64],
+    ) {
+        let parsed = &analysed.parsed;
+        let mut seen: HashMap<u32, i64> = HashMap::new();
+        let sentence_of = |bounds: &[std::ops::Range<usize>], at: usize| {
+            crate::domain::sentences::sentence_at(bounds, at)
+                .and_then(|i| bounds.get(i))
+                .map(|s| (s.start as i64, s.end as i64))
+        };
+        for (i, ((block, found), &paragraph_id)) in parsed
+            .blocks
+            .iter()
+            .zip(&analysed.mentions)
+            .zip(ids)
+            .enumerate()
+        {
+            let bounds = analysed.sentences.get(i).map_or(&[][..], Vec::as_slice);
+            for (ordinal, f) in block.formats.iter().enumerate() {
+                let (style, href) = style_name(&f.style);
+                self.formats.push((
+                    paragraph_id,
+                    f.start as i64,
+                    f.end as i64,
+                    style,
+                    href,
+                    ordinal as i64,
+                ));
+            }
+            for r in &block.footnote_refs {
+                let occurrence = seen.entry(r.number).or_insert(0);
+                *occurrence += 1;
+                self.refs
+                    .push((paragraph_id, r.number as i64, *occurrence, r.offset as i64));
+            }
+            for m in found {
+                let sentence = sentence_of(bounds, m.start);
+                self.mentions.push((
+                    paragraph_id,
+                    m.actor_id.as_str(),
+                    m.start as i64,
+                    m.end as i64,
+                    m.matched.as_str(),
+                    sentence.map(|s| s.0),
+                    sentence.map(|s| s.1),
+                ));
+            }
+            for n in analysed.names.get(i).into_iter().flatten() {
+                let (start, end) = sentence_of(bounds, n.start).unwrap_or((0, n.end as i64));
+                self.names.push((paragraph_id, n, start, end));
+            }
+        }
+        self.tallies
+            .extend(analysed.tallies().into_iter().map(|t| (document_id, t)));
+        self.pairs
+            .extend(analysed.pairs().into_iter().map(|p| (document_id, p)));
+        self.claims.extend(voices.claims.iter().filter_map(|c| {
+            Some((
+                document_id,
+                *ids.get(c.paragraph)?,
+                c,
+                voices.voice(&c.voice)?,
+            ))
+        }));
+        self.footnotes
+            .extend(parsed.footnotes.iter().map(|f| (document_id, f)));
+    }
+
+    async fn insert(&self, tx: &mut Tx) -> StoreResult<()> {
+        insert_rows(
+            tx,
+            "paragraph_formats (paragraph_id, start_cp, end_cp, style, href, ordinal)",
+            &self.formats,
+            |q, f| {
+                q.push_bind(f.0)
+                    .push_bind(f.1)
+                    .push_bind(f.2)
+                    .push_bind(f.3)
+                    .push_bind(f.4)
+                    .push_bind(f.5);
+            },
+        )
+        .await?;
+        insert_rows(
+            tx,
+            "footnote_refs (paragraph_id, number, occurrence, offset_cp)",
+            &self.refs,
+            |q, r| {
+                q.push_bind(r.0)
+                    .push_bind(r.1)
+                    .push_bind(r.2)
+                    .push_bind(r.3);
+            },
+        )
+        .await?;
+        insert_rows(
+            tx,
+            "mentions (paragraph_id, actor_id, start_cp, end_cp, matched, sentence_start_cp, sentence_end_cp)",
+            &self.mentions,
+            |q, m| {
+                q.push_bind(m.0)
+                    .push_bind(m.1)
+                    .push_bind(m.2)
+                    .push_bind(m.3)
+                    .push_bind(m.4)
+                    .push_bind(m.5)
+                    .push_bind(m.6);
+            },
+        )
+        .await?;
+        insert_rows(
+            tx,
+            "name_candidates (paragraph_id, start_cp, end_cp, text, sentence_initial, sentence_start_cp, sentence_end_cp)",
+            &self.names,
+            |q, (paragraph_id, n, start, end)| {
+                q.push_bind(*paragraph_id)
+                    .push_bind(n.start as i64)
+                    .push_bind(n.end as i64)
+                    .push_bind(n.text.as_str())
+                    .push_bind(i64::from(n.sentence_initial))
+                    .push_bind(*start)
+                    .push_bind(*end);
+            },
+        )
+        .await?;
+        insert_rows(
+            tx,
+            "document_actors (document_id, actor_id, mentions, sentences)",
+            &self.tallies,
+            |q, (document_id, t)| {
+                q.push_bind(*document_id)
+                    .push_bind(t.actor_id.as_str())
+                    .push_bind(t.mentions as i64)
+                    .push_bind(t.sentences as i64);
+            },
+        )
+        .await?;
+        let forms: Vec<(i64, &str, &str, i64)> = self
+            .tallies
+            .iter()
+            .flat_map(|(document_id, t)| {
+                t.forms
+                    .iter()
+                    .map(|(form, n)| (*document_id, t.actor_id.as_str(), form.as_str(), *n as i64))
+            })
+            .collect();
+        insert_rows(
+            tx,
+            "document_forms (document_id, actor_id, matched, mentions)",
+            &forms,
+            |q, f| {
+                q.push_bind(f.0)
+                    .push_bind(f.1)
+                    .push_bind(f.2)
+                    .push_bind(f.3);
+            },
+        )
+        .await?;
+        insert_rows(
+            tx,
+            "co_mentions (document_id, actor_a, actor_b, sentences, paragraphs)",
+            &self.pairs,
+            |q, (document_id, pair)| {
+                q.push_bind(*document_id)
+                    .push_bind(pair.a.as_str())
+                    .push_bind(pair.b.as_str())
+                    .push_bind(pair.sentences as i64)
+                    .push_bind(pair.paragraphs as i64);
+            },
+        )
+        .await?;
+        insert_rows(
+            tx,
+            "claim_rows (document_id, paragraph_id, sentence_start, sentence_end, cue_start, cue_end, cue_text,
+                     source_start, source_end, source_text, voice_id, voice_label, voice_actor,
+                     voice_official, attribution, confidence, rule)",
+            &self.claims,
+            |q, (document_id, paragraph_id, claim, voice)| {
+                let span = |s: &'a Option<crate::domain::voices::Span>| {
+                    s.as_ref()
+                        .map(|s| (s.start as i64, s.end as i64, s.text.as_str()))
+                };
+                let cue = span(&claim.cue);
+                let source = span(&claim.source);
+                q.push_bind(*document_id)
+                    .push_bind(*paragraph_id)
+                    .push_bind(claim.sentence.start as i64)
+                    .push_bind(claim.sentence.end as i64)
+                    .push_bind(cue.map(|c| c.0))
+                    .push_bind(cue.map(|c| c.1))
+                    .push_bind(cue.map(|c| c.2))
+                    .push_bind(source.map(|c| c.0))
+                    .push_bind(source.map(|c| c.1))
+                    .push_bind(source.map(|c| c.2))
+                    .push_bind(voice.id.as_str())
+                    .push_bind(voice.label.as_str())
+                    .push_bind(voice.actor.as_deref())
+                    .push_bind(i64::from(voice.official))
+                    .push_bind(claim.attribution.as_str())
+                    .push_bind(i64::from(claim.confidence))
+                    .push_bind(claim.rule.as_str());
+            },
+        )
+        .await?;
+        insert_rows(
+            tx,
+            "footnotes (document_id, number, label, content_html)",
+            &self.footnotes,
+            |q, (document_id, f)| {
+                q.push_bind(*document_id)
+                    .push_bind(f.number as i64)
+                    .push_bind(f.label.as_str())
+                    .push_bind(f.content.as_ref().map(|c| c.as_str()));
+            },
+        )
+        .await
+    }
 }

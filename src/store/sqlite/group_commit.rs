@@ -3,20 +3,26 @@
 //! A commit with `synchronous=FULL` waits for the disk, and every statement sqlx runs is a
 //! round trip to the connection's own thread. So notes are not written one transaction each:
 //! one task owns the writer connection while it writes, and takes every note that queued while
-//! the previous commit was on its way to disk into the next transaction. Each note runs in its
-//! own savepoint, so a note that fails is rolled back alone and the others are kept; each
-//! caller hears back only after the commit that holds its note returned.
+//! the previous commit was on its way to disk into the next transaction. Each caller hears
+//! back only after the commit that holds its note returned.
 //!
-//! A plain note (no idempotency key, not a reply, mentioning no one) is written by one
-//! prepared statement list: savepoint, one insert per table, release, with `begin` and
-//! `commit` folded into the first and last of the transaction. Glossa already knows every
-//! column it wrote, so nothing is read back. Other notes take the general path
+//! Plain notes (no idempotency key, not a reply, mentioning no one) are written in runs: up
+//! to [`MAX_RUN`] of them in one prepared statement list, one hand-off to the connection's
+//! thread and one savepoint, with `begin` and `commit` folded into the first and last run.
+//! Glossa already knows every column it writes, so nothing is read back. If a run fails, it
+//! is undone and its notes are written again one at a time, each in its own savepoint, so
+//! that a note that fails is rolled back alone. Other notes take the general path
 //! ([`insert_note_in`]) inside the same transaction.
+//!
+//! The caller may have taken the document's version and the author's token from memory
+//! instead of reading them: each note's insert checks both, and a note whose document or
+//! token changed meanwhile is not written ([`Created::TargetChanged`]).
 
+use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 
 use sqlx::sqlite::SqliteArguments;
-use sqlx::{Arguments, Encode, Executor, Sqlite, SqliteConnection, SqlitePool, Type};
+use sqlx::{Arguments, Encode, Executor, Row, Sqlite, SqliteConnection, SqlitePool, Type};
 use tokio::sync::{mpsc, oneshot};
 
 use super::queries::annotations::insert_note_in;
@@ -32,27 +38,43 @@ use crate::store::{Shared, StoreError, StoreResult, Timestamp};
 /// The most notes one transaction takes; the rest wait for the next.
 const MAX_BATCH: usize = 512;
 
+/// The most plain notes written by one statement list: one hand-off to the connection's
+/// thread for them all instead of one each.
+const MAX_RUN: usize = 16;
+
 /// How many notes may wait for the writer before callers wait to queue.
 const QUEUE_DEPTH: usize = 4096;
 
-/// One plain note: a savepoint, its row, its first revision.
-macro_rules! plain_note {
+/// One plain note's statements: its row, written only if its document version and its
+/// author's token are still current (the row's id is returned when it was), and its first
+/// revision, written if the row was.
+macro_rules! plain_note_inserts {
     () => {
-        "savepoint note;
-         insert into annotations (id, document_id, analyst_id, motivation, body, tags, visibility,
+        "insert into annotations (id, document_id, analyst_id, motivation, body, tags, visibility,
            start_cp, end_cp, exact, prefix, suffix, document_version, created, modified, body_html,
            anchor_status, original_exact, canonical, via, body_language, body_purpose, credibility,
            source_reliability, parent_id, mentions, reply_seq)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, '[]', 0);
+         select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, '[]', 0
+         where exists (select 1 from documents where id = ? and version = ?)
+           and exists (select 1 from analysts where id = ? and revoked_at is null
+                         and (? = '' or token_hash = ?))
+         returning id;
          insert into note_revisions (annotation_id, seq, document_id, author_id, analyst_id, kind,
            restored_from, visibility, state, at)
-         values (?, 1, ?, ?, ?, ?, null, ?, ?, ?);
-         release note;"
+         select ?, 1, ?, ?, ?, ?, null, ?, ?, ?
+         where exists (select 1 from annotations where id = ?);"
     };
 }
 
-/// The statement list for a plain note, by whether a transaction is already open and whether
-/// the note is the batch's last: `[open][last]`.
+/// One plain note written alone, in its own savepoint.
+macro_rules! plain_note {
+    () => {
+        concat!("savepoint note;", plain_note_inserts!(), "release note;")
+    };
+}
+
+/// The statement list for a plain note written alone, by whether a transaction is already
+/// open and whether the note is the batch's last: `[open][last]`.
 const PLAIN: [[&str; 2]; 2] = [
     [
         concat!("begin immediate;", plain_note!()),
@@ -129,34 +151,75 @@ fn every_one_failed(count: usize, error: StoreError) -> Vec<StoreResult<Created>
         .collect()
 }
 
-/// Writes `notes` in one transaction, each in its own savepoint, and commits; one outcome per
-/// note, in order. A note that fails alone is rolled back alone. If the transaction itself is
+/// Writes `notes` in one transaction and commits; one outcome per note, in order. Plain
+/// notes go in runs of up to [`MAX_RUN`], each run one statement list in one savepoint; a
+/// run that fails is undone and its notes written again one at a time, each in its own
+/// savepoint, so that a note that fails is rolled back alone. If the transaction itself is
 /// lost (the lock not had, the disk full, the commit refused) no note of it is kept and every
 /// note not yet committed fails with that error.
 async fn write_batch(conn: &mut SqliteConnection, notes: &[NewNote]) -> Vec<StoreResult<Created>> {
     let now = Timestamp::now();
+    let mut plain: Vec<Option<StoreResult<PlainNote>>> = notes
+        .iter()
+        .map(|note| PlainNote::of(note, now).transpose())
+        .collect();
     let mut outcomes: Vec<StoreResult<Created>> = Vec::with_capacity(notes.len());
     let mut open = false;
-    for (i, note) in notes.iter().enumerate() {
-        let last = i + 1 == notes.len();
-        match write_note(conn, note, open, last, now).await {
-            Ok((created, committed)) => {
-                open = !committed;
-                outcomes.push(Ok(created));
-            }
-            Err(e) => {
-                if sqlx::raw_sql("rollback to note; release note")
+    let mut i = 0;
+    while i < notes.len() {
+        let run = plain[i..]
+            .iter()
+            .take(MAX_RUN)
+            .take_while(|p| matches!(p, Some(Ok(_))))
+            .count();
+        if run > 1 {
+            let last = i + run == notes.len();
+            let span = i..i + run;
+            match write_run(conn, &notes[span.clone()], &plain[span.clone()], open, last).await {
+                Ok(written) => {
+                    open = !last;
+                    for p in &mut plain[span] {
+                        if let Some(Ok(p)) = p.take() {
+                            outcomes.push(Ok(created(p.note, &written)));
+                        }
+                    }
+                    i += run;
+                    continue;
+                }
+                // The run is undone, and its notes are written one at a time below.
+                Err(e) => match sqlx::raw_sql("rollback to run; release run")
                     .execute(&mut *conn)
                     .await
-                    .is_ok()
                 {
-                    open = true;
-                    outcomes.push(Err(e));
-                } else {
-                    return transaction_lost(conn, outcomes, notes.len(), e).await;
-                }
+                    Ok(_) => open = true,
+                    Err(_) => return transaction_lost(conn, outcomes, notes.len(), e).await,
+                },
             }
         }
+        let last = i + 1 == notes.len();
+        let outcome = match plain[i].take() {
+            Some(Err(refused)) => Err(refused),
+            prepared => match write_note(conn, &notes[i], prepared, open, last).await {
+                Ok((created, committed)) => {
+                    open = !committed;
+                    Ok(created)
+                }
+                Err(e) => {
+                    if sqlx::raw_sql("rollback to note; release note")
+                        .execute(&mut *conn)
+                        .await
+                        .is_ok()
+                    {
+                        open = true;
+                        Err(e)
+                    } else {
+                        return transaction_lost(conn, outcomes, notes.len(), e).await;
+                    }
+                }
+            },
+        };
+        outcomes.push(outcome);
+        i += 1;
     }
     if open && let Err(e) = conn.execute("commit").await {
         return transaction_lost(conn, outcomes, notes.len(), e.into()).await;
@@ -185,20 +248,53 @@ async fn transaction_lost(
     outcomes
 }
 
+/// Writes a run of plain notes with one statement list inside the savepoint `run`,
+/// beginning the transaction when `open` is false and committing it when `last`; returns
+/// the ids of the notes written (the others' targets changed).
+async fn write_run(
+    conn: &mut SqliteConnection,
+    notes: &[NewNote],
+    plain: &[Option<StoreResult<PlainNote>>],
+    open: bool,
+    last: bool,
+) -> StoreResult<HashSet<String>> {
+    let mut arguments = Bound::default();
+    for (new, p) in notes.iter().zip(plain) {
+        if let Some(Ok(p)) = p {
+            p.bind(new, &mut arguments);
+        }
+    }
+    let statements = run_statements(notes.len(), open, last);
+    written_ids(conn, sqlx::query_with(statements, arguments.finish()?)).await
+}
+
+/// Runs plain notes' statements; the ids their inserts returned.
+async fn written_ids(
+    conn: &mut SqliteConnection,
+    statements: sqlx::query::Query<'_, Sqlite, SqliteArguments>,
+) -> StoreResult<HashSet<String>> {
+    let rows = conn.fetch_all(statements).await?;
+    rows.iter()
+        .map(|row| Ok(row.try_get::<String, _>(0)?))
+        .collect()
+}
+
 /// Writes one note inside the batch's transaction (beginning it when `open` is false);
 /// returns what it did and whether its statements also committed the transaction.
 async fn write_note(
     conn: &mut SqliteConnection,
     note: &NewNote,
+    plain: Option<StoreResult<PlainNote>>,
     open: bool,
     last: bool,
-    now: Timestamp,
 ) -> StoreResult<(Created, bool)> {
-    if let Some(plain) = PlainNote::of(note, now)? {
+    if let Some(plain) = plain {
+        let plain = plain?;
+        let mut arguments = Bound::default();
+        plain.bind(note, &mut arguments);
         let statements = PLAIN[usize::from(open)][usize::from(last)];
-        conn.execute(sqlx::query_with(statements, plain.arguments))
-            .await?;
-        return Ok((Created::New(plain.note), last));
+        let written = written_ids(conn, sqlx::query_with(statements, arguments.finish()?)).await?;
+        return Ok((created(plain.note, &written), last));
     }
     if !open {
         conn.execute("begin immediate").await?;
@@ -215,11 +311,56 @@ async fn write_note(
     Ok((created, false))
 }
 
-/// A note that needs no reads to be written, with the arguments of [`PLAIN`] and the note as
-/// it will read back.
+/// What writing a plain note did, by whether its id was among those written.
+fn created(note: Note, written: &HashSet<String>) -> Created {
+    if written.contains(&note.id) {
+        Created::New(note)
+    } else {
+        Created::TargetChanged
+    }
+}
+
+/// The statement list for a run of `count` plain notes (1 ..= [`MAX_RUN`]), by whether a
+/// transaction is already open and whether the run ends the batch. One savepoint for the
+/// run, not one per note: SQLite copies every page a savepoint changes, once per savepoint.
+/// Built once, because sqlx keeps one prepared statement per text.
+fn run_statements(count: usize, open: bool, last: bool) -> &'static str {
+    static TEXTS: OnceLock<Vec<String>> = OnceLock::new();
+    let texts = TEXTS.get_or_init(|| {
+        let mut texts = Vec::with_capacity(4 * MAX_RUN);
+        for open in [false, true] {
+            for last in [false, true] {
+                for count in 1..=MAX_RUN {
+                    let mut text = String::new();
+                    if !open {
+                        text.push_str("begin immediate;");
+                    }
+                    text.push_str("savepoint run;");
+                    for _ in 0..count {
+                        text.push_str(plain_note_inserts!());
+                    }
+                    text.push_str("release run;");
+                    if last {
+                        text.push_str("commit;");
+                    }
+                    texts.push(text);
+                }
+            }
+        }
+        texts
+    });
+    let index = (usize::from(open) * 2 + usize::from(last)) * MAX_RUN + count.clamp(1, MAX_RUN) - 1;
+    &texts[index]
+}
+
+/// A note that needs no reads to be written: the note as it will read back, and what its
+/// statements need beyond it.
 struct PlainNote {
     note: Note,
-    arguments: SqliteArguments,
+    state: String,
+    tags: String,
+    via: String,
+    at: Timestamp,
 }
 
 impl PlainNote {
@@ -258,13 +399,25 @@ impl PlainNote {
         };
         let state = serde_json::to_string(&NoteState::of(&note))
             .map_err(|e| StoreError::Malformed(e.to_string()))?;
-        let mut a = Bound::default();
+        Ok(Some(PlainNote {
+            tags: json_list(&note.tags)?,
+            via: json_list(&note.kept.via)?,
+            note,
+            state,
+            at: now,
+        }))
+    }
+
+    /// Adds the arguments of [`plain_note_inserts!`] for this note to `a`.
+    fn bind(&self, new: &NewNote, a: &mut Bound) {
+        let (note, now) = (&self.note, self.at);
+        let anchor = new.anchor.as_ref();
         a.add(note.id.clone());
         a.add(new.document.id);
         a.add(new.analyst.id);
         a.add(note.motivation.clone());
         a.add(note.body.clone());
-        a.add(json_list(&note.tags)?);
+        a.add(self.tags.clone());
         a.add(note.visibility.as_str());
         a.add(anchor.map(|a| a.start as i64));
         a.add(anchor.map(|a| a.end as i64));
@@ -278,23 +431,25 @@ impl PlainNote {
         a.add(note.status.as_str());
         a.add(note.original_exact.clone());
         a.add(note.kept.canonical.clone());
-        a.add(json_list(&note.kept.via)?);
+        a.add(self.via.clone());
         a.add(note.kept.body_language.clone());
         a.add(note.kept.body_purpose.clone());
         a.add(note.grades.credibility.map(|c| i64::from(c.number())));
         a.add(note.grades.reliability.map(Reliability::letter));
+        a.add(new.document.id);
+        a.add(new.document.version);
+        a.add(new.analyst.id);
+        a.add(new.token_hash.clone().unwrap_or_default());
+        a.add(new.token_hash.clone().unwrap_or_default());
         a.add(note.id.clone());
         a.add(new.document.id);
         a.add(new.analyst.id);
         a.add(new.analyst.id);
         a.add(RevisionKind::Created.as_str());
         a.add(note.visibility.as_str());
-        a.add(state);
+        a.add(self.state.clone());
         a.add(now);
-        Ok(Some(PlainNote {
-            arguments: a.finish()?,
-            note,
-        }))
+        a.add(note.id.clone());
     }
 }
 
@@ -376,6 +531,7 @@ mod tests {
             },
             anchor: Some(anchor),
             idempotency: None,
+            token_hash: None,
         };
         (store, note)
     }
@@ -445,7 +601,7 @@ mod tests {
         let mut conn = connection(&dir, Duration::from_secs(5)).await;
         let outcomes = write_batch(&mut conn, &batch).await;
 
-        assert!(outcomes[1].is_err(), "{:?}", outcomes[1]);
+        assert_eq!(outcomes[1].as_ref().ok(), Some(&Created::TargetChanged));
         assert!(outcomes[2].is_err(), "{:?}", outcomes[2]);
         assert_eq!(
             new_note(&outcomes[3]).reply_to.as_deref(),
@@ -468,6 +624,49 @@ mod tests {
         assert_eq!(count, 4);
         // No transaction was left open on the connection.
         conn.execute("begin immediate; rollback").await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_note_whose_document_or_token_changed_is_not_written_and_its_run_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, template) = seeded(&dir).await;
+        let mut remembered = with_id(&template);
+        remembered.token_hash = Some("hash".into());
+        let mut old_version = with_id(&template);
+        old_version.document.version = 0;
+        let mut revoked_token = with_id(&template);
+        revoked_token.token_hash = Some("another hash".into());
+        let batch = [
+            with_id(&template),
+            old_version,
+            remembered,
+            revoked_token,
+            with_id(&template),
+        ];
+        let mut conn = connection(&dir, Duration::from_secs(5)).await;
+        let outcomes = write_batch(&mut conn, &batch).await;
+        for i in [1, 3] {
+            assert_eq!(outcomes[i].as_ref().ok(), Some(&Created::TargetChanged));
+            assert!(store.get_note(1, &batch[i].id).await.unwrap().is_none());
+        }
+        for i in [0, 2, 4] {
+            let stored = store.get_note(1, &batch[i].id).await.unwrap().unwrap();
+            assert_eq!(&stored.note, new_note(&outcomes[i]));
+            let history = store.note_history(&batch[i].id).await.unwrap().unwrap();
+            assert_eq!(history.revisions.len(), 1);
+        }
+        let revisions: i64 = sqlx::query_scalar("select count(*) from note_revisions")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(revisions, 3, "no revision without its note");
+        sqlx::query("update analysts set revoked_at = 'now'")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let after = [with_id(&template)];
+        let outcomes = write_batch(&mut conn, &after).await;
+        assert_eq!(outcomes[0].as_ref().ok(), Some(&Created::TargetChanged));
     }
 
     #[tokio::test]
