@@ -1,11 +1,14 @@
 //! Margin notes. Visibility is enforced in SQL, so a note never leaves the store for someone
 //! who may not read it.
 
-use super::{Store, StoreError, StoreResult, on_backend};
+use super::{Store, StoreError, StoreResult, Timestamp, on_backend};
 use crate::domain::anchor::Anchor;
 use crate::domain::anchor::DocumentText;
+use crate::domain::annotation::history::NoteState;
 use crate::domain::annotation::thread::Ghost;
 use crate::domain::annotation::{ImportedNote, Note, NoteContent, Visibility};
+use crate::domain::markdown::render_untrusted;
+use crate::domain::mentions::mentioned;
 use crate::domain::reanchor::AnchorStatus;
 
 /// The text a note is anchored in: a document's current version.
@@ -290,5 +293,66 @@ impl Store {
     /// Deletes a note if it is still at `revision`.
     pub async fn delete_note(&self, id: &str, revision: i64) -> StoreResult<Conditional<()>> {
         on_backend!(self, db => db.delete_note(id, revision).await)
+    }
+}
+
+/// A note that needs no reads to be written: the note as it will read back, and what its
+/// statements need beyond it.
+pub(super) struct PlainNote {
+    /// The note as it reads back.
+    pub(super) note: Note,
+    /// Its first revision's state (JSON).
+    pub(super) state: String,
+    /// Its tags (a JSON array).
+    pub(super) tags: String,
+    /// Its `via` IRIs (a JSON array).
+    pub(super) via: String,
+    /// When it is written.
+    pub(super) at: Timestamp,
+}
+
+impl PlainNote {
+    /// `None` when the note needs the general path: it carries an idempotency key, answers
+    /// a note, or mentions someone (whose name must be looked up).
+    pub(super) fn of(new: &NewNote, now: Timestamp) -> StoreResult<Option<PlainNote>> {
+        let content = &new.content;
+        if new.idempotency.is_some() || content.reply_to.is_some() {
+            return Ok(None);
+        }
+        let body_html = render_untrusted(&content.body);
+        if !mentioned(body_html.as_str()).is_empty() {
+            return Ok(None);
+        }
+        let anchor = new.anchor.as_ref();
+        let note = Note {
+            id: new.id.clone(),
+            document_slug: new.slug.clone(),
+            creator: new.analyst.name.clone(),
+            motivation: content.motivation.clone(),
+            body: content.body.clone(),
+            body_html,
+            tags: content.tags.clone(),
+            grades: content.grades,
+            visibility: content.visibility,
+            anchor: new.anchor.clone(),
+            reply_to: None,
+            reply_seq: 0,
+            mentions: Vec::new(),
+            status: AnchorStatus::Exact,
+            original_exact: anchor.map(|a| a.exact.clone()).unwrap_or_default(),
+            created: now.rfc3339(),
+            modified: now.rfc3339(),
+            revision: 1,
+            kept: content.kept.clone(),
+        };
+        let state = serde_json::to_string(&NoteState::of(&note))
+            .map_err(|e| StoreError::Malformed(e.to_string()))?;
+        Ok(Some(PlainNote {
+            tags: json_list(&note.tags)?,
+            via: json_list(&note.kept.via)?,
+            note,
+            state,
+            at: now,
+        }))
     }
 }

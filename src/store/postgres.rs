@@ -128,10 +128,25 @@ impl Handle {
 
     /// Stores a new note in a transaction of its own: the server's many connections write
     /// concurrently, and it syncs commits that arrive together once (its own group commit).
+    /// A plain note is one statement, so one round trip: its row and first revision, written
+    /// only if its document version and its author's token are still current.
     pub(super) async fn insert_note(
         &self,
         new: &super::annotations::NewNote,
     ) -> StoreResult<super::annotations::Created> {
+        use super::annotations::{Created, PlainNote};
+        if let Some(plain) = PlainNote::of(new, super::Timestamp::now())? {
+            let written: Option<String> = plain_note_statement(&plain, new)
+                .fetch_optional(&self.writer)
+                .await?;
+            return Ok(match written {
+                Some(_) => {
+                    self.shared.committed();
+                    Created::New(plain.note)
+                }
+                None => Created::TargetChanged,
+            });
+        }
         let mut tx = self.write().await?;
         let created = queries::annotations::insert_note_in(&mut tx, new).await?;
         // Only a new note is kept: anything else leaves no trace, not even a claimed key.
@@ -384,6 +399,62 @@ pub(super) fn redact(url: &str) -> String {
         Some(q) => format!("{scheme}://{authority}{path}?{q}"),
         None => format!("{scheme}://{authority}{path}"),
     }
+}
+
+/// A plain note's row and first revision in one statement (see [`Handle::insert_note`]).
+const PLAIN_NOTE: &str = "with written as (
+      insert into annotations (id, document_id, analyst_id, motivation, body, tags, visibility,
+        start_cp, end_cp, exact, prefix, suffix, document_version, created, modified, body_html,
+        anchor_status, original_exact, canonical, via, body_language, body_purpose, credibility,
+        source_reliability, parent_id, mentions, reply_seq)
+      select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17,
+        $18, $19, $20, $21, $22, $23, null, '[]', 0
+      where exists (select 1 from documents where id = $2 and version = $13)
+        and exists (select 1 from analysts where id = $3 and revoked_at is null
+                      and ($24 = '' or token_hash = $24))
+      returning id
+    ), revision as (
+      insert into note_revisions (annotation_id, seq, document_id, author_id, analyst_id, kind,
+        restored_from, visibility, state, at)
+      select id, 1, $2, $3, $3, $25, null, $7, $26, $14 from written
+    )
+    select id from written";
+
+fn plain_note_statement<'q>(
+    plain: &'q super::annotations::PlainNote,
+    new: &'q super::annotations::NewNote,
+) -> sqlx::query::QueryScalar<'q, Db, String, sqlx::postgres::PgArguments> {
+    use crate::domain::annotation::history::RevisionKind;
+    use crate::domain::grades::Reliability;
+    let note = &plain.note;
+    let anchor = new.anchor.as_ref();
+    sqlx::query_scalar(PLAIN_NOTE)
+        .bind(note.id.as_str())
+        .bind(new.document.id)
+        .bind(new.analyst.id)
+        .bind(note.motivation.as_str())
+        .bind(note.body.as_str())
+        .bind(plain.tags.as_str())
+        .bind(note.visibility.as_str())
+        .bind(anchor.map(|a| a.start as i64))
+        .bind(anchor.map(|a| a.end as i64))
+        .bind(anchor.map(|a| a.exact.as_str()))
+        .bind(anchor.map(|a| a.prefix.as_str()))
+        .bind(anchor.map(|a| a.suffix.as_str()))
+        .bind(new.document.version)
+        .bind(plain.at)
+        .bind(note.body_html.as_str())
+        .bind(note.status.as_str())
+        .bind(note.original_exact.as_str())
+        .bind(note.kept.canonical.as_deref())
+        .bind(plain.via.as_str())
+        .bind(note.kept.body_language.as_deref())
+        .bind(note.kept.body_purpose.as_deref())
+        .bind(note.grades.credibility.map(|c| i64::from(c.number())))
+        .bind(note.grades.reliability.map(Reliability::letter))
+        .bind(new.token_hash.as_deref().unwrap_or(""))
+        .bind(RevisionKind::Created.as_str())
+        .bind(plain.state.as_str())
 }
 
 #[cfg(test)]

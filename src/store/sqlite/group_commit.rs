@@ -27,12 +27,9 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::queries::annotations::insert_note_in;
 use crate::domain::annotation::Note;
-use crate::domain::annotation::history::{NoteState, RevisionKind};
+use crate::domain::annotation::history::RevisionKind;
 use crate::domain::grades::Reliability;
-use crate::domain::markdown::render_untrusted;
-use crate::domain::mentions::mentioned;
-use crate::domain::reanchor::AnchorStatus;
-use crate::store::annotations::{Created, NewNote, json_list};
+use crate::store::annotations::{Created, NewNote, PlainNote};
 use crate::store::{Shared, StoreError, StoreResult, Timestamp};
 
 /// The most notes one transaction takes; the rest wait for the next.
@@ -261,7 +258,7 @@ async fn write_run(
     let mut arguments = Bound::default();
     for (new, p) in notes.iter().zip(plain) {
         if let Some(Ok(p)) = p {
-            p.bind(new, &mut arguments);
+            bind_plain(p, new, &mut arguments);
         }
     }
     let statements = run_statements(notes.len(), open, last);
@@ -291,7 +288,7 @@ async fn write_note(
     if let Some(plain) = plain {
         let plain = plain?;
         let mut arguments = Bound::default();
-        plain.bind(note, &mut arguments);
+        bind_plain(&plain, note, &mut arguments);
         let statements = PLAIN[usize::from(open)][usize::from(last)];
         let written = written_ids(conn, sqlx::query_with(statements, arguments.finish()?)).await?;
         return Ok((created(plain.note, &written), last));
@@ -353,104 +350,48 @@ fn run_statements(count: usize, open: bool, last: bool) -> &'static str {
     &texts[index]
 }
 
-/// A note that needs no reads to be written: the note as it will read back, and what its
-/// statements need beyond it.
-struct PlainNote {
-    note: Note,
-    state: String,
-    tags: String,
-    via: String,
-    at: Timestamp,
-}
-
-impl PlainNote {
-    /// `None` when the note needs the general path: it carries an idempotency key, answers
-    /// a note, or mentions someone (whose name must be looked up).
-    fn of(new: &NewNote, now: Timestamp) -> StoreResult<Option<PlainNote>> {
-        let content = &new.content;
-        if new.idempotency.is_some() || content.reply_to.is_some() {
-            return Ok(None);
-        }
-        let body_html = render_untrusted(&content.body);
-        if !mentioned(body_html.as_str()).is_empty() {
-            return Ok(None);
-        }
-        let anchor = new.anchor.as_ref();
-        let note = Note {
-            id: new.id.clone(),
-            document_slug: new.slug.clone(),
-            creator: new.analyst.name.clone(),
-            motivation: content.motivation.clone(),
-            body: content.body.clone(),
-            body_html,
-            tags: content.tags.clone(),
-            grades: content.grades,
-            visibility: content.visibility,
-            anchor: new.anchor.clone(),
-            reply_to: None,
-            reply_seq: 0,
-            mentions: Vec::new(),
-            status: AnchorStatus::Exact,
-            original_exact: anchor.map(|a| a.exact.clone()).unwrap_or_default(),
-            created: now.rfc3339(),
-            modified: now.rfc3339(),
-            revision: 1,
-            kept: content.kept.clone(),
-        };
-        let state = serde_json::to_string(&NoteState::of(&note))
-            .map_err(|e| StoreError::Malformed(e.to_string()))?;
-        Ok(Some(PlainNote {
-            tags: json_list(&note.tags)?,
-            via: json_list(&note.kept.via)?,
-            note,
-            state,
-            at: now,
-        }))
-    }
-
-    /// Adds the arguments of [`plain_note_inserts!`] for this note to `a`.
-    fn bind(&self, new: &NewNote, a: &mut Bound) {
-        let (note, now) = (&self.note, self.at);
-        let anchor = new.anchor.as_ref();
-        a.add(note.id.clone());
-        a.add(new.document.id);
-        a.add(new.analyst.id);
-        a.add(note.motivation.clone());
-        a.add(note.body.clone());
-        a.add(self.tags.clone());
-        a.add(note.visibility.as_str());
-        a.add(anchor.map(|a| a.start as i64));
-        a.add(anchor.map(|a| a.end as i64));
-        a.add(anchor.map(|a| a.exact.clone()));
-        a.add(anchor.map(|a| a.prefix.clone()));
-        a.add(anchor.map(|a| a.suffix.clone()));
-        a.add(new.document.version);
-        a.add(now);
-        a.add(now);
-        a.add(note.body_html.as_str().to_owned());
-        a.add(note.status.as_str());
-        a.add(note.original_exact.clone());
-        a.add(note.kept.canonical.clone());
-        a.add(self.via.clone());
-        a.add(note.kept.body_language.clone());
-        a.add(note.kept.body_purpose.clone());
-        a.add(note.grades.credibility.map(|c| i64::from(c.number())));
-        a.add(note.grades.reliability.map(Reliability::letter));
-        a.add(new.document.id);
-        a.add(new.document.version);
-        a.add(new.analyst.id);
-        a.add(new.token_hash.clone().unwrap_or_default());
-        a.add(new.token_hash.clone().unwrap_or_default());
-        a.add(note.id.clone());
-        a.add(new.document.id);
-        a.add(new.analyst.id);
-        a.add(new.analyst.id);
-        a.add(RevisionKind::Created.as_str());
-        a.add(note.visibility.as_str());
-        a.add(self.state.clone());
-        a.add(now);
-        a.add(note.id.clone());
-    }
+/// Adds the arguments of [`plain_note_inserts!`] for `plain`, the plain form of `new`.
+fn bind_plain(plain: &PlainNote, new: &NewNote, a: &mut Bound) {
+    let (note, now) = (&plain.note, plain.at);
+    let anchor = new.anchor.as_ref();
+    a.add(note.id.clone());
+    a.add(new.document.id);
+    a.add(new.analyst.id);
+    a.add(note.motivation.clone());
+    a.add(note.body.clone());
+    a.add(plain.tags.clone());
+    a.add(note.visibility.as_str());
+    a.add(anchor.map(|a| a.start as i64));
+    a.add(anchor.map(|a| a.end as i64));
+    a.add(anchor.map(|a| a.exact.clone()));
+    a.add(anchor.map(|a| a.prefix.clone()));
+    a.add(anchor.map(|a| a.suffix.clone()));
+    a.add(new.document.version);
+    a.add(now);
+    a.add(now);
+    a.add(note.body_html.as_str().to_owned());
+    a.add(note.status.as_str());
+    a.add(note.original_exact.clone());
+    a.add(note.kept.canonical.clone());
+    a.add(plain.via.clone());
+    a.add(note.kept.body_language.clone());
+    a.add(note.kept.body_purpose.clone());
+    a.add(note.grades.credibility.map(|c| i64::from(c.number())));
+    a.add(note.grades.reliability.map(Reliability::letter));
+    a.add(new.document.id);
+    a.add(new.document.version);
+    a.add(new.analyst.id);
+    a.add(new.token_hash.clone().unwrap_or_default());
+    a.add(new.token_hash.clone().unwrap_or_default());
+    a.add(note.id.clone());
+    a.add(new.document.id);
+    a.add(new.analyst.id);
+    a.add(new.analyst.id);
+    a.add(RevisionKind::Created.as_str());
+    a.add(note.visibility.as_str());
+    a.add(plain.state.clone());
+    a.add(now);
+    a.add(note.id.clone());
 }
 
 /// Arguments added in order; the first value that cannot be encoded is kept as the error.
@@ -486,6 +427,7 @@ mod tests {
 
     use super::*;
     use crate::domain::anchor::anchor_at;
+    use crate::domain::annotation::history::NoteState;
     use crate::domain::annotation::{KeptFields, NoteContent, NoteId, Visibility};
     use crate::domain::grades::{Credibility, Grades};
     use crate::store::annotations::IdempotencyKey;
