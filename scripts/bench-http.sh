@@ -61,16 +61,7 @@ echo "== data: corpus + $DOCS generated documents" >&2
 cp corpus/* "$TMP/corpus/"
 DB="$TMP/bench.db"
 # The I/O floor: every file read and hashed, as the importer does before anything else.
-FLOOR_S="$(python3 - "$TMP/corpus" <<'PY'
-import hashlib, os, sys, time
-root = sys.argv[1]
-started = time.perf_counter()
-for name in sorted(os.listdir(root)):
-    with open(os.path.join(root, name), "rb") as f:
-        hashlib.sha256(f.read()).hexdigest()
-print(f"{time.perf_counter() - started:.2f}")
-PY
-)"
+FLOOR_S="$(python3 scripts/io-floor.py "$TMP/corpus")"
 IMPORT_OUT="$("$BIN" --db "$DB" --corpus "$TMP/corpus" import 2>/dev/null)"
 CORPUS_MB="$(du -sm --apparent-size "$TMP/corpus" | cut -f1)"
 seconds() { awk '{for(i=1;i<=NF;i++) if ($i=="in") { v=$(i+1); if (v ~ /ms$/) { sub(/ms$/,"",v); v=v/1000 } else sub(/s$/,"",v); printf "%.2f", v } }' <<<"$1"; }

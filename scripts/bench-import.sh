@@ -22,17 +22,6 @@ MB="$(du -sm --apparent-size "$TMP/corpus" | cut -f1)"
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{ if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2 }'; }
 spread() { printf '%s\n' "$@" | sort -g | awk 'NR==1{lo=$1} {hi=$1} END{printf "%.2f–%.2f", lo, hi}'; }
 now() { date +%s.%N; }
-floor() {
-  python3 - "$TMP/corpus" <<'PY'
-import hashlib, os, sys, time
-root = sys.argv[1]
-started = time.perf_counter()
-for name in sorted(os.listdir(root)):
-    with open(os.path.join(root, name), "rb") as f:
-        hashlib.sha256(f.read()).hexdigest()
-print(f"{time.perf_counter() - started:.3f}")
-PY
-}
 import_once() {  # binary -> seconds
   rm -f "$TMP"/g.db*
   local start end
@@ -43,7 +32,7 @@ import_once() {  # binary -> seconds
 }
 floors=(); news=(); bases=()
 for _ in $(seq "$ROUNDS"); do
-  floors+=("$(floor)")
+  floors+=("$(python3 scripts/io-floor.py "$TMP/corpus")")
   news+=("$(import_once "$BIN")")
   [ -n "${BASE_BIN:-}" ] && bases+=("$(import_once "$BASE_BIN")")
 done
