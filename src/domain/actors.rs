@@ -117,6 +117,16 @@ pub struct Mention {
     pub matched: String,
 }
 
+impl Mention {
+    /// The one of `mentions` that overlaps code points `start..end`, if any. `mentions` are
+    /// in text order and do not overlap one another, as the matcher finds them, so this is a
+    /// binary search: each word of a long paragraph would otherwise scan all its mentions.
+    pub fn overlapping(mentions: &[Mention], start: usize, end: usize) -> Option<&Mention> {
+        let first = mentions.partition_point(|m| m.end <= start);
+        mentions.get(first).filter(|m| m.start < end)
+    }
+}
+
 /// A gazetteer that cannot be used, with what to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("actor gazetteer: {0}")]
@@ -620,6 +630,26 @@ fn rule_allows(rule: AliasRule, rest: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_mention_overlapping_a_span_is_found_among_many() {
+        let mentions: Vec<Mention> = (0..1000)
+            .map(|i| Mention {
+                start: i * 10,
+                end: i * 10 + 6,
+                actor_id: format!("A{i}"),
+                matched: "Moscow".into(),
+            })
+            .collect();
+        let found = |start, end| Mention::overlapping(&mentions, start, end).map(|m| m.start);
+        assert_eq!(found(0, 1), Some(0));
+        assert_eq!(found(5, 7), Some(0));
+        assert_eq!(found(6, 10), None, "the gap between two mentions");
+        assert_eq!(found(9, 12), Some(10));
+        assert_eq!(found(9_994, 9_999), Some(9_990));
+        assert_eq!(found(9_996, 20_000), None, "past the last one");
+        assert_eq!(Mention::overlapping(&[], 0, 5), None);
+    }
 
     const GAZETTEER: &str = r#"
         [[actor]]

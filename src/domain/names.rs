@@ -281,7 +281,7 @@ pub fn find_names(
 ) -> Vec<NameCandidate> {
     let chars: Vec<char> = text.chars().collect();
     let words = words(&chars);
-    let covered = |w: &Word| mentions.iter().any(|m| m.start < w.end && w.start < m.end);
+    let covered = |w: &Word| Mention::overlapping(mentions, w.start, w.end).is_some();
     let mut found = Vec::new();
     let mut run: Vec<&Word> = Vec::new();
     for (i, word) in words.iter().enumerate() {

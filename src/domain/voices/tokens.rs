@@ -80,10 +80,7 @@ pub fn tokenize(chars: &[char], range: Range<usize>, mentions: &[Mention]) -> Ve
             }
             let text: String = chars[start..i].iter().collect();
             let possessive = text.ends_with("’s") || text.ends_with("'s");
-            let mention = mentions
-                .iter()
-                .find(|m| m.start < i && start < m.end)
-                .map(|m| m.actor_id.clone());
+            let mention = Mention::overlapping(mentions, start, i).map(|m| m.actor_id.clone());
             tokens.push(Token {
                 start,
                 end: i,
