@@ -213,9 +213,17 @@ pub async fn options_annotation() -> Response {
 
 /// The `Idempotency-Key` header: 1 to 255 visible ASCII characters.
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<&str>, AppError> {
-    let Some(value) = headers.get("idempotency-key") else {
+    let mut values = headers.get_all("idempotency-key").iter();
+    let Some(value) = values.next() else {
         return Ok(None);
     };
+    if values.next().is_some() {
+        return Err(AppError::client(
+            StatusCode::BAD_REQUEST,
+            "invalid_idempotency_key",
+            "Send one Idempotency-Key header, not several: which key would the note be kept under?",
+        ));
+    }
     value
         .to_str()
         .ok()

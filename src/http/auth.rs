@@ -116,6 +116,19 @@ async fn read_credentials(
     state: &AppState,
     lookup: TokenLookup,
 ) -> Result<(Viewer, Option<String>), AppError> {
+    if parts
+        .headers
+        .get_all(header::AUTHORIZATION)
+        .iter()
+        .nth(1)
+        .is_some()
+    {
+        return Err(AppError::client(
+            StatusCode::BAD_REQUEST,
+            "duplicate_authorization",
+            "Send one Authorization header, not several.",
+        ));
+    }
     if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
         // Failed tokens are limited per client address (the socket's, or what a trusted
         // proxy says it was; never a header any client can set). Only the failures wait: a

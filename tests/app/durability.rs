@@ -87,6 +87,32 @@ async fn an_idempotency_key_makes_a_retry_return_the_same_note() {
         )
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    // Two keys, or two credentials: which one was meant is not guessed.
+    let two_keys = app
+        .send(
+            "POST",
+            &container,
+            Some(&token),
+            Some(&note("x")),
+            &[("idempotency-key", "b1"), ("idempotency-key", "b2")],
+        )
+        .await;
+    assert_eq!(two_keys.status, StatusCode::BAD_REQUEST);
+    assert_eq!(two_keys.json()["error"]["code"], "invalid_idempotency_key");
+    let two_tokens = app
+        .send(
+            "POST",
+            &container,
+            Some(&token),
+            Some(&note("x")),
+            &[("authorization", "Bearer nope")],
+        )
+        .await;
+    assert_eq!(two_tokens.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        two_tokens.json()["error"]["code"],
+        "duplicate_authorization"
+    );
 }
 
 fn start(db: &Path, corpus: &Path) -> RunningServer {
