@@ -172,6 +172,7 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
         .map(|entry| entry.map(|e| e.path()))
         .collect::<Result<_, _>>()?;
     paths.sort();
+    let mut slugs = std::collections::HashSet::new();
     for path in paths {
         let format = match path.extension().and_then(|e| e.to_str()) {
             Some("txt") => SourceFormat::Txt,
@@ -179,7 +180,7 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
             _ => continue,
         };
         match entry(&path, format) {
-            Ok(found) if scan.entries.iter().any(|e| e.slug == found.slug) => {
+            Ok(found) if !slugs.insert(found.slug.clone()) => {
                 scan.problems.push(FileProblem {
                     path,
                     message: format!(
@@ -288,4 +289,24 @@ pub fn analysis_hash(content_hash: &str, gazetteer_hash: &str) -> String {
         hasher.update([0]);
     }
     hex::encode(hasher.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_file_with_a_taken_slug_is_a_problem_and_the_first_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["brief.md", "brief.txt", "other.txt", "notes.pdf"] {
+            std::fs::write(dir.path().join(name), "A paragraph.\n").unwrap();
+        }
+        let scan = scan(dir.path()).unwrap();
+        let slugs: Vec<&str> = scan.entries.iter().map(|e| e.slug.as_str()).collect();
+        assert_eq!(slugs, ["brief", "other"]);
+        assert_eq!(scan.entries[0].format, SourceFormat::Md);
+        assert_eq!(scan.problems.len(), 1);
+        assert!(scan.problems[0].path.ends_with("brief.txt"));
+        assert!(scan.problems[0].message.contains("`brief`; rename one"));
+    }
 }

@@ -50,6 +50,14 @@ pub enum Origin<'a> {
 }
 
 impl Origin<'_> {
+    /// The analyst who added it in the browser; none for a corpus file.
+    pub fn uploaded_by(self) -> Option<i64> {
+        match self {
+            Origin::Corpus => None,
+            Origin::Browser { by, .. } => Some(by),
+        }
+    }
+
     /// As stored: `corpus` or `browser`.
     pub fn as_str(self) -> &'static str {
         match self {

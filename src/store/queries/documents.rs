@@ -190,7 +190,7 @@ struct RecordRow {
     corrections: Option<String>,
 }
 
-/// Saves a batch of documents in `tx`: first each document's row and version, then the
+/// Saves a batch of documents in `tx`: first the documents' rows and versions, then the
 /// paragraphs and everything found in them for the whole batch together (a statement per
 /// thousand rows of a table, whichever documents they belong to, instead of a statement per
 /// table and document), then what each document's notes and corrections need.
@@ -199,10 +199,7 @@ async fn save_all(
     docs: &[NewDocument<'_>],
     now: Timestamp,
 ) -> StoreResult<Vec<SaveOutcome>> {
-    let mut heads = Vec::with_capacity(docs.len());
-    for doc in docs {
-        heads.push(save_head(tx, doc, now).await?);
-    }
+    let heads = save_heads(tx, docs, now).await?;
     let blocks: Vec<(i64, &[Block])> = docs
         .iter()
         .zip(&heads)
@@ -221,145 +218,205 @@ async fn save_all(
     Ok(outcomes)
 }
 
-/// A document's row as [`save_head`] left it.
+/// A document's row as [`save_heads`] left it.
 struct SavedHead {
     id: i64,
     version: i64,
     saved: Saved,
 }
 
-/// Inserts or updates a document's row, clears what its earlier analysis stored, and keeps
-/// its text as a version when the text is new.
-async fn save_head(tx: &mut Tx, doc: &NewDocument<'_>, now: Timestamp) -> StoreResult<SavedHead> {
-    {
-        let meta = &doc.analysed.parsed.meta;
-        let tags =
-            serde_json::to_string(&meta.tags).map_err(|e| StoreError::Malformed(e.to_string()))?;
-        let existing: Option<(i64, String, i64, String)> = sqlx::query_as(
-            "select id, content_hash, version, origin from documents where slug = $1",
-        )
-        .bind(doc.slug)
-        .fetch_optional(&mut **tx)
-        .await?;
-        let (by, metadata, corrections) = match doc.origin {
-            Origin::Corpus => (None, None, None),
-            Origin::Browser {
-                by,
-                metadata,
-                corrections,
-            } => (Some(by), Some(metadata), Some(corrections)),
-        };
-        if let Some((_, _, _, origin)) = &existing
+/// A stored document's id, content hash, version and origin.
+type ExistingHead = (i64, String, i64, String);
+
+/// Inserts or updates the documents' rows, clears what their earlier analysis stored, and
+/// keeps each text as a version when it is new. New documents and versions are written a
+/// thousand to a statement: a first import is almost all new documents.
+async fn save_heads(
+    tx: &mut Tx,
+    docs: &[NewDocument<'_>],
+    now: Timestamp,
+) -> StoreResult<Vec<SavedHead>> {
+    let mut existing: HashMap<String, ExistingHead> = HashMap::with_capacity(docs.len());
+    for chunk in docs.chunks(ROWS_PER_INSERT) {
+        let mut query = sqlx::QueryBuilder::<Db>::new(
+            "select slug, id, content_hash, version, origin from documents where slug in (",
+        );
+        let mut slugs = query.separated(", ");
+        for doc in chunk {
+            slugs.push_bind(doc.slug);
+        }
+        query.push(")");
+        let rows: Vec<(String, i64, String, i64, String)> =
+            query.build_query_as().fetch_all(&mut **tx).await?;
+        existing.extend(
+            rows.into_iter()
+                .map(|(slug, id, hash, version, origin)| (slug, (id, hash, version, origin))),
+        );
+    }
+    let mut tags = Vec::with_capacity(docs.len());
+    for doc in docs {
+        if let Some((_, _, _, origin)) = existing.get(doc.slug)
             && origin != doc.origin.as_str()
         {
-            return Err(StoreError::Conflict(format!(
-                "{:?} is a document {}; {}",
-                doc.slug,
-                if origin == "browser" {
-                    "added in the browser"
-                } else {
-                    "of the corpus directory"
-                },
-                if origin == "browser" {
-                    "a corpus file does not replace it: rename the file"
-                } else {
-                    "change its file in the corpus directory instead"
-                }
-            )));
+            return Err(origin_conflict(doc.slug, origin));
         }
-        let (id, version, saved) = match existing.map(|(id, hash, version, _)| (id, hash, version))
-        {
-            None => {
-                let id: i64 = sqlx::query_scalar(
-                    "insert into documents (slug, title, author, published, source_url, language, tags,
-                       format, content_hash, analysis_hash, version, imported_at, updated_at, fingerprint,
-                       origin, uploaded_by)
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $12, $13, $14)
-                     returning id",
-                )
-                .bind(doc.slug)
-                .bind(doc.title)
-                .bind(&meta.author)
-                .bind(&meta.published)
-                .bind(&meta.source)
-                .bind(&meta.language)
-                .bind(&tags)
-                .bind(doc.format)
-                .bind(doc.content_hash)
-                .bind(doc.analysis_hash)
-                .bind(now)
-                .bind(doc.fingerprint)
-                .bind(doc.origin.as_str())
-                .bind(by)
-                .fetch_one(&mut **tx)
-                .await?;
-                (id, 1, Saved::Added)
-            }
-            Some((id, old_hash, old_version)) => {
-                let (version, saved) = if old_hash == doc.content_hash {
-                    (old_version, Saved::Reanalysed)
-                } else {
-                    (old_version + 1, Saved::NewVersion(old_version + 1))
-                };
-                sqlx::query(
-                    "update documents set title = $2, author = $3, published = $4, source_url = $5,
-                       language = $6, tags = $7, format = $8, content_hash = $9, analysis_hash = $10,
-                       version = $11, updated_at = $12, fingerprint = $13
-                     where id = $1",
-                )
-                .bind(id)
-                .bind(doc.title)
-                .bind(&meta.author)
-                .bind(&meta.published)
-                .bind(&meta.source)
-                .bind(&meta.language)
-                .bind(&tags)
-                .bind(doc.format)
-                .bind(doc.content_hash)
-                .bind(doc.analysis_hash)
-                .bind(version)
-                .bind(now)
-                .bind(doc.fingerprint)
-                .execute(&mut **tx)
-                .await?;
-                sqlx::query("delete from paragraphs where document_id = $1")
-                    .bind(id)
-                    .execute(&mut **tx)
-                    .await?;
-                sqlx::query("delete from footnotes where document_id = $1")
-                    .bind(id)
-                    .execute(&mut **tx)
-                    .await?;
-                for table in [
-                    "delete from co_mentions where document_id = $1",
-                    "delete from document_actors where document_id = $1",
-                    "delete from document_forms where document_id = $1",
-                ] {
-                    sqlx::query(table).bind(id).execute(&mut **tx).await?;
-                }
-                (id, version, saved)
+        tags.push(
+            serde_json::to_string(&doc.analysed.parsed.meta.tags)
+                .map_err(|e| StoreError::Malformed(e.to_string()))?,
+        );
+    }
+    let added: Vec<(&NewDocument<'_>, &str)> = docs
+        .iter()
+        .zip(&tags)
+        .filter(|(doc, _)| !existing.contains_key(doc.slug))
+        .map(|(doc, tags)| (doc, tags.as_str()))
+        .collect();
+    let mut new_ids: HashMap<String, i64> = HashMap::with_capacity(added.len());
+    for chunk in added.chunks(ROWS_PER_INSERT) {
+        let mut query = sqlx::QueryBuilder::<Db>::new(
+            "insert into documents (slug, title, author, published, source_url, language, tags,
+               format, content_hash, analysis_hash, version, imported_at, updated_at, fingerprint,
+               origin, uploaded_by) ",
+        );
+        query.push_values(chunk, |mut row, (doc, tags)| {
+            let meta = &doc.analysed.parsed.meta;
+            row.push_bind(doc.slug)
+                .push_bind(doc.title)
+                .push_bind(meta.author.as_deref())
+                .push_bind(meta.published.as_deref())
+                .push_bind(meta.source.as_deref())
+                .push_bind(meta.language.as_deref())
+                .push_bind(*tags)
+                .push_bind(doc.format)
+                .push_bind(doc.content_hash)
+                .push_bind(doc.analysis_hash)
+                .push_bind(1_i64)
+                .push_bind(now)
+                .push_bind(now)
+                .push_bind(doc.fingerprint)
+                .push_bind(doc.origin.as_str())
+                .push_bind(doc.origin.uploaded_by());
+        });
+        // RETURNING gives no order: each id is matched to its document by slug.
+        query.push(" returning slug, id");
+        let rows: Vec<(String, i64)> = query.build_query_as().fetch_all(&mut **tx).await?;
+        new_ids.extend(rows);
+    }
+    let mut heads = Vec::with_capacity(docs.len());
+    for (doc, tags) in docs.iter().zip(&tags) {
+        let head = match existing.remove(doc.slug) {
+            None => SavedHead {
+                id: *new_ids.get(doc.slug).ok_or_else(|| {
+                    StoreError::Malformed(format!("no id came back for {:?}", doc.slug))
+                })?,
+                version: 1,
+                saved: Saved::Added,
+            },
+            Some((id, old_hash, old_version, _)) => {
+                update_head(tx, doc, tags, id, &old_hash, old_version, now).await?
             }
         };
-        if saved != Saved::Reanalysed {
-            sqlx::query(
-                "insert into document_versions (document_id, version, content_hash, source_text, imported_at,
-                   format, metadata, corrections, published_by)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(id)
-            .bind(version)
-            .bind(doc.content_hash)
-            .bind(doc.source_text)
-            .bind(now)
-            .bind(doc.format)
-            .bind(metadata)
-            .bind(corrections)
-            .bind(by)
-            .execute(&mut **tx)
-            .await?;
-        }
-        Ok(SavedHead { id, version, saved })
+        heads.push(head);
     }
+    let versions: Vec<(&NewDocument<'_>, &SavedHead)> = docs
+        .iter()
+        .zip(&heads)
+        .filter(|(_, head)| head.saved != Saved::Reanalysed)
+        .collect();
+    for chunk in versions.chunks(ROWS_PER_INSERT) {
+        let mut query = sqlx::QueryBuilder::<Db>::new(
+            "insert into document_versions (document_id, version, content_hash, source_text,
+               imported_at, format, metadata, corrections, published_by) ",
+        );
+        query.push_values(chunk, |mut row, (doc, head)| {
+            let (metadata, corrections) = match doc.origin {
+                Origin::Corpus => (None, None),
+                Origin::Browser {
+                    metadata,
+                    corrections,
+                    ..
+                } => (Some(metadata), Some(corrections)),
+            };
+            row.push_bind(head.id)
+                .push_bind(head.version)
+                .push_bind(doc.content_hash)
+                .push_bind(doc.source_text)
+                .push_bind(now)
+                .push_bind(doc.format)
+                .push_bind(metadata)
+                .push_bind(corrections)
+                .push_bind(doc.origin.uploaded_by());
+        });
+        query.build().execute(&mut **tx).await?;
+    }
+    Ok(heads)
+}
+
+/// Why a document of one origin cannot be saved over one of the other.
+fn origin_conflict(slug: &str, stored_origin: &str) -> StoreError {
+    StoreError::Conflict(format!(
+        "{slug:?} is a document {}; {}",
+        if stored_origin == "browser" {
+            "added in the browser"
+        } else {
+            "of the corpus directory"
+        },
+        if stored_origin == "browser" {
+            "a corpus file does not replace it: rename the file"
+        } else {
+            "change its file in the corpus directory instead"
+        }
+    ))
+}
+
+/// Updates a stored document's row to `doc` and clears what its earlier analysis stored; a
+/// new text is a new version.
+async fn update_head(
+    tx: &mut Tx,
+    doc: &NewDocument<'_>,
+    tags: &str,
+    id: i64,
+    old_hash: &str,
+    old_version: i64,
+    now: Timestamp,
+) -> StoreResult<SavedHead> {
+    let meta = &doc.analysed.parsed.meta;
+    let (version, saved) = if old_hash == doc.content_hash {
+        (old_version, Saved::Reanalysed)
+    } else {
+        (old_version + 1, Saved::NewVersion(old_version + 1))
+    };
+    sqlx::query(
+        "update documents set title = $2, author = $3, published = $4, source_url = $5,
+           language = $6, tags = $7, format = $8, content_hash = $9, analysis_hash = $10,
+           version = $11, updated_at = $12, fingerprint = $13
+         where id = $1",
+    )
+    .bind(id)
+    .bind(doc.title)
+    .bind(&meta.author)
+    .bind(&meta.published)
+    .bind(&meta.source)
+    .bind(&meta.language)
+    .bind(tags)
+    .bind(doc.format)
+    .bind(doc.content_hash)
+    .bind(doc.analysis_hash)
+    .bind(version)
+    .bind(now)
+    .bind(doc.fingerprint)
+    .execute(&mut **tx)
+    .await?;
+    for statement in [
+        "delete from paragraphs where document_id = $1",
+        "delete from footnotes where document_id = $1",
+        "delete from co_mentions where document_id = $1",
+        "delete from document_actors where document_id = $1",
+        "delete from document_forms where document_id = $1",
+    ] {
+        sqlx::query(statement).bind(id).execute(&mut **tx).await?;
+    }
+    Ok(SavedHead { id, version, saved })
 }
 
 /// Files the document under its source, and moves its notes and corrections to a new text.
@@ -370,7 +427,11 @@ async fn save_tail(
     now: Timestamp,
 ) -> StoreResult<SaveOutcome> {
     let SavedHead { id, version, saved } = *head;
-    super::grades::file_source(tx, id, &doc.analysed.parsed.meta, now).await?;
+    let meta = &doc.analysed.parsed.meta;
+    // A new row has no source and no grade yet: only metadata that names one is filed.
+    if saved != Saved::Added || meta.source_name().is_some() || meta.reliability.is_some() {
+        super::grades::file_source(tx, id, meta, now).await?;
+    }
     let reanchored = if let Saved::NewVersion(_) = saved {
         let texts = doc.analysed.parsed.paragraph_texts();
         super::corrections::reanchor_corrections(tx, id, version, &texts).await?;
@@ -804,18 +865,33 @@ impl Handle {
     }
 }
 
-/// Inserts `rows` into `table (columns)` with multi-row statements: one statement per
-/// thousand rows instead of one per row, which is most of the import's time otherwise.
-async fn insert_rows<T>(
-    tx: &mut Tx,
+/// One `insert` per thousand rows of `rows`, each built only when the iterator reaches it.
+fn inserts<'r, T>(
     table_and_columns: &'static str,
-    rows: &[T],
-    bind: impl Fn(&mut sqlx::query_builder::Separated<'_, Db, &'static str>, &T) + Copy,
-) -> StoreResult<()> {
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
+    rows: &'r [T],
+    bind: impl Fn(&mut sqlx::query_builder::Separated<'_, Db, &'static str>, &'r T) + Copy + 'r,
+) -> impl Iterator<Item = sqlx::QueryBuilder<Db>> + 'r {
+    rows.chunks(ROWS_PER_INSERT).map(move |chunk| {
         let mut query = sqlx::QueryBuilder::<Db>::new(format!("insert into {table_and_columns} "));
         query.push_values(chunk, |mut separated, row| bind(&mut separated, row));
-        query.build().execute(&mut **tx).await?;
+        query
+    })
+}
+
+/// Runs `statements` in order, building each next one's arguments while the database runs the
+/// one before: the two take turns on different threads instead of waiting for each other.
+async fn execute_overlapped(
+    tx: &mut Tx,
+    mut statements: impl Iterator<Item = sqlx::QueryBuilder<Db>>,
+) -> StoreResult<()> {
+    let mut next = statements.next();
+    while let Some(mut current) = next {
+        // `join!` polls the statement first, which hands it to the database, then builds.
+        let (done, following) = tokio::join!(current.build().execute(&mut **tx), async {
+            statements.next()
+        });
+        done?;
+        next = following;
     }
     Ok(())
 }
@@ -969,8 +1045,16 @@ impl<'a> ContentRows<'a> {
     }
 
     async fn insert(&self, tx: &mut Tx) -> StoreResult<()> {
-        insert_rows(
-            tx,
+        let forms: Vec<(i64, &str, &str, i64)> = self
+            .tallies
+            .iter()
+            .flat_map(|(document_id, t)| {
+                t.forms
+                    .iter()
+                    .map(|(form, n)| (*document_id, t.actor_id.as_str(), form.as_str(), *n as i64))
+            })
+            .collect();
+        let statements = inserts(
             "paragraph_formats (paragraph_id, start_cp, end_cp, style, href, ordinal)",
             &self.formats,
             |q, f| {
@@ -982,9 +1066,7 @@ impl<'a> ContentRows<'a> {
                     .push_bind(f.5);
             },
         )
-        .await?;
-        insert_rows(
-            tx,
+        .chain(inserts(
             "footnote_refs (paragraph_id, number, occurrence, offset_cp)",
             &self.refs,
             |q, r| {
@@ -993,10 +1075,8 @@ impl<'a> ContentRows<'a> {
                     .push_bind(r.2)
                     .push_bind(r.3);
             },
-        )
-        .await?;
-        insert_rows(
-            tx,
+        ))
+        .chain(inserts(
             "mentions (paragraph_id, actor_id, start_cp, end_cp, matched, sentence_start_cp, sentence_end_cp)",
             &self.mentions,
             |q, m| {
@@ -1008,10 +1088,8 @@ impl<'a> ContentRows<'a> {
                     .push_bind(m.5)
                     .push_bind(m.6);
             },
-        )
-        .await?;
-        insert_rows(
-            tx,
+        ))
+        .chain(inserts(
             "name_candidates (paragraph_id, start_cp, end_cp, text, sentence_initial, sentence_start_cp, sentence_end_cp)",
             &self.names,
             |q, (paragraph_id, n, start, end)| {
@@ -1023,10 +1101,8 @@ impl<'a> ContentRows<'a> {
                     .push_bind(*start)
                     .push_bind(*end);
             },
-        )
-        .await?;
-        insert_rows(
-            tx,
+        ))
+        .chain(inserts(
             "document_actors (document_id, actor_id, mentions, sentences)",
             &self.tallies,
             |q, (document_id, t)| {
@@ -1035,19 +1111,8 @@ impl<'a> ContentRows<'a> {
                     .push_bind(t.mentions as i64)
                     .push_bind(t.sentences as i64);
             },
-        )
-        .await?;
-        let forms: Vec<(i64, &str, &str, i64)> = self
-            .tallies
-            .iter()
-            .flat_map(|(document_id, t)| {
-                t.forms
-                    .iter()
-                    .map(|(form, n)| (*document_id, t.actor_id.as_str(), form.as_str(), *n as i64))
-            })
-            .collect();
-        insert_rows(
-            tx,
+        ))
+        .chain(inserts(
             "document_forms (document_id, actor_id, matched, mentions)",
             &forms,
             |q, f| {
@@ -1056,10 +1121,8 @@ impl<'a> ContentRows<'a> {
                     .push_bind(f.2)
                     .push_bind(f.3);
             },
-        )
-        .await?;
-        insert_rows(
-            tx,
+        ))
+        .chain(inserts(
             "co_mentions (document_id, actor_a, actor_b, sentences, paragraphs)",
             &self.pairs,
             |q, (document_id, pair)| {
@@ -1069,10 +1132,8 @@ impl<'a> ContentRows<'a> {
                     .push_bind(pair.sentences as i64)
                     .push_bind(pair.paragraphs as i64);
             },
-        )
-        .await?;
-        insert_rows(
-            tx,
+        ))
+        .chain(inserts(
             "claim_rows (document_id, paragraph_id, sentence_start, sentence_end, cue_start, cue_end, cue_text,
                      source_start, source_end, source_text, voice_id, voice_label, voice_actor,
                      voice_official, attribution, confidence, rule)",
@@ -1102,10 +1163,8 @@ impl<'a> ContentRows<'a> {
                     .push_bind(i64::from(claim.confidence))
                     .push_bind(claim.rule.as_str());
             },
-        )
-        .await?;
-        insert_rows(
-            tx,
+        ))
+        .chain(inserts(
             "footnotes (document_id, number, label, content_html)",
             &self.footnotes,
             |q, (document_id, f)| {
@@ -1114,7 +1173,7 @@ impl<'a> ContentRows<'a> {
                     .push_bind(f.label.as_str())
                     .push_bind(f.content.as_ref().map(|c| c.as_str()));
             },
-        )
-        .await
+        ));
+        execute_overlapped(tx, statements).await
     }
 }
