@@ -42,43 +42,23 @@ const MAX_RUN: usize = 16;
 /// How many notes may wait for the writer before callers wait to queue.
 const QUEUE_DEPTH: usize = 4096;
 
-/// One plain note's statements: its row, written only if its document version and its
-/// author's token are still current (the row's id is returned when it was), and its first
-/// revision, written if the row was.
-macro_rules! plain_note_inserts {
-    () => {
-        "insert into annotations (id, document_id, analyst_id, motivation, body, tags, visibility,
-           start_cp, end_cp, exact, prefix, suffix, document_version, created, modified, body_html,
-           anchor_status, original_exact, canonical, via, body_language, body_purpose, credibility,
-           source_reliability, parent_id, mentions, reply_seq)
-         select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, '[]', 0
-         where exists (select 1 from documents where id = ? and version = ?)
-           and exists (select 1 from analysts where id = ? and revoked_at is null
-                         and (? = '' or token_hash = ?))
-         returning id;
-         insert into note_revisions (annotation_id, seq, document_id, author_id, analyst_id, kind,
-           restored_from, visibility, state, at)
-         select ?, 1, ?, ?, ?, ?, null, ?, ?, ?
-         where exists (select 1 from annotations where id = ?);"
-    };
-}
+/// The columns a plain note's row is inserted with, as they appear in its `values` row.
+const NOTE_COLUMNS: &str = "id, document_id, analyst_id, motivation, body, tags, visibility,
+    start_cp, end_cp, exact, prefix, suffix, document_version, created, modified, body_html,
+    anchor_status, original_exact, canonical, via, body_language, body_purpose, credibility,
+    source_reliability";
 
-/// One plain note written alone, in its own savepoint.
-macro_rules! plain_note {
-    () => {
-        concat!("savepoint note;", plain_note_inserts!(), "release note;")
-    };
-}
+/// How many values [`NOTE_COLUMNS`] takes; four more follow in each row for the checks.
+const NOTE_VALUES: usize = 24;
 
-/// The statement list for a plain note written alone, by whether a transaction is already
-/// open and whether the note is the batch's last: `[open][last]`.
-const PLAIN: [[&str; 2]; 2] = [
-    [
-        concat!("begin immediate;", plain_note!()),
-        concat!("begin immediate;", plain_note!(), "commit;"),
-    ],
-    [plain_note!(), concat!(plain_note!(), "commit;")],
-];
+/// Where the statements for plain notes open and close their savepoint.
+#[derive(Clone, Copy)]
+enum Savepoint {
+    /// A run of notes, undone together if it fails.
+    Run,
+    /// One note written alone.
+    Note,
+}
 
 /// The queue of notes waiting for the writer; the task behind it starts with the first note.
 #[derive(Debug, Default)]
@@ -256,12 +236,16 @@ async fn write_run(
     last: bool,
 ) -> StoreResult<HashSet<String>> {
     let mut arguments = Bound::default();
-    for (new, p) in notes.iter().zip(plain) {
-        if let Some(Ok(p)) = p {
-            bind_plain(p, new, &mut arguments);
-        }
-    }
-    let statements = run_statements(notes.len(), open, last);
+    let written: Vec<(&PlainNote, &NewNote)> = plain
+        .iter()
+        .zip(notes)
+        .filter_map(|(p, new)| match p {
+            Some(Ok(p)) => Some((p, new)),
+            _ => None,
+        })
+        .collect();
+    bind_plain(written.iter().copied(), &mut arguments);
+    let statements = plain_statements(Savepoint::Run, written.len(), open, last);
     written_ids(conn, sqlx::query_with(statements, arguments.finish()?)).await
 }
 
@@ -288,8 +272,8 @@ async fn write_note(
     if let Some(plain) = plain {
         let plain = plain?;
         let mut arguments = Bound::default();
-        bind_plain(&plain, note, &mut arguments);
-        let statements = PLAIN[usize::from(open)][usize::from(last)];
+        bind_plain([(&plain, note)], &mut arguments);
+        let statements = plain_statements(Savepoint::Note, 1, open, last);
         let written = written_ids(conn, sqlx::query_with(statements, arguments.finish()?)).await?;
         return Ok((created(plain.note, &written), last));
     }
@@ -317,81 +301,131 @@ fn created(note: Note, written: &HashSet<String>) -> Created {
     }
 }
 
-/// The statement list for a run of `count` plain notes (1 ..= [`MAX_RUN`]), by whether a
-/// transaction is already open and whether the run ends the batch. One savepoint for the
-/// run, not one per note: SQLite copies every page a savepoint changes, once per savepoint.
-/// Built once, because sqlx keeps one prepared statement per text.
-fn run_statements(count: usize, open: bool, last: bool) -> &'static str {
+/// The statement list for `count` plain notes (1 ..= [`MAX_RUN`]) in one savepoint, by
+/// whether a transaction is already open and whether the notes end the batch: one `insert`
+/// for their rows and one for their first revisions, whatever their number.
+///
+/// Each row is written only if its document is still at the version the note was anchored
+/// in and its author still holds the token (the rows written return their ids); a revision
+/// only if its row was written. One statement for all rows matters beyond the round trips:
+/// the search index (filled by trigger) flushes at the start of every statement that writes
+/// to it, so it now flushes once per run instead of once per note; and SQLite copies every
+/// page a savepoint changes, once per savepoint. Built once, because sqlx keeps one prepared
+/// statement per text.
+fn plain_statements(savepoint: Savepoint, count: usize, open: bool, last: bool) -> &'static str {
     static TEXTS: OnceLock<Vec<String>> = OnceLock::new();
     let texts = TEXTS.get_or_init(|| {
-        let mut texts = Vec::with_capacity(4 * MAX_RUN);
-        for open in [false, true] {
-            for last in [false, true] {
-                for count in 1..=MAX_RUN {
-                    let mut text = String::new();
-                    if !open {
-                        text.push_str("begin immediate;");
+        let mut texts = Vec::with_capacity(8 * MAX_RUN);
+        for name in ["run", "note"] {
+            for open in [false, true] {
+                for last in [false, true] {
+                    for count in 1..=MAX_RUN {
+                        let mut text = String::new();
+                        if !open {
+                            text.push_str("begin immediate;");
+                        }
+                        text.push_str(&format!("savepoint {name};"));
+                        text.push_str(&plain_inserts(count));
+                        text.push_str(&format!("release {name};"));
+                        if last {
+                            text.push_str("commit;");
+                        }
+                        texts.push(text);
                     }
-                    text.push_str("savepoint run;");
-                    for _ in 0..count {
-                        text.push_str(plain_note_inserts!());
-                    }
-                    text.push_str("release run;");
-                    if last {
-                        text.push_str("commit;");
-                    }
-                    texts.push(text);
                 }
             }
         }
         texts
     });
-    let index = (usize::from(open) * 2 + usize::from(last)) * MAX_RUN + count.clamp(1, MAX_RUN) - 1;
+    let index = ((savepoint as usize * 2 + usize::from(open)) * 2 + usize::from(last)) * MAX_RUN
+        + count.clamp(1, MAX_RUN)
+        - 1;
     &texts[index]
 }
 
-/// Adds the arguments of [`plain_note_inserts!`] for `plain`, the plain form of `new`.
-fn bind_plain(plain: &PlainNote, new: &NewNote, a: &mut Bound) {
-    let (note, now) = (&plain.note, plain.at);
-    let anchor = new.anchor.as_ref();
-    a.add(note.id.clone());
-    a.add(new.document.id);
-    a.add(new.analyst.id);
-    a.add(note.motivation.clone());
-    a.add(note.body.clone());
-    a.add(plain.tags.clone());
-    a.add(note.visibility.as_str());
-    a.add(anchor.map(|a| a.start as i64));
-    a.add(anchor.map(|a| a.end as i64));
-    a.add(anchor.map(|a| a.exact.clone()));
-    a.add(anchor.map(|a| a.prefix.clone()));
-    a.add(anchor.map(|a| a.suffix.clone()));
-    a.add(new.document.version);
-    a.add(now);
-    a.add(now);
-    a.add(note.body_html.as_str().to_owned());
-    a.add(note.status.as_str());
-    a.add(note.original_exact.clone());
-    a.add(note.kept.canonical.clone());
-    a.add(plain.via.clone());
-    a.add(note.kept.body_language.clone());
-    a.add(note.kept.body_purpose.clone());
-    a.add(note.grades.credibility.map(|c| i64::from(c.number())));
-    a.add(note.grades.reliability.map(Reliability::letter));
-    a.add(new.document.id);
-    a.add(new.document.version);
-    a.add(new.analyst.id);
-    a.add(new.token_hash.clone().unwrap_or_default());
-    a.add(new.token_hash.clone().unwrap_or_default());
-    a.add(note.id.clone());
-    a.add(new.document.id);
-    a.add(new.analyst.id);
-    a.add(new.analyst.id);
-    a.add(RevisionKind::Created.as_str());
-    a.add(note.visibility.as_str());
-    a.add(plain.state.clone());
-    a.add(now);
-    a.add(note.id.clone());
+/// The two inserts of [`plain_statements`] for `count` notes.
+fn plain_inserts(count: usize) -> String {
+    let rows = |width: usize| {
+        let row = format!("({})", vec!["?"; width].join(", "));
+        vec![row; count].join(", ")
+    };
+    let columns = (1..=NOTE_VALUES)
+        .map(|i| format!("v.column{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (document, version, analyst, token) = (
+        NOTE_VALUES + 1,
+        NOTE_VALUES + 2,
+        NOTE_VALUES + 3,
+        NOTE_VALUES + 4,
+    );
+    format!(
+        "insert into annotations ({NOTE_COLUMNS}, parent_id, mentions, reply_seq)
+         select {columns}, null, '[]', 0 from (values {notes}) as v
+         where exists (select 1 from documents
+                       where id = v.column{document} and version = v.column{version})
+           and exists (select 1 from analysts where id = v.column{analyst} and revoked_at is null
+                         and (v.column{token} = '' or token_hash = v.column{token}))
+         returning id;
+         insert into note_revisions (annotation_id, seq, document_id, author_id, analyst_id, kind,
+           restored_from, visibility, state, at)
+         select v.column1, 1, v.column2, v.column3, v.column3, v.column4, null, v.column5,
+           v.column6, v.column7
+         from (values {revisions}) as v
+         where exists (select 1 from annotations where id = v.column1);",
+        notes = rows(NOTE_VALUES + 4),
+        revisions = rows(7),
+    )
+}
+
+/// Adds the arguments of [`plain_inserts`] for `notes`, each a plain note and its request:
+/// every row's values first, then every revision's.
+fn bind_plain<'n>(
+    notes: impl IntoIterator<Item = (&'n PlainNote, &'n NewNote)> + Clone,
+    a: &mut Bound,
+) {
+    for (plain, new) in notes.clone() {
+        let (note, now) = (&plain.note, plain.at);
+        let anchor = new.anchor.as_ref();
+        a.add(note.id.clone());
+        a.add(new.document.id);
+        a.add(new.analyst.id);
+        a.add(note.motivation.clone());
+        a.add(note.body.clone());
+        a.add(plain.tags.clone());
+        a.add(note.visibility.as_str());
+        a.add(anchor.map(|a| a.start as i64));
+        a.add(anchor.map(|a| a.end as i64));
+        a.add(anchor.map(|a| a.exact.clone()));
+        a.add(anchor.map(|a| a.prefix.clone()));
+        a.add(anchor.map(|a| a.suffix.clone()));
+        a.add(new.document.version);
+        a.add(now);
+        a.add(now);
+        a.add(note.body_html.as_str().to_owned());
+        a.add(note.status.as_str());
+        a.add(note.original_exact.clone());
+        a.add(note.kept.canonical.clone());
+        a.add(plain.via.clone());
+        a.add(note.kept.body_language.clone());
+        a.add(note.kept.body_purpose.clone());
+        a.add(note.grades.credibility.map(|c| i64::from(c.number())));
+        a.add(note.grades.reliability.map(Reliability::letter));
+        a.add(new.document.id);
+        a.add(new.document.version);
+        a.add(new.analyst.id);
+        a.add(new.token_hash.clone().unwrap_or_default());
+    }
+    for (plain, new) in notes {
+        let note = &plain.note;
+        a.add(note.id.clone());
+        a.add(new.document.id);
+        a.add(new.analyst.id);
+        a.add(RevisionKind::Created.as_str());
+        a.add(note.visibility.as_str());
+        a.add(plain.state.clone());
+        a.add(plain.at);
+    }
 }
 
 /// Arguments added in order; the first value that cannot be encoded is kept as the error.
