@@ -184,6 +184,13 @@ enum AnalystAction {
     },
 }
 
+impl Cli {
+    /// Whether this command runs the server (the default), not a task that exits.
+    pub fn serves(&self) -> bool {
+        matches!(self.command, None | Some(Command::Serve))
+    }
+}
+
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {

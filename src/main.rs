@@ -5,18 +5,16 @@ use std::process::ExitCode;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-/// Import analysis allocates many small, short-lived values on several threads at once, where
-/// glibc's allocator spent a sixth of the analysis time in its locks and free lists.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
-    limit_malloc_arenas();
+    let cli = glossa::cli::Cli::parse();
+    if cli.serves() {
+        limit_malloc_arenas();
+    }
     match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
-        Ok(runtime) => runtime.block_on(run()),
+        Ok(runtime) => runtime.block_on(run(cli)),
         Err(e) => {
             eprintln!("glossa: cannot start its runtime: {e}");
             ExitCode::FAILURE
@@ -26,7 +24,9 @@ fn main() -> ExitCode {
 
 /// glibc gives each thread that allocates its own arena, up to eight per core, and keeps what
 /// is freed there. sqlx runs every SQLite connection on a thread of its own, so a server grew
-/// by ~20 MB of arenas holding little; two arenas serve its one or two busy threads.
+/// by ~20 MB of arenas holding little; two arenas serve its one or two busy threads. A command
+/// that exits keeps glibc's default: an import analyses on every core at once, and with two
+/// arenas its threads waited for each other's allocations.
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets an allocator parameter; it is called before any other thread
@@ -36,7 +36,7 @@ fn limit_malloc_arenas() {
     }
 }
 
-async fn run() -> ExitCode {
+async fn run(cli: glossa::cli::Cli) -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env()
@@ -46,5 +46,5 @@ async fn run() -> ExitCode {
         // Colours only for a person at a terminal, never into a log file.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    glossa::cli::run(glossa::cli::Cli::parse()).await
+    glossa::cli::run(cli).await
 }
