@@ -4,6 +4,7 @@
 //! sidecar with its metadata) plus the actor gazetteer `actors.toml`. The slug of a document
 //! is its file name without the extension.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -172,7 +173,7 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
         .map(|entry| entry.map(|e| e.path()))
         .collect::<Result<_, _>>()?;
     paths.sort();
-    let mut slugs = std::collections::HashSet::new();
+    let mut found = Vec::new();
     for path in paths {
         let format = match path.extension().and_then(|e| e.to_str()) {
             Some("txt") => SourceFormat::Txt,
@@ -180,17 +181,40 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
             _ => continue,
         };
         match entry(&path, format) {
-            Ok(found) if !slugs.insert(found.slug.clone()) => {
-                scan.problems.push(FileProblem {
-                    path,
-                    message: format!(
-                        "another file already has the slug `{}`; rename one",
-                        found.slug
-                    ),
-                });
-            }
-            Ok(found) => scan.entries.push(found),
+            Ok(entry) => found.push(entry),
             Err(message) => scan.problems.push(FileProblem { path, message }),
+        }
+    }
+    // Files that give one slug are all left out: which of them is the document is the
+    // author's call, and keeping one by name order could replace a document that has been
+    // read and annotated for months with a draft that sorts before it.
+    let mut files_per_slug: HashMap<&str, Vec<&Path>> = HashMap::new();
+    for entry in &found {
+        files_per_slug
+            .entry(entry.slug.as_str())
+            .or_default()
+            .push(&entry.path);
+    }
+    let mut shared: HashMap<String, String> = HashMap::new();
+    for (slug, paths) in files_per_slug.into_iter().filter(|(_, p)| p.len() > 1) {
+        let mut names: Vec<String> = paths
+            .iter()
+            .map(|p| format!("`{}`", p.file_name().unwrap_or_default().to_string_lossy()))
+            .collect();
+        let last = names.pop().unwrap_or_default();
+        shared.insert(slug.to_owned(), format!("{} and {last}", names.join(", ")));
+    }
+    for entry in found {
+        match shared.get(entry.slug.as_str()) {
+            Some(names) => scan.problems.push(FileProblem {
+                message: format!(
+                    "{names} give the same slug, `{}`, so none of them is imported and a document \
+                     already stored under it is left as it is; rename or remove all but one",
+                    entry.slug
+                ),
+                path: entry.path,
+            }),
+            None => scan.entries.push(entry),
         }
     }
     Ok(scan)
@@ -296,17 +320,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_second_file_with_a_taken_slug_is_a_problem_and_the_first_is_kept() {
+    fn files_that_give_one_slug_are_all_left_out_and_each_names_the_others() {
         let dir = tempfile::tempdir().unwrap();
         for name in ["brief.md", "brief.txt", "other.txt", "notes.pdf"] {
             std::fs::write(dir.path().join(name), "A paragraph.\n").unwrap();
         }
         let scan = scan(dir.path()).unwrap();
         let slugs: Vec<&str> = scan.entries.iter().map(|e| e.slug.as_str()).collect();
-        assert_eq!(slugs, ["brief", "other"]);
-        assert_eq!(scan.entries[0].format, SourceFormat::Md);
-        assert_eq!(scan.problems.len(), 1);
-        assert!(scan.problems[0].path.ends_with("brief.txt"));
-        assert!(scan.problems[0].message.contains("`brief`; rename one"));
+        assert_eq!(slugs, ["other"]);
+        let problems: Vec<_> = scan.problems.iter().map(|p| p.path.clone()).collect();
+        assert_eq!(
+            problems,
+            [dir.path().join("brief.md"), dir.path().join("brief.txt")]
+        );
+        for problem in &scan.problems {
+            assert!(
+                problem
+                    .message
+                    .starts_with("`brief.md` and `brief.txt` give the same slug, `brief`,"),
+                "{}",
+                problem.message
+            );
+        }
     }
 }

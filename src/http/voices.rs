@@ -239,9 +239,14 @@ impl VoicesIndexView {
 
 /// The sentence of `claim`, with its source and cue marked.
 pub(super) fn sentence_parts(claim: &StoredClaim) -> Vec<SentencePart> {
-    let chars: Vec<char> = claim.text.chars().collect();
-    let clamp = |at: i64| usize::try_from(at).unwrap_or(0).min(chars.len());
-    let (start, end) = (clamp(claim.start), clamp(claim.end));
+    let chars: Vec<char> = claim.sentence.chars().collect();
+    // The claim's offsets count from its paragraph's start, the sentence's words from its own.
+    let clamp = |at: i64| {
+        usize::try_from(at - claim.start)
+            .unwrap_or(0)
+            .min(chars.len())
+    };
+    let (start, end) = (0, chars.len());
     let mut marks: Vec<(usize, usize, &'static str)> =
         [(&claim.source, "voice-source"), (&claim.cue, "voice-cue")]
             .into_iter()

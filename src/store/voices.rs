@@ -26,9 +26,9 @@ pub struct StoredClaim {
     pub title: String,
     /// The paragraph's number, from 1.
     pub paragraph: i64,
-    /// The paragraph's text.
-    pub text: String,
-    /// The sentence, in code points of the paragraph.
+    /// The sentence's words.
+    pub sentence: String,
+    /// Where the sentence starts, in code points of the paragraph.
     pub start: i64,
     /// One past the sentence's last code point.
     pub end: i64,
