@@ -138,7 +138,17 @@ pub struct SourceEntry {
 impl SourceEntry {
     /// Reads the file (and its sidecar).
     pub fn load(&self) -> Result<SourceFile, String> {
-        let text = read_utf8(&self.path)?;
+        let mut text = read_utf8(&self.path)?;
+        // The same rules as a text pasted in the browser: a byte order mark is not part of
+        // the text, and a control character is refused by where it is.
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
+        if let Some((line, code)) = crate::domain::intake::first_control(&text) {
+            return Err(format!(
+                "holds a control character (U+{code:04X}) on line {line}; remove it"
+            ));
+        }
         let sidecar_path = self.path.with_extension("toml");
         let sidecar = match self.format {
             SourceFormat::Txt if sidecar_path.is_file() && !sidecar_path.is_symlink() => {
@@ -342,5 +352,25 @@ mod tests {
                 problem.message
             );
         }
+    }
+
+    #[test]
+    fn a_file_loses_its_byte_order_mark_and_a_control_character_is_refused_by_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("marked.txt"), "\u{feff}Moscow said so.\r\n").unwrap();
+        std::fs::write(dir.path().join("bell.txt"), "A line.\nA bell \u{7} here.\n").unwrap();
+        let scan = scan(dir.path()).unwrap();
+        let load = |slug: &str| {
+            scan.entries
+                .iter()
+                .find(|e| e.slug.as_str() == slug)
+                .unwrap()
+                .load()
+        };
+        assert_eq!(load("marked").unwrap().text, "Moscow said so.\r\n");
+        assert_eq!(
+            load("bell").unwrap_err(),
+            "holds a control character (U+0007) on line 2; remove it"
+        );
     }
 }

@@ -78,11 +78,7 @@ pub fn normalise(text: &str) -> Result<String, IntakeError> {
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    if let Some((line, code)) = text.lines().enumerate().find_map(|(i, line)| {
-        line.chars()
-            .find(|c| c.is_control() && *c != '\t')
-            .map(|c| (i + 1, u32::from(c)))
-    }) {
+    if let Some((line, code)) = first_control(&text) {
         return Err(IntakeError::Control { code, line });
     }
     if text.trim().is_empty() {
@@ -93,6 +89,17 @@ pub fn normalise(text: &str) -> Result<String, IntakeError> {
         return Err(IntakeError::TooManyParagraphs { count });
     }
     Ok(text.nfc().collect())
+}
+
+/// The line (from 1) and code point of the first control character in `text` other than a
+/// tab or a line end: such a character is not text, and one that reaches a page makes it
+/// invalid HTML (NUL) or does nothing visible.
+pub fn first_control(text: &str) -> Option<(usize, u32)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        line.chars()
+            .find(|c| c.is_control() && !matches!(c, '\t' | '\r'))
+            .map(|c| (i + 1, u32::from(c)))
+    })
 }
 
 /// An analyst's corrections of how a plain text was read, kept with the document so that
