@@ -121,9 +121,9 @@ impl Handle {
             .bind(slug)
             .fetch_optional(&self.pool)
             .await?;
-        if known.is_none() {
+        let Some(document_id) = known else {
             return Ok(None);
-        }
+        };
         // Only constant text is formatted in: the slug is bound. The sentences are cut here,
         // each paragraph read once: in SQL, every claim would read its paragraph again and
         // walk it to the sentence, which made a paragraph of 20,000 sentences take seconds.
@@ -139,12 +139,12 @@ impl Handle {
         .fetch_all(&self.pool)
         .await?;
         let paragraphs: Vec<(i64, String)> = sqlx::query_as(
-            "select p.ordinal, p.text from paragraphs p join documents d on d.id = p.document_id
-             where d.slug = $1
+            "select p.ordinal, p.text from paragraphs p
+             where p.document_id = $1
                and exists (select 1 from claims c where c.paragraph_id = p.id)
              order by p.ordinal",
         )
-        .bind(slug)
+        .bind(document_id)
         .fetch_all(&self.pool)
         .await?;
         let mut claims: Vec<StoredClaim> = rows.into_iter().map(StoredClaim::from).collect();
