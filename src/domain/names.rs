@@ -10,6 +10,10 @@
 //! name: it is kept but marked, so a report can ask for the word somewhere else as well.
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use compact_str::CompactString;
+use rustc_hash::FxHashSet;
 
 use super::actors::Mention;
 
@@ -313,7 +317,8 @@ pub fn find_names(
 struct Word {
     start: usize,
     end: usize,
-    text: String,
+    /// Inline up to 24 bytes: a word is rarely longer, and every word of the corpus is one.
+    text: CompactString,
     capitalised: bool,
     possessive: bool,
 }
@@ -355,7 +360,7 @@ fn words(chars: &[char]) -> Vec<Word> {
         {
             start = hyphen + 1;
         }
-        let text: String = chars[start..end].iter().collect();
+        let text: CompactString = chars[start..end].iter().collect();
         words.push(Word {
             start,
             end,
@@ -367,6 +372,11 @@ fn words(chars: &[char]) -> Vec<Word> {
     words
 }
 
+/// [`COMMON`] and [`MONTHS_AND_DAYS`] as one set: every capitalised word of the corpus is
+/// looked up here.
+static COMMON_OR_CALENDAR: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| COMMON.iter().chain(MONTHS_AND_DAYS).copied().collect());
+
 /// Trims `run` of titles, common words and connectors at its ends and keeps what is left.
 fn finish(
     chars: &[char],
@@ -375,8 +385,7 @@ fn finish(
     found: &mut Vec<NameCandidate>,
 ) {
     let mut words: &[&Word] = run;
-    let is_common =
-        |w: &Word| COMMON.contains(&w.text.as_str()) || MONTHS_AND_DAYS.contains(&w.text.as_str());
+    let is_common = |w: &Word| COMMON_OR_CALENDAR.contains(w.text.as_str());
     loop {
         let before = words.len();
         if let Some(title_run) = leading_title(words)

@@ -182,10 +182,12 @@ pub(super) struct Cues {
 
 /// "it is noted that", "China is argued to be": a passive reporting participle with no agent.
 fn agentless_passive(tokens: &[Token], i: usize) -> Option<Cue> {
+    // Asked of nearly every word: the lexicon first, the verb group only for its participles.
+    if !lexicon::is_passive_cue(&tokens[i].lower) {
+        return None;
+    }
     let group = verb_group_start(tokens, i);
-    let fits = lexicon::is_passive_cue(&tokens[i].lower)
-        && is_passive(&tokens[group..i])
-        && !tokens[group..i].iter().any(|t| t.negates());
+    let fits = is_passive(&tokens[group..i]) && !tokens[group..i].iter().any(|t| t.negates());
     fits.then_some(Cue::Agentless {
         cue: group..i + 1,
         rule: "passive",

@@ -7,7 +7,7 @@
 //! or a subject that names people who speak (a voice noun or a person), never a bare state
 //! ("Russia claims the territory").
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 /// How strongly a word form marks reported speech.
@@ -196,9 +196,9 @@ pub fn cue_form(word: &str) -> Option<CueForm> {
 }
 
 /// Every form of every reporting verb, made once: attribution looks up every word of the
-/// corpus here.
-static CUE_FORMS: LazyLock<HashMap<String, CueForm>> = LazyLock::new(|| {
-    let mut all = HashMap::new();
+/// corpus here, so with a fast hash rather than one that resists crafted keys.
+static CUE_FORMS: LazyLock<FxHashMap<String, CueForm>> = LazyLock::new(|| {
+    let mut all = FxHashMap::default();
     for verb in VERBS {
         for form in forms(verb) {
             let participle = form.ends_with("ing");
@@ -370,7 +370,7 @@ pub fn voice_noun(word: &str) -> Option<(&'static str, Standing)> {
     }
 }
 
-static VOICE_NOUN_INDEX: LazyLock<HashMap<&'static str, (&'static str, Standing)>> =
+static VOICE_NOUN_INDEX: LazyLock<FxHashMap<&'static str, (&'static str, Standing)>> =
     LazyLock::new(|| {
         VOICE_NOUNS
             .iter()

@@ -165,7 +165,7 @@ pub(super) fn speaker(tokens: &[Token], gazetteer: &Gazetteer) -> Option<Speaker
             .map(|t| t.text.trim_end_matches("’s").trim_end_matches("'s"))
             .collect();
         return Some(Speaker::Actor {
-            id: first,
+            id: first.into(),
             matched: matched.join(" "),
         });
     }

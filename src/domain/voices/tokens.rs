@@ -3,9 +3,13 @@
 
 use std::ops::Range;
 
+use compact_str::{CompactString, ToCompactString};
+
 use crate::domain::actors::Mention;
 
-/// A word or a punctuation mark of a sentence.
+/// A word or a punctuation mark of a sentence. Its strings are inline up to 24 bytes: the
+/// import tokenizes every sentence of the corpus, and a heap allocation per word was a tenth
+/// of its time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
     /// First code point in the paragraph.
@@ -13,9 +17,9 @@ pub struct Token {
     /// One past the last code point.
     pub end: usize,
     /// As written.
-    pub text: String,
+    pub text: CompactString,
     /// Lower-case.
-    pub lower: String,
+    pub lower: CompactString,
     /// A word (letters or digits), not punctuation.
     pub word: bool,
     /// Ends in "’s" or "'s".
@@ -23,7 +27,7 @@ pub struct Token {
     /// Inside quotation marks: quoted words, not the text's own.
     pub quoted: bool,
     /// The actor whose mention covers this word.
-    pub mention: Option<String>,
+    pub mention: Option<CompactString>,
 }
 
 impl Token {
@@ -78,13 +82,14 @@ pub fn tokenize(chars: &[char], range: Range<usize>, mentions: &[Mention]) -> Ve
             {
                 i += 1;
             }
-            let text: String = chars[start..i].iter().collect();
+            let text: CompactString = chars[start..i].iter().collect();
             let possessive = text.ends_with("’s") || text.ends_with("'s");
-            let mention = Mention::overlapping(mentions, start, i).map(|m| m.actor_id.clone());
+            let mention =
+                Mention::overlapping(mentions, start, i).map(|m| m.actor_id.to_compact_string());
             tokens.push(Token {
                 start,
                 end: i,
-                lower: text.to_lowercase(),
+                lower: lowercase(&text),
                 text,
                 word: true,
                 possessive,
@@ -104,8 +109,8 @@ pub fn tokenize(chars: &[char], range: Range<usize>, mentions: &[Mention]) -> Ve
             tokens.push(Token {
                 start: i,
                 end: i + 1,
-                text: c.to_string(),
-                lower: c.to_string(),
+                text: c.to_compact_string(),
+                lower: c.to_compact_string(),
                 word: false,
                 possessive: false,
                 quoted,
@@ -117,6 +122,18 @@ pub fn tokenize(chars: &[char], range: Range<usize>, mentions: &[Mention]) -> Ve
     tokens
 }
 
+/// `word` in lower case; most words are ASCII, lowered in place without going through
+/// Unicode's tables.
+fn lowercase(word: &str) -> CompactString {
+    if word.is_ascii() {
+        let mut lower = CompactString::from(word);
+        lower.make_ascii_lowercase();
+        lower
+    } else {
+        word.to_lowercase().into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,7 +142,7 @@ mod tests {
         let chars: Vec<char> = text.chars().collect();
         tokenize(&chars, 0..chars.len(), &[])
             .into_iter()
-            .map(|t| t.text)
+            .map(|t| t.text.into())
             .collect()
     }
 
@@ -147,6 +164,26 @@ mod tests {
         );
         assert_eq!(words("It hasn't."), ["It", "hasn't", "."]);
         assert_eq!(words("3.5 per cent"), ["3.5", "per", "cent"]);
+    }
+
+    #[test]
+    fn words_are_lowered_whether_ascii_or_not_and_however_long() {
+        let chars: Vec<char> = "ÉTAT Officials SAID Counterintelligence-Cooperation-Agreements"
+            .chars()
+            .collect();
+        let lower: Vec<String> = tokenize(&chars, 0..chars.len(), &[])
+            .into_iter()
+            .map(|t| t.lower.into())
+            .collect();
+        assert_eq!(
+            lower,
+            [
+                "état",
+                "officials",
+                "said",
+                "counterintelligence-cooperation-agreements"
+            ]
+        );
     }
 
     #[test]
