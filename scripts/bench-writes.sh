@@ -68,13 +68,15 @@ def writer():
 threads = [threading.Thread(target=writer) for _ in range(writers)]
 [t.start() for t in threads]
 [t.join() for t in threads]
-print(f"{count[0] / seconds:.1f}")
+import resource
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(f"{count[0] / seconds:.1f} {(usage.ru_utime + usage.ru_stime) * 1e6 / max(count[0], 1):.0f}")
 PY
 }
 
 declare -A R
 for writers in 16 1; do
-  rps=(); p50=(); p99=(); ref=(); errors=0
+  rps=(); p50=(); p99=(); ref=(); refcpu=(); errors=0
   for _ in $(seq "$ROUNDS"); do
     out="$(taskset -c 0 wrk -t1 -c"$writers" -d"$DURATION" --latency -s "$TMP/post.lua" "http://127.0.0.1:$PORT/api/documents/$SEED/annotations/" 2>&1)"
     rps+=("$(awk '/^Requests\/sec:/{print $2}' <<<"$out")")
@@ -83,14 +85,27 @@ for writers in 16 1; do
     bad="$(awk '/Non-2xx or 3xx responses:/{print $NF}' <<<"$out")"
     sock="$(awk -F'[ ,]+' '/Socket errors:/{print $4+$6+$8+$10}' <<<"$out")"
     errors=$((errors + ${bad:-0} + ${sock:-0}))
-    ref+=("$(raw "$writers")")
+    reference="$(raw "$writers")"
+    ref+=("${reference% *}"); refcpu+=("${reference#* }")
   done
   R[$writers.rps]="$(median "${rps[@]}")"; R[$writers.spread]="$(spread "${rps[@]}")"
   R[$writers.p50]="$(median "${p50[@]}")"; R[$writers.p99]="$(median "${p99[@]}")"
   R[$writers.ref]="$(median "${ref[@]}")"; R[$writers.refspread]="$(spread "${ref[@]}")"
-  R[$writers.err]="$errors"
+  R[$writers.err]="$errors"; R[$writers.refcpu]="$(median "${refcpu[@]}")"
   R[$writers.ratio]="$(awk -v a="${R[$writers.rps]}" -v b="${R[$writers.ref]}" 'BEGIN{printf "%.2f", a/b}')"
 done
+# What limits the figure: one more run with 16 writers, the server's CPU read per thread.
+WINDOW=4
+taskset -c 0 wrk -t1 -c16 -d"$((WINDOW + 2))s" -s "$TMP/post.lua" "http://127.0.0.1:$PORT/api/documents/$SEED/annotations/" >"$TMP/profiled.wrk" 2>&1 &
+LOAD=$!
+sleep 1
+CPU="$(python3 scripts/thread-cpu.py watch "$SERVER" "$WINDOW")"
+wait "$LOAD"
+PROFILED_RPS="$(awk '/^Requests\/sec:/{print $2}' "$TMP/profiled.wrk")"
+per_note() {  # group -> µs of CPU per note (user, system)
+  awk -F'\t' -v g="$1" -v rps="$PROFILED_RPS" '$1=="wall"{w=$2} $1==g{u=$2; s=$3} END{printf "%.0f µs (%.0f in the kernel)", (u+s)*1e6/(rps*w), s*1e6/(rps*w)}' <<<"$CPU"
+}
+BUSY="$(awk -F'\t' '$1=="wall"{w=$2} $1!="wall"{c+=$2+$3} END{printf "%.0f", 100*c/w}' <<<"$CPU")"
 STORED="$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from annotations").fetchone()[0])' "$DB")"
 
 cat <<TABLE
@@ -98,6 +113,11 @@ cat <<TABLE
 |---|---|---|---|---|---|---|
 | 16 writers | ${R[16.rps]} notes/s (${R[16.spread]}) | ${R[16.ref]} inserts/s (${R[16.refspread]}) | ${R[16.ratio]} | ${R[16.p50]} | ${R[16.p99]} | ${R[16.err]} |
 | 1 writer | ${R[1.rps]} notes/s (${R[1.spread]}) | ${R[1.ref]} inserts/s (${R[1.refspread]}) | ${R[1.ratio]} | ${R[1.p50]} | ${R[1.p99]} | ${R[1.err]} |
+
+What limits note creation at 16 writers (${PROFILED_RPS} notes/s while the server's threads were
+read from /proc; its one core busy ${BUSY} %): CPU per note in SQLite's connection threads
+$(per_note sqlite), in the runtime (HTTP, handler, queueing) $(per_note runtime). Raw SQLite
+spends ${R[16.refcpu]} µs of CPU per insert with 16 writers, ${R[1.refcpu]} µs with one.
 TABLE
 echo "notes stored: $STORED" >&2
 if [ -n "${TSV:-}" ]; then for k in "${!R[@]}"; do printf '%s\t%s\n' "$k" "${R[$k]}"; done >"$TSV"; fi

@@ -347,7 +347,12 @@ fn analyse_in_parallel<'a>(
 
 /// "russia-north-korea-views" → "Russia north korea views", for documents without a title.
 pub fn title_from_slug(slug: &str) -> String {
-    let words = slug.replace('-', " ");
+    // "trail-" and "a--b" are valid slugs; their title has no stray or doubled spaces.
+    let words = slug
+        .split('-')
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut chars = words.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

@@ -185,7 +185,17 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
     paths.sort();
     let mut found = Vec::new();
     for path in paths {
-        let format = match path.extension().and_then(|e| e.to_str()) {
+        // Hidden files are an editor's or a file system's, not the author's: `.draft.txt.swp`,
+        // macOS's `._report.txt` beside every file copied from its disks.
+        let hidden = path
+            .file_name()
+            .is_some_and(|name| name.to_string_lossy().starts_with('.'));
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let format = match extension.as_deref() {
+            _ if hidden => continue,
             Some("txt") => SourceFormat::Txt,
             Some("md") => SourceFormat::Md,
             _ => continue,
@@ -352,6 +362,26 @@ mod tests {
                 problem.message
             );
         }
+    }
+
+    #[test]
+    fn hidden_files_are_skipped_and_extensions_read_in_any_case() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            "._brief.txt",
+            ".draft.md",
+            "notes.TXT",
+            "trail-.Md",
+            "plain.txt",
+        ] {
+            std::fs::write(dir.path().join(name), "A paragraph.\n").unwrap();
+        }
+        let scan = scan(dir.path()).unwrap();
+        let slugs: Vec<&str> = scan.entries.iter().map(|e| e.slug.as_str()).collect();
+        assert_eq!(slugs, ["notes", "plain", "trail-"]);
+        assert!(scan.problems.is_empty(), "{:?}", scan.problems);
+        assert_eq!(import::title_from_slug("trail-"), "Trail");
+        assert_eq!(import::title_from_slug("a--b-"), "A b");
     }
 
     #[test]
