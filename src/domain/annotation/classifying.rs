@@ -263,7 +263,7 @@ pub fn correction_jsonld<'a>(c: CorrectionParts<'a>, iris: &Iris) -> CorrectionL
         modified: c.modified,
         creator: CreatorLd::analyst(iris, c.creator),
         body,
-        target: TargetLd::passage(iris, c.slug, c.anchor),
+        target: TargetLd::passage(iris, c.slug, c.anchor, c.anchor_status == "orphan"),
         voice: c.voice.map(|v| VoiceLd {
             id: &v.id,
             label: &v.label,

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::model::{ANNO_CONTEXT, Note};
 use crate::domain::anchor::Anchor;
+use crate::domain::reanchor::AnchorStatus;
 
 /// IRIs built from the configured public base URL, never from a request's Host header.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,23 +84,35 @@ impl<'a> CreatorLd<'a> {
 }
 
 impl<'a> TargetLd<'a> {
-    /// A passage of the document `slug`, by quote and position.
-    pub(super) fn passage(iris: &Iris, slug: &str, anchor: &'a Anchor) -> TargetLd<'a> {
-        TargetLd::Passage {
-            source: iris.document(slug),
-            selector: (
-                QuoteLd {
-                    kind: "TextQuoteSelector",
-                    exact: &anchor.exact,
-                    prefix: &anchor.prefix,
-                    suffix: &anchor.suffix,
-                },
+    /// A passage of the document `slug`, by quote and position; an orphan's by its quote
+    /// alone, since its position was in a text that has changed and now covers other words.
+    pub(super) fn passage(
+        iris: &Iris,
+        slug: &str,
+        anchor: &'a Anchor,
+        orphan: bool,
+    ) -> TargetLd<'a> {
+        let quote = QuoteLd {
+            kind: "TextQuoteSelector",
+            exact: &anchor.exact,
+            prefix: &anchor.prefix,
+            suffix: &anchor.suffix,
+        };
+        let selector = if orphan {
+            SelectorLd::Quote(quote)
+        } else {
+            SelectorLd::QuoteAndPosition((
+                quote,
                 PositionLd {
                     kind: "TextPositionSelector",
                     start: anchor.start,
                     end: anchor.end,
                 },
-            ),
+            ))
+        };
+        TargetLd::Passage {
+            source: iris.document(slug),
+            selector,
         }
     }
 }
@@ -184,9 +197,16 @@ struct BodyLd<'a> {
 pub(super) enum TargetLd<'a> {
     Passage {
         source: String,
-        selector: (QuoteLd<'a>, PositionLd),
+        selector: SelectorLd<'a>,
     },
     Iri(String),
+}
+
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub(super) enum SelectorLd<'a> {
+    QuoteAndPosition((QuoteLd<'a>, PositionLd)),
+    Quote(QuoteLd<'a>),
 }
 
 #[derive(Debug, Serialize)]
@@ -246,7 +266,12 @@ pub fn to_jsonld<'a>(note: &'a Note, iris: &Iris) -> AnnotationLd<'a> {
     let target = match (&note.reply_to, &note.anchor) {
         (Some(parent), _) => TargetLd::Iri(iris.annotation(&note.document_slug, parent)),
         (None, None) => TargetLd::Iri(iris.document(&note.document_slug)),
-        (None, Some(anchor)) => TargetLd::passage(iris, &note.document_slug, anchor),
+        (None, Some(anchor)) => TargetLd::passage(
+            iris,
+            &note.document_slug,
+            anchor,
+            note.status == AnchorStatus::Orphan,
+        ),
     };
     AnnotationLd {
         context: iris.contexts(),
