@@ -10,7 +10,8 @@ come and go are counted (up to 20 ms each may be missed).
   thread-cpu.py run CMD ARG...    runs CMD to its end; prints the groups' CPU and the wall time
   thread-cpu.py watch PID SECONDS  watches PID for SECONDS; prints what each group used meanwhile
 
-Output is one line per group, tab-separated: group, user seconds, system seconds; then
+The command's own output goes to standard error; if it fails, its figures are still
+printed and its exit code is passed on. Output is one line per group, tab-separated: group, user seconds, system seconds; then
 `wall<TAB>seconds`. Groups: `sqlite` (sqlx's thread per SQLite connection, where every
 statement runs), `runtime` (tokio's workers and blocking pool: HTTP, handlers, analysis),
 `main` (the process's first thread) and `other`.
@@ -69,20 +70,25 @@ def report(groups, wall):
 
 def run(command):
     start = time.monotonic()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        child = subprocess.Popen(command, stdout=sys.stderr)
+    except OSError as e:
+        sys.exit(f"thread-cpu: cannot run {command[0]}: {e.strerror}")
     seen = {}
     while child.poll() is None:
         sample(child.pid, seen)
         time.sleep(0.02)
     wall = time.monotonic() - start
-    if child.returncode != 0:
-        sys.exit(f"thread-cpu: {command[0]} exited with {child.returncode}")
     report(totals(seen), wall)
+    if child.returncode != 0:
+        print(f"thread-cpu: {command[0]} exited with {child.returncode}", file=sys.stderr)
+        sys.exit(child.returncode if child.returncode > 0 else 1)
 
 
 def watch(pid, seconds):
     before = {}
-    sample(pid, before)
+    if not sample(pid, before):
+        sys.exit(f"thread-cpu: no process {pid}")
     start = time.monotonic()
     seen = dict(before)
     while time.monotonic() - start < seconds:
@@ -102,6 +108,10 @@ if __name__ == "__main__":
     if len(sys.argv) >= 3 and sys.argv[1] == "run":
         run(sys.argv[2:])
     elif len(sys.argv) == 4 and sys.argv[1] == "watch":
-        watch(int(sys.argv[2]), float(sys.argv[3]))
+        try:
+            pid, seconds = int(sys.argv[2]), float(sys.argv[3])
+        except ValueError:
+            sys.exit("thread-cpu: watch takes a process id and a number of seconds")
+        watch(pid, seconds)
     else:
         sys.exit(__doc__)

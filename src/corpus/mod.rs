@@ -149,6 +149,15 @@ impl SourceEntry {
                 "holds a control character (U+{code:04X}) on line {line}; remove it"
             ));
         }
+        // An empty file is more often a save gone wrong than a document: taken as a new
+        // version, it would leave every note on the document without its text.
+        if text.trim().is_empty() {
+            return Err(
+                "is empty, so it is not imported and a document already stored under its slug \
+                 is left as it is; add its text or remove the file"
+                    .to_owned(),
+            );
+        }
         let sidecar_path = self.path.with_extension("toml");
         let sidecar = match self.format {
             SourceFormat::Txt if sidecar_path.is_file() && !sidecar_path.is_symlink() => {
@@ -379,6 +388,9 @@ mod tests {
         let scan = scan(dir.path()).unwrap();
         let slugs: Vec<&str> = scan.entries.iter().map(|e| e.slug.as_str()).collect();
         assert_eq!(slugs, ["notes", "plain", "trail-"]);
+        std::fs::write(dir.path().join("plain.txt"), " \n\n \n").unwrap();
+        let refused = scan.entries[1].load().unwrap_err();
+        assert!(refused.starts_with("is empty"), "{refused}");
         assert!(scan.problems.is_empty(), "{:?}", scan.problems);
         assert_eq!(import::title_from_slug("trail-"), "Trail");
         assert_eq!(import::title_from_slug("a--b-"), "A b");

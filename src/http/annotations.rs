@@ -259,7 +259,8 @@ pub(super) fn read_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, Ap
 
 pub(super) fn parse_json(bytes: &[u8]) -> Result<Value, AppError> {
     // serde_json's message already ends with "at line L column C".
-    serde_json::from_slice(bytes).map_err(|e| {
+    let parsed = serde_json::from_slice::<super::unique_json::UniqueKeys>(bytes);
+    parsed.map(|unique| unique.0).map_err(|e| {
         AppError::client(
             StatusCode::BAD_REQUEST,
             "invalid_json",

@@ -39,6 +39,7 @@ pub mod pages;
 pub mod search;
 pub mod server;
 pub mod session;
+mod unique_json;
 pub mod versions;
 pub mod voices;
 pub mod workspace;

@@ -150,6 +150,19 @@ async fn validation_errors_name_what_to_fix_and_store_nothing() {
             .unwrap()
             .contains("line 1")
     );
+    // serde_json alone keeps the last of two equal keys: this note would have been public.
+    let page = app
+        .request(raw(
+            r#"{"visibility": "private", "visibility": "public", "body": {"value": "secret"}}"#,
+            "application/json",
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    let message = page.json()["error"]["message"].as_str().unwrap().to_owned();
+    assert!(
+        message.contains("\"visibility\" appears twice"),
+        "{message}"
+    );
     let page = app.request(raw("{}", "text/plain")).await;
     assert_eq!(page.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let cases: Vec<(Value, &str)> = vec![
