@@ -450,7 +450,7 @@ fn through_an_nginx_proxy_cache_anonymous_readers_share_and_no_analyst_view_leak
 
     let wrote = Instant::now();
     let mut appeared = None;
-    while wrote.elapsed() < Duration::from_secs(SECONDS + 3) {
+    while wrote.elapsed() < Duration::from_secs(SECONDS + 5) {
         let (status, _, body) = get(&front, &page, &[]);
         assert_eq!(status, 200);
         assert!(
@@ -467,9 +467,12 @@ fn through_an_nginx_proxy_cache_anonymous_readers_share_and_no_analyst_view_leak
         std::thread::sleep(Duration::from_millis(100));
     }
     let appeared = appeared.expect("the public note reached anonymous readers");
+    // Stale for at most max-age, then once more while nginx revalidates in the background:
+    // that render is slow when the suite's other tests share the two cores (2.96 s was seen),
+    // so the bound says "bounded staleness", not a speed.
     assert!(
-        appeared <= Duration::from_secs(SECONDS) + Duration::from_millis(900),
-        "the public note took {appeared:?}, more than {SECONDS} s"
+        appeared <= Duration::from_secs(SECONDS + 3),
+        "the public note took {appeared:?}, more than max-age ({SECONDS} s) and a revalidation"
     );
     let (_, head, body) = get(&front, &page, &[]);
     assert!(body.contains("Everyone may read this."));
