@@ -96,10 +96,9 @@ def watch(pid, seconds):
         if not sample(pid, seen):
             break
     wall = time.monotonic() - start
-    base = {tid: value for tid, value in before.items()}
     delta = {}
     for tid, (name, utime, stime) in seen.items():
-        _, u0, s0 = base.get(tid, (name, 0.0, 0.0))
+        _, u0, s0 = before.get(tid, (name, 0.0, 0.0))
         delta[tid] = (name, utime - u0, stime - s0)
     report(totals(delta), wall)
 

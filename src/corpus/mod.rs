@@ -196,15 +196,17 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
     for path in paths {
         // Hidden files are an editor's or a file system's, not the author's: `.draft.txt.swp`,
         // macOS's `._report.txt` beside every file copied from its disks.
-        let hidden = path
+        if path
             .file_name()
-            .is_some_and(|name| name.to_string_lossy().starts_with('.'));
+            .is_some_and(|name| name.to_string_lossy().starts_with('.'))
+        {
+            continue;
+        }
         let extension = path
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
         let format = match extension.as_deref() {
-            _ if hidden => continue,
             Some("txt") => SourceFormat::Txt,
             Some("md") => SourceFormat::Md,
             _ => continue,

@@ -14,6 +14,7 @@ use super::jsonld::{CreatorLd, Iris, TargetLd};
 use super::model::{FieldError, invalid};
 use super::parse::{check_context, known_fields, parse_target, string_field};
 use crate::domain::anchor::{Anchor, Selectors};
+use crate::domain::reanchor::AnchorStatus;
 use crate::domain::voices::Voice;
 
 /// The voice a client gives a sentence.
@@ -263,7 +264,12 @@ pub fn correction_jsonld<'a>(c: CorrectionParts<'a>, iris: &Iris) -> CorrectionL
         modified: c.modified,
         creator: CreatorLd::analyst(iris, c.creator),
         body,
-        target: TargetLd::passage(iris, c.slug, c.anchor, c.anchor_status == "orphan"),
+        target: TargetLd::passage(
+            iris,
+            c.slug,
+            c.anchor,
+            c.anchor_status == AnchorStatus::Orphan.as_str(),
+        ),
         voice: c.voice.map(|v| VoiceLd {
             id: &v.id,
             label: &v.label,
