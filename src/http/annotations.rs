@@ -467,7 +467,7 @@ fn no_such_parent(state: &AppState, slug: &Slug, parent: impl std::fmt::Display)
 }
 
 fn new_note_id() -> Result<NoteId, AppError> {
-    NoteId::random().map_err(|e| AppError::Internal(anyhow::anyhow!("no randomness: {e}")))
+    NoteId::generate().map_err(|e| AppError::Internal(anyhow::anyhow!("no randomness: {e}")))
 }
 
 /// Loads a note the viewer may see: someone else's private note is reported as missing, so

@@ -143,16 +143,7 @@ async fn read_credentials(
                 "requests with an unknown or revoked token from this address",
             ),
         };
-        let Some(token) = value
-            .to_str()
-            .ok()
-            .and_then(|v| {
-                // The scheme's name is case-insensitive (RFC 9110 §11.1).
-                let (scheme, token) = v.split_once(' ')?;
-                scheme.eq_ignore_ascii_case("bearer").then_some(token)
-            })
-            .map(str::trim)
-        else {
+        let Some(token) = bearer_token(value) else {
             return Err(refused(
                 "The Authorization header must be `Bearer <token>`.",
             ));
@@ -187,6 +178,40 @@ async fn read_credentials(
         credential: None,
     };
     Ok((anonymous, None))
+}
+
+/// The token of an `Authorization: Bearer <token>` value.
+fn bearer_token(value: &axum::http::HeaderValue) -> Option<&str> {
+    value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            // The scheme's name is case-insensitive (RFC 9110 §11.1).
+            let (scheme, token) = v.split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then_some(token)
+        })
+        .map(str::trim)
+}
+
+/// For a write that carries one bearer token: whether the token names an active analyst,
+/// taken from memory when seen before (`None` for any other request). Only for deciding what
+/// the write may see exist: every write checks its credentials again itself, and a new
+/// note's checks its token as it commits, so a token revoked meanwhile gets no further. A
+/// refusal here is not counted against the client's address; the write's own check counts
+/// it, once.
+pub async fn write_bearer_remembered(parts: &Parts, state: &AppState) -> Option<bool> {
+    if parts.method.is_safe() {
+        return None;
+    }
+    let mut values = parts.headers.get_all(header::AUTHORIZATION).iter();
+    let (Some(value), None) = (values.next(), values.next()) else {
+        return None;
+    };
+    let hash = hash_secret(bearer_token(value)?);
+    Some(matches!(
+        state.store.analyst_by_token_remembered(&hash).await,
+        Ok(Some(_))
+    ))
 }
 
 /// What a refused bearer token is told.

@@ -163,8 +163,8 @@ pub async fn create_correction(
             actor,
         } => Verdict::Says(new_voice(&state, &label, official, actor).await?),
     };
-    let id =
-        NoteId::random().map_err(|e| AppError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
+    let id = NoteId::generate()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
     let stored = state
         .store
         .correct_voice(

@@ -548,6 +548,20 @@ async fn archiving_hides_a_document_from_lists_and_search_and_restoring_brings_i
         .await
         .html();
     assert_eq!(select(&page, ".archived-note").len(), 1);
+    // A note on it: an analyst may still write one; a stranger's token finds nothing there.
+    let note = json!({"body": {"value": "Still read."}, "target": {
+        "source": format!("{BASE_URL}/documents/visit"),
+        "selector": {"type": "TextPositionSelector", "start": 0, "end": 9}}});
+    let (status, body) = post(&app, Some(&bob), "/api/documents/visit/annotations/", &note).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = post(
+        &app,
+        Some("not-a-token"),
+        "/api/documents/visit/annotations/",
+        &note,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     // Restored, it is back everywhere; an admin may archive a corpus document too.
     let (status, _) = post(
         &app,

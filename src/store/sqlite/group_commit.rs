@@ -514,7 +514,7 @@ mod tests {
 
     fn with_id(note: &NewNote) -> NewNote {
         let mut note = note.clone();
-        note.id = NoteId::random().unwrap().to_string();
+        note.id = NoteId::generate().unwrap().to_string();
         note
     }
 
