@@ -128,6 +128,8 @@ pub struct SourceEntry {
     pub path: PathBuf,
     /// Format, from the extension.
     pub format: SourceFormat,
+    /// The `.toml` sidecar beside a `.txt` file (its extension in any case).
+    pub sidecar: Option<PathBuf>,
     /// Size and modification time of the file and its sidecar.
     pub fingerprint: String,
     /// Whether a file was modified so recently that a same-size edit in the same clock tick
@@ -158,12 +160,14 @@ impl SourceEntry {
                     .to_owned(),
             );
         }
-        let sidecar_path = self.path.with_extension("toml");
-        let sidecar = match self.format {
-            SourceFormat::Txt if sidecar_path.is_file() && !sidecar_path.is_symlink() => {
-                Some(read_utf8(&sidecar_path)?)
-            }
-            _ => None,
+        let sidecar = match &self.sidecar {
+            Some(path) => Some(read_utf8(path).map_err(|e| {
+                format!(
+                    "its sidecar {}: {e}",
+                    path.file_name().unwrap_or_default().to_string_lossy()
+                )
+            })?),
+            None => None,
         };
         Ok(SourceFile {
             slug: self.slug.clone(),
@@ -192,6 +196,7 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
         .map(|entry| entry.map(|e| e.path()))
         .collect::<Result<_, _>>()?;
     paths.sort();
+    let mut sidecars = sidecars_by_stem(&paths);
     let mut found = Vec::new();
     for path in paths {
         // Hidden files are an editor's or a file system's, not the author's: `.draft.txt.swp`,
@@ -211,10 +216,54 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
             Some("md") => SourceFormat::Md,
             _ => continue,
         };
-        match entry(&path, format) {
+        let sidecar = match format {
+            SourceFormat::Txt => path
+                .file_stem()
+                .and_then(|stem| sidecars.remove(stem.to_string_lossy().as_ref())),
+            SourceFormat::Md => None,
+        };
+        let sidecar = match sidecar.as_deref() {
+            None | Some([]) => None,
+            Some([one]) => Some(one.clone()),
+            Some(several) => {
+                let names = several
+                    .iter()
+                    .map(|p| format!("`{}`", p.file_name().unwrap_or_default().to_string_lossy()))
+                    .collect::<Vec<_>>()
+                    .join(" and ");
+                scan.problems.push(FileProblem {
+                    message: format!(
+                        "{names} are both its sidecar, so it is not imported and a document \
+                         already stored under its slug is left as it is; keep one"
+                    ),
+                    path,
+                });
+                continue;
+            }
+        };
+        match entry(&path, format, sidecar) {
             Ok(entry) => found.push(entry),
             Err(message) => scan.problems.push(FileProblem { path, message }),
         }
+    }
+    // A sidecar no `.txt` file claimed is metadata that would silently not apply.
+    let mut unclaimed: Vec<PathBuf> = sidecars.into_values().flatten().collect();
+    unclaimed.sort();
+    for path in unclaimed {
+        let beside_markdown = ["md", "MD", "Md", "mD"]
+            .iter()
+            .any(|ext| path.with_extension(ext).is_file());
+        let message = if beside_markdown {
+            "is beside a Markdown file, which takes its metadata from its front matter, so it \
+             is not read; move its fields into the front matter"
+        } else {
+            "names no `.txt` document beside it, so it is not read; give it its document's \
+             name (`NAME.txt` and `NAME.toml`)"
+        };
+        scan.problems.push(FileProblem {
+            path,
+            message: message.to_owned(),
+        });
     }
     // Files that give one slug are all left out: which of them is the document is the
     // author's call, and keeping one by name order could replace a document that has been
@@ -251,7 +300,33 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
     Ok(scan)
 }
 
-fn entry(path: &Path, format: SourceFormat) -> Result<SourceEntry, String> {
+/// The `.toml` files of a corpus listing (extension in any case) by their stem, the
+/// gazetteer and hidden files aside.
+fn sidecars_by_stem(paths: &[PathBuf]) -> HashMap<String, Vec<PathBuf>> {
+    let mut sidecars: HashMap<String, Vec<PathBuf>> = HashMap::new();
+    for path in paths {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let is_toml = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+        if !is_toml || name == GAZETTEER_FILE || name.starts_with('.') {
+            continue;
+        }
+        if let Some(stem) = path.file_stem() {
+            sidecars
+                .entry(stem.to_string_lossy().into_owned())
+                .or_default()
+                .push(path.clone());
+        }
+    }
+    sidecars
+}
+
+fn entry(
+    path: &Path,
+    format: SourceFormat,
+    sidecar: Option<PathBuf>,
+) -> Result<SourceEntry, String> {
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -275,20 +350,31 @@ fn entry(path: &Path, format: SourceFormat) -> Result<SourceEntry, String> {
             .map_or(0, |d| d.as_nanos());
         format!("{}:{modified}", m.len())
     };
-    let sidecar = match format {
-        SourceFormat::Txt => std::fs::symlink_metadata(path.with_extension("toml")).ok(),
-        SourceFormat::Md => None,
+    let sidecar_meta = match &sidecar {
+        Some(sidecar) => {
+            let meta = std::fs::symlink_metadata(sidecar).map_err(|e| e.to_string())?;
+            if !meta.file_type().is_file() {
+                return Err(format!(
+                    "its sidecar `{}` is not a regular file (symbolic links are not followed); \
+                     put the file itself there",
+                    sidecar.file_name().unwrap_or_default().to_string_lossy()
+                ));
+            }
+            Some(meta)
+        }
+        None => None,
     };
     Ok(SourceEntry {
         slug,
         path: path.to_owned(),
         format,
+        sidecar,
         fingerprint: format!(
             "{}|{}",
             stamp(&meta),
-            sidecar.as_ref().map(stamp).unwrap_or_default()
+            sidecar_meta.as_ref().map(stamp).unwrap_or_default()
         ),
-        recent: recent(&meta) || sidecar.as_ref().is_some_and(recent),
+        recent: recent(&meta) || sidecar_meta.as_ref().is_some_and(recent),
     })
 }
 
@@ -373,6 +459,53 @@ mod tests {
                 problem.message
             );
         }
+    }
+
+    #[test]
+    fn a_sidecar_is_found_in_any_case_and_one_that_cannot_apply_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            ("brief.txt", "A paragraph.\n"),
+            ("brief.TOML", "title = \"The brief\"\n"),
+            ("twice.txt", "A paragraph.\n"),
+            ("twice.toml", "title = \"One\"\n"),
+            ("twice.Toml", "title = \"Two\"\n"),
+            ("essay.md", "An essay.\n"),
+            ("essay.toml", "title = \"Lost\"\n"),
+            ("breif.toml", "title = \"A typo\"\n"),
+            ("actors.toml", "# the gazetteer\n"),
+        ];
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let scan = scan(dir.path()).unwrap();
+        let slugs: Vec<&str> = scan.entries.iter().map(|e| e.slug.as_str()).collect();
+        assert_eq!(slugs, ["brief", "essay"]);
+        let loaded = scan.entries[0].load().unwrap();
+        assert_eq!(loaded.sidecar.as_deref(), Some("title = \"The brief\"\n"));
+        let problems: Vec<(String, &str)> = scan
+            .problems
+            .iter()
+            .map(|p| {
+                let name = p.path.file_name().unwrap().to_string_lossy().into_owned();
+                (name, p.message.as_str())
+            })
+            .collect();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert_eq!(problems[0].0, "twice.txt");
+        assert!(
+            problems[0]
+                .1
+                .starts_with("`twice.Toml` and `twice.toml` are both its sidecar")
+        );
+        assert_eq!(problems[1].0, "breif.toml");
+        assert!(
+            problems[1]
+                .1
+                .starts_with("names no `.txt` document beside it")
+        );
+        assert_eq!(problems[2].0, "essay.toml");
+        assert!(problems[2].1.starts_with("is beside a Markdown file"));
     }
 
     #[test]

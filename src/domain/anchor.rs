@@ -194,11 +194,19 @@ pub enum AnchorError {
     /// Neither selector was given.
     #[error("the target needs a TextQuoteSelector, a TextPositionSelector, or both")]
     NoSelector,
-    /// Empty quote or `start >= end`.
+    /// `start >= end`.
     #[error(
-        "the selection is empty: TextPositionSelector.start must be less than end, and TextQuoteSelector.exact must not be empty"
+        "TextPositionSelector.start ({start}) must be less than its end ({end}): the selection runs from start up to, not including, end"
     )]
-    Empty,
+    Empty {
+        /// The start given.
+        start: usize,
+        /// The end given.
+        end: usize,
+    },
+    /// `exact` is the empty string.
+    #[error("TextQuoteSelector.exact is empty: quote the words the note is on")]
+    EmptyQuote,
     /// Position past the text.
     #[error(
         "TextPositionSelector.end ({end}) is past the end of the document text ({len} code points)"
@@ -299,7 +307,7 @@ fn check_position(
     (start, end): (usize, usize),
 ) -> Result<(usize, usize), AnchorError> {
     if start >= end {
-        return Err(AnchorError::Empty);
+        return Err(AnchorError::Empty { start, end });
     }
     if end > text.len() {
         return Err(AnchorError::OutOfRange {
@@ -318,7 +326,7 @@ fn locate_quote(
     hint: Option<usize>,
 ) -> Result<(usize, usize), AnchorError> {
     if quote.exact.is_empty() {
-        return Err(AnchorError::Empty);
+        return Err(AnchorError::EmptyQuote);
     }
     let len = quote.exact.chars().count();
     let mut found = text.find_all(&quote.exact);
@@ -481,7 +489,7 @@ mod tests {
                     ..Default::default()
                 }
             ),
-            Err(AnchorError::Empty)
+            Err(AnchorError::Empty { start: 5, end: 5 })
         );
         assert!(matches!(
             resolve(

@@ -563,6 +563,28 @@ fn keep_canonical(content: &mut NoteContent, stored: &Note) -> Result<(), AppErr
     }
 }
 
+/// A replacement that names a note in its `id` must name the one at its address: a client
+/// that sends one note's JSON to another's URL would otherwise overwrite the wrong note. The
+/// id may be the note's IRI as glossa gave it, or any IRI or text ending in its id.
+fn check_same_note(value: &Value, path: &AnnotationPath, iri: &str) -> Result<(), AppError> {
+    let Some(given) = value.get("id") else {
+        return Ok(());
+    };
+    let names_this_note = given
+        .as_str()
+        .is_some_and(|given| given.rsplit('/').next() == Some(path.id.as_str()));
+    if names_this_note {
+        return Ok(());
+    }
+    Err(AppError::client(
+        StatusCode::BAD_REQUEST,
+        "id_mismatch",
+        format!(
+            "`id` is {given} but this request replaces {iri}: send it to that note's own address, or leave `id` out"
+        ),
+    ))
+}
+
 /// `PUT /api/documents/{slug}/annotations/{id}`: replaces a note; needs `If-Match`.
 #[utoipa::path(put, path = "/api/documents/{slug}/annotations/{id}", tag = "annotations",
     params(("slug" = String, Path, description = "Document slug"), ("id" = String, Path, description = "Note id"), ("If-Match" = String, Header, description = "The note's ETag")),
@@ -585,6 +607,11 @@ pub async fn update_annotation(
     let (doc, owned) = visible_note(&state, &path, &writer.viewer).await?;
     check_author(&writer, &owned, &headers)?;
     let value = parse_json(&read_body(body)?)?;
+    check_same_note(
+        &value,
+        &path,
+        &state.iris.annotation(path.slug.as_str(), path.id.as_str()),
+    )?;
     let (mut content, anchor) = parse_and_anchor(&state, &path.slug, &doc, &value)?;
     keep_canonical(&mut content, &owned.note)?;
     if content.reply_to.as_ref().map(NoteId::as_str) != owned.note.reply_to.as_deref() {

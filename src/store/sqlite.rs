@@ -242,7 +242,6 @@ mod full_text {
     }
 }
 
-/// SQLite takes explicit values for its `integer primary key` columns as they are.
 /// Every connection's page cache (a negative `cache_size` is KiB).
 const CONNECTION_CACHE_KIB: &str = "-1024";
 
@@ -268,6 +267,7 @@ impl Handle {
     }
 }
 
+/// SQLite takes explicit values for its `integer primary key` columns as they are.
 const OVERRIDING_IDENTITY: &str = "";
 
 /// Nothing to do: SQLite's next id is always past the largest one stored.

@@ -394,6 +394,48 @@ async fn updates_and_deletes_need_a_current_etag() {
 }
 
 #[tokio::test]
+async fn a_replacement_whose_id_names_another_note_is_refused_and_changes_nothing() {
+    let (app, tokens) = app_with(&["alice"]).await;
+    let t = Some(tokens[0].as_str());
+    let (first, second) = (
+        note("Pyongyang and Moscow", "first", "team"),
+        note("Pyongyang and Moscow", "second", "team"),
+    );
+    let first = app.send("POST", CONTAINER, t, Some(&first), &[]).await;
+    let second = app
+        .send("POST", CONTAINER, t, Some(&second), &[])
+        .await
+        .json();
+    let path = path_of(first.json()["id"].as_str().unwrap());
+    let etag = first.header("etag").to_owned();
+    let mut wrong = second.clone();
+    wrong["body"][0]["value"] = "meant for the second note".into();
+    let refused = app
+        .send("PUT", &path, t, Some(&wrong), &[("if-match", &etag)])
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert_eq!(refused.json()["error"]["code"], "id_mismatch");
+    let message = refused.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        message.contains(second["id"].as_str().unwrap()),
+        "{message}"
+    );
+    let kept = app.send("GET", &path, t, None, &[]).await.json();
+    assert_eq!(kept["body"][0]["value"], "first");
+    // The note's own JSON, as read and edited, is taken.
+    let mut own = kept.clone();
+    own["body"][0]["value"] = "first, edited".into();
+    let updated = app
+        .send("PUT", &path, t, Some(&own), &[("if-match", &etag)])
+        .await;
+    assert_eq!(updated.status, StatusCode::OK, "{}", updated.body);
+    assert_eq!(updated.json()["body"][0]["value"], "first, edited");
+}
+
+#[tokio::test]
 async fn two_concurrent_edits_with_the_same_etag_let_exactly_one_win() {
     let (app, tokens) = app_with(&["alice"]).await;
     let t = tokens[0].clone();

@@ -66,13 +66,7 @@ pub fn parse_note(value: &Value, iris: TargetIris<'_>) -> Result<NoteContent, Fi
     let motivation = match object.get("motivation") {
         None if reply_to.is_some() => "replying".to_owned(),
         None => "commenting".to_owned(),
-        Some(Value::String(m)) if MOTIVATIONS.contains(&m.as_str()) => m.clone(),
-        Some(_) => {
-            return Err(invalid(
-                "motivation",
-                format!("must be one of {}", MOTIVATIONS.join(", ")),
-            ));
-        }
+        Some(value) => one_motivation(value)?,
     };
     let visibility = match object.get("visibility") {
         None => Visibility::Team,
@@ -305,6 +299,32 @@ fn parse_grades(
         ));
     }
     Ok(grades)
+}
+
+/// The note's motivation: the model allows several, a note here has one, so a list of one
+/// is that one.
+fn one_motivation(value: &Value) -> Result<String, FieldError> {
+    let single = match value {
+        Value::Array(list) if list.len() > 1 => {
+            return Err(invalid(
+                "motivation",
+                format!(
+                    "lists {} motivations; a note has one: send one of {}",
+                    list.len(),
+                    MOTIVATIONS.join(", ")
+                ),
+            ));
+        }
+        Value::Array(list) => list.first(),
+        other => Some(other),
+    };
+    match single.and_then(Value::as_str) {
+        Some(m) if MOTIVATIONS.contains(&m) => Ok(m.to_owned()),
+        _ => Err(invalid(
+            "motivation",
+            format!("must be one of {}", MOTIVATIONS.join(", ")),
+        )),
+    }
 }
 
 fn parse_bodies(body: Option<&Value>) -> Result<Bodies, FieldError> {
@@ -613,6 +633,31 @@ mod tests {
                 container: NOTES,
             },
         )
+    }
+
+    #[test]
+    fn a_motivation_is_one_word_or_a_list_of_one() {
+        let with = |motivation: Value| {
+            note(json!({"motivation": motivation, "body": {"value": "x"}, "target": DOC}))
+        };
+        assert_eq!(
+            with(json!(["questioning"])).unwrap().motivation,
+            "questioning"
+        );
+        let two = with(json!(["questioning", "commenting"])).unwrap_err();
+        assert_eq!(two.field, "motivation");
+        assert!(
+            two.message.contains("lists 2 motivations; a note has one"),
+            "{two}"
+        );
+        for wrong in [json!([]), json!(["shouting"]), json!(7)] {
+            assert!(
+                with(wrong.clone())
+                    .unwrap_err()
+                    .message
+                    .starts_with("must be one of")
+            );
+        }
     }
 
     #[test]
