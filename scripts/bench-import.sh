@@ -5,7 +5,8 @@
 # Generates DOCS documents (10,000) plus the bundled corpus, then alternates, ROUNDS times:
 # the floor (every file read and SHA-256-hashed, as the importer does first) and a full
 # import into a fresh database (analysis, search index, actor tallies, voices, one sync per
-# batch). Then an unchanged re-import. With BASE_BIN set, that binary is imported in the same
+# batch). Then an unchanged re-import, and the storage floor: SQLite alone storing the rows
+# that import stored (scripts/store-floor.py). With BASE_BIN set, that binary is imported in the same
 # rounds too (A/B), for comparing two builds on one noisy machine.
 #
 # Prints a markdown table. Env: DOCS (10000) ROUNDS (3) BIN (target/release/glossa, built if
@@ -41,6 +42,11 @@ done
 start="$(now)"; "$BIN" --db "$TMP/g.db" --corpus "$TMP/corpus" import >/dev/null 2>&1; end="$(now)"
 reimport="$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.2f", b-a}')"
 rate() { awk -v mb="$MB" -v s="$1" 'BEGIN{printf "%.1f", mb/s}'; }
+# SQLite alone storing what this import stored (scripts/store-floor.py): the most any
+# importer of this schema could gain.
+python3 scripts/store-floor.py "$TMP/g.db" "$TMP/floor.db" >"$TMP/floor.tsv"
+S="$(awk -F'\t' '$1=="total"{print $2}' "$TMP/floor.tsv")"
+rm -f "$TMP"/floor.db*
 F="$(median "${floors[@]}")" N="$(median "${news[@]}")"
 echo "| import of $DOCS generated documents and the bundled corpus ($MB MB) | seconds (min–max) | MB/s | ÷ I/O floor |"
 echo "|---|---|---|---|"
@@ -50,4 +56,8 @@ if [ -n "${BASE_BIN:-}" ]; then
   B="$(median "${bases[@]}")"
   echo "| base build import | $B ($(spread "${bases[@]}")) | $(rate "$B") | $(awk -v f="$F" -v n="$B" 'BEGIN{printf "%.3f", f/n}') |"
 fi
+echo "| SQLite alone storing the same rows, one statement per table (the storage floor) | $S | $(rate "$S") | $(awk -v f="$F" -v n="$S" 'BEGIN{printf "%.3f", f/n}') |"
 echo "| unchanged re-import | $reimport | | |"
+echo
+echo "Where the storage floor goes (seconds; tables under 0.1 s left out):"
+sort -t$'\t' -k2 -gr "$TMP/floor.tsv" | awk -F'\t' '$1!="total" && $2>=0.1 {printf "%s %s; ", $1, $2} END{print ""}'
