@@ -297,7 +297,8 @@ async fn import(config: &Config, store: &Store) -> Result<ImportReport, String> 
         tracing::warn!("{warning}");
     }
     for problem in &report.problems {
-        tracing::error!("not imported: {problem}");
+        // Each problem says what was left out (a document, a sidecar) and why.
+        tracing::error!("skipped: {problem}");
     }
     Ok(report)
 }

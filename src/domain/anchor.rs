@@ -204,8 +204,20 @@ pub enum AnchorError {
         /// The end given.
         end: usize,
     },
-    /// `exact` is the empty string.
-    #[error("TextQuoteSelector.exact is empty: quote the words the note is on")]
+    /// The selection is white space alone.
+    #[error(
+        "the selection {start}–{end} holds only white space (a space, or the break between two paragraphs): select the words the note is on"
+    )]
+    Blank {
+        /// The first code point selected.
+        start: usize,
+        /// One past the last.
+        end: usize,
+    },
+    /// `exact` is empty or white space alone.
+    #[error(
+        "TextQuoteSelector.exact is empty or white space alone: quote the words the note is on"
+    )]
     EmptyQuote,
     /// Position past the text.
     #[error(
@@ -286,6 +298,11 @@ pub fn resolve(text: &DocumentText, selectors: &Selectors) -> Result<Anchor, Anc
             return Err(AnchorError::SplitsGrapheme(edge));
         }
     }
+    // A note on a space or on the break between two paragraphs quotes nothing a reader can
+    // see, and belongs to neither paragraph.
+    if text.slice(start, end).trim().is_empty() {
+        return Err(AnchorError::Blank { start, end });
+    }
     Ok(anchor_at(text, start, end))
 }
 
@@ -325,7 +342,7 @@ fn locate_quote(
     quote: &Quote,
     hint: Option<usize>,
 ) -> Result<(usize, usize), AnchorError> {
-    if quote.exact.is_empty() {
+    if quote.exact.trim().is_empty() {
         return Err(AnchorError::EmptyQuote);
     }
     let len = quote.exact.chars().count();
@@ -453,6 +470,45 @@ mod tests {
         )
         .unwrap();
         assert_eq!(a.start, second);
+    }
+
+    #[test]
+    fn a_selection_of_white_space_alone_is_refused() {
+        let t = doc();
+        // "Moscow and": the space at 6; the paragraph break after "met." (25 code points).
+        for (start, end) in [(6, 7), (25, 27)] {
+            let blank = resolve(
+                &t,
+                &Selectors {
+                    position: Some((start, end)),
+                    ..Default::default()
+                },
+            );
+            assert_eq!(
+                blank,
+                Err(AnchorError::Blank { start, end }),
+                "{start}–{end}"
+            );
+        }
+        assert_eq!(
+            resolve(
+                &t,
+                &Selectors {
+                    quote: Some(quote(" ")),
+                    ..Default::default()
+                }
+            )
+            .map(|a| a.exact),
+            Err(AnchorError::EmptyQuote)
+        );
+        let word = resolve(
+            &t,
+            &Selectors {
+                position: Some((6, 10)),
+                ..Default::default()
+            },
+        );
+        assert_eq!(word.unwrap().exact, " and");
     }
 
     #[test]

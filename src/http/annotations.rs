@@ -614,6 +614,11 @@ pub async fn update_annotation(
     )?;
     let (mut content, anchor) = parse_and_anchor(&state, &path.slug, &doc, &value)?;
     keep_canonical(&mut content, &owned.note)?;
+    // Who may read a note changes only when the replacement says so: left out, a private
+    // note would otherwise open to the team.
+    if !content.visibility_stated {
+        content.visibility = owned.note.visibility;
+    }
     if content.reply_to.as_ref().map(NoteId::as_str) != owned.note.reply_to.as_deref() {
         return Err(AppError::unprocessable(
             "thread_changed",

@@ -18,7 +18,9 @@ pub fn none_match_hits(headers: &HeaderMap, etag: &str) -> bool {
         .is_some_and(|mut tags| tags.any(|t| t == etag || t == "*"))
 }
 
-/// A write needs `If-Match` naming the current `etag`: missing → 428, stale → 412.
+/// A write needs `If-Match` naming the current `etag`: missing → 428, stale → 412. `*`
+/// matches whatever version is current, as HTTP defines it (RFC 9110 §13.1.1): the client
+/// says it means to overwrite.
 pub fn require_match(headers: &HeaderMap, etag: &str) -> Result<(), AppError> {
     let mut tags = header_tags(headers, header::IF_MATCH).ok_or_else(|| {
         AppError::client(
@@ -27,7 +29,7 @@ pub fn require_match(headers: &HeaderMap, etag: &str) -> Result<(), AppError> {
             "Send the note's ETag in If-Match, so a change made elsewhere is not overwritten.",
         )
     })?;
-    if tags.any(|t| t == etag) {
+    if tags.any(|t| t == etag || t == "*") {
         Ok(())
     } else {
         Err(stale())
@@ -92,6 +94,10 @@ mod tests {
                 &with(header::IF_MATCH, "\"x-0\", \"x-1\""),
                 "\"x-1\""
             )),
+            None
+        );
+        assert_eq!(
+            status(require_match(&with(header::IF_MATCH, "*"), "\"x-1\"")),
             None
         );
     }

@@ -213,15 +213,40 @@ async fn hide_archived(
         .await
         .is_ok_and(|viewer| viewer.analyst.is_some()),
     };
-    let request = axum::extract::Request::from_parts(parts, body);
     if signed_in {
-        return next.run(request).await;
+        return next
+            .run(axum::extract::Request::from_parts(parts, body))
+            .await;
     }
+    let refuse = |error: crate::error::AppError| {
+        if api {
+            error.into_response()
+        } else {
+            pages::HtmlError::Page(error).into_response()
+        }
+    };
     match state.store.is_archived(&slug).await {
-        Ok(false) => next.run(request).await,
-        Ok(true) if api => crate::error::AppError::document_not_found(&slug).into_response(),
-        Ok(true) => pages::HtmlError::Page(crate::error::AppError::document_not_found(&slug))
-            .into_response(),
+        Ok(false) => {
+            next.run(axum::extract::Request::from_parts(parts, body))
+                .await
+        }
+        // Every write refuses a reader who is not signed in before it looks for its document,
+        // so one that is missing answers 401; an archived one must too, or its slug shows.
+        Ok(true) if !parts.method.is_safe() => {
+            let viewer =
+                <auth::Viewer as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+                    &mut parts, &state,
+                )
+                .await;
+            refuse(match viewer {
+                Err(refused) => refused,
+                Ok(viewer) => viewer
+                    .require()
+                    .err()
+                    .unwrap_or_else(|| crate::error::AppError::document_not_found(&slug)),
+            })
+        }
+        Ok(true) => refuse(crate::error::AppError::document_not_found(&slug)),
         Err(e) => crate::error::AppError::from(e).into_response(),
     }
 }

@@ -436,6 +436,72 @@ async fn a_replacement_whose_id_names_another_note_is_refused_and_changes_nothin
 }
 
 #[tokio::test]
+async fn a_replacement_that_changes_nothing_is_no_edit_and_one_without_visibility_keeps_it() {
+    let (app, tokens) = app_with(&["alice"]).await;
+    let t = Some(tokens[0].as_str());
+    let created = app
+        .send(
+            "POST",
+            CONTAINER,
+            t,
+            Some(&note("Pyongyang and Moscow", "mine", "private")),
+            &[],
+        )
+        .await;
+    let url = created.json()["id"].as_str().unwrap().to_owned();
+    let path = path_of(&url);
+    let etag = created.header("etag").to_owned();
+    let revisions = || async {
+        app.send("GET", &format!("{path}/revisions"), t, None, &[])
+            .await
+            .json()["revisions"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    // Sent back as read: the same version, no revision, not marked edited.
+    let same = app
+        .send(
+            "PUT",
+            &path,
+            t,
+            Some(&created.json()),
+            &[("if-match", &etag)],
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::OK, "{}", same.body);
+    assert_eq!(same.header("etag"), etag);
+    assert_eq!(same.json()["modified"], created.json()["modified"]);
+    assert_eq!(revisions().await, 1);
+    // Left out, the visibility stays private; `If-Match: *` overwrites whatever is current.
+    let mut edit = note("Pyongyang and Moscow", "still mine", "private");
+    edit.as_object_mut().unwrap().remove("visibility");
+    let updated = app
+        .send("PUT", &path, t, Some(&edit), &[("if-match", "*")])
+        .await;
+    assert_eq!(updated.status, StatusCode::OK, "{}", updated.body);
+    assert_eq!(updated.json()["visibility"], "private");
+    assert_eq!(updated.json()["body"][0]["value"], "still mine");
+    assert_ne!(updated.header("etag"), etag);
+    assert_eq!(revisions().await, 2);
+    // A selection of white space alone quotes nothing: refused, naming the fix.
+    let blank = json!({"body": {"value": "between"}, "target": {"source": doc_iri(),
+        "selector": {"type": "TextPositionSelector", "start": 3, "end": 4}}});
+    let refused = app.send("POST", CONTAINER, t, Some(&blank), &[]).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("holds only white space"),
+        "{}",
+        refused.body
+    );
+}
+
+#[tokio::test]
 async fn two_concurrent_edits_with_the_same_etag_let_exactly_one_win() {
     let (app, tokens) = app_with(&["alice"]).await;
     let t = tokens[0].clone();

@@ -548,7 +548,7 @@ async fn archiving_hides_a_document_from_lists_and_search_and_restoring_brings_i
         .await
         .html();
     assert_eq!(select(&page, ".archived-note").len(), 1);
-    // A note on it: an analyst may still write one; a stranger's token finds nothing there.
+    // A note on it: an analyst may still write one; a stranger's token is refused.
     let note = json!({"body": {"value": "Still read."}, "target": {
         "source": format!("{BASE_URL}/documents/visit"),
         "selector": {"type": "TextPositionSelector", "start": 0, "end": 9}}});
@@ -561,7 +561,19 @@ async fn archiving_hides_a_document_from_lists_and_search_and_restoring_brings_i
         &note,
     )
     .await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    // Signed out, a write to it is refused as one to a slug that does not exist: the
+    // archived slug does not show.
+    for slug in ["visit", "never-added"] {
+        let (status, body) = post(
+            &app,
+            None,
+            &format!("/api/documents/{slug}/annotations/"),
+            &note,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{slug}: {body}");
+    }
     // Restored, it is back everywhere; an admin may archive a corpus document too.
     let (status, _) = post(
         &app,

@@ -226,6 +226,15 @@ pub(super) struct PositionLd {
     end: usize,
 }
 
+/// The purpose a note's text body is given when the client gave none: the note's motivation,
+/// or `describing` for a tagging note.
+pub fn implied_body_purpose(motivation: &str) -> &str {
+    match motivation {
+        "tagging" => "describing",
+        motivation => motivation,
+    }
+}
+
 /// The note as a W3C Web Annotation in JSON-LD.
 ///
 /// The text body carries the `purpose` its client gave, or else the note's motivation,
@@ -235,11 +244,11 @@ pub(super) struct PositionLd {
 pub fn to_jsonld<'a>(note: &'a Note, iris: &Iris) -> AnnotationLd<'a> {
     let mut body = Vec::with_capacity(note.tags.len() + 1);
     if !note.body.is_empty() {
-        let purpose = match (&note.kept.body_purpose, note.motivation.as_str()) {
-            (Some(purpose), _) => purpose.as_str(),
-            (None, "tagging") => "describing",
-            (None, motivation) => motivation,
-        };
+        let purpose = note
+            .kept
+            .body_purpose
+            .as_deref()
+            .unwrap_or_else(|| implied_body_purpose(&note.motivation));
         body.push(BodyLd {
             kind: "TextualBody",
             value: note.body.as_str().into(),

@@ -97,6 +97,11 @@ pub fn parse_note(value: &Value, iris: TargetIris<'_>) -> Result<NoteContent, Fi
             })
             .collect::<Result<_, _>>()?,
     };
+    // The purpose it would be read back with anyway is not kept, so that a note sent back
+    // as it was read is the note it was.
+    let body_purpose = bodies
+        .purpose
+        .filter(|purpose| purpose != super::jsonld::implied_body_purpose(&motivation));
     Ok(NoteContent {
         motivation,
         body: bodies.text,
@@ -110,7 +115,7 @@ pub fn parse_note(value: &Value, iris: TargetIris<'_>) -> Result<NoteContent, Fi
             canonical,
             via,
             body_language: bodies.language,
-            body_purpose: bodies.purpose,
+            body_purpose,
         },
     })
 }

@@ -448,6 +448,17 @@ impl Handle {
         document_version: i64,
     ) -> StoreResult<Conditional<Note>> {
         let mut tx = self.write().await?;
+        let version_before: Option<i64> = sqlx::query_scalar(
+            "select document_version from annotations where id = $1 and revision = $2",
+        )
+        .bind(id)
+        .bind(revision)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let before = match version_before {
+            Some(version) => Some((version, fetch_note(&mut tx, id).await?.note)),
+            None => None,
+        };
         let (html, mentions) = rendered(&mut tx, &content.body).await?;
         let done = sqlx::query(
             "update annotations set motivation = $3, body = $4, tags = $5, visibility = $6,
@@ -483,6 +494,15 @@ impl Handle {
         .await?;
         if done.rows_affected() == 0 {
             return missed(&mut tx, id).await;
+        }
+        if let Some((version, before)) = before {
+            let mut after = fetch_note(&mut tx, id).await?.note;
+            (after.revision, after.modified) = (before.revision, before.modified.clone());
+            // Sending a note back as it is changes nothing: no new revision, no "edited".
+            if after == before && version == document_version {
+                tx.rollback().await?;
+                return Ok(Conditional::Done(before));
+            }
         }
         let author = fetch_note(&mut tx, id).await?.analyst_id;
         record(&mut tx, id, RevisionKind::Edited, Some(author), None).await?;
