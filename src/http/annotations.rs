@@ -349,9 +349,12 @@ pub async fn create_annotation(
             content.visibility = reply_readers(&content, parent)?;
         }
     }
+    // The request is compared as JSON, not as bytes: a client that retries with its keys in
+    // another order or laid out anew is sending the same note.
+    let canonical = serde_json::to_vec(&value).map_err(|e| AppError::Internal(e.into()))?;
     let idempotency = idempotency_key(&headers)?.map(|key| IdempotencyKey {
         key: key.to_owned(),
-        request_hash: hex::encode(Sha256::digest(&bytes)),
+        request_hash: hex::encode(Sha256::digest(&canonical)),
     });
     let parent = content.reply_to.clone();
     let id = new_note_id()?.as_str().to_owned();

@@ -39,6 +39,22 @@ async fn an_idempotency_key_makes_a_retry_return_the_same_note() {
         (StatusCode::CREATED, StatusCode::CREATED)
     );
     assert_eq!(first.json()["id"], again.json()["id"]);
+    // The same note retried by a client that lays its JSON out anew, keys in another order.
+    let relaid = format!(
+        "{{ \"target\" : {{ \"selector\": {{ \"exact\": \"Pyongyang and Moscow\", \"type\": \"TextQuoteSelector\" }},\n  \"source\": \"{BASE_URL}/documents/{SEED}\" }},\n  \"body\": {{ \"value\": \"once\" }} }}"
+    );
+    let retried = app
+        .request(
+            axum::http::Request::post(&container)
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "application/json")
+                .header(key[0].0, key[0].1)
+                .body(axum::body::Body::from(relaid))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(retried.status, StatusCode::CREATED, "{}", retried.body);
+    assert_eq!(retried.json()["id"], first.json()["id"]);
     let total = app
         .send("GET", &container, Some(&token), None, &[])
         .await
