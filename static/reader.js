@@ -1529,7 +1529,7 @@
         openEditor({ target });
       } else {
         showHint([
-          "Select a passage first: drag over it, or press ", ["v", "kbd"],
+          "Select a passage first (words: a space alone cannot carry a note): drag over it, or press ", ["v", "kbd"],
           " to select with the keyboard (", ["←", "kbd"], " ", ["→", "kbd"], " move by word, ",
           ["Shift", "kbd"], " extends, ", ["Enter", "kbd"], " writes the note).",
         ]);

@@ -568,14 +568,14 @@ fn keep_canonical(content: &mut NoteContent, stored: &Note) -> Result<(), AppErr
 
 /// A replacement that names a note in its `id` must name the one at its address: a client
 /// that sends one note's JSON to another's URL would otherwise overwrite the wrong note. The
-/// id may be the note's IRI as glossa gave it, or any IRI or text ending in its id.
+/// id may be the note's IRI as glossa gave it, or the note's id alone.
 fn check_same_note(value: &Value, path: &AnnotationPath, iri: &str) -> Result<(), AppError> {
     let Some(given) = value.get("id") else {
         return Ok(());
     };
     let names_this_note = given
         .as_str()
-        .is_some_and(|given| given.rsplit('/').next() == Some(path.id.as_str()));
+        .is_some_and(|given| given == iri || given == path.id.as_str());
     if names_this_note {
         return Ok(());
     }

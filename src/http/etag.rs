@@ -29,7 +29,10 @@ pub fn require_match(headers: &HeaderMap, etag: &str) -> Result<(), AppError> {
             "Send the note's ETag in If-Match, so a change made elsewhere is not overwritten.",
         )
     })?;
-    if tags.any(|t| t == etag || t == "*") {
+    let any_version = headers
+        .get(header::IF_MATCH)
+        .is_some_and(|value| value.as_bytes().trim_ascii() == b"*");
+    if any_version || tags.any(|t| t == etag) {
         Ok(())
     } else {
         Err(stale())
@@ -99,6 +102,14 @@ mod tests {
         assert_eq!(
             status(require_match(&with(header::IF_MATCH, "*"), "\"x-1\"")),
             None
+        );
+        // `*` is the whole value or nothing: in a list it is no tag.
+        assert_eq!(
+            status(require_match(
+                &with(header::IF_MATCH, "\"x-0\", *"),
+                "\"x-1\""
+            )),
+            Some(StatusCode::PRECONDITION_FAILED)
         );
     }
 

@@ -423,6 +423,14 @@ async fn a_replacement_whose_id_names_another_note_is_refused_and_changes_nothin
         message.contains(second["id"].as_str().unwrap()),
         "{message}"
     );
+    // An IRI that only ends in this note's id names a note elsewhere.
+    let mut elsewhere = first.json();
+    let own_id = path.rsplit('/').next().unwrap().to_owned();
+    elsewhere["id"] = format!("{BASE_URL}/api/documents/other/annotations/{own_id}").into();
+    let refused = app
+        .send("PUT", &path, t, Some(&elsewhere), &[("if-match", &etag)])
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
     let kept = app.send("GET", &path, t, None, &[]).await.json();
     assert_eq!(kept["body"][0]["value"], "first");
     // The note's own JSON, as read and edited, is taken.
