@@ -381,9 +381,14 @@ fn entry(
 fn read_utf8(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
     String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        // The byte and the line say which encoding it was saved in (0xE9 is Latin-1's é) and
+        // where to look.
+        let bytes = e.as_bytes();
+        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
         format!(
-            "not valid UTF-8 at byte {}; save the file as UTF-8",
-            e.utf8_error().valid_up_to()
+            "not valid UTF-8: byte {at} (0x{:02X}, line {line}); save the file as UTF-8",
+            bytes.get(at).copied().unwrap_or_default()
         )
     })
 }
@@ -459,6 +464,22 @@ mod tests {
                 problem.message
             );
         }
+    }
+
+    #[test]
+    fn a_file_not_in_utf8_is_refused_naming_the_byte_and_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("latin.txt"),
+            b"First line.\nCaf\xe9 talks.\n",
+        )
+        .unwrap();
+        let scan = scan(dir.path()).unwrap();
+        let problem = scan.entries[0].load().unwrap_err();
+        assert_eq!(
+            problem,
+            "not valid UTF-8: byte 15 (0xE9, line 2); save the file as UTF-8"
+        );
     }
 
     #[test]

@@ -22,21 +22,41 @@ pub fn none_match_hits(headers: &HeaderMap, etag: &str) -> bool {
 /// matches whatever version is current, as HTTP defines it (RFC 9110 §13.1.1): the client
 /// says it means to overwrite.
 pub fn require_match(headers: &HeaderMap, etag: &str) -> Result<(), AppError> {
-    let mut tags = header_tags(headers, header::IF_MATCH).ok_or_else(|| {
-        AppError::client(
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Err(AppError::client(
             StatusCode::PRECONDITION_REQUIRED,
             "precondition_required",
             "Send the note's ETag in If-Match, so a change made elsewhere is not overwritten.",
-        )
-    })?;
-    let any_version = headers
-        .get(header::IF_MATCH)
-        .is_some_and(|value| value.as_bytes().trim_ascii() == b"*");
-    if any_version || tags.any(|t| t == etag) {
+        ));
+    };
+    let value = value.to_str().unwrap_or_default().trim();
+    if value == "*" {
+        return Ok(());
+    }
+    let tags: Vec<&str> = value.split(',').map(str::trim).collect();
+    if !tags.iter().all(|tag| is_entity_tag(tag)) {
+        return Err(AppError::client(
+            StatusCode::BAD_REQUEST,
+            "invalid_if_match",
+            format!(
+                "If-Match must be the note's ETag as it was sent, quotes included (such as {etag}), or * alone"
+            ),
+        ));
+    }
+    if tags.contains(&etag) {
         Ok(())
     } else {
         Err(stale())
     }
+}
+
+/// `"…"` or `W/"…"` (RFC 9110 §8.8.3), with no quote inside.
+fn is_entity_tag(tag: &str) -> bool {
+    let opaque = tag.strip_prefix("W/").unwrap_or(tag);
+    opaque.len() >= 2
+        && opaque.starts_with('"')
+        && opaque.ends_with('"')
+        && !opaque[1..opaque.len() - 1].contains('"')
 }
 
 /// The 412 answer when a note changed since the client read it.
@@ -103,10 +123,18 @@ mod tests {
             status(require_match(&with(header::IF_MATCH, "*"), "\"x-1\"")),
             None
         );
-        // `*` is the whole value or nothing: in a list it is no tag.
+        // `*` is the whole value or nothing: in a list, or a tag without its quotes, is no
+        // entity tag at all. A weak tag is one, and never matches.
+        for malformed in ["\"x-0\", *", "x-1", "\"x-1", "", "\"a\"b\""] {
+            assert_eq!(
+                status(require_match(&with(header::IF_MATCH, malformed), "\"x-1\"")),
+                Some(StatusCode::BAD_REQUEST),
+                "{malformed}"
+            );
+        }
         assert_eq!(
             status(require_match(
-                &with(header::IF_MATCH, "\"x-0\", *"),
+                &with(header::IF_MATCH, "W/\"x-1\""),
                 "\"x-1\""
             )),
             Some(StatusCode::PRECONDITION_FAILED)
