@@ -495,8 +495,9 @@ impl Handle {
         if done.rows_affected() == 0 {
             return missed(&mut tx, id).await;
         }
+        let updated = fetch_note(&mut tx, id).await?;
         if let Some((version, before)) = before {
-            let mut after = fetch_note(&mut tx, id).await?.note;
+            let mut after = updated.note.clone();
             (after.revision, after.modified) = (before.revision, before.modified.clone());
             // Sending a note back as it is changes nothing: no new revision, no "edited".
             if after == before && version == document_version {
@@ -504,7 +505,7 @@ impl Handle {
                 return Ok(Conditional::Done(before));
             }
         }
-        let author = fetch_note(&mut tx, id).await?.analyst_id;
+        let author = updated.analyst_id;
         record(&mut tx, id, RevisionKind::Edited, Some(author), None).await?;
         narrow_thread(&mut tx, id, Some(author)).await?;
         let note = fetch_note(&mut tx, id).await?;
