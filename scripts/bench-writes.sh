@@ -36,11 +36,12 @@ TOKIO_WORKER_THREADS=1 taskset -c 1 "$BIN" --db "$DB" --addr "127.0.0.1:$PORT" \
 SERVER=$!
 until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do sleep 0.005; done
 SEED=russia-north-korea-chinese-views
+NOTE='{"body":{"value":"A note written under load."},"target":{"source":"http://bench.glossa/documents/'"$SEED"'","selector":{"type":"TextPositionSelector","start":100,"end":140}}}'
 cat >"$TMP/post.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $TOKEN"
-wrk.body = '{"body":{"value":"A note written under load."},"target":{"source":"http://bench.glossa/documents/$SEED","selector":{"type":"TextPositionSelector","start":100,"end":140}}}'
+wrk.body = '$NOTE'
 LUA
 
 raw() {  # threads -> inserts/s
@@ -106,6 +107,8 @@ per_note() {  # group -> µs of CPU per note (user, system)
   awk -F'\t' -v g="$1" -v rps="$PROFILED_RPS" '$1=="wall"{w=$2} $1==g{u=$2; s=$3} END{printf "%.0f µs (%.0f in the kernel)", (u+s)*1e6/(rps*w), s*1e6/(rps*w)}' <<<"$CPU"
 }
 BUSY="$(awk -F'\t' '$1=="wall"{w=$2} $1!="wall"{c+=$2+$3} END{printf "%.0f", 100*c/w}' <<<"$CPU")"
+# What a commit writes and what the disk takes to sync it, read from the write-ahead log.
+PAGES="$(python3 scripts/commit-pages.py "$DB" "http://127.0.0.1:$PORT/api/documents/$SEED/annotations/" "$TOKEN" "$NOTE" 16)"
 STORED="$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from annotations").fetchone()[0])' "$DB")"
 
 cat <<TABLE
@@ -118,6 +121,11 @@ What limits note creation at 16 writers (${PROFILED_RPS} notes/s while the serve
 read from /proc; its one core busy ${BUSY} %): CPU per note in SQLite's connection threads
 $(per_note sqlite), in the runtime (HTTP, handler, queueing) $(per_note runtime). Raw SQLite
 spends ${R[16.refcpu]} µs of CPU per insert with 16 writers, ${R[1.refcpu]} µs with one.
+
+What each commit writes to the write-ahead log (every page a writer waits to have synced), from
+the log's frame headers, each page named by \`dbstat\` (\`scripts/commit-pages.py\`):
+
+$PAGES
 TABLE
 echo "notes stored: $STORED" >&2
 if [ -n "${TSV:-}" ]; then for k in "${!R[@]}"; do printf '%s\t%s\n' "$k" "${R[$k]}"; done >"$TSV"; fi

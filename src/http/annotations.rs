@@ -8,7 +8,7 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::Value;
@@ -307,7 +307,7 @@ const MAX_WRITE_ATTEMPTS: usize = 3;
 #[utoipa::path(post, path = "/api/documents/{slug}/annotations/", tag = "annotations",
     params(("slug" = String, Path, description = "Document slug")),
     request_body(content = Object, content_type = "application/ld+json", description = "A W3C Web Annotation: motivation, body (TextualBody with optional language and purpose, tags with purpose tagging), target (the document IRI alone for a note on the whole document, or a SpecificResource with TextQuoteSelector and/or TextPositionSelector), visibility, and optionally canonical and via (kept as sent)"),
-    responses((status = 201, description = "Created; Location and ETag headers", body = Object, content_type = "application/ld+json"),
+    responses((status = 201, description = "Created; Location and ETag headers. A retry with an Idempotency-Key already used for this request gets the note it created, with `Idempotent-Replayed: true`", body = Object, content_type = "application/ld+json"),
               (status = 400, description = "Malformed JSON", body = super::openapi::ErrorEnvelope),
               (status = 401, description = "No or bad credentials", body = super::openapi::ErrorEnvelope),
               (status = 403, description = "Cross-site request", body = super::openapi::ErrorEnvelope),
@@ -403,8 +403,9 @@ pub async fn create_annotation(
             .ok_or_else(|| AppError::document_not_found(slug.as_str()))?;
         anchor = anchor_in(&doc, &content)?;
     };
-    let note = match created {
-        Created::New(note) | Created::Replayed(note) => note,
+    let (note, replayed) = match created {
+        Created::New(note) => (note, false),
+        Created::Replayed(note) => (note, true),
         Created::ReplayedDeleted => {
             return Err(AppError::client(
                 StatusCode::CONFLICT,
@@ -438,7 +439,7 @@ pub async fn create_annotation(
         }
     };
     let id = state.iris.annotation(slug.as_str(), &note.id);
-    Ok(ld_response(
+    let mut response = ld_response(
         StatusCode::CREATED,
         &to_jsonld(&note, &state.iris),
         &[
@@ -447,7 +448,16 @@ pub async fn create_annotation(
             (header::LINK, RESOURCE_LINK.to_owned()),
             (header::ALLOW, RESOURCE_ALLOW.to_owned()),
         ],
-    ))
+    );
+    if replayed {
+        // A client (or a person reading its log) can tell a retry that found its note from
+        // one that wrote it; the name is the one Stripe and others made customary.
+        response.headers_mut().insert(
+            HeaderName::from_static("idempotent-replayed"),
+            HeaderValue::from_static("true"),
+        );
+    }
+    Ok(response)
 }
 
 /// Who may read a reply whose parent `parent` may read: what the client asked, within its

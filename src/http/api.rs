@@ -1,9 +1,10 @@
 //! The JSON read API. Offsets are Unicode code points into each paragraph's `text`.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::Viewer;
@@ -14,11 +15,32 @@ use crate::error::AppError;
 use crate::store::documents::{DocumentSummary, StoredDocument};
 use crate::store::grades::DocumentGrading;
 
-/// `GET /api/documents` response.
+/// Documents a page of `GET /api/documents` holds unless `limit` says otherwise.
+const DOCUMENTS_PER_PAGE: i64 = 100;
+
+/// The most `limit` may ask for: a corpus of ten thousand documents is not one response.
+const MAX_DOCUMENTS_PER_PAGE: i64 = 1000;
+
+/// `GET /api/documents` response: one page of the list.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct DocumentList {
-    /// Every document.
-    pub documents: Vec<DocumentSummaryJson>,
+    /// Documents in the list, on every page.
+    total: i64,
+    offset: i64,
+    limit: i64,
+    /// The next page's address, while there is one.
+    next: Option<String>,
+    /// The documents on this page, most recently published first, undated last.
+    documents: Vec<DocumentSummaryJson>,
+}
+
+/// `?limit=&offset=` of the document list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct DocumentListParams {
+    /// Documents to return, 1–1000 (default 100).
+    limit: Option<i64>,
+    /// Documents to skip.
+    offset: Option<i64>,
 }
 
 /// A line of the document list, as the API writes it. Kept apart from the store's row, so
@@ -78,15 +100,37 @@ impl From<DocumentSummary> for DocumentSummaryJson {
 }
 
 /// `GET /api/documents`
-#[utoipa::path(get, path = "/api/documents", tag = "documents",
-    responses((status = 200, description = "Every document", body = DocumentList)))]
+#[utoipa::path(get, path = "/api/documents", tag = "documents", params(DocumentListParams),
+    responses((status = 200, description = "A page of the documents, most recently published first", body = DocumentList),
+              (status = 400, description = "Bad limit or offset", body = super::openapi::ErrorEnvelope)))]
 pub async fn list_documents(
     State(state): State<AppState>,
     viewer: Viewer,
+    params: Result<Query<DocumentListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<super::cache::Cached<Json<DocumentList>>, AppError> {
     state.check_reader(&viewer)?;
-    let documents = state.store.list_documents().await?;
+    let bad = |message: String| AppError::client(StatusCode::BAD_REQUEST, "bad_query", message);
+    let Query(params) =
+        params.map_err(|_| bad("limit and offset are whole numbers, each given once.".into()))?;
+    let limit = params.limit.unwrap_or(DOCUMENTS_PER_PAGE);
+    if !(1..=MAX_DOCUMENTS_PER_PAGE).contains(&limit) {
+        return Err(bad(format!(
+            "limit must be between 1 and {MAX_DOCUMENTS_PER_PAGE}; follow `next` for the rest."
+        )));
+    }
+    let offset = params.offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(bad("offset cannot be negative.".into()));
+    }
+    let total = state.store.count_listed_documents().await?;
+    let documents = state.store.list_documents_page(offset, limit).await?;
+    let next = (offset.saturating_add(limit) < total)
+        .then(|| format!("/api/documents?offset={}&limit={limit}", offset + limit));
     Ok(super::cache::Cached(Json(DocumentList {
+        total,
+        offset,
+        limit,
+        next,
         documents: documents.into_iter().map(Into::into).collect(),
     })))
 }

@@ -19,6 +19,71 @@ async fn the_document_list_gives_facts_and_top_actors() {
 }
 
 #[tokio::test]
+async fn the_document_list_comes_in_pages_that_lead_to_every_document() {
+    let extra: Vec<(String, String)> = (1..=5)
+        .map(|n| {
+            (
+                format!("brief-{n}.txt"),
+                format!("Brief number {n} on Pyongyang.\n"),
+            )
+        })
+        .collect();
+    let extra: Vec<(&str, &str)> = extra
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let app = TestApp::with_seed_and(&extra).await;
+
+    let whole = app.get("/api/documents").await.json();
+    assert_eq!(whole["total"], 6);
+    assert_eq!(whole["documents"].as_array().unwrap().len(), 6);
+    assert_eq!(whole["next"], serde_json::Value::Null);
+
+    let mut seen = Vec::new();
+    let mut address = "/api/documents?limit=2".to_owned();
+    loop {
+        let page = app.get(&address).await;
+        assert_eq!(page.status, StatusCode::OK, "{address}");
+        let json = page.json();
+        assert_eq!(json["total"], 6);
+        assert_eq!(json["limit"], 2);
+        assert!(json["documents"].as_array().unwrap().len() <= 2);
+        seen.extend(
+            json["documents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["slug"].as_str().unwrap().to_owned()),
+        );
+        match json["next"].as_str() {
+            Some(next) => address = next.to_owned(),
+            None => break,
+        }
+    }
+    let listed: Vec<String> = whole["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["slug"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(seen, listed, "the pages, in order, are the whole list");
+
+    let past_the_end = app.get("/api/documents?offset=50").await.json();
+    assert_eq!(past_the_end["documents"].as_array().unwrap().len(), 0);
+    for bad in [
+        "limit=0",
+        "limit=1001",
+        "offset=-1",
+        "limit=ten",
+        "limit=2&limit=3",
+    ] {
+        let answer = app.get(&format!("/api/documents?{bad}")).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(answer.json()["error"]["code"], "bad_query", "{bad}");
+    }
+}
+
+#[tokio::test]
 async fn a_document_gives_paragraph_text_markers_and_mentions_in_code_points() {
     let app = TestApp::with_seed_and(&[]).await;
     let json = app.get(&format!("/api/documents/{SEED}")).await.json();

@@ -39,6 +39,16 @@ async fn an_idempotency_key_makes_a_retry_return_the_same_note() {
         (StatusCode::CREATED, StatusCode::CREATED)
     );
     assert_eq!(first.json()["id"], again.json()["id"]);
+    assert_eq!(
+        first.header("idempotent-replayed"),
+        "",
+        "the first request wrote the note"
+    );
+    assert_eq!(
+        again.header("idempotent-replayed"),
+        "true",
+        "the retry found it"
+    );
     // The same note retried by a client that lays its JSON out anew, keys in another order.
     let relaid = format!(
         "{{ \"target\" : {{ \"selector\": {{ \"exact\": \"Pyongyang and Moscow\", \"type\": \"TextQuoteSelector\" }},\n  \"source\": \"{BASE_URL}/documents/{SEED}\" }},\n  \"body\": {{ \"value\": \"once\" }} }}"
