@@ -1539,3 +1539,40 @@
     readerKeys(event);
   });
 })();
+
+// The form that adds a document: a file or a text over the limit is refused here, before it is
+// sent, so that nothing typed in the form is lost (the server could read none of it back).
+(function () {
+  const form = document.querySelector("form.intake-form[data-max-bytes]");
+  if (!form) return;
+  const limit = Number(form.dataset.maxBytes);
+  const file = form.querySelector("#intake-file");
+  const text = form.querySelector("#intake-text");
+  const error = form.querySelector("#intake-size-error");
+  const mib = (bytes) => `${(bytes / 1048576).toFixed(1)} MiB`;
+  const refuse = (field, message) => {
+    error.textContent = "";
+    error.hidden = false;
+    error.textContent = message;
+    field.setAttribute("aria-invalid", "true");
+    field.setAttribute("aria-describedby", error.id);
+    field.focus();
+  };
+  const clear = (field) => {
+    field.removeAttribute("aria-invalid");
+    if (field.getAttribute("aria-describedby") === error.id) field.removeAttribute("aria-describedby");
+    error.hidden = true;
+  };
+  file.addEventListener("change", () => clear(file));
+  text.addEventListener("input", () => clear(text));
+  form.addEventListener("submit", (event) => {
+    const chosen = file.files && file.files[0];
+    if (chosen && chosen.size > limit) {
+      event.preventDefault();
+      refuse(file, `“${chosen.name}” is ${mib(chosen.size)}; a document is at most ${mib(limit)}. Choose a smaller file, or split the document. Nothing was sent.`);
+    } else if (!chosen && new TextEncoder().encode(text.value).length > limit) {
+      event.preventDefault();
+      refuse(text, `The text is ${mib(new TextEncoder().encode(text.value).length)}; a document is at most ${mib(limit)}. Split it into several documents. Nothing was sent.`);
+    }
+  });
+})();

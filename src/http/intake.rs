@@ -124,6 +124,9 @@ async fn multipart_submission(
     let mut choices = FormChoices::default();
     let mut file: Option<(String, Vec<u8>)> = None;
     let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return upload_too_large();
+        }
         AppError::client(
             StatusCode::BAD_REQUEST,
             "bad_form",
@@ -240,6 +243,19 @@ impl FormChoices {
     }
 }
 
+/// An upload over [`DOCUMENT_BODY_LIMIT`]: refused before it is read whole, so no field of
+/// it can be shown again.
+fn upload_too_large() -> AppError {
+    AppError::client(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        format!(
+            "The upload is over {DOCUMENT_BODY_LIMIT} bytes, so nothing of it was read or stored. A document's text is at most {} bytes (2 MiB): choose a smaller file, or split the document.",
+            crate::domain::intake::MAX_TEXT_BYTES
+        ),
+    )
+}
+
 /// Reads a JSON or multipart request for the API: an upload that cannot be taken is refused.
 async fn read_api_request(state: &AppState, request: Request) -> Result<DocumentIn, AppError> {
     let (doc, choices) = read_request(state, request).await?;
@@ -261,9 +277,13 @@ async fn read_request(
         .unwrap_or("")
         .to_ascii_lowercase();
     if content_type.starts_with("multipart/form-data") {
-        let form = Multipart::from_request(request, state)
-            .await
-            .map_err(|e| AppError::client(StatusCode::BAD_REQUEST, "bad_form", e.body_text()))?;
+        let form = Multipart::from_request(request, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                upload_too_large()
+            } else {
+                AppError::client(StatusCode::BAD_REQUEST, "bad_form", e.body_text())
+            }
+        })?;
         return multipart_submission(form).await;
     }
     super::auth::require_json(request.headers())?;
@@ -807,6 +827,12 @@ impl PagePreview {
 }
 
 impl IntakePage {
+    /// The most bytes of text a document may have; the page's script checks a file or a
+    /// pasted text against it before sending, so that an oversized one loses nothing typed.
+    fn max_bytes(&self) -> usize {
+        crate::domain::intake::MAX_TEXT_BYTES
+    }
+
     fn action(&self) -> String {
         match &self.revising {
             Some((slug, _)) => format!("/documents/{slug}/revise"),
@@ -912,7 +938,23 @@ pub async fn intake_form(
         return Err(HtmlError::SignIn(here));
     }
     let by = writer(&state, &viewer, &method, &headers)?;
-    let (doc, choices) = read_request(&state, request).await?;
+    let (doc, choices) = match read_request(&state, request).await {
+        Ok(read) => read,
+        // The form again with the reason, not a bare error page (the page's script refuses
+        // an oversized file before it is sent; this is for a browser without it).
+        Err(AppError::Client {
+            status, message, ..
+        }) => {
+            let mut page = blank_page(&viewer, &here);
+            if let Some(slug) = &revising {
+                let record = state.store.document_record(slug).await?;
+                page.revising = record.map(|r| (slug.clone(), r.version));
+            }
+            page.error = Some(message);
+            return Ok((status, Html(page.render()?)).into_response());
+        }
+        Err(other) => return Err(other.into()),
+    };
     let mut choices = choices.unwrap_or_default();
     let mut page = blank_page(&viewer, &here);
     page.text = doc.text.clone().unwrap_or_default();

@@ -672,3 +672,78 @@ async fn a_cookie_session_publishes_only_from_glossa_s_own_pages() {
     );
     assert!(page.body.contains("Signed in as <strong>alice</strong>"));
 }
+
+#[tokio::test]
+async fn an_upload_over_the_limit_is_413_and_the_page_keeps_its_form() {
+    let app = TestApp::with_files(&[]).await;
+    let token = app.add_analyst("alice").await;
+    let alice = app
+        .store
+        .analyst_by_token(&glossa::http::auth::hash_secret(&token))
+        .await
+        .unwrap()
+        .unwrap();
+    app.store
+        .create_session(
+            alice.id,
+            &glossa::http::auth::hash_secret("session-big"),
+            glossa::store::Timestamp::parse("2999-01-01T00:00:00Z").unwrap(),
+        )
+        .await
+        .unwrap();
+    let boundary = "big-boundary";
+    let mut form = Vec::new();
+    form.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nTyped title\r\n").as_bytes());
+    form.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"archive.txt\"\r\n\r\n").as_bytes());
+    form.extend(std::iter::repeat_n(b'a', 7 * 1024 * 1024));
+    form.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let send = |uri: &str, auth: (&str, String)| {
+        Request::post(uri)
+            .header(auth.0, auth.1)
+            .header("origin", BASE_URL)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(form.clone()))
+            .unwrap()
+    };
+
+    let api = app
+        .request(send(
+            "/api/documents",
+            ("authorization", format!("Bearer {token}")),
+        ))
+        .await;
+    assert_eq!(api.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", api.body);
+    assert_eq!(api.json()["error"]["code"], "too_large");
+    assert!(
+        api.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("at most 2097152 bytes (2 MiB)"),
+        "{}",
+        api.body
+    );
+
+    let page = app
+        .request(send(
+            "/documents/new",
+            ("cookie", "glossa_session=session-big".to_owned()),
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let html = page.html();
+    assert!(
+        crate::helpers::text(&select(&html, ".form-error")[0]).contains("choose a smaller file"),
+        "{}",
+        page.body
+    );
+    assert_eq!(select(&html, "form.intake-form").len(), 1, "the form, to try again");
+    assert!(page.body.contains("Signed in as <strong>alice</strong>"));
+    assert_eq!(
+        app.get("/api/documents").await.json()["total"],
+        0,
+        "nothing stored"
+    );
+}

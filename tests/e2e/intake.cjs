@@ -28,6 +28,30 @@ const { check, launch, browserContext, signIn, api, axeViolations, tabTo } = req
     results.axeForm = await axeViolations(page);
     check(results.axeForm.length === 0, `axe on the form: ${results.axeForm.join('; ')}`);
 
+    // A file over the limit is refused before it is sent: the form, and what was typed in it,
+    // stay as they were.
+    await tabTo(page, '#intake-title', 40);
+    await page.keyboard.type('Typed before the file');
+    await page.setInputFiles('#intake-file', { name: 'whole-archive.txt', mimeType: 'text/plain', buffer: Buffer.alloc(3 * 1024 * 1024, 'a') });
+    await tabTo(page, 'button[value="preview"]', 30);
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(300);
+    results.oversized = {
+      url: page.url(),
+      error: await page.textContent('#intake-size-error'),
+      errorShown: await page.isVisible('#intake-size-error'),
+      focus: await page.evaluate(() => document.activeElement.id),
+      title: await page.inputValue('#intake-title'),
+    };
+    check(results.oversized.url.endsWith('/documents/new') && results.oversized.errorShown
+      && /is 3\.0 MiB; a document is at most 2\.0 MiB/.test(results.oversized.error),
+      `an oversized file is refused on the page: ${JSON.stringify(results.oversized)}`);
+    check(results.oversized.focus === 'intake-file' && results.oversized.title === 'Typed before the file',
+      `focus on the file, the title kept: ${JSON.stringify(results.oversized)}`);
+    if (shots) await page.screenshot({ path: path.join(shots, 'intake-oversized.png'), fullPage: false });
+    await page.setInputFiles('#intake-file', []);
+    await page.fill('#intake-title', '');
+
     // Paste the text, give a title, preview: all from the keyboard.
     await tabTo(page, '#intake-text', 40);
     await page.keyboard.insertText(seed);
