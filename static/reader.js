@@ -38,6 +38,7 @@
       return link;
     }));
     hint.hidden = false;
+    hint.dataset.sticky = String(sticky);
     announce(hint.textContent);
     clearTimeout(hintTimer);
     if (!sticky) hintTimer = setTimeout(hideHint, 9000);
@@ -46,6 +47,11 @@
     if (hint) hint.hidden = true;
     clearTimeout(hintTimer);
   };
+  // A passing hint is read by then once the reader acts elsewhere: it goes, rather than cover
+  // the buttons of a note for the rest of its nine seconds.
+  document.addEventListener("pointerdown", (event) => {
+    if (hint && !hint.hidden && hint.dataset.sticky !== "true" && !hint.contains(event.target)) hideHint();
+  });
 
   // ---- Actor legend ------------------------------------------------------------------
   const muted = new Set();
@@ -740,8 +746,15 @@
     const selection = window.getSelection();
     selection.removeAllRanges();
     selection.addRange(range);
-    const box = range.getBoundingClientRect();
-    if (box.top < 0 || box.bottom > window.innerHeight) block.scrollIntoView({ block: "nearest" });
+    // The word the selection ends on stays in view, above the hint that explains the keys
+    // (on a phone the hint takes the bottom of the screen).
+    const end = document.createRange();
+    end.setStart(...boundaryAt(block, words[focus][0]));
+    end.setEnd(...boundaryAt(block, words[focus][1]));
+    const word = end.getBoundingClientRect();
+    const floor = (hint && !hint.hidden ? Math.min(window.innerHeight, hint.getBoundingClientRect().top) : window.innerHeight) - 8;
+    if (word.bottom > floor) window.scrollBy(0, word.bottom - floor);
+    else if (word.top < 0) window.scrollBy(0, word.top - 8);
     // Whose view the sentence gives, which hover alone would otherwise tell.
     const start = range.startContainer.nodeType === Node.ELEMENT_NODE ? range.startContainer : range.startContainer.parentElement;
     const claim = start && start.closest(".voice-claim");
@@ -1270,15 +1283,14 @@
       addButton.style.left = "";
       return;
     }
-    // Wide screens: in the margin at the selection's first line, off the text.
+    // Wide screens: the buttons must cover neither the text being read nor the notes beside
+    // it. Beyond the margin's notes when the window leaves room there; otherwise just above the
+    // selection's first line (below its last at the window's top), over a line already read.
     addButton.classList.remove("docked");
     addButton.style.bottom = "";
-    const column = textColumn().querySelector(".block").getBoundingClientRect();
-    addButton.style.top = `${window.scrollY + box.top}px`;
-    addButton.style.left = `${window.scrollX + column.right + 12}px`;
   };
-  // "Who says this?" follows the note button: under it in the margin, or docked at the other
-  // side of the screen on a phone.
+  // "Who says this?" follows the note button: beside it, or docked at the other side of the
+  // screen on a phone.
   const placeAddButton = () => {
     placeNoteButton();
     const button = document.getElementById("voice-correct");
@@ -1289,11 +1301,30 @@
     button.style.bottom = addButton.style.bottom;
     if (button.classList.contains("docked")) {
       button.style.left = "";
-    } else {
-      const top = parseFloat(addButton.style.top) || 0;
-      button.style.top = `${top + addButton.offsetHeight + 6}px`;
-      button.style.left = addButton.style.left;
+      return;
     }
+    const box = window.getSelection().getRangeAt(0).getBoundingClientRect();
+    const text = textColumn().getBoundingClientRect();
+    const gap = 8;
+    const height = addButton.offsetHeight;
+    const width = Math.max(addButton.offsetWidth, button.offsetWidth);
+    const page = document.documentElement.clientWidth;
+    let top, left, stacked;
+    if (page - text.right >= width + 2 * gap) {
+      top = box.top;
+      left = text.right + gap;
+      stacked = true;
+    } else {
+      const row = addButton.offsetWidth + gap + button.offsetWidth;
+      const block = textColumn().querySelector(".block").getBoundingClientRect();
+      top = box.top - height - gap >= 0 ? box.top - height - gap : box.bottom + gap;
+      left = Math.max(block.left, Math.min(box.left, block.right - row));
+      stacked = false;
+    }
+    addButton.style.top = `${window.scrollY + top}px`;
+    addButton.style.left = `${window.scrollX + left}px`;
+    button.style.top = `${window.scrollY + (stacked ? top + height + gap : top)}px`;
+    button.style.left = `${window.scrollX + (stacked ? left : left + addButton.offsetWidth + gap)}px`;
   };
   document.addEventListener("selectionchange", () => {
     if (!dialog.open && !document.getElementById("voice-editor").open) placeAddButton();

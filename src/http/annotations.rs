@@ -137,7 +137,8 @@ pub async fn list_annotations(
     let page = query.page.unwrap_or(0);
     if i64::from(page) * PAGE_SIZE >= total.max(1) {
         return Err(AppError::NotFound(format!(
-            "This container has {total} notes; page {page} is past the end."
+            "This container has {}; page {page} is past the end.",
+            crate::domain::wording::counted(u64::try_from(total).unwrap_or(0), "note")
         )));
     }
     let notes = state

@@ -303,7 +303,7 @@ pub fn require_json(headers: &HeaderMap) -> Result<(), AppError> {
         Err(AppError::client(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
-            "Send the annotation as JSON: Content-Type: application/ld+json (or application/json).",
+            "Send JSON: Content-Type: application/json (a note may also be application/ld+json).",
         ))
     }
 }

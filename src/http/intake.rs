@@ -65,6 +65,19 @@ pub struct PreviewQuery {
     preview: Option<bool>,
 }
 
+/// `?preview=` as the API takes it, or a JSON 400 that says what it takes.
+fn preview_query(
+    query: Result<Query<PreviewQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<PreviewQuery, AppError> {
+    query.map(|Query(q)| q).map_err(|_| {
+        AppError::client(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            "`preview` is true or false, given once.",
+        )
+    })
+}
+
 fn unprocessable(e: SubmissionError) -> AppError {
     AppError::unprocessable("invalid_field", e.to_string())
 }
@@ -286,7 +299,13 @@ async fn read_request(
         })?;
         return multipart_submission(form).await;
     }
-    super::auth::require_json(request.headers())?;
+    super::auth::require_json(request.headers()).map_err(|_| {
+        AppError::client(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Send the document as JSON (Content-Type: application/json) or as a form upload (multipart/form-data, the text as `file` or `text`).",
+        )
+    })?;
     let bytes = axum::body::to_bytes(request.into_body(), DOCUMENT_BODY_LIMIT)
         .await
         .map_err(|_| {
@@ -607,12 +626,13 @@ fn writer(
 pub async fn create_document(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<PreviewQuery>,
+    query: Result<Query<PreviewQuery>, axum::extract::rejection::QueryRejection>,
     method: Method,
     headers: HeaderMap,
     request: Request,
 ) -> Result<Response, AppError> {
     let by = writer(&state, &viewer, &method, &headers)?;
+    let query = preview_query(query)?;
     let doc = read_api_request(&state, request).await?;
     let (submission, slug, _) = doc.submission()?;
     let asked = slug.as_deref().is_some_and(|s| !s.trim().is_empty());
@@ -653,12 +673,13 @@ pub async fn revise_document(
     State(state): State<AppState>,
     viewer: Viewer,
     DocumentSlug(slug): DocumentSlug,
-    Query(query): Query<PreviewQuery>,
+    query: Result<Query<PreviewQuery>, axum::extract::rejection::QueryRejection>,
     method: Method,
     headers: HeaderMap,
     request: Request,
 ) -> Result<Response, AppError> {
     let by = writer(&state, &viewer, &method, &headers)?;
+    let query = preview_query(query)?;
     let doc = read_api_request(&state, request).await?;
     let revision = revise(&state, &viewer, slug.as_str(), doc, None).await?;
     if query.preview == Some(true) {

@@ -37,6 +37,9 @@ pub struct Layout {
     pub analyst: Option<String>,
     /// This page's path, for "Sign in" and "Sign out" to come back to.
     pub here: String,
+    /// Whether the page knows who reads it. An error page does not (it is made from the error
+    /// alone), so it shows neither "Sign in" to an analyst signed in nor a name.
+    pub account_known: bool,
 }
 
 impl Layout {
@@ -48,6 +51,7 @@ impl Layout {
             icon: assets::url("favicon.svg"),
             analyst: viewer.analyst.as_ref().map(|a| a.name.clone()),
             here: "/".to_owned(),
+            account_known: true,
         }
     }
 
@@ -62,11 +66,15 @@ impl Layout {
         url_encode(&self.here)
     }
 
-    fn anonymous() -> Layout {
-        Layout::new(&Viewer {
-            analyst: None,
-            credential: None,
-        })
+    /// For a page made without its reader: the header leaves the account out.
+    fn reader_unknown() -> Layout {
+        Layout {
+            account_known: false,
+            ..Layout::new(&Viewer {
+                analyst: None,
+                credential: None,
+            })
+        }
     }
 }
 
@@ -129,7 +137,7 @@ impl IntoResponse for HtmlError {
         error.log();
         let status = error.status();
         let page = ErrorPage {
-            layout: Layout::anonymous(),
+            layout: Layout::reader_unknown(),
             status,
             message: error.public_message(),
         };

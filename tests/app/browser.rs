@@ -290,7 +290,12 @@ fn many_notes_never_push_the_text_apart_in_chromium() {
     let alice = cli_add_analyst(&db, &corpus, "alice");
     let server = start_server(&db, &corpus, &[]);
     let url = format!("http://{}", server.host);
-    let results = run_script("reading.cjs", &[&url, &alice], Some(dir.path()));
+    let shots = std::env::var_os("SCREENSHOT_DIR").map(PathBuf::from);
+    let results = run_script(
+        "reading.cjs",
+        &[&url, &alice],
+        Some(shots.as_deref().unwrap_or(dir.path())),
+    );
     for width in ["1440", "1024"] {
         let gap = results["widths"][width]["gap"].as_f64().unwrap();
         let bare = results["widths"][width]["bareGap"].as_f64().unwrap();

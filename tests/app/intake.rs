@@ -693,7 +693,12 @@ async fn an_upload_over_the_limit_is_413_and_the_page_keeps_its_form() {
         .unwrap();
     let boundary = "big-boundary";
     let mut form = Vec::new();
-    form.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nTyped title\r\n").as_bytes());
+    form.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nTyped title\r\n"
+        )
+        .as_bytes(),
+    );
     form.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"archive.txt\"\r\n\r\n").as_bytes());
     form.extend(std::iter::repeat_n(b'a', 7 * 1024 * 1024));
     form.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
@@ -739,11 +744,56 @@ async fn an_upload_over_the_limit_is_413_and_the_page_keeps_its_form() {
         "{}",
         page.body
     );
-    assert_eq!(select(&html, "form.intake-form").len(), 1, "the form, to try again");
+    assert_eq!(
+        select(&html, "form.intake-form").len(),
+        1,
+        "the form, to try again"
+    );
     assert!(page.body.contains("Signed in as <strong>alice</strong>"));
     assert_eq!(
         app.get("/api/documents").await.json()["total"],
         0,
         "nothing stored"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_preview_or_content_type_on_the_document_api_gets_a_json_error_that_says_what_it_takes()
+ {
+    let app = TestApp::with_files(&[]).await;
+    let token = app.add_analyst("alice").await;
+    let (status, answer) = post(
+        &app,
+        Some(&token),
+        "/api/documents?preview=maybe",
+        &json!({"text": "Words."}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer["error"]["code"], "bad_query");
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("true or false")
+    );
+
+    let plain = app
+        .request(
+            Request::post("/api/documents")
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "text/plain")
+                .body(Body::from("Words."))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(plain.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let message = plain.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        message.contains("document") && message.contains("multipart/form-data"),
+        "{message}"
     );
 }

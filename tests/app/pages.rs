@@ -194,7 +194,21 @@ async fn unknown_and_hostile_slugs_get_an_html_404() {
         );
         let html = page.html();
         assert_eq!(text(&select(&html, "h1")[0]), "Not Found");
+        // Made from the error alone, the page cannot tell a signed-in analyst to sign in.
+        assert!(select(&html, ".site-account").is_empty(), "{uri}");
     }
+    let token = app.add_analyst("alice").await;
+    let signed_in = app
+        .send(
+            "GET",
+            "/documents/no-such-document",
+            Some(&token),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(signed_in.status, StatusCode::NOT_FOUND);
+    assert!(!signed_in.body.contains("Sign in"), "{}", signed_in.body);
     let long = format!("/documents/{}", "a".repeat(4096));
     assert_eq!(app.get(&long).await.status, StatusCode::NOT_FOUND);
 }

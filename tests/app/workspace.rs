@@ -592,3 +592,31 @@ async fn a_search_that_finds_nothing_says_which_filter_names_nothing() {
     let page = app.get("/search?q=Actor:NOPE").await.html();
     assert!(text(&select(&page, ".search-hint")[0]).contains("“nope”"));
 }
+
+#[tokio::test]
+async fn newest_first_puts_the_last_note_first_even_within_one_second() {
+    let (app, alice, _) = two_analysts().await;
+    let bodies = |json: &serde_json::Value| -> Vec<String> {
+        json["first"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["body"][0]["value"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let all = json(
+        &app,
+        "/api/annotations?sort=created&order=desc",
+        Some(&alice),
+    )
+    .await;
+    assert_eq!(
+        bodies(&all),
+        vec![
+            "Beijing's view, in public.",
+            "My own worry: sanctioned banks.",
+            "Secondary sanctions on Rosoboronexport?"
+        ],
+        "written in the reverse order, most within the same second"
+    );
+}

@@ -180,12 +180,46 @@ async function main() {
         const lines = Array.from(window.getSelection().getRangeAt(0).getClientRects());
         const inView = button.top >= 0 && button.bottom <= innerHeight && button.left >= 0 && button.right <= innerWidth;
         const covers = lines.some((r) => r.left < button.right && r.right > button.left && r.top < button.bottom && r.bottom > button.top);
-        return { inView, covers };
+        const hint = document.getElementById('reader-hint');
+        const floor = hint.hidden ? innerHeight : hint.getBoundingClientRect().top;
+        const endSeen = lines.length > 0 && lines[lines.length - 1].bottom <= floor && lines[lines.length - 1].top >= 0;
+        return { inView, covers, endSeen };
       });
       check(clash.inView && !clash.covers, `on a phone the Add note button is visible and clear of the selection (${JSON.stringify(clash)})`);
+      check(clash.endSeen, `on a phone the selection's last word shows above the keys' hint (${JSON.stringify(clash)})`);
       await mobile.keyboard.press('Escape');
     }
     await phone.close();
+
+    // On wide screens the two buttons cover neither the selection nor a note beside it.
+    for (const width of [1440, 1024]) {
+      const context = await browserContext(browser, { viewport: { width, height: 900 } });
+      const tab = await context.newPage();
+      tab.on('pageerror', (e) => errors.push(String(e)));
+      await signIn(tab, base, 'alice', aliceToken);
+      for (const [n, words] of [[1, 'high-level state visits'], [2, 'sovereign right']]) {
+        await keySelect(tab, n, words);
+        await tab.waitForSelector('#voice-correct:not([hidden])');
+        const clash = await tab.evaluate(() => {
+          const overlaps = (a, b) => a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+          const buttons = ['add-note', 'voice-correct'].map((id) => document.getElementById(id).getBoundingClientRect());
+          const lines = Array.from(window.getSelection().getRangeAt(0).getClientRects());
+          const notes = Array.from(document.querySelectorAll('.margin article.note'))
+            .map((note) => note.getBoundingClientRect()).filter((r) => r.height > 0);
+          return {
+            inView: buttons.every((b) => b.left >= 0 && b.right <= document.documentElement.clientWidth),
+            coversSelection: buttons.some((b) => lines.some((r) => overlaps(r, b))),
+            coversNote: buttons.some((b) => notes.some((r) => overlaps(r, b))),
+            eachOther: overlaps(buttons[0], buttons[1]),
+          };
+        });
+        check(clash.inView && !clash.coversSelection && !clash.coversNote && !clash.eachOther,
+          `at ${width}px the buttons are clear of the selection and the notes (${words}: ${JSON.stringify(clash)})`);
+        if (process.env.SCREENSHOT_DIR && n === 1) await tab.screenshot({ path: `${process.env.SCREENSHOT_DIR}/glossa-add-note-${width}.png` });
+        await tab.keyboard.press('Escape');
+      }
+      await context.close();
+    }
 
     // Signed in at 1440: a note on the whole document, the skip link, copying, the export choice.
     const wide = await browserContext(browser, { viewport: { width: 1440, height: 900 }, acceptDownloads: true, bypassCSP: true });

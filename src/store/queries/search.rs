@@ -376,13 +376,15 @@ impl Handle {
         select.push(" as score");
         push_note_tables(&mut select, &compiled);
         push_notes(&mut select, query, filter, &compiled)?;
+        // Instants are kept to the second; ids begin with their creation's millisecond
+        // (`NoteId::generate`), so they order notes made within one second.
         select.push(match search.order {
-            NoteOrder::Relevance => " order by score desc, n.created desc, n.id",
-            NoteOrder::Created { newest_first: true } => " order by n.created desc, n.id",
+            NoteOrder::Relevance => " order by score desc, n.created desc, n.id desc",
+            NoteOrder::Created { newest_first: true } => " order by n.created desc, n.id desc",
             NoteOrder::Created {
                 newest_first: false,
             } => " order by n.created, n.id",
-            NoteOrder::Modified { newest_first: true } => " order by n.modified desc, n.id",
+            NoteOrder::Modified { newest_first: true } => " order by n.modified desc, n.id desc",
             NoteOrder::Modified {
                 newest_first: false,
             } => " order by n.modified, n.id",
