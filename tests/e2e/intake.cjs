@@ -116,6 +116,21 @@ const { check, launch, browserContext, signIn, api, axeViolations, tabTo } = req
     await Promise.all([page.waitForURL(`**/documents/${slug}`), page.keyboard.press('Enter')]);
     results.orphans = await page.$$eval('.orphans article.note', (n) => n.length);
     check(results.orphans === 1, `the note is kept as an orphan (${results.orphans})`);
+
+    // A name no gazetteer knows, as long as a word gets, is offered for the gazetteer on a
+    // phone without widening the page; a dossier's table keeps its names readable at 1440.
+    const long = `Pneumonoultramicroscopicsilicovolcanoconiosis${'x'.repeat(30)}`;
+    const made = await api(page, 'POST', `${base}/api/documents`, token, { text: `Talks in Moscow with ${long} and ${long} again.\n`, slug: 'long-name' });
+    check(made.status === 201, `a document naming ${long} (${made.status})`);
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto(`${base}/actors/unknown`);
+    await page.$$eval('details', (all) => all.forEach((d) => { d.open = true; }));
+    results.unknownWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(results.unknownWidth <= 390, `the unknown names at 390 px do not scroll sideways (${results.unknownWidth}px)`);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${base}/actors/RUS`);
+    results.dossierNameColumn = await page.$eval('#with-title + table tbody th', (th) => th.getBoundingClientRect().width);
+    check(results.dossierNameColumn >= 140, `the dossier's co-mention names have room (${results.dossierNameColumn}px)`);
     check(errors.length === 0, `no script errors: ${errors.join('; ')}`);
     console.log(JSON.stringify(results));
   } finally {
