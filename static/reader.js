@@ -978,10 +978,25 @@
     }
     try {
       const body = await response.json();
-      return body.error.message;
+      return forPeople(body.error.message);
     } catch {
       return `The server answered ${response.status}.`;
     }
+  };
+  // The API names the JSON field at fault, for programs; the editor's reader knows the fields
+  // by their labels. A sentence, ending as one, so that "Your draft is kept." reads after it.
+  const FIELD_LABELS = [
+    [/`body(\[\d+\])?(\.value)?`/g, "The note"],
+    [/`tags?(\[\d+\])?`/g, "The tag"],
+    [/`motivation`/g, "The motivation"],
+    [/`visibility`/g, "Visible to"],
+    [/`credibility`/g, "How likely the claim is"],
+    [/`sourceReliability`/g, "How far the source can be trusted"],
+  ];
+  const forPeople = (message) => {
+    let text = FIELD_LABELS.reduce((t, [field, label]) => t.replace(field, label), String(message));
+    text = text.replace(/`([^`]*)`/g, "“$1”").trim();
+    return /[.!?…]$/.test(text) ? text : `${text}.`;
   };
 
   // Drafts live in localStorage per document and passage (or note), until saved.

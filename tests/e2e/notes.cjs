@@ -19,8 +19,9 @@ async function main() {
     const alice = await browserContext(browser);
     const page = await alice.newPage();
     page.on('pageerror', (e) => errors.push(String(e)));
-    // The conflict below answers 412 on purpose; any other failed load is a bug.
-    page.on('console', (m) => { if (m.type() === 'error' && !m.text().includes('412')) errors.push(m.text()); });
+    // The conflict below answers 412 on purpose, and the note over the limit 422; any other failed load is a bug.
+    const expected = new Set(['412']);
+    page.on('console', (m) => { if (m.type() === 'error' && ![...expected].some((s) => m.text().includes(`status of ${s}`))) errors.push(m.text()); });
     const dialogs = [];
     page.on('dialog', (d) => { dialogs.push(d.message()); d.accept(); });
     await signIn(page, base, 'alice', aliceToken);
@@ -48,6 +49,22 @@ async function main() {
     const highlighted = await page.$$eval(`mark.note-highlight[data-annotation-id="${first.id}"]`, (m) => m.map((x) => x.textContent).join(''));
     check(highlighted === 'Pyongyang and Moscow', `the quote is highlighted (${highlighted})`);
     results.mouse_note = first.id;
+
+    // A note over the limit is refused in words for people, not the API's field path.
+    await drag(page, '#p1', 'high-level state visits');
+    await page.waitForSelector('#add-note:not([hidden])');
+    await page.click('#add-note');
+    await page.fill('#note-body', 'x'.repeat(20001));
+    expected.add('422');
+    await page.click('.note-save');
+    await page.waitForFunction(() => document.querySelector('#note-editor .form-error').textContent.length > 0);
+    results.too_long = await page.textContent('#note-editor .form-error');
+    check(results.too_long.startsWith('The note is 20001 characters; at most 20000 are allowed. Your draft is kept.')
+      && !results.too_long.includes('`'), `a long note's refusal reads as a sentence (${results.too_long})`);
+    await page.fill('#note-body', '');
+    await page.click('.note-cancel');
+    await page.waitForSelector('#note-editor[open]', { state: 'detached' });
+    expected.delete('422');
 
     // Keyboard only: Tab to paragraph 4, v, arrows and Shift+arrows, Enter opens the editor.
     await page.goto(SEED);
