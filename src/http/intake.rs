@@ -256,6 +256,42 @@ impl FormChoices {
     }
 }
 
+/// An API message said to the form's reader: each `field` by the label the form gives it,
+/// any other quoted name in quotation marks, ending as a sentence.
+fn for_people(message: &str) -> String {
+    const LABELS: [(&str, &str); 11] = [
+        ("`text`", "The text"),
+        ("`file`", "The file"),
+        ("`format`", "Format"),
+        ("`title`", "Title"),
+        ("`author`", "Author"),
+        ("`published`", "Published"),
+        ("`source`", "Source URL"),
+        ("`language`", "Language"),
+        ("`tags`", "Tags"),
+        ("`slug`", "Address"),
+        ("`baseVersion`", "The version this was made from"),
+    ];
+    let mut text = LABELS.iter().fold(message.to_owned(), |t, (field, label)| {
+        t.replace(field, label)
+    });
+    let mut open = true;
+    text = text
+        .chars()
+        .map(|c| match c {
+            '`' => {
+                open = !open;
+                if open { '”' } else { '“' }
+            }
+            other => other,
+        })
+        .collect();
+    if !text.ends_with(['.', '!', '?', '…']) {
+        text.push('.');
+    }
+    text
+}
+
 /// An upload over [`DOCUMENT_BODY_LIMIT`]: refused before it is read whole, so no field of
 /// it can be shown again.
 fn upload_too_large() -> AppError {
@@ -854,6 +890,12 @@ impl IntakePage {
         crate::domain::intake::MAX_TEXT_BYTES
     }
 
+    /// The refusal as the form's reader sees it: fields by their labels, not by the API's
+    /// names for them.
+    fn error_text(&self) -> Option<String> {
+        self.error.as_deref().map(for_people)
+    }
+
     fn action(&self) -> String {
         match &self.revising {
             Some((slug, _)) => format!("/documents/{slug}/revise"),
@@ -1271,4 +1313,22 @@ pub async fn archive_form(
     };
     set_archived(&state, &viewer, &method, &headers, slug.as_str(), archive).await?;
     Ok(Redirect::to(&format!("/documents/{slug}")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::for_people;
+
+    #[test]
+    fn form_errors_name_fields_by_their_labels() {
+        assert_eq!(
+            for_people("`language` must be a language tag such as en or zh-Hans"),
+            "Language must be a language tag such as en or zh-Hans."
+        );
+        assert_eq!(
+            for_people("`corrections` is not valid: unknown `joins`."),
+            "“corrections” is not valid: unknown “joins”."
+        );
+        assert_eq!(for_people("Nothing to add."), "Nothing to add.");
+    }
 }

@@ -665,7 +665,12 @@ async fn a_cookie_session_publishes_only_from_glossa_s_own_pages() {
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = page.html();
-    assert!(crate::helpers::text(&select(&html, ".form-error")[0]).contains("offset 3 (0xE9)"));
+    let refusal = crate::helpers::text(&select(&html, ".form-error")[0]);
+    assert!(refusal.contains("offset 3 (0xE9)"), "{refusal}");
+    assert!(
+        !refusal.contains('`'),
+        "the page names fields by their labels: {refusal}"
+    );
     assert_eq!(
         select(&html, "#intake-title")[0].value().attr("value"),
         Some("My typed title")
