@@ -560,8 +560,9 @@
     }
     const shown = notes.length - hiddenIds.size;
     const noun = notes.length === 1 ? "note" : "notes";
+    const all = notes.length === 1 ? "The one note is shown." : `All ${notes.length} notes shown.`;
     filterCount.textContent = hiddenIds.size === 0
-      ? `All ${notes.length} ${noun} shown.`
+      ? all
       : `Showing ${shown} of ${notes.length} ${noun}; the others and their highlights are hidden.`;
   };
   const onFilterChange = () => {
