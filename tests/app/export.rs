@@ -271,21 +271,7 @@ async fn the_export_holds_text_footnotes_actors_and_numbered_sidenotes() {
 #[tokio::test]
 async fn the_export_follows_the_page_visibility_rules() {
     let (app, alice, _) = annotated_seed().await;
-    let alice_id = app
-        .store
-        .analyst_by_token(&glossa::http::auth::hash_secret(&alice))
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    app.store
-        .create_session(
-            alice_id,
-            &glossa::http::auth::hash_secret("s-alice"),
-            glossa::store::Timestamp::parse("2999-01-01T00:00:00Z").unwrap(),
-        )
-        .await
-        .unwrap();
+    app.open_session(&alice, "s-alice").await;
     let export = |visibility: &'static str| {
         let app = &app;
         async move {

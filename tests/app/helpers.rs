@@ -133,6 +133,25 @@ impl TestApp {
         token
     }
 
+    /// Opens a browser session (the cookie `glossa_session=SESSION`) for the analyst holding
+    /// `token`, valid for centuries.
+    pub async fn open_session(&self, token: &str, session: &str) {
+        let analyst = self
+            .store
+            .analyst_by_token(&glossa::http::auth::hash_secret(token))
+            .await
+            .unwrap()
+            .unwrap();
+        self.store
+            .create_session(
+                analyst.id,
+                &glossa::http::auth::hash_secret(session),
+                glossa::store::Timestamp::parse("2999-01-01T00:00:00Z").unwrap(),
+            )
+            .await
+            .unwrap();
+    }
+
     /// Sends `body` as JSON-LD with a bearer token and extra headers.
     pub async fn send(
         &self,

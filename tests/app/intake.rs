@@ -607,20 +607,7 @@ async fn archiving_hides_a_document_from_lists_and_search_and_restoring_brings_i
 async fn a_cookie_session_publishes_only_from_glossa_s_own_pages() {
     let app = TestApp::with_files(&[]).await;
     let token = app.add_analyst("alice").await;
-    let alice = app
-        .store
-        .analyst_by_token(&glossa::http::auth::hash_secret(&token))
-        .await
-        .unwrap()
-        .unwrap();
-    app.store
-        .create_session(
-            alice.id,
-            &glossa::http::auth::hash_secret("session-x"),
-            glossa::store::Timestamp::parse("2999-01-01T00:00:00Z").unwrap(),
-        )
-        .await
-        .unwrap();
+    app.open_session(&token, "session-x").await;
     let body = json!({"text": "Words of a commentary.", "slug": "from-a-form"}).to_string();
     let send = |origin: &str| {
         Request::post("/api/documents")
@@ -682,20 +669,7 @@ async fn a_cookie_session_publishes_only_from_glossa_s_own_pages() {
 async fn an_upload_over_the_limit_is_413_and_the_page_keeps_its_form() {
     let app = TestApp::with_files(&[]).await;
     let token = app.add_analyst("alice").await;
-    let alice = app
-        .store
-        .analyst_by_token(&glossa::http::auth::hash_secret(&token))
-        .await
-        .unwrap()
-        .unwrap();
-    app.store
-        .create_session(
-            alice.id,
-            &glossa::http::auth::hash_secret("session-big"),
-            glossa::store::Timestamp::parse("2999-01-01T00:00:00Z").unwrap(),
-        )
-        .await
-        .unwrap();
+    app.open_session(&token, "session-big").await;
     let boundary = "big-boundary";
     let mut form = Vec::new();
     form.extend_from_slice(

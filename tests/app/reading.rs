@@ -44,23 +44,6 @@ async fn get_signed_in(app: &TestApp, uri: &str, session: &str) -> scraper::Html
     .html()
 }
 
-async fn session_for(app: &TestApp, token: &str, session: &str) {
-    let analyst = app
-        .store
-        .analyst_by_token(&glossa::http::auth::hash_secret(token))
-        .await
-        .unwrap()
-        .unwrap();
-    app.store
-        .create_session(
-            analyst.id,
-            &glossa::http::auth::hash_secret(session),
-            glossa::store::Timestamp::parse("2999-01-01T00:00:00Z").unwrap(),
-        )
-        .await
-        .unwrap();
-}
-
 /// The seed, alice, and alice's [`page_note`] as created.
 async fn seed_with_page_note() -> (TestApp, String, crate::helpers::Page) {
     let app = TestApp::with_seed_and(&[]).await;
@@ -313,10 +296,10 @@ async fn the_document_list_counts_the_notes_each_viewer_may_see() {
     }
     let count = |html: scraper::Html| text(&select(&html, ".document-card .note-count")[0]);
     assert_eq!(count(app.get("/").await.html()), "1 note");
-    session_for(&app, &alice, "s-alice").await;
+    app.open_session(&alice, "s-alice").await;
     assert_eq!(count(get_signed_in(&app, "/", "s-alice").await), "3 notes");
     let bob = app.add_analyst("bob").await;
-    session_for(&app, &bob, "s-bob").await;
+    app.open_session(&bob, "s-bob").await;
     assert_eq!(
         count(get_signed_in(&app, "/", "s-bob").await),
         "2 notes",
@@ -380,7 +363,7 @@ async fn a_private_note_says_so_in_words() {
         .send("POST", &container(), Some(&alice), Some(&note), &[])
         .await;
     assert_eq!(page.status, StatusCode::CREATED, "{}", page.body);
-    session_for(&app, &alice, "s-alice").await;
+    app.open_session(&alice, "s-alice").await;
     let html = get_signed_in(&app, &format!("/documents/{SEED}"), "s-alice").await;
     let shown = &select(&html, "article.note.private")[0];
     assert!(

@@ -188,20 +188,7 @@ async fn pages_are_valid_html() {
             replied.body
         );
     }
-    let alice = app
-        .store
-        .analyst_by_token(&glossa::http::auth::hash_secret(&token))
-        .await
-        .unwrap()
-        .unwrap();
-    app.store
-        .create_session(
-            alice.id,
-            &glossa::http::auth::hash_secret("session-1"),
-            glossa::store::Timestamp::parse("2999-01-01T00:00:00Z").unwrap(),
-        )
-        .await
-        .unwrap();
+    app.open_session(&token, "session-1").await;
     let signed_in = app
         .request(
             axum::http::Request::get(format!("/documents/{SEED}"))
