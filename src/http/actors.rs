@@ -464,14 +464,7 @@ pub async fn api_actor(
     let bad = |message: &str| AppError::client(StatusCode::BAD_REQUEST, "bad_query", message);
     let Query(params) =
         params.map_err(|_| bad("limit and offset are whole numbers, each given once."))?;
-    let limit = params.limit.unwrap_or(PAGE_SIZE);
-    if !(1..=200).contains(&limit) {
-        return Err(bad("limit must be between 1 and 200."));
-    }
-    let offset = params.offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(bad("offset cannot be negative."));
-    }
+    let (limit, offset) = super::extract::page_window(params.limit, params.offset, PAGE_SIZE, 200)?;
     let (record, _) = find_actor(&state, &id).await?;
     let id = record.actor.id.clone();
     let page = state.store.actor_mentions(&id, offset, limit).await?;

@@ -112,16 +112,12 @@ pub async fn list_documents(
     let bad = |message: String| AppError::client(StatusCode::BAD_REQUEST, "bad_query", message);
     let Query(params) =
         params.map_err(|_| bad("limit and offset are whole numbers, each given once.".into()))?;
-    let limit = params.limit.unwrap_or(DOCUMENTS_PER_PAGE);
-    if !(1..=MAX_DOCUMENTS_PER_PAGE).contains(&limit) {
-        return Err(bad(format!(
-            "limit must be between 1 and {MAX_DOCUMENTS_PER_PAGE}; follow `next` for the rest."
-        )));
-    }
-    let offset = params.offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(bad("offset cannot be negative.".into()));
-    }
+    let (limit, offset) = super::extract::page_window(
+        params.limit,
+        params.offset,
+        DOCUMENTS_PER_PAGE,
+        MAX_DOCUMENTS_PER_PAGE,
+    )?;
     let total = state.store.count_listed_documents().await?;
     let documents = state.store.list_documents_page(offset, limit).await?;
     let next = (offset.saturating_add(limit) < total)

@@ -118,3 +118,25 @@ impl NoteWriter {
         Ok(NoteWriter { analyst, viewer })
     }
 }
+
+/// A page of a JSON list as `?limit=&offset=` ask for it: `limit` from 1 to `max` (`default`
+/// when not given), `offset` not negative. Anything else is a 400 that says what to send.
+pub(super) fn page_window(
+    limit: Option<i64>,
+    offset: Option<i64>,
+    default: i64,
+    max: i64,
+) -> Result<(i64, i64), AppError> {
+    let bad = |message: String| {
+        AppError::client(axum::http::StatusCode::BAD_REQUEST, "bad_query", message)
+    };
+    let limit = limit.unwrap_or(default);
+    if !(1..=max).contains(&limit) {
+        return Err(bad(format!("limit must be between 1 and {max}.")));
+    }
+    let offset = offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(bad("offset cannot be negative.".into()));
+    }
+    Ok((limit, offset))
+}

@@ -453,14 +453,7 @@ pub async fn api_unknown(
     let bad = |message: &str| AppError::client(StatusCode::BAD_REQUEST, "bad_query", message);
     let Query(params) =
         params.map_err(|_| bad("limit and offset are whole numbers, each given once."))?;
-    let limit = params.limit.unwrap_or(PAGE_SIZE);
-    if !(1..=500).contains(&limit) {
-        return Err(bad("limit must be between 1 and 500."));
-    }
-    let offset = params.offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(bad("offset cannot be negative."));
-    }
+    let (limit, offset) = super::extract::page_window(params.limit, params.offset, PAGE_SIZE, 500)?;
     let found = state.store.unknown_names(offset, limit).await?;
     Ok(super::cache::Cached(Json(UnknownJson {
         total: found.total,

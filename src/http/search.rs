@@ -384,16 +384,8 @@ pub async fn api_search(
     })?;
     let text = params.q.unwrap_or_default();
     let query = SearchQuery::parse(&text).map_err(|e| bad_query(e.0))?;
-    let limit = params.limit.unwrap_or(PAGE_SIZE);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(bad_query(format!(
-            "limit must be between 1 and {MAX_LIMIT}."
-        )));
-    }
-    let offset = params.offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(bad_query("offset cannot be negative.".into()));
-    }
+    let (limit, offset) =
+        super::extract::page_window(params.limit, params.offset, PAGE_SIZE, MAX_LIMIT)?;
     let wanted = wanted_facets(params.facets.as_deref())?;
     let Found {
         passages: page,
