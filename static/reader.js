@@ -968,7 +968,11 @@
   const showAlert = (line, message) => {
     line.textContent = "";
     line.hidden = false;
-    requestAnimationFrame(() => { line.textContent = message; });
+    requestAnimationFrame(() => {
+      line.textContent = message;
+      // In a scrolled editor the refusal would sit behind the Save bar pinned at its foot.
+      line.scrollIntoView({ block: "nearest" });
+    });
   };
   const showError = (message) => showAlert(errorLine, message);
   const explain = async (response) => {

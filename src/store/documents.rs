@@ -231,7 +231,14 @@ impl Store {
         doc: &NewDocument<'_>,
         expect: Option<i64>,
     ) -> StoreResult<SaveOutcome> {
-        on_backend!(self, db => db.publish_document(doc, expect).await)
+        let outcome = on_backend!(self, db => db.publish_document(doc, expect).await)?;
+        // The corpus-wide tallies (an actor's mentions and documents, its forms and timeline,
+        // who is named with whom) count this document too. They are derived from the rows
+        // just committed, so a failure here loses nothing: the next import recounts them.
+        if let Err(e) = self.refresh_actor_totals().await {
+            tracing::warn!(error = %e, "actor tallies not recounted after a browser document");
+        }
+        Ok(outcome)
     }
 
     /// Archives a document (`by` the analyst who does it), or with `None` restores it. An

@@ -776,3 +776,35 @@ async fn a_bad_preview_or_content_type_on_the_document_api_gets_a_json_error_tha
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn a_document_added_in_the_browser_counts_in_the_actors_tallies() {
+    let app = TestApp::with_seed_and(&[]).await;
+    let token = app.add_analyst("alice").await;
+    let before = app.get("/api/actors/RUS").await.json();
+    assert_eq!(before["documents"], 1);
+    let (status, _) = post(
+        &app,
+        Some(&token),
+        "/api/documents",
+        &json!({"text": "Moscow and Pyongyang met again. Moscow said little.\n", "slug": "visit"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let after = app.get("/api/actors/RUS").await.json();
+    assert_eq!(after["documents"], 2, "{after}");
+    assert_eq!(
+        after["mentions_total"].as_i64().unwrap(),
+        before["mentions_total"].as_i64().unwrap() + 2
+    );
+    let with = |json: &Value, id: &str| {
+        json["co_mentioned"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .map(|c| c["sentences"].as_i64().unwrap())
+            .unwrap_or(0)
+    };
+    assert_eq!(with(&after, "PRK"), with(&before, "PRK") + 1);
+}

@@ -127,6 +127,11 @@ const { check, launch, browserContext, signIn, api, axeViolations, tabTo } = req
     await page.$$eval('details', (all) => all.forEach((d) => { d.open = true; }));
     results.unknownWidth = await page.evaluate(() => document.documentElement.scrollWidth);
     check(results.unknownWidth <= 390, `the unknown names at 390 px do not scroll sideways (${results.unknownWidth}px)`);
+    for (const list of ['/voices', '/actors']) {
+      await page.goto(`${base}${list}`);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      check(width <= 390, `${list} at 390 px does not scroll sideways (${width}px)`);
+    }
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto(`${base}/actors/RUS`);
     results.dossierNameColumn = await page.$eval('#with-title + table tbody th', (th) => th.getBoundingClientRect().width);
